@@ -1,0 +1,334 @@
+//! Canonical CBOR: RFC 8949 §4.2.1 core deterministic encoding.
+//!
+//! Everything provledger hashes or signs is canonical CBOR: shortest integer
+//! and length arguments, definite lengths only, map keys sorted by the
+//! bytewise order of their encodings, no duplicate keys, no floats. We encode
+//! through [`ciborium::Value`] (sorting maps on the way out) and, on the way
+//! in, validate the raw bytes *before* decoding them, so that an error can
+//! name the exact offset and rule that a hostile or corrupted input breaks.
+//! Checking the bytes directly (instead of decoding, re-encoding and
+//! comparing) gives the same verdict with a better message.
+
+use ciborium::Value;
+use serde::{de::DeserializeOwned, Serialize};
+use std::cmp::Ordering;
+
+/// How deeply arrays and maps may nest. Our own data nests a handful of
+/// levels; this bounds the recursion a hostile input can cause.
+pub const MAX_DEPTH: usize = 32;
+
+/// Why bytes were refused as canonical CBOR, or a value could not be encoded.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CborError {
+    /// The input breaks a rule of the deterministic encoding.
+    #[error("non-canonical CBOR at byte {offset}: {problem}")]
+    NotCanonical { offset: usize, problem: String },
+    /// The input is canonical CBOR but not of the expected shape.
+    #[error("CBOR does not have the expected structure: {0}")]
+    Shape(String),
+    /// The value cannot be encoded canonically (for example, it holds a float).
+    #[error("cannot encode as canonical CBOR: {0}")]
+    Encode(String),
+}
+
+fn problem(offset: usize, p: impl Into<String>) -> CborError {
+    CborError::NotCanonical {
+        offset,
+        problem: p.into(),
+    }
+}
+
+/// Encodes `value` as canonical CBOR.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CborError> {
+    let v = Value::serialized(value).map_err(|e| CborError::Encode(e.to_string()))?;
+    value_to_vec(&v)
+}
+
+/// Encodes a [`Value`] as canonical CBOR, sorting every map's keys.
+pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, CborError> {
+    let canon = canonicalize(value)?;
+    let mut out = Vec::new();
+    ciborium::into_writer(&canon, &mut out).map_err(|e| CborError::Encode(e.to_string()))?;
+    Ok(out)
+}
+
+/// Checks `bytes` is canonical CBOR, then decodes it as `T`.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CborError> {
+    check_canonical(bytes)?;
+    ciborium::from_reader(bytes).map_err(|e| CborError::Shape(e.to_string()))
+}
+
+/// Checks `bytes` is exactly one canonical CBOR data item and decodes it as a
+/// [`Value`].
+pub fn value_from_slice(bytes: &[u8]) -> Result<Value, CborError> {
+    from_slice(bytes)
+}
+
+/// Checks that `bytes` is exactly one data item in RFC 8949 §4.2.1
+/// deterministic encoding (plus our rule: no floats), naming the first
+/// offending byte otherwise.
+pub fn check_canonical(bytes: &[u8]) -> Result<(), CborError> {
+    if bytes.is_empty() {
+        return Err(problem(0, "empty input"));
+    }
+    let end = item(bytes, 0, 0)?;
+    if end != bytes.len() {
+        return Err(problem(
+            end,
+            format!("{} trailing bytes after the data item", bytes.len() - end),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates the data item at `pos`, returning the offset just past it.
+fn item(b: &[u8], pos: usize, depth: usize) -> Result<usize, CborError> {
+    if depth > MAX_DEPTH {
+        return Err(problem(
+            pos,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
+    }
+    let (major, arg, mut at) = head(b, pos)?;
+    match major {
+        0 | 1 => Ok(at),
+        2 | 3 => {
+            let len = length(b, pos, at, arg)?;
+            if major == 3 && std::str::from_utf8(&b[at..at + len]).is_err() {
+                return Err(problem(pos, "text string is not valid UTF-8"));
+            }
+            Ok(at + len)
+        }
+        4 => {
+            for _ in 0..arg {
+                at = item(b, at, depth + 1)?;
+            }
+            Ok(at)
+        }
+        5 => {
+            let mut prev: Option<(usize, usize)> = None;
+            for _ in 0..arg {
+                let key_start = at;
+                let key_end = item(b, at, depth + 1)?;
+                if let Some((ps, pe)) = prev {
+                    match b[ps..pe].cmp(&b[key_start..key_end]) {
+                        Ordering::Less => {}
+                        Ordering::Equal => {
+                            return Err(problem(key_start, "duplicate map key"));
+                        }
+                        Ordering::Greater => {
+                            return Err(problem(
+                                key_start,
+                                "map keys are not sorted by their encoded bytes",
+                            ));
+                        }
+                    }
+                }
+                prev = Some((key_start, key_end));
+                at = item(b, key_end, depth + 1)?;
+            }
+            Ok(at)
+        }
+        6 => item(b, at, depth + 1),
+        _ => match b[pos] & 0x1f {
+            20..=22 => Ok(at),
+            25..=27 => Err(problem(pos, "floating-point numbers are not allowed")),
+            _ => Err(problem(
+                pos,
+                format!("simple value {arg} is not allowed (only false, true, null)"),
+            )),
+        },
+    }
+}
+
+/// Bounds-checks a byte/text string length against the input.
+fn length(b: &[u8], pos: usize, at: usize, arg: u64) -> Result<usize, CborError> {
+    let left = b.len() - at;
+    match usize::try_from(arg) {
+        Ok(len) if len <= left => Ok(len),
+        _ => Err(problem(
+            pos,
+            format!("string of {arg} bytes runs past the end of the input ({left} left)"),
+        )),
+    }
+}
+
+/// Reads an initial byte and its argument, insisting on the shortest form.
+/// Returns (major type, argument, offset after the head).
+fn head(b: &[u8], pos: usize) -> Result<(u8, u64, usize), CborError> {
+    let ib = *b
+        .get(pos)
+        .ok_or_else(|| problem(pos, "input ends in the middle of a data item"))?;
+    let major = ib >> 5;
+    let ai = ib & 0x1f;
+    let (n, min) = match ai {
+        0..=23 => return Ok((major, u64::from(ai), pos + 1)),
+        24 => (1, 24u64),
+        25 => (2, 0x100),
+        26 => (4, 0x1_0000),
+        27 => (8, 0x1_0000_0000),
+        31 => {
+            return Err(problem(
+                pos,
+                if major == 7 {
+                    "unexpected break byte"
+                } else {
+                    "indefinite-length items are not allowed"
+                },
+            ))
+        }
+        _ => {
+            return Err(problem(
+                pos,
+                format!("reserved additional information {ai}"),
+            ))
+        }
+    };
+    let raw = b
+        .get(pos + 1..pos + 1 + n)
+        .ok_or_else(|| problem(pos, "input ends in the middle of a data item"))?;
+    let arg = raw.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+    // Major type 7 with ai 25..27 are floats, refused by the caller; the
+    // shortest-form rule is about integer and length arguments.
+    if major != 7 && arg < min {
+        return Err(problem(
+            pos,
+            format!("argument {arg} is not in its shortest form"),
+        ));
+    }
+    Ok((major, arg, pos + 1 + n))
+}
+
+/// Returns `value` with every map sorted by encoded key, refusing floats and
+/// duplicate keys.
+fn canonicalize(value: &Value) -> Result<Value, CborError> {
+    Ok(match value {
+        Value::Float(_) => {
+            return Err(CborError::Encode(
+                "floating-point numbers are not allowed".into(),
+            ))
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(canonicalize).collect::<Result<_, _>>()?)
+        }
+        Value::Map(entries) => {
+            let mut keyed = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let k = canonicalize(k)?;
+                let mut kb = Vec::new();
+                ciborium::into_writer(&k, &mut kb).map_err(|e| CborError::Encode(e.to_string()))?;
+                keyed.push((kb, k, canonicalize(v)?));
+            }
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+            if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
+                return Err(CborError::Encode("duplicate map key".into()));
+            }
+            Value::Map(keyed.into_iter().map(|(_, k, v)| (k, v)).collect())
+        }
+        Value::Tag(t, inner) => Value::Tag(*t, Box::new(canonicalize(inner)?)),
+        other => other.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(bytes: &[u8]) -> String {
+        check_canonical(bytes).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn sorts_keys_by_encoded_bytes() {
+        // "bb" (0x62..) sorts after "a" (0x61..) and before "aaa" (0x63..):
+        // shorter keys first, as the encoded length comes first.
+        let v = Value::Map(vec![
+            (Value::Text("aaa".into()), Value::Integer(1.into())),
+            (Value::Text("bb".into()), Value::Integer(2.into())),
+            (Value::Text("a".into()), Value::Integer(3.into())),
+        ]);
+        let b = value_to_vec(&v).unwrap();
+        assert_eq!(
+            hex::encode(&b),
+            "a3616103626262026361616101",
+            "keys must come out as a, bb, aaa"
+        );
+        check_canonical(&b).unwrap();
+    }
+
+    #[test]
+    fn refuses_non_shortest_integers() {
+        assert_eq!(
+            err(&[0x18, 0x05]),
+            "non-canonical CBOR at byte 0: argument 5 is not in its shortest form"
+        );
+        assert!(err(&[0x19, 0x00, 0xff]).contains("shortest"));
+    }
+
+    #[test]
+    fn refuses_indefinite_lengths() {
+        assert_eq!(
+            err(&[0x9f, 0x01, 0xff]),
+            "non-canonical CBOR at byte 0: indefinite-length items are not allowed"
+        );
+    }
+
+    #[test]
+    fn refuses_floats() {
+        assert_eq!(
+            err(&[0xf9, 0x3c, 0x00]),
+            "non-canonical CBOR at byte 0: floating-point numbers are not allowed"
+        );
+        assert!(to_vec(&1.5f64)
+            .unwrap_err()
+            .to_string()
+            .contains("floating"));
+    }
+
+    #[test]
+    fn refuses_duplicate_and_unsorted_keys() {
+        assert_eq!(
+            err(&[0xa2, 0x61, 0x61, 0x01, 0x61, 0x61, 0x02]),
+            "non-canonical CBOR at byte 4: duplicate map key"
+        );
+        assert_eq!(
+            err(&[0xa2, 0x61, 0x62, 0x01, 0x61, 0x61, 0x02]),
+            "non-canonical CBOR at byte 4: map keys are not sorted by their encoded bytes"
+        );
+    }
+
+    #[test]
+    fn refuses_trailing_and_truncated_input() {
+        assert_eq!(
+            err(&[0x01, 0x02]),
+            "non-canonical CBOR at byte 1: 1 trailing bytes after the data item"
+        );
+        assert!(err(&[0x82, 0x01]).contains("ends in the middle"));
+        assert!(err(&[0x5a, 0xff, 0xff, 0xff, 0xff]).contains("runs past the end"));
+        assert!(err(&[0x62, 0xff, 0xfe]).contains("UTF-8"));
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let bytes = vec![0x81; 100];
+        assert!(err(&bytes).contains("nested deeper"));
+    }
+
+    #[test]
+    fn round_trips_structs() {
+        #[derive(Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct S {
+            zeta: u64,
+            a: String,
+            #[serde(with = "serde_bytes")]
+            data: Vec<u8>,
+        }
+        let s = S {
+            zeta: 500,
+            a: "x".into(),
+            data: vec![1, 2],
+        };
+        let b = to_vec(&s).unwrap();
+        assert_eq!(from_slice::<S>(&b).unwrap(), s);
+    }
+}
