@@ -3,3 +3,6 @@
 
 pub mod cbor;
 pub mod digest;
+pub mod keys;
+pub mod statement;
+pub mod state;

@@ -1,0 +1,276 @@
+//! Signed statements: the only thing the ledger holds.
+//!
+//! A statement is a typed body (see [`Body`]) with the time its author made
+//! it, encoded as canonical CBOR and signed as a COSE_Sign1 (RFC 9052) with
+//! EdDSA (alg -8). The protected header is exactly `{1: -8, 4: kid}` where
+//! `kid` is the signer's raw 32-byte Ed25519 public key, so any COSE library
+//! can check a statement on its own. The statement's id is the SHA-256 of its
+//! signed bytes.
+//!
+//! The payload is the canonical CBOR map `{"v": 1, "kind": K, "at": T,
+//! "body": {...}}`.
+//!
+//! Decoding ([`SignedStatement::decode`]) checks structure only; a
+//! [`VerifiedStatement`] can only be made by checking the signature
+//! ([`SignedStatement::verify`] or [`verify_batch`]), and it is what the
+//! validity function takes, so nothing unsigned can reach the rules.
+
+mod body;
+
+pub use body::*;
+
+use crate::cbor::{self, CborError};
+use crate::digest::Digest;
+use crate::keys::SecretKey;
+use ciborium::Value;
+use coset::{CborSerializable, CoseSign1};
+use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+/// The version of the statement payload format.
+pub const STATEMENT_VERSION: u64 = 1;
+
+/// The largest signed statement we accept, in bytes. A leaf (statement plus
+/// about 60 bytes of framing) must fit a tlog-tiles entry bundle's uint16
+/// length prefix.
+pub const MAX_STATEMENT_BYTES: usize = 60_000;
+
+/// Why bytes are not a well-formed signed statement, or a signature fails.
+#[derive(Debug, thiserror::Error)]
+pub enum StatementError {
+    #[error("statement is {0} bytes; the most a statement may be is {MAX_STATEMENT_BYTES}")]
+    TooLarge(usize),
+    #[error("statement is not canonical CBOR: {0}")]
+    Cbor(#[from] CborError),
+    #[error("statement is not a COSE_Sign1: {0}")]
+    Cose(String),
+    #[error("statement's protected header must be exactly {{1: -8 (EdDSA), 4: kid (32-byte Ed25519 key)}}: {0}")]
+    Header(String),
+    #[error("statement's signer key (kid) is not a valid Ed25519 public key")]
+    BadSignerKey,
+    #[error("statement payload: {0}")]
+    Payload(String),
+    #[error("statement signature does not verify under its signer key {signer}")]
+    BadSignature { signer: String },
+}
+
+/// A statement's content: its body and when its author made it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// When the author made the statement (unix seconds, signed).
+    pub at: u64,
+    /// What the statement says.
+    pub body: Body,
+}
+
+/// The payload as it is encoded.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    v: u64,
+    kind: String,
+    at: u64,
+    body: Value,
+}
+
+impl Statement {
+    /// The canonical CBOR payload bytes.
+    pub fn to_payload(&self) -> Result<Vec<u8>, StatementError> {
+        let env = Envelope {
+            v: STATEMENT_VERSION,
+            kind: self.body.kind().as_str().to_string(),
+            at: self.at,
+            body: self
+                .body
+                .to_value()
+                .map_err(|e| StatementError::Payload(e.to_string()))?,
+        };
+        Ok(cbor::to_vec(&env)?)
+    }
+
+    /// Decodes a canonical CBOR payload.
+    pub fn from_payload(bytes: &[u8]) -> Result<Statement, StatementError> {
+        let env: Envelope = cbor::from_slice(bytes)?;
+        if env.v != STATEMENT_VERSION {
+            return Err(StatementError::Payload(format!(
+                "unsupported statement version {} (this provledger reads version {STATEMENT_VERSION})",
+                env.v
+            )));
+        }
+        let kind = Kind::parse(&env.kind).map_err(StatementError::Payload)?;
+        let body = Body::from_value(kind, env.body).map_err(StatementError::Payload)?;
+        Ok(Statement { at: env.at, body })
+    }
+}
+
+/// A decoded COSE_Sign1 statement whose signature has not been checked yet.
+#[derive(Clone, Debug)]
+pub struct SignedStatement {
+    bytes: Vec<u8>,
+    id: Digest,
+    signer: VerifyingKey,
+    signature: Signature,
+    to_be_signed: Vec<u8>,
+    statement: Statement,
+}
+
+/// The exact protected header bytes for a given signer: `{1: -8, 4: kid}`.
+fn protected_header(kid: &[u8; 32]) -> Vec<u8> {
+    let mut h = vec![0xa2, 0x01, 0x27, 0x04, 0x58, 0x20];
+    h.extend_from_slice(kid);
+    h
+}
+
+impl SignedStatement {
+    /// Signs `statement` with `key`.
+    pub fn sign(statement: &Statement, key: &SecretKey) -> Result<SignedStatement, StatementError> {
+        let payload = statement.to_payload()?;
+        let kid = key.public().bytes();
+        let protected = coset::ProtectedHeader::from_cbor_bstr(Value::Bytes(protected_header(&kid)))
+            .map_err(|e| StatementError::Cose(e.to_string()))?;
+        let sign1 = CoseSign1 {
+            protected,
+            unprotected: coset::Header::default(),
+            payload: Some(payload),
+            signature: Vec::new(),
+        };
+        let tbs = sign1.tbs_data(&[]);
+        let sig = key.signing_key().sign(&tbs);
+        let sign1 = CoseSign1 {
+            signature: sig.to_bytes().to_vec(),
+            ..sign1
+        };
+        let bytes = sign1
+            .to_vec()
+            .map_err(|e| StatementError::Cose(e.to_string()))?;
+        SignedStatement::decode(&bytes)
+    }
+
+    /// Decodes and structurally checks a signed statement (not its signature).
+    pub fn decode(bytes: &[u8]) -> Result<SignedStatement, StatementError> {
+        if bytes.len() > MAX_STATEMENT_BYTES {
+            return Err(StatementError::TooLarge(bytes.len()));
+        }
+        cbor::check_canonical(bytes)?;
+        let sign1 = CoseSign1::from_slice(bytes).map_err(|e| StatementError::Cose(e.to_string()))?;
+        let protected = sign1
+            .protected
+            .original_data
+            .as_deref()
+            .ok_or_else(|| StatementError::Header("missing".into()))?;
+        let kid: [u8; 32] = sign1
+            .protected
+            .header
+            .key_id
+            .as_slice()
+            .try_into()
+            .map_err(|_| {
+                StatementError::Header(format!(
+                    "kid is {} bytes",
+                    sign1.protected.header.key_id.len()
+                ))
+            })?;
+        if protected != protected_header(&kid).as_slice() {
+            return Err(StatementError::Header(
+                "unexpected or differently encoded header fields".into(),
+            ));
+        }
+        if !sign1.unprotected.is_empty() {
+            return Err(StatementError::Header(
+                "the unprotected header must be empty".into(),
+            ));
+        }
+        let signer = VerifyingKey::from_bytes(&kid).map_err(|_| StatementError::BadSignerKey)?;
+        let signature = Signature::from_slice(&sign1.signature)
+            .map_err(|_| StatementError::Cose("signature is not 64 bytes".into()))?;
+        let payload = sign1
+            .payload
+            .as_deref()
+            .ok_or_else(|| StatementError::Payload("payload is detached (nil)".into()))?;
+        let statement = Statement::from_payload(payload)?;
+        Ok(SignedStatement {
+            bytes: bytes.to_vec(),
+            id: Digest::of(bytes),
+            signer,
+            signature,
+            to_be_signed: sign1.tbs_data(&[]),
+            statement,
+        })
+    }
+
+    /// The statement's id: SHA-256 of its signed bytes.
+    pub fn id(&self) -> Digest {
+        self.id
+    }
+
+    /// The signed bytes, as stored in the leaf.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The signer's Ed25519 public key (the COSE kid).
+    pub fn signer(&self) -> &VerifyingKey {
+        &self.signer
+    }
+
+    /// The decoded statement.
+    pub fn statement(&self) -> &Statement {
+        &self.statement
+    }
+
+    /// Checks the signature with `verify_strict` (no malleable or small-order
+    /// keys/signatures).
+    pub fn verify(self) -> Result<VerifiedStatement, StatementError> {
+        self.signer
+            .verify_strict(&self.to_be_signed, &self.signature)
+            .map_err(|_| StatementError::BadSignature {
+                signer: hex::encode(self.signer.as_bytes()),
+            })?;
+        Ok(VerifiedStatement(self))
+    }
+}
+
+/// A statement whose signature has been checked: the only input the
+/// validity function accepts.
+#[derive(Clone, Debug)]
+pub struct VerifiedStatement(SignedStatement);
+
+impl std::ops::Deref for VerifiedStatement {
+    type Target = SignedStatement;
+    fn deref(&self) -> &SignedStatement {
+        &self.0
+    }
+}
+
+/// Checks many signatures at once. Batch verification (on all cores) decides
+/// quickly when every signature holds; when a batch fails, each statement in
+/// it is checked alone with `verify_strict`, which decides and pinpoints the
+/// failures. Results are in input order.
+pub fn verify_batch(
+    statements: Vec<SignedStatement>,
+) -> Vec<Result<VerifiedStatement, StatementError>> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 256;
+    statements
+        .par_chunks(CHUNK)
+        .flat_map_iter(|chunk| {
+            let msgs: Vec<&[u8]> = chunk.iter().map(|s| s.to_be_signed.as_slice()).collect();
+            let sigs: Vec<Signature> = chunk.iter().map(|s| s.signature).collect();
+            let keys: Vec<VerifyingKey> = chunk.iter().map(|s| s.signer).collect();
+            let batch_ok = ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok();
+            chunk
+                .iter()
+                .map(move |s| {
+                    // verify_strict also refuses weak keys that the batch
+                    // equation accepts, so it runs on a good batch too, but
+                    // only its cheap checks matter then.
+                    if batch_ok && !s.signer.is_weak() {
+                        Ok(VerifiedStatement(s.clone()))
+                    } else {
+                        s.clone().verify()
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
