@@ -27,16 +27,22 @@ const ALG_ED25519: u8 = 0x01;
 pub enum KeyError {
     #[error("'{0}' is not a valid key name: it must be non-empty and have no spaces or '+'")]
     BadName(String),
+    #[error("key name '{0}' cannot be a file name (it has a '/' or '\\' or starts with '.'); pick another name")]
+    NotAFileName(String),
     #[error("{what} is not a signed-note Ed25519 verifier key (name+hexid+base64): {reason}")]
     BadPublic { what: String, reason: String },
-    #[error("{what} is not a signed-note Ed25519 private key (PRIVATE+KEY+name+hexid+base64): {reason}")]
+    #[error(
+        "{what} is not a signed-note Ed25519 private key (PRIVATE+KEY+name+hexid+base64): {reason}"
+    )]
     BadPrivate { what: String, reason: String },
     #[error(
         "private key {path} is readable by group or others (mode {mode:04o}); \
          run `chmod 600 {path}` and try again"
     )]
     WorldReadable { path: String, mode: u32 },
-    #[error("{path} already exists; refusing to overwrite a key (move it away or pick another name)")]
+    #[error(
+        "{path} already exists; refusing to overwrite a key (move it away or pick another name)"
+    )]
     Exists { path: String },
     #[error("cannot read key file {path}: {source}")]
     Read {
@@ -81,7 +87,8 @@ impl PublicKey {
         };
         // signed_note checks the format, the algorithm and the key id.
         let verifier = StandardVerifier::new(text).map_err(|e| bad(&e.to_string()))?;
-        let b64 = text.rsplit('+').next().unwrap_or_default();
+        // name+hexid+base64: the base64 may itself contain '+'.
+        let b64 = text.splitn(3, '+').nth(2).unwrap_or_default();
         let raw = BASE64.decode(b64).map_err(|e| bad(&e.to_string()))?;
         let key = raw
             .get(1..)
@@ -173,7 +180,8 @@ impl SecretKey {
         };
         // signed_note checks the format and that the id matches the derived public key.
         let signer = StandardSigner::new(text).map_err(|e| bad(&e.to_string()))?;
-        let b64 = text.rsplit('+').next().unwrap_or_default();
+        // PRIVATE+KEY+name+hexid+base64: the base64 may itself contain '+'.
+        let b64 = text.splitn(5, '+').nth(4).unwrap_or_default();
         let raw = BASE64.decode(b64).map_err(|_| bad("bad base64"))?;
         let seed: [u8; 32] = raw
             .get(1..)
@@ -228,12 +236,23 @@ fn encoded(key: &VerifyingKey) -> Vec<u8> {
 /// `dir`, returning their paths.
 pub fn write_key_pair(dir: &Path, key: &SecretKey) -> Result<(PathBuf, PathBuf), KeyError> {
     let name = key.public().name();
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        return Err(KeyError::NotAFileName(name.to_string()));
+    }
     fs::create_dir_all(dir).map_err(|source| KeyError::Write {
         path: dir.display().to_string(),
         source,
     })?;
     let key_path = dir.join(format!("{name}.key"));
     let pub_path = dir.join(format!("{name}.pub"));
+    write_key_files(&key_path, &pub_path, key)?;
+    Ok((key_path, pub_path))
+}
+
+/// Writes the private key to `key_path` (mode 0600) and the public key to
+/// `pub_path`, refusing to overwrite either.
+pub fn write_key_files(key_path: &Path, pub_path: &Path, key: &SecretKey) -> Result<(), KeyError> {
+    let (key_path, pub_path) = (key_path.to_path_buf(), pub_path.to_path_buf());
     // Check both first so that a refusal leaves neither file half-made.
     for p in [&key_path, &pub_path] {
         if p.exists() {
@@ -247,8 +266,7 @@ pub fn write_key_pair(dir: &Path, key: &SecretKey) -> Result<(PathBuf, PathBuf),
         &pub_path,
         &format!("{}\n", key.public().to_note_string()),
         0o644,
-    )?;
-    Ok((key_path, pub_path))
+    )
 }
 
 /// Creates `path` (failing if it exists) with `mode` and writes `text`, synced.
@@ -317,18 +335,49 @@ mod tests {
 
     #[test]
     fn round_trips_note_strings() {
-        let k = SecretKey::generate("alice").unwrap();
-        let again = SecretKey::parse(&k.to_note_string(), "test").unwrap();
-        assert_eq!(again.public(), k.public());
-        let p = PublicKey::parse(&k.public().to_note_string(), "test").unwrap();
-        assert_eq!(&p, k.public());
+        // Many keys, so that some base64 encodings contain '+'.
+        for _ in 0..64 {
+            let k = SecretKey::generate("alice").unwrap();
+            let again = SecretKey::parse(&k.to_note_string(), "test").unwrap();
+            assert_eq!(again.public(), k.public());
+            let p = PublicKey::parse(&k.public().to_note_string(), "test").unwrap();
+            assert_eq!(&p, k.public());
+        }
+    }
+
+    #[test]
+    fn parses_the_go_note_vector_keys() {
+        let sk = SecretKey::parse(
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz",
+            "vector",
+        )
+        .unwrap();
+        assert_eq!(
+            sk.public().to_note_string(),
+            "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
+        );
+        let e = PublicKey::parse(
+            "PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+            "bad.pub",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("bad.pub is not a signed-note Ed25519 verifier key"),
+            "{e}"
+        );
     }
 
     #[test]
     fn debug_never_shows_the_secret() {
         let k = SecretKey::generate("alice").unwrap();
         let shown = format!("{k:?}");
-        let secret_b64 = k.to_note_string().rsplit('+').next().unwrap().to_string();
+        let secret_b64 = k
+            .to_note_string()
+            .splitn(5, '+')
+            .nth(4)
+            .unwrap()
+            .to_string();
         assert!(!shown.contains(&secret_b64), "{shown}");
         assert!(shown.contains("<private>"));
     }
@@ -347,7 +396,10 @@ mod tests {
         let e = SecretKey::parse("PRIVATE+KEY+x+00000000+AAAA", "k.key")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("k.key is not a signed-note Ed25519 private key"), "{e}");
+        assert!(
+            e.starts_with("k.key is not a signed-note Ed25519 private key"),
+            "{e}"
+        );
         assert!(!e.contains("AAAA"), "{e}");
     }
 }

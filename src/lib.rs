@@ -1,8 +1,14 @@
 //! provledger: a source-verification and provenance ledger.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cbor;
 pub mod digest;
+pub mod history;
 pub mod keys;
-pub mod statement;
+pub mod ledger;
+pub mod log;
+pub mod proof;
 pub mod state;
+pub mod statement;
+pub mod status;

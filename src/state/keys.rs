@@ -1,14 +1,11 @@
 //! Rules and tables for `ledger.genesis`, `key.grant` and `key.revoke`.
 
-use super::{Entry, State, StateError};
+use super::limits::{line, text, MAX_LABEL_CHARS, MAX_NOTE_CHARS};
+use super::{refuse, Check, Entry, State, StateError};
 use crate::keys::PublicKey;
 use crate::statement::{Body, Role};
 use rusqlite::{params, OptionalExtension, Row};
 
-/// Longest display name or reason we accept, in characters.
-pub const MAX_NAME_CHARS: usize = 200;
-/// Longest free-text field (description, reason), in characters.
-pub const MAX_TEXT_CHARS: usize = 2000;
 /// Largest verdict quorum a genesis may set.
 pub const MAX_QUORUM: u64 = 100;
 
@@ -40,18 +37,6 @@ pub(super) enum Effect {
     Genesis(PublicKey),
     Grant(PublicKey),
     Revoke(PublicKey),
-    None,
-}
-
-pub(super) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
-    let n = v.chars().count();
-    if v.trim().is_empty() {
-        return Err(format!("{field} is empty"));
-    }
-    if n > max {
-        return Err(format!("{field} is {n} characters; at most {max} are allowed"));
-    }
-    Ok(())
 }
 
 fn parse_key(field: &str, v: &str) -> Result<PublicKey, String> {
@@ -59,45 +44,45 @@ fn parse_key(field: &str, v: &str) -> Result<PublicKey, String> {
 }
 
 /// Checks the key rules for `entry`, returning what to record.
-pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, String> {
+pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
     let st = entry.statement.statement();
     let signer = entry.statement.signer().to_bytes();
     match &st.body {
         Body::Genesis(g) => {
             let op = parse_key("operator", &g.operator)?;
             if op.bytes() != signer {
-                return Err("genesis must be signed by the operator key it names".into());
+                refuse!("genesis must be signed by the operator key it names");
             }
             if g.origin != op.name() {
-                return Err(format!(
+                refuse!(
                     "origin '{}' must equal the operator key's name '{}'",
                     g.origin,
                     op.name()
-                ));
+                );
             }
             if g.policy.quorum == 0 || g.policy.quorum > MAX_QUORUM {
-                return Err(format!(
+                refuse!(
                     "policy quorum {} must be between 1 and {MAX_QUORUM}",
                     g.policy.quorum
-                ));
+                );
             }
-            text("description", &g.description, MAX_TEXT_CHARS)?;
+            text("description", &g.description, MAX_NOTE_CHARS)?;
             Ok(Effect::Genesis(op))
         }
         Body::KeyGrant(g) => {
             let key = parse_key("key", &g.key)?;
-            text("display_name", &g.display_name, MAX_NAME_CHARS)?;
+            line("display_name", &g.display_name, MAX_LABEL_CHARS)?;
             if g.roles.is_empty() {
-                return Err("a grant needs at least one role (editor, checker, auditor)".into());
+                refuse!("a grant needs at least one role (editor, checker, auditor)");
             }
             let mut roles = g.roles.clone();
             roles.sort();
             roles.dedup();
             if roles.len() != g.roles.len() {
-                return Err("roles are listed more than once".into());
+                refuse!("roles are listed more than once");
             }
-            if let Some(rec) = lookup(state, &key.bytes()).map_err(|e| e.to_string())? {
-                return Err(match rec.revoked_seq {
+            if let Some(rec) = lookup(state, &key.bytes())? {
+                return Err(Check::Refused(match rec.revoked_seq {
                     Some(seq) => format!(
                         "key {} was revoked at entry {seq}; a revoked key cannot be granted again (generate a new key)",
                         key.name()
@@ -107,33 +92,32 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, String> {
                         key.name(),
                         rec.granted_seq
                     ),
-                });
+                }));
             }
-            let genesis_at = state.meta_u64("genesis_at").map_err(|e| e.to_string())?;
+            let genesis_at = state.meta_u64("genesis_at")?;
             not_before(st.at, genesis_at.unwrap_or(0), "the ledger's genesis")?;
             Ok(Effect::Grant(key))
         }
         Body::KeyRevoke(r) => {
             let key = parse_key("key", &r.key)?;
-            text("reason", &r.reason, MAX_TEXT_CHARS)?;
-            let Some(rec) = lookup(state, &key.bytes()).map_err(|e| e.to_string())? else {
-                return Err(format!("key {} was never granted", key.name()));
+            text("reason", &r.reason, MAX_NOTE_CHARS)?;
+            let Some(rec) = lookup(state, &key.bytes())? else {
+                refuse!("key {} was never granted", key.name());
             };
             if let Some(seq) = rec.revoked_seq {
-                return Err(format!("key {} is already revoked (entry {seq})", key.name()));
+                refuse!("key {} is already revoked (entry {seq})", key.name());
             }
-            let operator = state.operator_key().map_err(|e| e.to_string())?;
+            let operator = state.operator_key()?;
             if operator != Some(signer) && key.bytes() != signer {
-                return Err(format!(
+                refuse!(
                     "only the operator or the key itself may revoke key {}",
                     key.name()
-                ));
+                );
             }
             not_before(st.at, rec.granted_at, "the key's grant")?;
             Ok(Effect::Revoke(key))
         }
-        #[allow(unreachable_patterns)]
-        _ => Ok(Effect::None),
+        _ => unreachable!("keys::check is only called for key statements"),
     }
 }
 
@@ -141,7 +125,7 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, String> {
 pub(super) fn not_before(at: u64, referenced_at: u64, what: &str) -> Result<(), String> {
     if at < referenced_at {
         return Err(format!(
-            "statement time {at} is before {what} it refers to ({referenced_at})"
+            "statement time {at} is before the time ({referenced_at}) of {what}, which it refers to"
         ));
     }
     Ok(())
@@ -179,6 +163,9 @@ pub(super) fn record(state: &State, entry: &Entry, effect: Effect) -> Result<(),
                 "UPDATE keys SET revoked_seq = ?2, revoked_at = ?3, revoke_reason = ?4 WHERE pubkey = ?1",
                 params![key.bytes().as_slice(), entry.seq as i64, st.at as i64, r.reason],
             )?;
+            // A revoked checker's verdicts stop counting (DESIGN §3 as
+            // documented in crate::status), so the claims it judged change.
+            super::claims::refresh_status_of_signer(state, &key.bytes())?;
         }
         _ => {}
     }
@@ -216,9 +203,9 @@ pub(super) fn lookup(state: &State, pubkey: &[u8; 32]) -> Result<Option<KeyRecor
 }
 
 pub(super) fn list(state: &State) -> Result<Vec<KeyRecord>, StateError> {
-    let mut stmt = state
-        .conn
-        .prepare(&format!("SELECT {KEY_COLUMNS} FROM keys ORDER BY granted_seq"))?;
+    let mut stmt = state.conn.prepare(&format!(
+        "SELECT {KEY_COLUMNS} FROM keys ORDER BY granted_seq"
+    ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

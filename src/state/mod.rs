@@ -13,16 +13,39 @@
 //! lookups independent of the ledger's size: a rule asks the database, it
 //! never replays the log.
 //!
-//! Each kind's rules live beside the tables they read and write: `keys.rs`
-//! for the ledger genesis and key grants/revocations.
+//! Each kind's rules live beside the tables they read and write, as a
+//! `check` (reads only, returns a plan or a refusal) and a `record` (writes
+//! the plan):
+//!
+//! - `keys.rs`: `ledger.genesis`, `key.grant`, `key.revoke`;
+//! - `sources.rs`: `source.record`;
+//! - `articles.rs`: `article.record` and version chains;
+//! - `claims.rs`: `claim.record`, `claim.revise`, `claim.retract`;
+//! - `links.rs`: `claim.link`;
+//! - `verifications.rs`: `verification`, `verification.withdraw`;
+//!
+//! with the field limits in [`limits`] and the read queries the CLI uses in
+//! `query.rs`. Rules that concern every statement (entry order, clock,
+//! signer and role, no statement twice) are in [`State::apply`] itself.
 
+pub(crate) mod articles;
+pub(crate) mod claims;
 mod keys;
+pub mod limits;
+pub(crate) mod links;
+pub(crate) mod query;
 mod schema;
+mod sources;
+mod verifications;
 
 pub use keys::KeyRecord;
+pub use query::{
+    ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary,
+    ResolveError, Signer, SourceInfo, SourceRef, VerificationInfo, MIN_ID_PREFIX,
+};
 
 use crate::digest::Digest;
-use crate::statement::{Kind, Role, VerifiedStatement};
+use crate::statement::{Body, Kind, Role, VerifiedStatement};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
@@ -73,6 +96,79 @@ pub enum StateError {
     Rule(#[from] RuleError),
     #[error("index database was built by another provledger version (schema {found}, want {want}); run `provledger reindex`")]
     Schema { found: i64, want: i64 },
+    #[error("blob store: {0}")]
+    Blob(String),
+    #[error("index database holds a value it cannot decode: {0}")]
+    Corrupt(String),
+}
+
+/// The outcome of a rule check that did not pass: the statement breaks a
+/// rule, or the check itself could not run (database or blob store failure,
+/// which must not be reported as a refusal).
+pub(crate) enum Check {
+    Refused(String),
+    Failed(StateError),
+}
+
+impl From<StateError> for Check {
+    fn from(e: StateError) -> Check {
+        Check::Failed(e)
+    }
+}
+
+impl From<rusqlite::Error> for Check {
+    fn from(e: rusqlite::Error) -> Check {
+        Check::Failed(StateError::Sql(e))
+    }
+}
+
+impl From<String> for Check {
+    fn from(reason: String) -> Check {
+        Check::Refused(reason)
+    }
+}
+
+/// Returns from a check with a refusal built like `format!`.
+macro_rules! refuse {
+    ($($arg:tt)*) => {
+        return Err($crate::state::Check::Refused(format!($($arg)*)))
+    };
+}
+pub(crate) use refuse;
+
+/// The short form of an id used in messages: its first 12 hex digits.
+pub(crate) fn short(id: &Digest) -> String {
+    id.to_hex()[..12].to_string()
+}
+
+/// The indefinite article for a word ("an article.record", "a claim.record").
+pub(crate) fn a(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// What a check decided to record (lives for one apply, so its size does
+/// not matter).
+#[allow(clippy::large_enum_variant)]
+enum Plan {
+    Keys(keys::Effect),
+    Source,
+    Article(articles::Plan),
+    Claim(claims::Plan),
+    Link,
+    Verification(verifications::Plan),
+}
+
+/// A statement an id refers to, as the rules need it.
+#[derive(Clone, Debug)]
+pub(crate) struct Referenced {
+    pub seq: u64,
+    pub kind: Kind,
+    pub at: u64,
+    pub signer: [u8; 32],
 }
 
 /// The ledger's state: every statement applied so far, queryable.
@@ -139,48 +235,112 @@ impl State {
     /// current state and, only if all hold, records it.
     ///
     /// Checks run before any write, so a refused statement leaves the state
-    /// as it was.
+    /// as it was; the writes themselves run in a savepoint, so a database
+    /// failure half-way leaves it as it was too.
     pub fn apply(&mut self, entry: &Entry, blobs: &dyn Blobs) -> Result<(), StateError> {
+        let kind = entry.statement.statement().body.kind();
+        let plan = match self.check(entry, blobs) {
+            Ok(plan) => plan,
+            Err(Check::Refused(reason)) => return Err(RuleError { kind, reason }.into()),
+            Err(Check::Failed(e)) => return Err(e),
+        };
+        self.conn.execute_batch("SAVEPOINT apply")?;
+        match self.record(entry, plan) {
+            Ok(()) => {
+                self.conn.execute_batch("RELEASE apply")?;
+                Ok(())
+            }
+            Err(e) => {
+                // Undo the partial writes; the original error is the one to report.
+                let _ = self.conn.execute_batch("ROLLBACK TO apply; RELEASE apply");
+                Err(e)
+            }
+        }
+    }
+
+    /// Every rule, without writing anything.
+    fn check(&self, entry: &Entry, blobs: &dyn Blobs) -> Result<Plan, Check> {
         let applied = self.applied()?;
         let st = entry.statement.statement();
         let kind = st.body.kind();
-        let refuse = |reason: String| StateError::Rule(RuleError { kind, reason });
         if entry.seq != applied {
-            return Err(refuse(format!(
+            refuse!(
                 "entry {} offered to a state that has applied {applied} entries",
                 entry.seq
-            )));
+            );
         }
         if (entry.seq == 0) != (kind == Kind::Genesis) {
-            return Err(refuse(if entry.seq == 0 {
-                "the first entry of a ledger must be its ledger.genesis".into()
-            } else {
-                "a ledger has exactly one ledger.genesis, at entry 0".into()
-            }));
+            refuse!(
+                "{}",
+                if entry.seq == 0 {
+                    "the first entry of a ledger must be its ledger.genesis"
+                } else {
+                    "a ledger has exactly one ledger.genesis, at entry 0"
+                }
+            );
         }
         let last_logged = self.meta_u64("last_logged_at")?.unwrap_or(0);
         if entry.logged_at < last_logged {
-            return Err(refuse(format!(
+            refuse!(
                 "logged_at {} is before the previous entry's {last_logged}",
                 entry.logged_at
-            )));
+            );
         }
-        if st.at > entry.logged_at + MAX_CLOCK_SKEW {
-            return Err(refuse(format!(
+        if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
+            refuse!(
                 "statement time {} is after the time it was logged ({}): statements may not come from the future",
-                st.at, entry.logged_at
-            )));
+                st.at,
+                entry.logged_at
+            );
+        }
+        // Signing is deterministic, so the same statement twice has the same
+        // id; the second copy adds nothing and would be counted twice.
+        if let Some(seen) = self.referenced(&entry.statement.id())? {
+            refuse!(
+                "statement {} is already in the ledger (entry {})",
+                short(&entry.statement.id()),
+                seen.seq
+            );
         }
         if kind != Kind::Genesis {
             self.check_signer(entry, kind)?;
         }
+        Ok(match &st.body {
+            Body::Genesis(_) | Body::KeyGrant(_) | Body::KeyRevoke(_) => {
+                Plan::Keys(keys::check(self, entry)?)
+            }
+            Body::SourceRecord(s) => {
+                sources::check(s)?;
+                Plan::Source
+            }
+            Body::ArticleRecord(a) => Plan::Article(articles::check(self, entry, a, blobs)?),
+            Body::ClaimRecord(c) => Plan::Claim(claims::check_record(self, entry, c, blobs)?),
+            Body::ClaimRevise(r) => Plan::Claim(claims::check_revise(self, entry, r, blobs)?),
+            Body::ClaimRetract(r) => Plan::Claim(claims::check_retract(self, entry, r)?),
+            Body::ClaimLink(l) => {
+                links::check(self, entry, l)?;
+                Plan::Link
+            }
+            Body::Verification(v) => Plan::Verification(verifications::check(self, entry, v)?),
+            Body::VerificationWithdraw(w) => {
+                Plan::Verification(verifications::check_withdraw(self, entry, w)?)
+            }
+        })
+    }
 
-        let _ = blobs;
-        let effect = keys::check(self, entry).map_err(refuse)?;
-
-        // All checks passed: record.
+    /// Writes what `check` planned.
+    fn record(&self, entry: &Entry, plan: Plan) -> Result<(), StateError> {
         self.record_statement(entry)?;
-        keys::record(self, entry, effect)?;
+        let st = entry.statement.statement();
+        match (plan, &st.body) {
+            (Plan::Keys(effect), _) => keys::record(self, entry, effect)?,
+            (Plan::Source, Body::SourceRecord(s)) => sources::record(self, entry, s)?,
+            (Plan::Article(p), Body::ArticleRecord(a)) => articles::record(self, entry, a, p)?,
+            (Plan::Claim(p), _) => claims::record(self, entry, p)?,
+            (Plan::Link, Body::ClaimLink(l)) => links::record(self, entry, l)?,
+            (Plan::Verification(p), _) => verifications::record(self, entry, p)?,
+            _ => unreachable!("check plans match the statement's body"),
+        }
         self.set_meta("applied", entry.seq + 1)?;
         self.set_meta("last_logged_at", entry.logged_at)?;
         Ok(())
@@ -188,8 +348,7 @@ impl State {
 
     /// The signer must hold a current grant with a role that may sign `kind`;
     /// revocations are signed by the operator or the revoked key itself.
-    fn check_signer(&self, entry: &Entry, kind: Kind) -> Result<(), StateError> {
-        let refuse = |reason: String| StateError::Rule(RuleError { kind, reason });
+    fn check_signer(&self, entry: &Entry, kind: Kind) -> Result<(), Check> {
         let signer = entry.statement.signer().to_bytes();
         let operator = self.operator_key()?;
         let is_operator = operator.as_ref() == Some(&signer);
@@ -198,32 +357,33 @@ impl State {
             if is_operator || kind == Kind::KeyRevoke {
                 return Ok(());
             }
-            return Err(refuse(format!(
+            refuse!(
                 "only the operator key may sign {kind}; signer {} is not the operator",
                 hex::encode(signer)
-            )));
+            );
         }
         let Some(rec) = self.key(&signer)? else {
-            return Err(refuse(format!(
+            refuse!(
                 "signer {} is not a granted key of this ledger",
                 hex::encode(signer)
-            )));
+            );
         };
         if let Some(seq) = rec.revoked_seq {
-            return Err(refuse(format!(
+            refuse!(
                 "signer {} ({}) was revoked at entry {seq}",
-                rec.name, rec.display_name
-            )));
+                rec.name,
+                rec.display_name
+            );
         }
         let allowed = allowed_roles(kind);
         if !rec.roles.iter().any(|r| allowed.contains(r)) {
             let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
-            return Err(refuse(format!(
+            refuse!(
                 "signer {} ({}) has no role that may sign {kind} (needs {})",
                 rec.name,
                 rec.display_name,
                 names.join(" or ")
-            )));
+            );
         }
         Ok(())
     }
@@ -244,6 +404,55 @@ impl State {
             ],
         )?;
         Ok(())
+    }
+
+    /// A statement by full id, with what the rules need of it.
+    pub(crate) fn referenced(&self, id: &Digest) -> Result<Option<Referenced>, StateError> {
+        let row: Option<(i64, String, i64, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT seq, kind, at, signer FROM statements WHERE id = ?1")?
+            .query_row([id.0.as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        let Some((seq, kind, at, signer)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Referenced {
+            seq: seq as u64,
+            kind: Kind::parse(&kind).map_err(StateError::Corrupt)?,
+            at: at as u64,
+            signer: signer
+                .try_into()
+                .map_err(|_| StateError::Corrupt("a signer key is not 32 bytes".into()))?,
+        }))
+    }
+
+    /// The statement `id` named by `field` of a statement made at `at`: it
+    /// must exist, be one of `kinds`, and not be dated after `at`.
+    pub(crate) fn reference(
+        &self,
+        field: &str,
+        id: &Digest,
+        kinds: &[Kind],
+        at: u64,
+    ) -> Result<Referenced, Check> {
+        let Some(r) = self.referenced(id)? else {
+            refuse!("{field} {} is not in the ledger", short(id));
+        };
+        if !kinds.contains(&r.kind) {
+            let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            let want = want.join(" or ");
+            refuse!(
+                "{field} {} is {} {}, not {} {want}",
+                short(id),
+                a(r.kind.as_str()),
+                r.kind,
+                a(&want)
+            );
+        }
+        keys::not_before(at, r.at, &format!("{field} {}", short(id)))?;
+        Ok(r)
     }
 
     /// The operator's public key bytes, once genesis is applied.
@@ -270,38 +479,7 @@ impl State {
 
     /// Looks up a statement by full id: its log index and kind.
     pub fn statement(&self, id: &Digest) -> Result<Option<(u64, Kind)>, StateError> {
-        let row: Option<(i64, String)> = self
-            .conn
-            .query_row(
-                "SELECT seq, kind FROM statements WHERE id = ?1",
-                [id.0.as_slice()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.and_then(|(seq, k)| Kind::parse(&k).ok().map(|k| (seq as u64, k))))
-    }
-
-    /// The ids (with log index and kind) whose hex starts with `prefix`, at
-    /// most `limit` of them.
-    pub fn ids_with_prefix(
-        &self,
-        prefix: &str,
-        limit: usize,
-    ) -> Result<Vec<(Digest, u64, String)>, StateError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, seq, kind FROM statements WHERE id_hex >= ?1 AND id_hex < ?2
-             ORDER BY id_hex LIMIT ?3",
-        )?;
-        let upper = format!("{prefix}g");
-        let rows = stmt.query_map(params![prefix, upper, limit as i64], |r| {
-            let id: Vec<u8> = r.get(0)?;
-            Ok((
-                Digest::from_slice(&id).unwrap_or_default(),
-                r.get::<_, i64>(1)? as u64,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(self.referenced(id)?.map(|r| (r.seq, r.kind)))
     }
 
     /// A key's grant record, if it was ever granted.
@@ -317,24 +495,34 @@ impl State {
     pub(crate) fn meta_u64(&self, k: &str) -> Result<Option<u64>, StateError> {
         let v: Option<i64> = self
             .conn
-            .query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get(0))
+            .prepare_cached("SELECT v FROM meta WHERE k = ?1")?
+            .query_row([k], |r| r.get(0))
             .optional()?;
         Ok(v.map(|v| v as u64))
     }
 
     pub(crate) fn set_meta<V: rusqlite::ToSql>(&self, k: &str, v: V) -> Result<(), StateError> {
-        self.conn.execute(
-            "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
-            params![k, v],
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+            )?
+            .execute(params![k, v])?;
         Ok(())
     }
 }
 
 /// The roles whose holders may sign a statement of `kind` (operator-only
-/// kinds have none).
+/// kinds have none). A `verification.withdraw` must moreover be signed by
+/// the key that signed the verification.
 pub fn allowed_roles(kind: Kind) -> &'static [Role] {
     match kind {
         Kind::Genesis | Kind::KeyGrant | Kind::KeyRevoke => &[],
+        Kind::SourceRecord
+        | Kind::ArticleRecord
+        | Kind::ClaimRecord
+        | Kind::ClaimRevise
+        | Kind::ClaimRetract => &[Role::Editor],
+        Kind::ClaimLink => &[Role::Editor, Role::Checker],
+        Kind::Verification | Kind::VerificationWithdraw => &[Role::Checker],
     }
 }

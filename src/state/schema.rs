@@ -1,10 +1,15 @@
-//! The state database's tables.
+//! The state database's tables and indexes.
+//!
+//! Every table is derived from the log by [`super::State::apply`]. Ids are
+//! 32-byte blobs. The indexes are the ones the rules and the status lookup
+//! need to stay independent of the ledger's size: every lookup they make is
+//! by primary key or through one of these indexes, never a scan.
 
 use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
@@ -28,6 +33,142 @@ CREATE TABLE IF NOT EXISTS keys (
     revoked_seq INTEGER,
     revoked_at INTEGER,
     revoke_reason TEXT
+);
+
+CREATE TABLE IF NOT EXISTS sources (
+    n INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT,
+    role TEXT,
+    affiliation TEXT,
+    place TEXT,
+    on_record INTEGER NOT NULL,
+    count TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+
+-- One row per article version. `chain` is the id of the chain's first
+-- version, `version` counts from 1; `superseded_by` is set when a newer
+-- version is recorded (at most one: no forks).
+CREATE TABLE IF NOT EXISTS articles (
+    n INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    publisher TEXT NOT NULL,
+    title TEXT NOT NULL,
+    published_at INTEGER,
+    retrieved_at INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    length INTEGER NOT NULL,
+    supersedes BLOB,
+    superseded_by BLOB,
+    chain BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_chain ON articles (chain, version);
+
+-- One row per claim, holding its current state. `revision` is the current
+-- revision (the claim.record or the latest claim.revise) and `article` the
+-- version it reads; `content` (canonical CBOR of the ClaimContent) and
+-- `substance` are those of the latest revision that has text, which a
+-- removal keeps. `status` caches the derived status (crate::status) for
+-- filtering; apply recomputes it whenever an input changes.
+CREATE TABLE IF NOT EXISTS claims (
+    n INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    chain BLOB NOT NULL,
+    revision BLOB NOT NULL,
+    revisions INTEGER NOT NULL,
+    article BLOB NOT NULL,
+    content_revision BLOB NOT NULL,
+    content BLOB NOT NULL,
+    substance BLOB NOT NULL,
+    source BLOB,
+    relayed_by BLOB,
+    removed INTEGER NOT NULL DEFAULT 0,
+    retraction BLOB,
+    status TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claims_chain ON claims (chain);
+CREATE INDEX IF NOT EXISTS claims_article ON claims (article);
+CREATE INDEX IF NOT EXISTS claims_source ON claims (source) WHERE source IS NOT NULL;
+CREATE INDEX IF NOT EXISTS claims_relayed_by ON claims (relayed_by) WHERE relayed_by IS NOT NULL;
+CREATE INDEX IF NOT EXISTS claims_status ON claims (status);
+
+-- Every revision of every claim: number 0 is the claim.record itself.
+-- `content` is NULL for a removal.
+CREATE TABLE IF NOT EXISTS revisions (
+    id BLOB PRIMARY KEY,
+    claim BLOB NOT NULL,
+    number INTEGER NOT NULL,
+    article BLOB NOT NULL,
+    reason TEXT,
+    note TEXT,
+    content BLOB,
+    substance BLOB,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL,
+    UNIQUE (claim, number)
+);
+
+CREATE TABLE IF NOT EXISTS retractions (
+    id BLOB PRIMARY KEY,
+    claim BLOB NOT NULL UNIQUE,
+    reason TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS links (
+    id BLOB PRIMARY KEY,
+    from_claim BLOB NOT NULL,
+    to_claim BLOB NOT NULL,
+    relation TEXT NOT NULL,
+    note TEXT,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_from ON links (from_claim, relation);
+CREATE INDEX IF NOT EXISTS links_to ON links (to_claim, relation);
+
+-- `evidence` is the canonical CBOR of the evidence list. The withdrawal
+-- columns are set by the verification.withdraw.
+CREATE TABLE IF NOT EXISTS verifications (
+    id BLOB PRIMARY KEY,
+    claim BLOB NOT NULL,
+    revision BLOB NOT NULL,
+    verdict TEXT NOT NULL,
+    evidence BLOB NOT NULL,
+    note TEXT,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL,
+    withdrawal BLOB,
+    withdrawn_seq INTEGER,
+    withdrawn_at INTEGER,
+    withdraw_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS verifications_claim ON verifications (claim, seq);
+CREATE INDEX IF NOT EXISTS verifications_signer ON verifications (signer);
+
+-- Full-text search over each claim's current proposition, quote and
+-- anchored text; rowid = claims.n.
+CREATE VIRTUAL TABLE IF NOT EXISTS claim_text USING fts5 (
+    proposition, quote, exact,
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 ";
 

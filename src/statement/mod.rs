@@ -126,8 +126,9 @@ impl SignedStatement {
     pub fn sign(statement: &Statement, key: &SecretKey) -> Result<SignedStatement, StatementError> {
         let payload = statement.to_payload()?;
         let kid = key.public().bytes();
-        let protected = coset::ProtectedHeader::from_cbor_bstr(Value::Bytes(protected_header(&kid)))
-            .map_err(|e| StatementError::Cose(e.to_string()))?;
+        let protected =
+            coset::ProtectedHeader::from_cbor_bstr(Value::Bytes(protected_header(&kid)))
+                .map_err(|e| StatementError::Cose(e.to_string()))?;
         let sign1 = CoseSign1 {
             protected,
             unprotected: coset::Header::default(),
@@ -152,7 +153,8 @@ impl SignedStatement {
             return Err(StatementError::TooLarge(bytes.len()));
         }
         cbor::check_canonical(bytes)?;
-        let sign1 = CoseSign1::from_slice(bytes).map_err(|e| StatementError::Cose(e.to_string()))?;
+        let sign1 =
+            CoseSign1::from_slice(bytes).map_err(|e| StatementError::Cose(e.to_string()))?;
         let protected = sign1
             .protected
             .original_data
@@ -273,4 +275,53 @@ pub fn verify_batch(
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+impl Statement {
+    /// The statement as JSON for people and tools: `{kind, at, body}`, with
+    /// byte strings (ids, digests) shown as lowercase hex.
+    pub fn to_json(&self) -> serde_json::Value {
+        let body = self
+            .body
+            .to_value()
+            .map(|v| cbor_to_json(&v))
+            .unwrap_or(serde_json::Value::Null);
+        serde_json::json!({
+            "kind": self.body.kind().as_str(),
+            "at": self.at,
+            "body": body,
+        })
+    }
+}
+
+/// Converts a CBOR value to JSON, byte strings as hex.
+pub fn cbor_to_json(v: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        Value::Integer(i) => {
+            let n = i128::from(*i);
+            u64::try_from(n)
+                .map(J::from)
+                .or_else(|_| i64::try_from(n).map(J::from))
+                .unwrap_or_else(|_| J::String(n.to_string()))
+        }
+        Value::Bytes(b) => J::String(hex::encode(b)),
+        Value::Text(t) => J::String(t.clone()),
+        Value::Bool(b) => J::Bool(*b),
+        Value::Null => J::Null,
+        Value::Array(a) => J::Array(a.iter().map(cbor_to_json).collect()),
+        Value::Map(m) => J::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Value::Text(t) => t.clone(),
+                        other => cbor_to_json(other).to_string(),
+                    };
+                    (key, cbor_to_json(v))
+                })
+                .collect(),
+        ),
+        Value::Tag(_, inner) => cbor_to_json(inner),
+        _ => J::Null,
+    }
 }

@@ -1,0 +1,260 @@
+//! Audit: replay a whole ledger from genesis and prove nothing was rewritten.
+//!
+//! Two layers check each entry. The log layer ([`crate::log::audit`])
+//! recomputes the canonical leaf encoding, the `prev` chain, every stored
+//! hash, hash tile and entry bundle, the root against the signed checkpoint,
+//! consistency with a previously trusted checkpoint, and every blob's digest.
+//! This layer decodes each leaf's statement, checks its signature (batch
+//! verification on all cores; `verify_strict` decides and pinpoints any
+//! failure) and replays it through [`State::apply`] — the same validity
+//! function append uses — into a fresh in-memory state.
+
+use crate::digest::Digest;
+use crate::keys::PublicKey;
+use crate::ledger::LedgerError;
+use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
+use crate::state::{Blobs, Entry, State};
+use crate::statement::{verify_batch, Body, SignedStatement};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How many statements are signature-checked together.
+const BATCH: usize = 4096;
+
+/// The outcome of an audit, as `audit --json` prints it
+/// (schemas/audit-report.schema.json).
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditSummary {
+    /// True when every check passed.
+    pub ok: bool,
+    /// The ledger directory.
+    pub ledger: String,
+    /// The operator key the checkpoint was checked against.
+    pub operator_key: String,
+    /// Where that key came from: "given" (--operator) or "genesis" (trusted
+    /// on first use from entry 0).
+    pub operator_key_source: String,
+    /// The checkpoint's tree size.
+    pub size: u64,
+    /// The checkpoint's root hash (hex), if readable.
+    pub root: Option<String>,
+    /// Entries replayed.
+    pub entries_checked: u64,
+    /// Statements whose signature verified.
+    pub signatures_checked: u64,
+    /// Blobs re-hashed.
+    pub blobs_checked: u64,
+    /// Statements by kind.
+    pub counts: BTreeMap<String, u64>,
+    /// Everything wrong, first entry at fault first.
+    pub problems: Vec<Problem>,
+    /// Problems beyond those listed.
+    pub omitted: u64,
+    /// The first entry at fault, if any.
+    pub first_entry_at_fault: Option<u64>,
+}
+
+/// Blobs read straight from the ledger directory being audited.
+struct DirBlobs<'a>(&'a Path);
+
+impl Blobs for DirBlobs<'_> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+        let path = log::blobs::blob_path(self.0, digest);
+        match std::fs::read(&path) {
+            Ok(b) if Digest::of(&b) == *digest => Ok(Some(b)),
+            Ok(_) => Err(format!("blob {} does not match its digest", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+}
+
+/// Statement-level replay state carried across batches.
+struct Replay<'a> {
+    state: State,
+    blobs: DirBlobs<'a>,
+    pending: Vec<(u64, u64, SignedStatement)>,
+    problems: Vec<Problem>,
+    counts: BTreeMap<String, u64>,
+    signatures: u64,
+    /// Rule checks stop at the first refused entry: the state after it is
+    /// not the state the ledger claims, so later verdicts would be noise.
+    rules_stopped_at: Option<u64>,
+}
+
+impl Replay<'_> {
+    fn push(&mut self, seq: u64, leaf: &Leaf) {
+        match SignedStatement::decode(&leaf.statement) {
+            Ok(s) => {
+                *self
+                    .counts
+                    .entry(s.statement().body.kind().as_str().to_string())
+                    .or_default() += 1;
+                self.pending.push((seq, leaf.logged_at, s));
+            }
+            Err(e) => {
+                self.problem(seq, format!("statement: {e}"));
+                self.stop_rules(seq);
+            }
+        }
+        if self.pending.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn problem(&mut self, seq: u64, what: String) {
+        self.problems.push(Problem {
+            entry: Some(seq),
+            what: format!("entry {seq}: {what}"),
+        });
+    }
+
+    fn stop_rules(&mut self, seq: u64) {
+        if self.rules_stopped_at.is_none() {
+            self.rules_stopped_at = Some(seq);
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::take(&mut self.pending);
+        let meta: Vec<(u64, u64)> = batch.iter().map(|(s, l, _)| (*s, *l)).collect();
+        let results = verify_batch(batch.into_iter().map(|(_, _, s)| s).collect());
+        for ((seq, logged_at), result) in meta.into_iter().zip(results) {
+            let verified = match result {
+                Ok(v) => v,
+                Err(e) => {
+                    self.problem(seq, e.to_string());
+                    self.stop_rules(seq);
+                    continue;
+                }
+            };
+            self.signatures += 1;
+            if self.rules_stopped_at.is_some() {
+                continue;
+            }
+            let entry = Entry {
+                seq,
+                logged_at,
+                statement: &verified,
+            };
+            if let Err(e) = self.state.apply(&entry, &self.blobs) {
+                self.problem(seq, e.to_string());
+                self.stop_rules(seq);
+            }
+        }
+    }
+}
+
+/// The operator key named by the genesis statement at entry 0.
+fn genesis_operator(dir: &Path) -> Result<PublicKey, String> {
+    let log = crate::log::Log::open(dir).map_err(|e| e.to_string())?;
+    let bytes = log.entry(0).map_err(|e| e.to_string())?;
+    let leaf = Leaf::decode(&bytes).map_err(|e| format!("entry 0: {e}"))?;
+    let st = SignedStatement::decode(&leaf.statement).map_err(|e| format!("entry 0: {e}"))?;
+    match &st.statement().body {
+        Body::Genesis(g) => {
+            PublicKey::parse(&g.operator, "the genesis operator key").map_err(|e| e.to_string())
+        }
+        other => Err(format!(
+            "entry 0 is a {}, not the ledger.genesis",
+            other.kind()
+        )),
+    }
+}
+
+/// Audits the ledger in `dir`. `operator` is the operator key to trust
+/// (default: the one the genesis names); `trusted_checkpoint` is a signed
+/// checkpoint seen earlier that the ledger must extend. `progress` gets
+/// (entries done, entries in all).
+pub fn audit(
+    dir: &Path,
+    operator: Option<PublicKey>,
+    trusted_checkpoint: Option<&[u8]>,
+    progress: impl FnMut(u64, u64),
+) -> Result<AuditSummary, LedgerError> {
+    let (operator, source) = match operator {
+        Some(k) => (k, "given"),
+        None => match genesis_operator(dir) {
+            Ok(k) => (k, "genesis"),
+            Err(why) => {
+                return Ok(AuditSummary {
+                    ok: false,
+                    ledger: dir.display().to_string(),
+                    operator_key: String::new(),
+                    operator_key_source: "genesis".into(),
+                    size: 0,
+                    root: None,
+                    entries_checked: 0,
+                    signatures_checked: 0,
+                    blobs_checked: 0,
+                    counts: BTreeMap::new(),
+                    problems: vec![Problem {
+                        entry: Some(0),
+                        what: format!(
+                            "cannot read the operator key from the genesis ({why}); pass --operator KEY.pub"
+                        ),
+                    }],
+                    omitted: 0,
+                    first_entry_at_fault: Some(0),
+                })
+            }
+        },
+    };
+    let verifier = operator.note_verifier();
+    let opts = AuditOptions {
+        verifier: &verifier,
+        trusted_checkpoint,
+    };
+    let mut replay = Replay {
+        state: State::in_memory()?,
+        blobs: DirBlobs(dir),
+        pending: Vec::new(),
+        problems: Vec::new(),
+        counts: BTreeMap::new(),
+        signatures: 0,
+        rules_stopped_at: None,
+    };
+    let report = log::audit(
+        dir,
+        &opts,
+        |seq, leaf| {
+            replay.push(seq, leaf);
+            Ok(())
+        },
+        progress,
+    )
+    .map_err(|e: LogError| LedgerError::Log(e))?;
+    replay.flush();
+    if let Some(seq) = replay.rules_stopped_at {
+        if seq + 1 < report.entries_checked {
+            replay.problems.push(Problem {
+                entry: Some(seq),
+                what: format!(
+                    "rule checks stopped after entry {seq}; entries {}..{} were checked for encoding, chain and signature only",
+                    seq + 1,
+                    report.entries_checked
+                ),
+            });
+        }
+    }
+    let mut problems = report.problems;
+    problems.extend(replay.problems);
+    problems.sort_by_key(|p| (p.entry.is_none(), p.entry));
+    let first = problems.iter().filter_map(|p| p.entry).min();
+    Ok(AuditSummary {
+        ok: problems.is_empty() && report.omitted == 0,
+        ledger: dir.display().to_string(),
+        operator_key: operator.to_note_string(),
+        operator_key_source: source.into(),
+        size: report.size,
+        root: report.root.map(|r| r.to_hex()),
+        entries_checked: report.entries_checked,
+        signatures_checked: replay.signatures,
+        blobs_checked: report.blobs_checked,
+        counts: replay.counts,
+        problems,
+        omitted: report.omitted,
+        first_entry_at_fault: first,
+    })
+}

@@ -1,0 +1,68 @@
+//! `provledger init`: create a ledger.
+
+use anyhow::{bail, Result};
+use clap::Args;
+use provledger::keys::{self, SecretKey};
+use provledger::ledger::Ledger;
+use std::path::{Path, PathBuf};
+
+/// Create a new ledger: the operator key (unless --key is given), the
+/// genesis statement and the first signed checkpoint.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The log's origin, which is also the operator key's name (e.g.
+    /// example.org/provledger). Ignored with --key (the key's name is used).
+    #[arg(long, default_value = "provledger")]
+    origin: String,
+    /// Use this existing operator private key instead of creating one in
+    /// LEDGER/private/operator.key.
+    #[arg(long)]
+    key: Option<PathBuf>,
+    /// How many agreeing current verdicts make a claim verified or refuted.
+    #[arg(long, default_value_t = 1)]
+    quorum: u64,
+    /// What this ledger records.
+    #[arg(long, default_value = "A provenance ledger of attributed news claims")]
+    description: String,
+}
+
+pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
+    if Ledger::exists(ledger) {
+        bail!(
+            "{} already holds a ledger; refusing to overwrite it",
+            ledger.display()
+        );
+    }
+    let operator = match &a.key {
+        Some(path) => keys::load_secret_key(path)?,
+        None => {
+            let key = SecretKey::generate(&a.origin)?;
+            let path = Ledger::default_operator_key_path(ledger);
+            let dir = path.parent().expect("the key path has a directory");
+            std::fs::create_dir_all(dir)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+            let final_key = dir.join("operator.key");
+            let final_pub = dir.join("operator.pub");
+            keys::write_key_files(&final_key, &final_pub, &key)?;
+            eprintln!(
+                "created operator key {} (keep it secret; never publish LEDGER/private/)",
+                final_key.display()
+            );
+            key
+        }
+    };
+    let now = super::now()?;
+    let l = Ledger::init(ledger, &operator, &a.description, a.quorum, now)?;
+    eprintln!(
+        "created ledger {} with origin {}",
+        ledger.display(),
+        operator.public().name()
+    );
+    let _ = l;
+    println!("{}", operator.public());
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! `provledger log`: list entries, oldest first.
+
+use super::output::print_json;
+use anyhow::Result;
+use clap::Args;
+use provledger::ledger::Ledger;
+use serde::Serialize;
+use std::io::Write;
+use std::path::Path;
+
+/// List the ledger's entries, oldest first (newest last).
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Start at this entry index.
+    #[arg(long, default_value_t = 0)]
+    from: u64,
+    /// Show at most this many entries.
+    #[arg(long)]
+    limit: Option<u64>,
+    /// Print JSON (schemas/log.schema.json).
+    #[arg(long)]
+    json: bool,
+}
+
+/// One line of `log` output.
+#[derive(Serialize)]
+struct EntryView {
+    seq: u64,
+    id: String,
+    kind: String,
+    signer: String,
+    signer_name: Option<String>,
+    at: u64,
+    logged_at: u64,
+    leaf_hash: String,
+}
+
+pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
+    let l = Ledger::open(ledger)?;
+    let end = match a.limit {
+        Some(n) => a.from.saturating_add(n).min(l.size()),
+        None => l.size(),
+    };
+    let start = a.from.min(end);
+    let mut views = Vec::new();
+    let mut out = std::io::stdout().lock();
+    for item in l.log().entries(start..end) {
+        let (seq, bytes) = item?;
+        let e = provledger::ledger::decode_entry(seq, &bytes)?;
+        let signer = e.statement.signer().to_bytes();
+        let signer_name = l.state().key(&signer)?.map(|k| k.name).or_else(|| {
+            (l.state().operator_key().ok().flatten() == Some(signer))
+                .then(|| l.log().origin().to_string())
+        });
+        let v = EntryView {
+            seq,
+            id: e.statement.id().to_hex(),
+            kind: e.statement.statement().body.kind().as_str().to_string(),
+            signer: hex::encode(signer),
+            signer_name,
+            at: e.statement.statement().at,
+            logged_at: e.leaf.logged_at,
+            leaf_hash: e.leaf_hash.to_hex(),
+        };
+        if a.json {
+            views.push(v);
+        } else {
+            writeln!(
+                out,
+                "{:>6}  {}  {:<22} {:<20} {}",
+                v.seq,
+                &v.id[..12],
+                v.kind,
+                v.signer_name.as_deref().unwrap_or(&v.signer[..12]),
+                super::output::time(v.logged_at)
+            )?;
+        }
+    }
+    if a.json {
+        print_json(&views)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The command line: argument parsing and presentation only. Every decision
+//! is made by the library (`provledger::*`); a subcommand parses its
+//! arguments, calls the library and prints the answer.
+//!
+//! Exit codes (documented in the README):
+//! 0 ok; 1 error; 2 usage; 3 the answer is "no" (`status --require` not met,
+//! `audit` found problems); 4 not found (unknown id or claim).
+
+mod audit;
+mod checkpoint;
+mod init;
+mod key;
+mod log;
+mod output;
+mod proof;
+mod show;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// provledger: attributed claims and signed verifications in a verifiable,
+/// append-only ledger.
+///
+/// The ledger is a directory (--ledger, else $PROVLEDGER_DIR, else ./ledger)
+/// laid out as a C2SP transparency log. Read commands take --json; their
+/// output formats are published as JSON Schemas in schemas/.
+#[derive(Parser, Debug)]
+#[command(name = "provledger", version, max_term_width = 100)]
+struct Cli {
+    /// The ledger directory.
+    #[arg(long, global = true, env = "PROVLEDGER_DIR", default_value = "ledger")]
+    ledger: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    Init(init::InitArgs),
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    Log(log::LogArgs),
+    Show(show::ShowArgs),
+    Checkpoint(checkpoint::CheckpointArgs),
+    #[command(subcommand)]
+    Proof(proof::ProofCommand),
+    Audit(audit::AuditArgs),
+}
+
+/// A failure that maps to a specific exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Fail {
+    /// The question was answered, and the answer is no (exit 3).
+    #[error("{0}")]
+    No(String),
+    /// The thing asked about does not exist (exit 4).
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// Parses the command line and runs the command.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let ledger = cli.ledger;
+    match cli.command {
+        Command::Init(a) => init::run(&ledger, a),
+        Command::Key(c) => key::run(&ledger, c),
+        Command::Log(a) => log::run(&ledger, a),
+        Command::Show(a) => show::run(&ledger, a),
+        Command::Checkpoint(a) => checkpoint::run(&ledger, a),
+        Command::Proof(c) => proof::run(&ledger, c),
+        Command::Audit(a) => audit::run(&ledger, a),
+    }?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code for an error (see the module docs).
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(f) = cause.downcast_ref::<Fail>() {
+            return match f {
+                Fail::No(_) => 3,
+                Fail::NotFound(_) => 4,
+            };
+        }
+        use provledger::ledger::LedgerError;
+        use provledger::state::ResolveError;
+        match cause.downcast_ref::<LedgerError>() {
+            Some(LedgerError::NotFound(_))
+            | Some(LedgerError::Resolve(ResolveError::NotFound { .. })) => return 4,
+            _ => {}
+        }
+        if let Some(ResolveError::NotFound { .. }) = cause.downcast_ref::<ResolveError>() {
+            return 4;
+        }
+    }
+    1
+}
+
+/// A hint that tells the user what to do next, for errors that have one.
+pub fn hint(err: &anyhow::Error) -> Option<String> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<provledger::ledger::LedgerError>()
+            .and_then(|e| e.hint())
+    })
+}
+
+/// The current time for new statements and leaves: `SOURCE_DATE_EPOCH` when
+/// set (reproducible builds of the sample ledger), else the clock.
+pub fn now() -> Result<u64> {
+    provledger::ledger::now().map_err(anyhow::Error::msg)
+}

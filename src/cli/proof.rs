@@ -1,0 +1,173 @@
+//! `provledger proof`: inclusion and consistency proofs, and checking an
+//! offline proof file.
+
+use super::output::print_json;
+use anyhow::{Context, Result};
+use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+use clap::{Args, Subcommand};
+use provledger::keys;
+use provledger::ledger::Ledger;
+use provledger::proof::TlogProof;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Merkle proofs that tools can check offline.
+#[derive(Subcommand, Debug)]
+pub enum ProofCommand {
+    /// Prove that a statement is in the ledger, under the current checkpoint.
+    ///
+    /// Prints a c2sp.org/tlog-proof (the leaf as extra data, the inclusion
+    /// proof and the signed checkpoint), which `proof verify` or any
+    /// tlog-proof reader checks with the operator's public key alone.
+    Inclusion(InclusionArgs),
+    /// Prove that the ledger at OLD_SIZE entries is a prefix of the ledger at
+    /// NEW_SIZE (default: the current size): nothing was rewritten.
+    Consistency(ConsistencyArgs),
+    /// Check an offline proof file with the operator's public key.
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InclusionArgs {
+    /// The statement id or a unique prefix (at least 6 hex digits).
+    id: String,
+    /// Print JSON (schemas/inclusion-proof.schema.json) instead of the
+    /// tlog-proof text.
+    #[arg(long)]
+    json: bool,
+    /// Also write the tlog-proof to this file (conventionally *.tlog-proof).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ConsistencyArgs {
+    /// The older tree size.
+    old_size: u64,
+    /// The newer tree size (default: the current size).
+    new_size: Option<u64>,
+    /// Print JSON (schemas/consistency-proof.schema.json).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// The tlog-proof file.
+    file: PathBuf,
+    /// The operator's public key file (its .pub).
+    #[arg(long)]
+    operator: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct InclusionView {
+    id: String,
+    index: u64,
+    tree_size: u64,
+    leaf_hash: String,
+    root: String,
+    proof: Vec<String>,
+    checkpoint: String,
+    leaf: String,
+}
+
+#[derive(Serialize)]
+struct ConsistencyView {
+    old_size: u64,
+    new_size: u64,
+    old_root: String,
+    new_root: String,
+    proof: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct VerifiedView {
+    ok: bool,
+    origin: String,
+    tree_size: u64,
+    index: u64,
+    id: String,
+    kind: String,
+    statement: serde_json::Value,
+}
+
+pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
+    match cmd {
+        ProofCommand::Inclusion(a) => {
+            let l = Ledger::open(ledger)?;
+            let r = l.resolve(&a.id, &[])?;
+            let p = l.inclusion_proof(r.seq)?;
+            if let Some(out) = &a.out {
+                std::fs::write(out, p.to_text())
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+            }
+            if a.json {
+                let leaf = p.extra.clone().unwrap_or_default();
+                print_json(&InclusionView {
+                    id: r.id.to_hex(),
+                    index: p.index,
+                    tree_size: l.size(),
+                    leaf_hash: provledger::log::Leaf::hash_bytes(&leaf).to_hex(),
+                    root: BASE64.encode(l.log().root().0),
+                    proof: p.hashes.iter().map(|h| BASE64.encode(h.0)).collect(),
+                    checkpoint: String::from_utf8_lossy(&p.checkpoint).into_owned(),
+                    leaf: BASE64.encode(&leaf),
+                })
+            } else {
+                print!("{}", p.to_text());
+                Ok(())
+            }
+        }
+        ProofCommand::Consistency(a) => {
+            let l = Ledger::open(ledger)?;
+            let new = a.new_size.unwrap_or(l.size());
+            let proof = l.log().consistency_proof(a.old_size, new)?;
+            let view = ConsistencyView {
+                old_size: a.old_size,
+                new_size: new,
+                old_root: BASE64.encode(l.log().root_at(a.old_size)?.0),
+                new_root: BASE64.encode(l.log().root_at(new)?.0),
+                proof: proof.iter().map(|h| BASE64.encode(h.0)).collect(),
+            };
+            if a.json {
+                return print_json(&view);
+            }
+            println!("old {} {}", view.old_size, view.old_root);
+            println!("new {} {}", view.new_size, view.new_root);
+            for h in view.proof {
+                println!("{h}");
+            }
+            Ok(())
+        }
+        ProofCommand::Verify(a) => {
+            let operator = keys::load_public_key(&a.operator)?;
+            let text = std::fs::read(&a.file)
+                .with_context(|| format!("cannot read {}", a.file.display()))?;
+            let proven = TlogProof::parse(&text)
+                .and_then(|p| p.verify(&operator))
+                .with_context(|| format!("proof {} does not check out", a.file.display()))?;
+            let st = proven.statement.statement();
+            let view = VerifiedView {
+                ok: true,
+                origin: proven.checkpoint.origin.clone(),
+                tree_size: proven.checkpoint.size,
+                index: proven.leaf.seq,
+                id: proven.statement.id().to_hex(),
+                kind: st.body.kind().as_str().to_string(),
+                statement: st.to_json(),
+            };
+            if a.json {
+                return print_json(&view);
+            }
+            println!(
+                "ok: {} {} is entry {} of {} (tree size {})",
+                view.kind, view.id, view.index, view.origin, view.tree_size
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,554 @@
+//! A ledger: the transparency log ([`crate::log`]) and the state derived from
+//! it ([`crate::state`]), kept in step.
+//!
+//! Appending goes: take the writer lock (repairing a torn tail), bring the
+//! state up to the log, check every signature, run every statement through
+//! [`State::apply`] inside one database transaction, and only if all pass
+//! write the batch to the log (one round of fsyncs, then the new signed
+//! checkpoint) and commit the transaction. The log is the truth: if the
+//! process dies between the checkpoint and the commit, the state catches up
+//! on the next open.
+
+use crate::digest::Digest;
+use crate::keys::SecretKey;
+use crate::log::{Leaf, Log, LogError, LogWriter};
+use crate::state::{Blobs, Entry, ResolveError, State, StateError};
+use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// File name of the derived state/index database inside a ledger directory.
+pub const INDEX_FILE: &str = "index.sqlite";
+/// Directory (inside the ledger) where `init` keeps the operator key. It is
+/// never served or published.
+pub const PRIVATE_DIR: &str = "private";
+/// How long a writer waits for another writer to finish.
+pub const LOCK_WAIT: Duration = Duration::from_secs(30);
+/// The shortest id prefix accepted.
+pub const MIN_PREFIX: usize = crate::state::MIN_ID_PREFIX;
+
+/// What can go wrong opening, reading or appending to a ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error("statement {index} of the batch: {source}")]
+    Statement {
+        index: usize,
+        source: StatementError,
+    },
+    #[error("statement {index} of the batch ({id}): {source}")]
+    Refused {
+        index: usize,
+        id: String,
+        source: StateError,
+    },
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error("entry {seq}: {what}; run `provledger audit` to see everything that is wrong")]
+    Corrupt { seq: u64, what: String },
+    #[error("cannot build the index {path}: {source}")]
+    Index {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl LedgerError {
+    /// What the user can do about it, where there is something.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            LedgerError::Log(LogError::NotALedger { .. }) => Some(
+                "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
+                    .into(),
+            ),
+            LedgerError::Resolve(ResolveError::Ambiguous { .. }) => {
+                Some("give more hex digits of the id".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What an append returns for each statement: where it landed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Receipt {
+    /// The statement id (hex).
+    pub id: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its index in the log.
+    pub seq: u64,
+    /// The log's size after the append.
+    pub tree_size: u64,
+    /// The new signed checkpoint.
+    pub checkpoint: String,
+}
+
+/// A statement read back from the log with its leaf.
+#[derive(Clone, Debug)]
+pub struct Logged {
+    /// The leaf that holds it.
+    pub leaf: Leaf,
+    /// The RFC 6962 leaf hash.
+    pub leaf_hash: Digest,
+    /// The decoded statement.
+    pub statement: SignedStatement,
+}
+
+/// An id resolved from a prefix.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// The full id.
+    pub id: Digest,
+    /// Log index.
+    pub seq: u64,
+    /// Kind name.
+    pub kind: String,
+}
+
+/// A ledger opened for reading, or (with [`Ledger::open_writer`]) for appending.
+pub struct Ledger {
+    dir: PathBuf,
+    log: Handle,
+    state: State,
+}
+
+/// The log, as a reader's fixed view or the writer's always-current one.
+enum Handle {
+    Reader(Log),
+    Writer(LogWriter),
+}
+
+impl std::ops::Deref for Handle {
+    type Target = Log;
+    fn deref(&self) -> &Log {
+        match self {
+            Handle::Reader(l) => l,
+            Handle::Writer(w) => w,
+        }
+    }
+}
+
+struct LogBlobs<'a>(&'a Log);
+
+impl Blobs for LogBlobs<'_> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+        match self.0.get_blob(digest) {
+            Ok(b) => Ok(Some(b)),
+            Err(LogError::BlobNotFound { .. }) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// The time for new statements and leaves: `SOURCE_DATE_EPOCH` when set (for
+/// reproducible ledgers such as the sample), else the system clock.
+pub fn now() -> Result<u64, String> {
+    if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+        return v
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"));
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|e| e.to_string())
+}
+
+impl Ledger {
+    /// Where `init` puts the operator key of the ledger in `dir`.
+    pub fn default_operator_key_path(dir: &Path) -> PathBuf {
+        dir.join(PRIVATE_DIR).join("operator.key")
+    }
+
+    /// Whether `dir` already holds a ledger.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(crate::log::CHECKPOINT_FILE).exists()
+    }
+
+    /// Creates a ledger in `dir` whose genesis is signed by `operator`.
+    pub fn init(
+        dir: &Path,
+        operator: &SecretKey,
+        description: &str,
+        quorum: u64,
+        now: u64,
+    ) -> Result<Ledger, LedgerError> {
+        use crate::statement::{Body, Genesis, Policy, Statement};
+        let genesis = SignedStatement::sign(
+            &Statement {
+                at: now,
+                body: Body::Genesis(Genesis {
+                    origin: operator.public().name().to_string(),
+                    operator: operator.public().to_note_string(),
+                    description: description.to_string(),
+                    policy: Policy { quorum },
+                }),
+            },
+            operator,
+        )
+        .map_err(|source| LedgerError::Statement { index: 0, source })?;
+        // Check the genesis against the rules before creating anything.
+        let mut scratch = State::in_memory()?;
+        let verified = genesis
+            .clone()
+            .verify()
+            .map_err(|source| LedgerError::Statement { index: 0, source })?;
+        scratch
+            .apply(
+                &Entry {
+                    seq: 0,
+                    logged_at: now,
+                    statement: &verified,
+                },
+                &NoBlobs,
+            )
+            .map_err(|source| LedgerError::Refused {
+                index: 0,
+                id: verified.id().to_hex(),
+                source,
+            })?;
+        let writer = Log::create(dir, &operator.note_signer())?;
+        remove_index(dir)?;
+        let state = State::open(&dir.join(INDEX_FILE))?;
+        let mut ledger = Ledger {
+            dir: dir.to_path_buf(),
+            log: Handle::Writer(writer),
+            state,
+        };
+        ledger.append(vec![genesis], operator, now)?;
+        Ok(ledger)
+    }
+
+    /// Opens the ledger in `dir` for reading, bringing its index up to date.
+    pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
+        let log = Log::open(dir)?;
+        let state = open_state(dir)?;
+        let mut ledger = Ledger {
+            dir: dir.to_path_buf(),
+            log: Handle::Reader(log),
+            state,
+        };
+        ledger.catch_up()?;
+        Ok(ledger)
+    }
+
+    /// Opens the ledger in `dir` for appending: takes the writer lock
+    /// (waiting up to [`LOCK_WAIT`]) and repairs a torn tail.
+    pub fn open_writer(dir: &Path) -> Result<Ledger, LedgerError> {
+        let writer = Log::open_writer(dir, Some(LOCK_WAIT))?;
+        let state = open_state(dir)?;
+        let mut ledger = Ledger {
+            dir: dir.to_path_buf(),
+            log: Handle::Writer(writer),
+            state,
+        };
+        ledger.catch_up()?;
+        Ok(ledger)
+    }
+
+    /// Applies log entries the index has not seen yet. If the index does not
+    /// match the log (restored from elsewhere, or damaged), it is rebuilt.
+    fn catch_up(&mut self) -> Result<(), LedgerError> {
+        let size = self.log.size();
+        let applied = self.state.applied()?;
+        let in_step = applied <= size
+            && (applied == 0
+                || last_leaf_hash(&self.state)? == Some(self.log.leaf_hash(applied - 1)?));
+        if !in_step {
+            drop(std::mem::replace(&mut self.state, State::in_memory()?));
+            remove_index(&self.dir)?;
+            self.state = open_state(&self.dir)?;
+        }
+        let applied = self.state.applied()?;
+        if applied == size {
+            return Ok(());
+        }
+        self.state.begin()?;
+        let result = replay_into(&mut self.state, &self.log, applied..size);
+        match result {
+            Ok(()) => self.state.commit()?,
+            Err(e) => {
+                self.state.rollback()?;
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// The ledger directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The log.
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// The derived state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Number of entries.
+    pub fn size(&self) -> u64 {
+        self.log.size()
+    }
+
+    /// The current signed checkpoint, as stored.
+    pub fn checkpoint_note(&self) -> Vec<u8> {
+        self.log.checkpoint_bytes().to_vec()
+    }
+
+    /// Stores a blob (article text, evidence), returning its digest.
+    pub fn put_blob(&self, bytes: &[u8]) -> Result<Digest, LedgerError> {
+        Ok(self.log.put_blob(bytes)?)
+    }
+
+    /// Reads a blob, checking its digest.
+    pub fn get_blob(&self, digest: &Digest) -> Result<Vec<u8>, LedgerError> {
+        Ok(self.log.get_blob(digest)?)
+    }
+
+    /// Appends `statements` as one batch, with the checkpoint signed by
+    /// `operator`. All are checked (signatures and every rule) before
+    /// anything is written; if one fails, nothing is written and the error
+    /// names it.
+    pub fn append(
+        &mut self,
+        statements: Vec<SignedStatement>,
+        operator: &SecretKey,
+        now: u64,
+    ) -> Result<Vec<Receipt>, LedgerError> {
+        let start = self.log.size();
+        let verified = verify_batch(statements)
+            .into_iter()
+            .enumerate()
+            .map(|(index, r)| r.map_err(|source| LedgerError::Statement { index, source }))
+            .collect::<Result<Vec<_>, _>>()?;
+        let logged_at = now.max(last_logged_at(&self.state)?);
+        self.state.begin()?;
+        let blobs = LogBlobs(&self.log);
+        for (i, v) in verified.iter().enumerate() {
+            let entry = Entry {
+                seq: start + i as u64,
+                logged_at,
+                statement: v,
+            };
+            if let Err(source) = self.state.apply(&entry, &blobs) {
+                self.state.rollback()?;
+                return Err(LedgerError::Refused {
+                    index: i,
+                    id: v.id().to_hex(),
+                    source,
+                });
+            }
+        }
+        let bytes: Vec<Vec<u8>> = verified.iter().map(|v| v.bytes().to_vec()).collect();
+        let Handle::Writer(writer) = &mut self.log else {
+            panic!("Ledger::append needs a ledger opened with Ledger::open_writer");
+        };
+        let appended = writer.append(&bytes, logged_at, &operator.note_signer());
+        let seqs = match appended {
+            Ok(s) => s,
+            Err(e) => {
+                self.state.rollback()?;
+                return Err(e.into());
+            }
+        };
+        if let Some(last) = seqs.last() {
+            let h = self.log.leaf_hash(*last)?;
+            set_last_leaf_hash(&self.state, &h)?;
+        }
+        self.state.commit()?;
+        let checkpoint = String::from_utf8_lossy(self.log.checkpoint_bytes()).into_owned();
+        Ok(verified
+            .iter()
+            .zip(seqs)
+            .map(|(v, seq)| Receipt {
+                id: v.id().to_hex(),
+                kind: v.statement().body.kind().as_str().to_string(),
+                seq,
+                tree_size: self.log.size(),
+                checkpoint: checkpoint.clone(),
+            })
+            .collect())
+    }
+
+    /// Reads entry `seq` and decodes its statement.
+    pub fn entry(&self, seq: u64) -> Result<Logged, LedgerError> {
+        let bytes = self.log.entry(seq)?;
+        decode_entry(seq, &bytes)
+    }
+
+    /// Resolves a hex id prefix (at least [`MIN_PREFIX`] digits) to a
+    /// statement, optionally only among statements of the given kinds.
+    pub fn resolve(&self, prefix: &str, kinds: &[Kind]) -> Result<Resolved, LedgerError> {
+        let id = self.state.resolve(prefix, kinds)?;
+        let (seq, kind) = self
+            .state
+            .statement(&id)?
+            .ok_or_else(|| LedgerError::NotFound(format!("statement {id} is not in the index")))?;
+        Ok(Resolved {
+            id,
+            seq,
+            kind: kind.as_str().to_string(),
+        })
+    }
+
+    /// Deletes and rebuilds the index from the log.
+    pub fn reindex(dir: &Path) -> Result<Ledger, LedgerError> {
+        remove_index(dir)?;
+        Ledger::open(dir)
+    }
+}
+
+/// A blob source that has none (genesis needs none).
+struct NoBlobs;
+
+impl Blobs for NoBlobs {
+    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, String> {
+        Ok(None)
+    }
+}
+
+/// Opens the index, rebuilding it from scratch when it was made by another
+/// schema version (it is derived data; the log is the truth).
+fn open_state(dir: &Path) -> Result<State, LedgerError> {
+    match State::open(&dir.join(INDEX_FILE)) {
+        Err(StateError::Schema { .. }) => {
+            remove_index(dir)?;
+            Ok(State::open(&dir.join(INDEX_FILE))?)
+        }
+        other => Ok(other?),
+    }
+}
+
+fn remove_index(dir: &Path) -> Result<(), LedgerError> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = dir.join(format!("{INDEX_FILE}{suffix}"));
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(LedgerError::Index {
+                    path: p.display().to_string(),
+                    source,
+                })
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a stored leaf and its statement.
+pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
+    let corrupt = |what: String| LedgerError::Corrupt { seq, what };
+    let leaf = Leaf::decode(bytes).map_err(|e| corrupt(e.to_string()))?;
+    let statement = SignedStatement::decode(&leaf.statement).map_err(|e| corrupt(e.to_string()))?;
+    Ok(Logged {
+        leaf_hash: Leaf::hash_bytes(bytes),
+        leaf,
+        statement,
+    })
+}
+
+/// Applies log entries `range` to `state` (inside the caller's transaction).
+fn replay_into(
+    state: &mut State,
+    log: &Log,
+    range: std::ops::Range<u64>,
+) -> Result<(), LedgerError> {
+    let blobs = LogBlobs(log);
+    let mut last = None;
+    for item in log.entries(range) {
+        let (seq, bytes) = item?;
+        let logged = decode_entry(seq, &bytes)?;
+        let verified = logged
+            .statement
+            .verify()
+            .map_err(|e| LedgerError::Corrupt {
+                seq,
+                what: e.to_string(),
+            })?;
+        state
+            .apply(
+                &Entry {
+                    seq,
+                    logged_at: logged.leaf.logged_at,
+                    statement: &verified,
+                },
+                &blobs,
+            )
+            .map_err(|e| LedgerError::Corrupt {
+                seq,
+                what: e.to_string(),
+            })?;
+        last = Some(logged.leaf_hash);
+    }
+    if let Some(h) = last {
+        set_last_leaf_hash(state, &h)?;
+    }
+    Ok(())
+}
+
+// The index remembers the leaf hash of the last entry it applied, so that an
+// index that does not belong to this log (restored from elsewhere) is noticed
+// and rebuilt instead of trusted.
+fn last_leaf_hash(state: &State) -> Result<Option<Digest>, LedgerError> {
+    use rusqlite::OptionalExtension;
+    let v: Option<Vec<u8>> = state
+        .conn()
+        .query_row("SELECT v FROM meta WHERE k = 'last_leaf_hash'", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(StateError::from)?;
+    Ok(v.and_then(|b| Digest::from_slice(&b)))
+}
+
+fn set_last_leaf_hash(state: &State, h: &Digest) -> Result<(), LedgerError> {
+    state
+        .conn()
+        .execute(
+            "INSERT INTO meta (k, v) VALUES ('last_leaf_hash', ?1)
+             ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+            [h.0.as_slice()],
+        )
+        .map_err(StateError::from)?;
+    Ok(())
+}
+
+fn last_logged_at(state: &State) -> Result<u64, LedgerError> {
+    use rusqlite::OptionalExtension;
+    let v: Option<i64> = state
+        .conn()
+        .query_row("SELECT v FROM meta WHERE k = 'last_logged_at'", [], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(StateError::from)?;
+    Ok(v.unwrap_or(0) as u64)
+}
+
+impl Ledger {
+    /// An offline inclusion proof (c2sp.org/tlog-proof, with the leaf as
+    /// extra data) for entry `seq` under the current checkpoint.
+    pub fn inclusion_proof(&self, seq: u64) -> Result<crate::proof::TlogProof, LedgerError> {
+        let size = self.log.size();
+        Ok(crate::proof::TlogProof {
+            extra: Some(self.log.entry(seq)?),
+            index: seq,
+            hashes: self.log.inclusion_proof(seq, size)?,
+            checkpoint: self.log.checkpoint_bytes().to_vec(),
+        })
+    }
+}

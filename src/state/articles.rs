@@ -1,0 +1,225 @@
+//! Rules and table for `article.record`, and article version chains.
+//!
+//! An article's text is a blob beside the log; the statement carries its
+//! SHA-256 and length, and the rules check the blob is there and matches, so
+//! that every claim anchor can be checked against the exact text (at append
+//! and again at audit). An update `supersedes` the latest version of its
+//! chain: a chain is a line, never a tree, which is what lets a claim
+//! revision say "a newer version of the same article" with two integers.
+
+use super::limits::{line, url, MAX_ARTICLE_BYTES, MAX_LABEL_CHARS, MAX_TITLE_CHARS};
+use super::{refuse, short, Blobs, Check, Entry, State, StateError};
+use crate::digest::Digest;
+use crate::statement::{ArticleRecord, Kind};
+use rusqlite::{params, OptionalExtension};
+
+/// Where a new version goes in its chain.
+pub(super) struct Plan {
+    chain: Digest,
+    version: u64,
+}
+
+/// An article version as the rules see it.
+#[derive(Clone, Debug)]
+pub(crate) struct ArticleRow {
+    pub id: Digest,
+    pub chain: Digest,
+    pub version: u64,
+    pub content: Digest,
+    pub retrieved_at: u64,
+    pub superseded_by: Option<Digest>,
+}
+
+pub(crate) fn digest(b: Vec<u8>) -> rusqlite::Result<Digest> {
+    Digest::from_slice(&b).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            b.len(),
+            rusqlite::types::Type::Blob,
+            "an id in the index is not 32 bytes".into(),
+        )
+    })
+}
+
+pub(crate) fn opt_digest(b: Option<Vec<u8>>) -> rusqlite::Result<Option<Digest>> {
+    b.map(digest).transpose()
+}
+
+/// The article version `id`, if recorded.
+pub(crate) fn row(state: &State, id: &Digest) -> Result<Option<ArticleRow>, StateError> {
+    Ok(state
+        .conn
+        .prepare_cached(
+            "SELECT chain, version, content, retrieved_at, superseded_by FROM articles WHERE id = ?1",
+        )?
+        .query_row([id.0.as_slice()], |r| {
+            Ok(ArticleRow {
+                id: *id,
+                chain: digest(r.get(0)?)?,
+                version: r.get::<_, i64>(1)? as u64,
+                content: digest(r.get(2)?)?,
+                retrieved_at: r.get::<_, i64>(3)? as u64,
+                superseded_by: opt_digest(r.get(4)?)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The text of a recorded article version, from the blob store.
+pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Check> {
+    let Some(bytes) = blobs.blob(&article.content).map_err(StateError::Blob)? else {
+        refuse!(
+            "the text of article {} (blob {}) is not in the blob store",
+            short(&article.id),
+            short(&article.content)
+        );
+    };
+    // The article.record rules checked this text; a blob store that now
+    // returns other bytes is damaged, and a claim must not be anchored in it.
+    if Digest::of(&bytes) != article.content {
+        refuse!(
+            "the blob store's copy of article {}'s text (blob {}) does not match its digest",
+            short(&article.id),
+            short(&article.content)
+        );
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Check::Refused(format!(
+            "the text of article {} is not valid UTF-8",
+            short(&article.id)
+        ))
+    })
+}
+
+/// Checks an `article.record`.
+pub(super) fn check(
+    state: &State,
+    entry: &Entry,
+    a: &ArticleRecord,
+    blobs: &dyn Blobs,
+) -> Result<Plan, Check> {
+    let at = entry.statement.statement().at;
+    url("url", &a.url)?;
+    line("publisher", &a.publisher, MAX_LABEL_CHARS)?;
+    line("title", &a.title, MAX_TITLE_CHARS)?;
+    if let Some(p) = a.published_at {
+        if p > a.retrieved_at {
+            refuse!(
+                "published_at {p} is after retrieved_at {}; an article cannot be retrieved before it is published",
+                a.retrieved_at
+            );
+        }
+    }
+    if a.retrieved_at > at {
+        refuse!(
+            "retrieved_at {} is after the statement time {at}",
+            a.retrieved_at
+        );
+    }
+    if a.length == 0 {
+        refuse!("length is 0; an article needs text");
+    }
+    if a.length > MAX_ARTICLE_BYTES {
+        refuse!(
+            "length is {} bytes; an article text may be at most {MAX_ARTICLE_BYTES} bytes",
+            a.length
+        );
+    }
+    let Some(bytes) = blobs.blob(&a.content).map_err(StateError::Blob)? else {
+        refuse!(
+            "content blob {} is not in the blob store; store the article text first",
+            short(&a.content)
+        );
+    };
+    if Digest::of(&bytes) != a.content {
+        refuse!(
+            "content blob {} in the blob store does not hash to its address",
+            short(&a.content)
+        );
+    }
+    if bytes.len() as u64 != a.length {
+        refuse!(
+            "length is {} bytes but content blob {} is {} bytes",
+            a.length,
+            short(&a.content),
+            bytes.len()
+        );
+    }
+    if std::str::from_utf8(&bytes).is_err() {
+        refuse!("content blob {} is not valid UTF-8 text", short(&a.content));
+    }
+    let Some(prev_id) = a.supersedes else {
+        return Ok(Plan {
+            chain: entry.statement.id(),
+            version: 1,
+        });
+    };
+    state.reference("supersedes", &prev_id, &[Kind::ArticleRecord], at)?;
+    let prev = row(state, &prev_id)?
+        .ok_or_else(|| StateError::Corrupt(format!("article {} has no row", short(&prev_id))))?;
+    if let Some(next) = prev.superseded_by {
+        refuse!(
+            "supersedes {}, which is already superseded by {}; an update must supersede the latest version",
+            short(&prev_id),
+            short(&next)
+        );
+    }
+    if prev.content == a.content {
+        refuse!(
+            "content is the same as that of the version it supersedes ({}); record an update only when the text changed",
+            short(&prev_id)
+        );
+    }
+    if a.retrieved_at < prev.retrieved_at {
+        refuse!(
+            "retrieved_at {} is before the retrieved_at {} of the version it supersedes ({})",
+            a.retrieved_at,
+            prev.retrieved_at,
+            short(&prev_id)
+        );
+    }
+    Ok(Plan {
+        chain: prev.chain,
+        version: prev.version + 1,
+    })
+}
+
+/// Records a checked `article.record`.
+pub(super) fn record(
+    state: &State,
+    entry: &Entry,
+    a: &ArticleRecord,
+    plan: Plan,
+) -> Result<(), StateError> {
+    let st = entry.statement;
+    let id = st.id();
+    state
+        .conn
+        .prepare_cached(
+            "INSERT INTO articles (id, url, publisher, title, published_at, retrieved_at, content, length,
+                                   supersedes, chain, version, seq, at, signer)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?
+        .execute(params![
+            id.0.as_slice(),
+            a.url,
+            a.publisher,
+            a.title,
+            a.published_at.map(|v| v as i64),
+            a.retrieved_at as i64,
+            a.content.0.as_slice(),
+            a.length as i64,
+            a.supersedes.as_ref().map(|d| d.0.to_vec()),
+            plan.chain.0.as_slice(),
+            plan.version as i64,
+            entry.seq as i64,
+            st.statement().at as i64,
+            st.signer().as_bytes().as_slice(),
+        ])?;
+    if let Some(prev) = a.supersedes {
+        state
+            .conn
+            .prepare_cached("UPDATE articles SET superseded_by = ?2 WHERE id = ?1")?
+            .execute(params![prev.0.as_slice(), id.0.as_slice()])?;
+    }
+    Ok(())
+}
