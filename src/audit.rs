@@ -78,6 +78,8 @@ struct Replay<'a> {
     problems: Vec<Problem>,
     counts: BTreeMap<String, u64>,
     signatures: u64,
+    /// The entry expected next from the log layer.
+    next: u64,
     /// Rule checks stop at the first refused entry: the state after it is
     /// not the state the ledger claims, so later verdicts would be noise.
     rules_stopped_at: Option<u64>,
@@ -85,6 +87,19 @@ struct Replay<'a> {
 
 impl Replay<'_> {
     fn push(&mut self, seq: u64, leaf: &Leaf) {
+        if seq != self.next {
+            // The log layer could not read the entries in between (and has
+            // said so); the state cannot be replayed past the gap.
+            self.problem(
+                self.next,
+                format!(
+                    "entries {}..{seq} could not be read, so rules are not checked from entry {} on",
+                    self.next, self.next
+                ),
+            );
+            self.stop_rules(self.next);
+        }
+        self.next = seq + 1;
         match SignedStatement::decode(&leaf.statement) {
             Ok(s) => {
                 *self
@@ -106,7 +121,7 @@ impl Replay<'_> {
     fn problem(&mut self, seq: u64, what: String) {
         self.problems.push(Problem {
             entry: Some(seq),
-            what: format!("entry {seq}: {what}"),
+            what,
         });
     }
 
@@ -146,11 +161,26 @@ impl Replay<'_> {
     }
 }
 
-/// The operator key named by the genesis statement at entry 0.
+/// The operator key named by the genesis statement at entry 0. Reads only
+/// the first record of the first entry bundle, so that damage anywhere else
+/// (a cut `hashes` file, a dropped leaf) is reported by the replay at the
+/// entry it concerns, not as an unreadable genesis.
 fn genesis_operator(dir: &Path) -> Result<PublicKey, String> {
-    let log = crate::log::Log::open(dir).map_err(|e| e.to_string())?;
-    let bytes = log.entry(0).map_err(|e| e.to_string())?;
-    let leaf = Leaf::decode(&bytes).map_err(|e| format!("entry 0: {e}"))?;
+    let note = std::fs::read(dir.join(log::CHECKPOINT_FILE))
+        .map_err(|e| format!("cannot read the checkpoint: {e}"))?;
+    let cp = log::Checkpoint::parse_unverified(&note).map_err(|e| e.to_string())?;
+    if cp.size == 0 {
+        return Err("the log is empty".into());
+    }
+    let tile = log::tiles::TileRef::entries(0, cp.size.min(log::TILE_WIDTH));
+    let (bytes, _) = log::tiles::read_tile(dir, tile)
+        .map_err(|e| format!("cannot read {}: {e}", tile.path()))?
+        .ok_or_else(|| format!("{} is missing", tile.path()))?;
+    let first = match log::tiles::parse_bundle(&bytes, 1, false) {
+        Ok(mut entries) => entries.remove(0),
+        Err(e) => return Err(format!("{}: {}", tile.path(), e.why)),
+    };
+    let leaf = Leaf::decode(&first).map_err(|e| format!("entry 0: {e}"))?;
     let st = SignedStatement::decode(&leaf.statement).map_err(|e| format!("entry 0: {e}"))?;
     match &st.statement().body {
         Body::Genesis(g) => {
@@ -160,6 +190,22 @@ fn genesis_operator(dir: &Path) -> Result<PublicKey, String> {
             "entry 0 is a {}, not the ledger.genesis",
             other.kind()
         )),
+    }
+}
+
+/// A verifier that accepts nothing: used when no operator key is known, so
+/// the replay still runs and the checkpoint is reported unverified.
+struct NoKey(String);
+
+impl signed_note::Verifier for NoKey {
+    fn name(&self) -> &str {
+        &self.0
+    }
+    fn key_id(&self) -> u32 {
+        0
+    }
+    fn verify(&self, _: &[u8], _: &[u8]) -> bool {
+        false
     }
 }
 
@@ -173,37 +219,38 @@ pub fn audit(
     trusted_checkpoint: Option<&[u8]>,
     progress: impl FnMut(u64, u64),
 ) -> Result<AuditSummary, LedgerError> {
+    if !dir.join(log::CHECKPOINT_FILE).exists() && !dir.join(log::TILE_DIR).exists() {
+        return Err(LedgerError::Log(LogError::NotALedger {
+            dir: dir.to_path_buf(),
+            why: if dir.is_dir() {
+                format!("it has no {} file", log::CHECKPOINT_FILE)
+            } else {
+                "no such directory".into()
+            },
+        }));
+    }
+    let mut early = Vec::new();
     let (operator, source) = match operator {
-        Some(k) => (k, "given"),
+        Some(k) => (Some(k), "given"),
         None => match genesis_operator(dir) {
-            Ok(k) => (k, "genesis"),
+            Ok(k) => (Some(k), "genesis"),
             Err(why) => {
-                return Ok(AuditSummary {
-                    ok: false,
-                    ledger: dir.display().to_string(),
-                    operator_key: String::new(),
-                    operator_key_source: "genesis".into(),
-                    size: 0,
-                    root: None,
-                    entries_checked: 0,
-                    signatures_checked: 0,
-                    blobs_checked: 0,
-                    counts: BTreeMap::new(),
-                    problems: vec![Problem {
-                        entry: Some(0),
-                        what: format!(
-                            "cannot read the operator key from the genesis ({why}); pass --operator KEY.pub"
-                        ),
-                    }],
-                    omitted: 0,
-                    first_entry_at_fault: Some(0),
-                })
+                early.push(Problem {
+                    entry: Some(0),
+                    what: format!(
+                        "cannot read the operator key from the genesis ({why}); the checkpoint cannot be verified (pass --operator KEY.pub)"
+                    ),
+                });
+                (None, "genesis")
             }
         },
     };
-    let verifier = operator.note_verifier();
+    let verifier: Box<dyn signed_note::Verifier> = match &operator {
+        Some(k) => Box::new(k.note_verifier()),
+        None => Box::new(NoKey("unknown-operator".into())),
+    };
     let opts = AuditOptions {
-        verifier: &verifier,
+        verifier: verifier.as_ref(),
         trusted_checkpoint,
     };
     let mut replay = Replay {
@@ -213,6 +260,7 @@ pub fn audit(
         problems: Vec::new(),
         counts: BTreeMap::new(),
         signatures: 0,
+        next: 0,
         rules_stopped_at: None,
     };
     let report = log::audit(
@@ -238,14 +286,15 @@ pub fn audit(
             });
         }
     }
-    let mut problems = report.problems;
+    let mut problems = early;
+    problems.extend(report.problems);
     problems.extend(replay.problems);
     problems.sort_by_key(|p| (p.entry.is_none(), p.entry));
     let first = problems.iter().filter_map(|p| p.entry).min();
     Ok(AuditSummary {
         ok: problems.is_empty() && report.omitted == 0,
         ledger: dir.display().to_string(),
-        operator_key: operator.to_note_string(),
+        operator_key: operator.map(|k| k.to_note_string()).unwrap_or_default(),
         operator_key_source: source.into(),
         size: report.size,
         root: report.root.map(|r| r.to_hex()),

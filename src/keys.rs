@@ -85,8 +85,21 @@ impl PublicKey {
             what: what.to_string(),
             reason: reason.to_string(),
         };
+        if text.starts_with("PRIVATE+KEY+") {
+            return Err(bad(
+                "this is a private key; give the matching .pub file instead",
+            ));
+        }
         // signed_note checks the format, the algorithm and the key id.
-        let verifier = StandardVerifier::new(text).map_err(|e| bad(&e.to_string()))?;
+        let verifier = StandardVerifier::new(text).map_err(|e| {
+            bad(match e {
+                signed_note::VerifierError::Format => {
+                    "it does not have the form name+hexid+base64 with a 32-byte Ed25519 key"
+                }
+                signed_note::VerifierError::Alg => "its algorithm byte is not 0x01 (Ed25519)",
+                signed_note::VerifierError::Id => "its key id does not match its name and key",
+            })
+        })?;
         // name+hexid+base64: the base64 may itself contain '+'.
         let b64 = text.splitn(3, '+').nth(2).unwrap_or_default();
         let raw = BASE64.decode(b64).map_err(|e| bad(&e.to_string()))?;
@@ -179,7 +192,15 @@ impl SecretKey {
             reason: reason.to_string(),
         };
         // signed_note checks the format and that the id matches the derived public key.
-        let signer = StandardSigner::new(text).map_err(|e| bad(&e.to_string()))?;
+        let signer = StandardSigner::new(text).map_err(|e| {
+            bad(match e {
+                signed_note::SignerError::Format => {
+                    "it does not have the form PRIVATE+KEY+name+hexid+base64 with a 32-byte Ed25519 seed"
+                }
+                signed_note::SignerError::Alg => "its algorithm byte is not 0x01 (Ed25519)",
+                signed_note::SignerError::Id => "its key id does not match its name and key",
+            })
+        })?;
         // PRIVATE+KEY+name+hexid+base64: the base64 may itself contain '+'.
         let b64 = text.splitn(5, '+').nth(4).unwrap_or_default();
         let raw = BASE64.decode(b64).map_err(|_| bad("bad base64"))?;

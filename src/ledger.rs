@@ -40,11 +40,12 @@ pub enum LedgerError {
         index: usize,
         source: StatementError,
     },
-    #[error("statement {index} of the batch ({id}): {source}")]
+    #[error("{}{source}", batch_position(*.index, *.batch, .id))]
     Refused {
         index: usize,
+        batch: usize,
         id: String,
-        source: StateError,
+        source: Box<StateError>,
     },
     #[error("{0}")]
     NotFound(String),
@@ -67,11 +68,24 @@ impl LedgerError {
                 "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
                     .into(),
             ),
+            LedgerError::Log(LogError::WrongSigner { .. }) => Some(
+                "pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)"
+                    .into(),
+            ),
             LedgerError::Resolve(ResolveError::Ambiguous { .. }) => {
                 Some("give more hex digits of the id".into())
             }
             _ => None,
         }
+    }
+}
+
+/// Names a statement within a batch, unless the batch holds only it.
+fn batch_position(index: usize, batch: usize, id: &str) -> String {
+    if batch > 1 {
+        format!("statement {index} of the batch ({id}): ")
+    } else {
+        String::new()
     }
 }
 
@@ -212,8 +226,9 @@ impl Ledger {
             )
             .map_err(|source| LedgerError::Refused {
                 index: 0,
+                batch: 1,
                 id: verified.id().to_hex(),
-                source,
+                source: Box::new(source),
             })?;
         let writer = Log::create(dir, &operator.note_signer())?;
         remove_index(dir)?;
@@ -257,6 +272,12 @@ impl Ledger {
     /// Applies log entries the index has not seen yet. If the index does not
     /// match the log (restored from elsewhere, or damaged), it is rebuilt.
     fn catch_up(&mut self) -> Result<(), LedgerError> {
+        self.catch_up_with(&mut |_, _| {})
+    }
+
+    /// [`Ledger::catch_up`], reporting (entries applied, entries to apply)
+    /// as it goes.
+    fn catch_up_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<(), LedgerError> {
         let size = self.log.size();
         let applied = self.state.applied()?;
         let in_step = applied <= size
@@ -272,7 +293,7 @@ impl Ledger {
             return Ok(());
         }
         self.state.begin()?;
-        let result = replay_into(&mut self.state, &self.log, applied..size);
+        let result = replay_into(&mut self.state, &self.log, applied..size, progress);
         match result {
             Ok(()) => self.state.commit()?,
             Err(e) => {
@@ -347,8 +368,9 @@ impl Ledger {
                 self.state.rollback()?;
                 return Err(LedgerError::Refused {
                     index: i,
+                    batch: verified.len(),
                     id: v.id().to_hex(),
-                    source,
+                    source: Box::new(source),
                 });
             }
         }
@@ -406,8 +428,26 @@ impl Ledger {
 
     /// Deletes and rebuilds the index from the log.
     pub fn reindex(dir: &Path) -> Result<Ledger, LedgerError> {
+        Ledger::reindex_with_progress(dir, |_, _| {})
+    }
+
+    /// Deletes and rebuilds the index from the log, calling `progress` with
+    /// (entries applied, entries in all) as it goes. Holds the writer lock
+    /// meanwhile, so no append lands in an index that is being deleted.
+    pub fn reindex_with_progress(
+        dir: &Path,
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<Ledger, LedgerError> {
+        let writer = Log::open_writer(dir, Some(LOCK_WAIT))?;
         remove_index(dir)?;
-        Ledger::open(dir)
+        let state = open_state(dir)?;
+        let mut ledger = Ledger {
+            dir: dir.to_path_buf(),
+            log: Handle::Writer(writer),
+            state,
+        };
+        ledger.catch_up_with(&mut progress)?;
+        Ok(ledger)
     }
 }
 
@@ -466,8 +506,10 @@ fn replay_into(
     state: &mut State,
     log: &Log,
     range: std::ops::Range<u64>,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), LedgerError> {
     let blobs = LogBlobs(log);
+    let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
     for item in log.entries(range) {
         let (seq, bytes) = item?;
@@ -493,6 +535,7 @@ fn replay_into(
                 what: e.to_string(),
             })?;
         last = Some(logged.leaf_hash);
+        progress(seq + 1 - first, all);
     }
     if let Some(h) = last {
         set_last_leaf_hash(state, &h)?;

@@ -821,11 +821,11 @@ fn prefixes_resolve_to_one_statement_of_the_wanted_kind() {
     );
     assert_eq!(
         st.resolve("abc", &[]).unwrap_err().to_string(),
-        "'abc' is not an id prefix: use at least 6 hex digits of a statement id"
+        "'abc' is not an id prefix: use 6 to 64 hex digits of a statement id"
     );
     assert_eq!(
         st.resolve("xyz123", &[]).unwrap_err().to_string(),
-        "'xyz123' is not an id prefix: use at least 6 hex digits of a statement id"
+        "'xyz123' is not an id prefix: ids are hex digits (0-9, a-f)"
     );
     let nowhere = Digest::of(b"nothing").to_hex();
     assert_eq!(

@@ -77,7 +77,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             println!("  {n:>8}  {kind}");
         }
         for p in &report.problems {
-            println!("PROBLEM: {}", p.what);
+            match p.entry {
+                Some(e) => println!("PROBLEM at entry {e}: {}", p.what),
+                None => println!("PROBLEM: {}", p.what),
+            }
         }
         if report.omitted > 0 {
             println!("... and {} more problems", report.omitted);
@@ -96,9 +99,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             .first_entry_at_fault
             .map(|e| format!(", first at entry {e}"))
             .unwrap_or_default();
+        let n = report.problems.len() as u64 + report.omitted;
         return Err(Fail::No(format!(
-            "audit found {} problems{first}",
-            report.problems.len() as u64 + report.omitted
+            "audit found {n} problem{}{first}",
+            if n == 1 { "" } else { "s" }
         ))
         .into());
     }

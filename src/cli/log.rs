@@ -48,10 +48,7 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         let (seq, bytes) = item?;
         let e = provledger::ledger::decode_entry(seq, &bytes)?;
         let signer = e.statement.signer().to_bytes();
-        let signer_name = l.state().key(&signer)?.map(|k| k.name).or_else(|| {
-            (l.state().operator_key().ok().flatten() == Some(signer))
-                .then(|| l.log().origin().to_string())
-        });
+        let signer_name = super::output::signer_name(&l, &signer)?;
         let v = EntryView {
             seq,
             id: e.statement.id().to_hex(),

@@ -6,14 +6,25 @@
 //! 0 ok; 1 error; 2 usage; 3 the answer is "no" (`status --require` not met,
 //! `audit` found problems); 4 not found (unknown id or claim).
 
+mod article;
 mod audit;
 mod checkpoint;
+mod claim;
+mod claims;
+mod history;
+mod import;
 mod init;
 mod key;
+mod link;
 mod log;
 mod output;
 mod proof;
+mod reindex;
+mod render;
 mod show;
+mod source;
+mod status;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -42,12 +53,24 @@ enum Command {
     Init(init::InitArgs),
     #[command(subcommand)]
     Key(key::KeyCommand),
+    #[command(subcommand)]
+    Source(source::SourceCommand),
+    #[command(subcommand)]
+    Article(article::ArticleCommand),
+    #[command(subcommand)]
+    Claim(claim::ClaimCommand),
+    Claims(claims::ClaimsArgs),
+    Verify(verify::VerifyArgs),
+    Link(link::LinkArgs),
+    Status(status::StatusArgs),
+    History(history::HistoryArgs),
     Log(log::LogArgs),
     Show(show::ShowArgs),
     Checkpoint(checkpoint::CheckpointArgs),
     #[command(subcommand)]
     Proof(proof::ProofCommand),
     Audit(audit::AuditArgs),
+    Reindex(reindex::ReindexArgs),
 }
 
 /// A failure that maps to a specific exit code.
@@ -68,11 +91,20 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Init(a) => init::run(&ledger, a),
         Command::Key(c) => key::run(&ledger, c),
+        Command::Source(c) => source::run(&ledger, c),
+        Command::Article(c) => article::run(&ledger, c),
+        Command::Claim(c) => claim::run(&ledger, c),
+        Command::Claims(a) => claims::run(&ledger, a),
+        Command::Verify(a) => verify::run(&ledger, a),
+        Command::Link(a) => link::run(&ledger, a),
+        Command::Status(a) => status::run(&ledger, a),
+        Command::History(a) => history::run(&ledger, a),
         Command::Log(a) => log::run(&ledger, a),
         Command::Show(a) => show::run(&ledger, a),
         Command::Checkpoint(a) => checkpoint::run(&ledger, a),
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
+        Command::Reindex(a) => reindex::run(&ledger, a),
     }?;
     Ok(ExitCode::SUCCESS)
 }
@@ -90,10 +122,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         use provledger::state::ResolveError;
         match cause.downcast_ref::<LedgerError>() {
             Some(LedgerError::NotFound(_))
-            | Some(LedgerError::Resolve(ResolveError::NotFound { .. })) => return 4,
+            | Some(LedgerError::Resolve(
+                ResolveError::NotFound { .. } | ResolveError::WrongKind { .. },
+            )) => return 4,
             _ => {}
         }
-        if let Some(ResolveError::NotFound { .. }) = cause.downcast_ref::<ResolveError>() {
+        // An id of another kind than the one asked for names no such thing.
+        if let Some(ResolveError::NotFound { .. } | ResolveError::WrongKind { .. }) =
+            cause.downcast_ref::<ResolveError>()
+        {
             return 4;
         }
     }

@@ -50,8 +50,7 @@ impl Signing {
             .operator_key
             .clone()
             .unwrap_or_else(|| Ledger::default_operator_key_path(ledger));
-        Ok(keys::load_secret_key(&path)
-            .context("loading the operator key that signs checkpoints")?)
+        keys::load_secret_key(&path).context("loading the operator key that signs checkpoints")
     }
 
     /// Signs `bodies` with the signer key and appends them as one batch.
@@ -100,4 +99,13 @@ pub fn parse_time(s: &str) -> Result<u64> {
         .parse()
         .with_context(|| format!("'{s}' is not an RFC 3339 time such as 2025-11-06T09:00:00Z"))?;
     u64::try_from(t.as_second()).with_context(|| format!("'{s}' is before 1970"))
+}
+
+/// The name to show for a signing key: its granted name, or the origin for
+/// the operator key.
+pub fn signer_name(l: &Ledger, signer: &[u8; 32]) -> Result<Option<String>> {
+    if let Some(k) = l.state().key(signer)? {
+        return Ok(Some(k.name));
+    }
+    Ok((l.state().operator_key()?.as_ref() == Some(signer)).then(|| l.log().origin().to_string()))
 }

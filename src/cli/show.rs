@@ -22,7 +22,7 @@ pub fn run(ledger: &Path, a: ShowArgs) -> Result<()> {
     let e = l.entry(r.seq)?;
     let st = e.statement.statement();
     let signer = e.statement.signer().to_bytes();
-    let signer_name = l.state().key(&signer)?.map(|k| k.name);
+    let signer_name = super::output::signer_name(&l, &signer)?;
     let mut v = st.to_json();
     let obj = v.as_object_mut().expect("to_json gives an object");
     obj.insert("id".into(), e.statement.id().to_hex().into());
@@ -38,7 +38,9 @@ pub fn run(ledger: &Path, a: ShowArgs) -> Result<()> {
     println!("entry      {}", r.seq);
     println!(
         "signed by  {} ({})",
-        signer_name.as_deref().unwrap_or("operator or unknown key"),
+        signer_name
+            .as_deref()
+            .unwrap_or("a key this ledger never granted"),
         hex::encode(signer)
     );
     println!("made       {}", super::output::time(st.at));

@@ -39,8 +39,17 @@ pub(super) enum Effect {
     Revoke(PublicKey),
 }
 
+/// Parses a verifier key field, which must be in its one canonical form
+/// (parsing forgives surrounding white space; the ledger does not).
 fn parse_key(field: &str, v: &str) -> Result<PublicKey, String> {
-    PublicKey::parse(v, field).map_err(|e| e.to_string())
+    let key = PublicKey::parse(v, field).map_err(|e| e.to_string())?;
+    if key.to_note_string() != v {
+        return Err(format!(
+            "{field} must be exactly the verifier key {}, without surrounding white space",
+            key.to_note_string()
+        ));
+    }
+    Ok(key)
 }
 
 /// Checks the key rules for `entry`, returning what to record.

@@ -241,13 +241,13 @@ pub struct VerificationInfo {
 /// Why an id prefix does not name exactly one statement of the wanted kind.
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error(
-        "'{0}' is not an id prefix: use at least {MIN_ID_PREFIX} hex digits of a statement id"
-    )]
+    #[error("'{0}' is not an id prefix: use {MIN_ID_PREFIX} to 64 hex digits of a statement id")]
     BadPrefix(String),
+    #[error("'{0}' is not an id prefix: ids are hex digits (0-9, a-f)")]
+    NotHex(String),
     #[error("no {want} has an id starting with {prefix}")]
     NotFound { prefix: String, want: String },
-    #[error("{prefix} is a {found}, not a {want}")]
+    #[error("{prefix} is {} {found}, not {} {want}", super::a(found.as_str()), super::a(want))]
     WrongKind {
         prefix: String,
         found: Kind,
@@ -579,7 +579,10 @@ impl State {
     /// (at least [`MIN_ID_PREFIX`] hex digits, any case).
     pub fn resolve(&self, prefix: &str, kinds: &[Kind]) -> Result<Digest, ResolveError> {
         let p = prefix.trim().to_ascii_lowercase();
-        if p.len() < MIN_ID_PREFIX || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ResolveError::NotHex(prefix.to_string()));
+        }
+        if p.len() < MIN_ID_PREFIX || p.len() > 64 {
             return Err(ResolveError::BadPrefix(prefix.to_string()));
         }
         let mut stmt = self.conn.prepare_cached(

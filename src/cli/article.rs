@@ -1,0 +1,341 @@
+//! `provledger article`: record article versions and read them back.
+
+use super::output::{parse_time, print_json, time, Signing};
+use super::render::{attribution, clip, short, Style};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use provledger::ledger::Ledger;
+use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
+use provledger::statement::{ArticleRecord, Body, Kind};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Record articles and their updates, list them and show one.
+///
+/// An article version's exact text is kept as a blob beside the log,
+/// addressed by its SHA-256; the `article.record` statement carries that
+/// digest and the byte length, so the text can be checked by anyone.
+#[derive(Subcommand, Debug)]
+pub enum ArticleCommand {
+    /// Record the first version of an article from a UTF-8 text file.
+    Add(AddArgs),
+    /// Record a new version of an article (the outlet updated it).
+    ///
+    /// The new version supersedes the newest recorded version of the
+    /// article; url, publisher and title are carried over unless given.
+    /// Claims stay on the version they read until `claim revise` moves them.
+    Update(UpdateArgs),
+    /// List articles with their versions.
+    List(ListArgs),
+    /// Show one article version, its version chain and its claims.
+    Show(ShowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// The article's exact text (UTF-8), as retrieved.
+    file: PathBuf,
+    /// Where the article was published.
+    #[arg(long)]
+    url: String,
+    /// The outlet ("The Sunday Guardian").
+    #[arg(long)]
+    publisher: String,
+    /// The headline.
+    #[arg(long)]
+    title: String,
+    /// When the outlet published this version (RFC 3339, e.g. 2025-11-08T10:00:00Z).
+    #[arg(long, value_parser = parse_time)]
+    published: Option<u64>,
+    /// When the text was retrieved (RFC 3339) [default: now].
+    #[arg(long, value_parser = parse_time)]
+    retrieved: Option<u64>,
+    #[command(flatten)]
+    signing: Signing,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// The article: the id (prefix) of any of its versions.
+    article: String,
+    /// The new version's exact text (UTF-8).
+    file: PathBuf,
+    /// The new version's url [default: the previous version's].
+    #[arg(long)]
+    url: Option<String>,
+    /// The outlet [default: the previous version's].
+    #[arg(long)]
+    publisher: Option<String>,
+    /// The headline [default: the previous version's].
+    #[arg(long)]
+    title: Option<String>,
+    /// When the outlet published this version (RFC 3339).
+    #[arg(long, value_parser = parse_time)]
+    published: Option<u64>,
+    /// When the text was retrieved (RFC 3339) [default: now].
+    #[arg(long, value_parser = parse_time)]
+    retrieved: Option<u64>,
+    #[command(flatten)]
+    signing: Signing,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print JSON (schemas/article-list.schema.json).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The article version: its id or a unique prefix (6+ hex digits).
+    article: String,
+    /// Print JSON (schemas/article-show.schema.json).
+    #[arg(long)]
+    json: bool,
+    /// Print the version's exact text (with --json: include it as `text`).
+    #[arg(long)]
+    text: bool,
+}
+
+pub fn run(ledger: &Path, cmd: ArticleCommand) -> Result<()> {
+    match cmd {
+        ArticleCommand::Add(a) => add(ledger, a),
+        ArticleCommand::Update(a) => update(ledger, a),
+        ArticleCommand::List(a) => list(ledger, a),
+        ArticleCommand::Show(a) => show(ledger, a),
+    }
+}
+
+/// Reads an article text file; it must be UTF-8 (claims are anchored in
+/// Unicode scalar values).
+fn read_text(path: &Path) -> Result<Vec<u8>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        bail!(
+            "{} is not UTF-8 text (invalid byte at offset {}); convert it first",
+            path.display(),
+            e.valid_up_to()
+        );
+    }
+    if bytes.is_empty() {
+        bail!("{} is empty; an article needs text", path.display());
+    }
+    Ok(bytes)
+}
+
+fn add(ledger: &Path, a: AddArgs) -> Result<()> {
+    let bytes = read_text(&a.file)?;
+    let l = Ledger::open(ledger)?;
+    // The text goes in first: the rules check the record against it.
+    let content = l.put_blob(&bytes)?;
+    drop(l);
+    let body = Body::ArticleRecord(ArticleRecord {
+        url: a.url,
+        publisher: a.publisher,
+        title: a.title,
+        published_at: a.published,
+        retrieved_at: match a.retrieved {
+            Some(t) => t,
+            None => super::now()?,
+        },
+        content,
+        length: bytes.len() as u64,
+        supersedes: None,
+    });
+    a.signing.append_one(ledger, body)
+}
+
+fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
+    let bytes = read_text(&a.file)?;
+    let l = Ledger::open(ledger)?;
+    let id = l.resolve(&a.article, &[Kind::ArticleRecord])?.id;
+    let chain = l
+        .state()
+        .article_chain(&id)?
+        .with_context(|| format!("article {} is not in the index", short(&id)))?;
+    let latest = chain.latest().clone();
+    let content = l.put_blob(&bytes)?;
+    drop(l);
+    let body = Body::ArticleRecord(ArticleRecord {
+        url: a.url.unwrap_or(latest.url),
+        publisher: a.publisher.unwrap_or(latest.publisher),
+        title: a.title.unwrap_or(latest.title),
+        published_at: a.published,
+        retrieved_at: match a.retrieved {
+            Some(t) => t,
+            None => super::now()?,
+        },
+        content,
+        length: bytes.len() as u64,
+        supersedes: Some(latest.id),
+    });
+    a.signing.append_one(ledger, body)
+}
+
+fn list(ledger: &Path, a: ListArgs) -> Result<()> {
+    let l = Ledger::open(ledger)?;
+    let chains = l.state().articles()?;
+    if a.json {
+        return print_json(&chains);
+    }
+    if chains.is_empty() {
+        eprintln!("no articles recorded yet; add one with `provledger article add`");
+        return Ok(());
+    }
+    let style = Style::detect();
+    for (i, c) in chains.iter().enumerate() {
+        if i > 0 {
+            println!();
+        }
+        print_chain_head(c, style);
+        print_versions(c, None);
+    }
+    Ok(())
+}
+
+fn print_chain_head(c: &ArticleChain, style: Style) {
+    let latest = c.latest();
+    println!(
+        "{}  {}",
+        style.bold(&short(&c.chain)),
+        style.bold(&latest.title)
+    );
+    println!(
+        "              {} · {} · {} version{} · {} claim{}",
+        latest.publisher,
+        latest.url,
+        c.versions.len(),
+        if c.versions.len() == 1 { "" } else { "s" },
+        c.claims,
+        if c.claims == 1 { "" } else { "s" }
+    );
+}
+
+fn print_versions(c: &ArticleChain, mark: Option<&ArticleInfo>) {
+    for v in &c.versions {
+        let here = mark.is_some_and(|m| m.id == v.id);
+        println!(
+            "  {} v{:<3} {}  retrieved {}  {:>7} bytes  by {}{}",
+            if here { "→" } else { " " },
+            v.version,
+            short(&v.id),
+            time(v.retrieved_at),
+            v.length,
+            v.signer.key,
+            v.published_at
+                .map(|p| format!("  published {}", time(p)))
+                .unwrap_or_default()
+        );
+    }
+}
+
+/// `article show --json`.
+#[derive(Serialize)]
+struct ShowView<'a> {
+    /// The version asked about.
+    article: &'a ArticleInfo,
+    /// Every version of the article, oldest first.
+    versions: &'a [ArticleInfo],
+    /// The article's claims (in any version), oldest first.
+    claims: &'a [ClaimSummary],
+    /// The exact text, with --text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+/// The exact text of an article version, checked against its digest.
+pub fn text_of(l: &Ledger, article: &ArticleInfo) -> Result<String> {
+    let bytes = l.get_blob(&article.content).with_context(|| {
+        format!(
+            "reading the text of article {} (blob {})",
+            short(&article.id),
+            short(&article.content)
+        )
+    })?;
+    String::from_utf8(bytes)
+        .with_context(|| format!("the text of article {} is not UTF-8", short(&article.id)))
+}
+
+fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
+    let l = Ledger::open(ledger)?;
+    let id = l.resolve(&a.article, &[Kind::ArticleRecord])?.id;
+    let chain = l
+        .state()
+        .article_chain(&id)?
+        .with_context(|| format!("article {} is not in the index", short(&id)))?;
+    let article = chain
+        .versions
+        .iter()
+        .find(|v| v.id == id)
+        .context("the article is missing from its own chain")?;
+    let text = if a.text {
+        Some(text_of(&l, article)?)
+    } else {
+        None
+    };
+    if a.text && !a.json {
+        // The exact bytes, so `article show X --text > file` restores the file.
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_deref().unwrap_or_default().as_bytes())?;
+        return Ok(());
+    }
+    let claims = l.state().claims(&ClaimFilter {
+        article: Some(id),
+        ..ClaimFilter::default()
+    })?;
+    if a.json {
+        return print_json(&ShowView {
+            article,
+            versions: &chain.versions,
+            claims: &claims,
+            text: text.as_deref(),
+        });
+    }
+    let style = Style::detect();
+    println!("{}", style.bold(&article.title));
+    println!(
+        "article    {} (version {} of {})",
+        article.id,
+        article.version,
+        chain.versions.len()
+    );
+    println!("publisher  {}", article.publisher);
+    println!("url        {}", article.url);
+    if let Some(p) = article.published_at {
+        println!("published  {}", time(p));
+    }
+    println!("retrieved  {}", time(article.retrieved_at));
+    println!(
+        "text       {} bytes, sha256 {}",
+        article.length, article.content
+    );
+    println!(
+        "recorded   entry {} by {} ({})",
+        article.seq, article.signer.key, article.signer.display_name
+    );
+    println!();
+    println!("versions");
+    print_versions(&chain, Some(article));
+    println!();
+    println!("claims ({})", claims.len());
+    for c in &claims {
+        println!(
+            "  {}  {:<12}  v{}  {}",
+            short(&c.id),
+            c.status.as_str(),
+            c.article.version,
+            clip(&c.proposition, 90)
+        );
+        println!(
+            "  {}",
+            style.dim(&format!(
+                "{:<12}  {}",
+                "",
+                attribution(&c.attribution, &c.article.publisher)
+            ))
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! `provledger claims`: list claims with their attribution and status.
+
+use super::output::print_json;
+use super::render::{attribution, clip, short, Style};
+use anyhow::Result;
+use clap::Args;
+use provledger::ledger::Ledger;
+use provledger::state::{ClaimFilter, ClaimSummary};
+use provledger::statement::Kind;
+use provledger::status::Status;
+use std::path::Path;
+
+/// List claims with their attribution and derived status, oldest first.
+///
+/// Filters combine: all given must hold.
+#[derive(Args, Debug)]
+pub struct ClaimsArgs {
+    /// Only claims in this article (any version of it): an article id (prefix).
+    #[arg(long)]
+    article: Option<String>,
+    /// Only claims attributed to, or relayed by, this source: a source id (prefix).
+    #[arg(long)]
+    source: Option<String>,
+    /// Only claims with this status: retracted, verified, refuted, disputed,
+    /// unverifiable, in_review or unreviewed.
+    #[arg(long)]
+    status: Option<Status>,
+    /// Only claims whose proposition, passage or quote contain all these
+    /// words (whole words; case and diacritics ignored).
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+    /// Show at most this many.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print JSON (schemas/claim-list.schema.json).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ledger: &Path, a: ClaimsArgs) -> Result<()> {
+    let l = Ledger::open(ledger)?;
+    let filter = ClaimFilter {
+        article: a
+            .article
+            .as_deref()
+            .map(|p| -> Result<_> { Ok(l.resolve(p, &[Kind::ArticleRecord])?.id) })
+            .transpose()?,
+        source: a
+            .source
+            .as_deref()
+            .map(|p| -> Result<_> { Ok(l.resolve(p, &[Kind::SourceRecord])?.id) })
+            .transpose()?,
+        status: a.status,
+        search: a.search,
+        limit: a.limit,
+        offset: 0,
+    };
+    let claims = l.state().claims(&filter)?;
+    if a.json {
+        return print_json(&claims);
+    }
+    if claims.is_empty() {
+        eprintln!("no claims match");
+        return Ok(());
+    }
+    let style = Style::detect();
+    println!("{:<12}  {:<12}  {:<4}  CLAIM", "ID", "STATUS", "VER");
+    for c in &claims {
+        print_claim(c, style);
+    }
+    Ok(())
+}
+
+/// A status padded to `width`, coloured by what it means for a reader.
+pub fn status_text(s: Status, style: Style, width: usize) -> String {
+    let padded = format!("{:<width$}", s.as_str());
+    match s {
+        Status::Verified => style.green(&padded),
+        Status::Refuted | Status::Retracted => style.red(&padded),
+        Status::Disputed => style.yellow(&padded),
+        _ => padded,
+    }
+}
+
+/// One claim as two lines: id, status, version and proposition; then its
+/// attribution.
+fn print_claim(c: &ClaimSummary, style: Style) {
+    let mut notes = Vec::new();
+    if c.removed {
+        notes.push(format!("removed in v{}", c.article.version));
+    }
+    if c.revisions > 1 {
+        notes.push(format!("{} revisions", c.revisions));
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        style.dim(&format!(" [{}]", notes.join(", ")))
+    };
+    println!(
+        "{}  {}  v{:<3}  {}{}",
+        short(&c.id),
+        status_text(c.status, style, 12),
+        c.article.version,
+        clip(&c.proposition, 80),
+        notes
+    );
+    println!(
+        "{:<34}{}",
+        "",
+        style.dim(&attribution(&c.attribution, &c.article.publisher))
+    );
+}

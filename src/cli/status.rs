@@ -1,0 +1,271 @@
+//! `provledger status`: what a newsroom tool asks about a claim.
+
+use super::claims::status_text;
+use super::output::{print_json, time};
+use super::render::{attribution, kind, short, Style};
+use super::Fail;
+use anyhow::Result;
+use clap::Args;
+use provledger::ledger::{Ledger, LedgerError};
+use provledger::state::ResolveError;
+use provledger::statement::Kind;
+use provledger::status::{claim_status, ClaimStatus, Judgement, Origin, Side, Standing, Status};
+use std::path::Path;
+
+/// A claim's derived status, verdicts and corroboration (README: "Status").
+///
+/// Answers from the index, without replaying the log. Exit codes: 0 the
+/// claim was found (and is in the --require'd status); 3 it was found but
+/// is not in the --require'd status (the JSON or text is still printed,
+/// the mismatch is said on stderr); 4 no such claim; 1 any other error.
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    /// The claim: its id (prefix, 6+ hex digits).
+    claim: String,
+    /// Print JSON (schemas/status.schema.json).
+    #[arg(long)]
+    json: bool,
+    /// Exit 3 unless the claim has this status: retracted, verified,
+    /// refuted, disputed, unverifiable, in_review or unreviewed.
+    #[arg(long, value_name = "STATUS")]
+    require: Option<Status>,
+}
+
+/// Resolves a claim id prefix; anything but an ambiguous prefix that does
+/// not name a claim is "not found" (exit 4).
+pub fn resolve_claim(l: &Ledger, prefix: &str) -> Result<provledger::digest::Digest> {
+    match l.resolve(prefix, &[Kind::ClaimRecord]) {
+        Ok(r) => Ok(r.id),
+        Err(LedgerError::Resolve(e @ ResolveError::Ambiguous { .. })) => {
+            Err(LedgerError::Resolve(e).into())
+        }
+        Err(LedgerError::Resolve(ResolveError::State(e))) => Err(e.into()),
+        Err(LedgerError::Resolve(e)) => Err(Fail::NotFound(e.to_string()).into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn run(ledger: &Path, a: StatusArgs) -> Result<()> {
+    let l = Ledger::open(ledger)?;
+    let id = resolve_claim(&l, &a.claim)?;
+    let st = claim_status(l.state(), &id)?
+        .ok_or_else(|| Fail::NotFound(format!("no claim has id {}", id)))?;
+    if a.json {
+        print_json(&st)?;
+    } else {
+        print_status(&st, Style::detect());
+    }
+    match a.require {
+        Some(want) if want != st.status => Err(Fail::No(format!(
+            "claim {} is {}, not {} as required",
+            short(&id),
+            st.status,
+            want
+        ))
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+fn print_status(st: &ClaimStatus, style: Style) {
+    let c = &st.claim;
+    println!(
+        "claim       {}  {}",
+        style.bold(&short(&c.id)),
+        c.proposition
+    );
+    println!("passage     “{}”", c.anchor.exact);
+    println!(
+        "attributed  {}",
+        attribution(&c.attribution, &c.article.publisher)
+    );
+    println!(
+        "article     v{} {}  {} ({})",
+        c.article.version,
+        short(&c.article.id),
+        c.article.title,
+        c.article.publisher
+    );
+    let mut marks = Vec::new();
+    if c.removed {
+        marks.push(format!(
+            "removed from the article in v{}",
+            c.article.version
+        ));
+    }
+    if c.retracted {
+        marks.push("retracted".to_string());
+    }
+    println!(
+        "revision    {} (the latest of {} revision{}){}",
+        short(&c.revision),
+        c.revisions,
+        if c.revisions == 1 { "" } else { "s" },
+        if marks.is_empty() {
+            String::new()
+        } else {
+            format!("  [{}]", marks.join("; "))
+        }
+    );
+    let t = &st.tally;
+    let mut not_counted = Vec::new();
+    if t.stale > 0 {
+        not_counted.push(format!("{} stale", t.stale));
+    }
+    if t.revoked_key > 0 {
+        not_counted.push(format!("{} by revoked keys", t.revoked_key));
+    }
+    println!(
+        "status      {}  quorum {}: {} supporting, {} refuting, {} mixed, {} unverifiable{}",
+        status_text(st.status, style, 0),
+        st.quorum,
+        t.supporting,
+        t.refuting,
+        t.mixed,
+        t.unverifiable,
+        if not_counted.is_empty() {
+            String::new()
+        } else {
+            format!("; not counted: {}", not_counted.join(", "))
+        }
+    );
+    println!();
+    if st.verdicts.is_empty() {
+        println!("verdicts    none yet");
+    } else {
+        println!("verdicts    (each checker's latest)");
+        for j in &st.verdicts {
+            print_verdict(j, style);
+        }
+    }
+    println!();
+    let co = &st.corroboration;
+    println!(
+        "corroboration (this claim's origin: {})",
+        origin(&co.origin)
+    );
+    print_side("corroborated", &co.corroborating);
+    print_side("contradicted", &co.contradicting);
+}
+
+/// A verdict's standing in words: `current` counts; the others say why not.
+/// Padded to `width` before colouring, so columns stay aligned.
+pub fn standing(s: Standing, style: Style, width: usize) -> String {
+    let word = match s {
+        Standing::Current => "current",
+        Standing::Stale => "STALE",
+        Standing::RevokedKey => "REVOKED KEY",
+        Standing::Superseded => "superseded",
+        Standing::Withdrawn => "WITHDRAWN",
+    };
+    let padded = format!("{word:<width$}");
+    match s {
+        Standing::Current => style.green(&padded),
+        Standing::Stale => style.yellow(&padded),
+        Standing::RevokedKey => style.red(&padded),
+        Standing::Superseded | Standing::Withdrawn => style.dim(&padded),
+    }
+}
+
+/// One verdict line with its details.
+pub fn print_verdict(j: &Judgement, style: Style) {
+    let standing = standing(j.standing, style, 11);
+    println!(
+        "  {}  {:<14} {:<20} {:<13} {} rev {}  {}",
+        short(&j.id),
+        j.checker.key,
+        j.checker.display_name,
+        j.verdict.as_str(),
+        standing,
+        j.revision_number,
+        time(j.at)
+    );
+    print_verdict_details(j, true);
+}
+
+/// A verdict's evidence, note and (with `withdrawal`) its withdrawal.
+pub fn print_verdict_details(j: &Judgement, withdrawal: bool) {
+    for e in &j.evidence {
+        let mut extra = Vec::new();
+        if let Some(h) = &e.sha256 {
+            extra.push(format!("sha256 {}", short(h)));
+        }
+        if let Some(n) = &e.note {
+            extra.push(n.clone());
+        }
+        println!(
+            "      evidence {}{}",
+            e.url,
+            if extra.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", extra.join("; "))
+            }
+        );
+    }
+    if let Some(n) = &j.note {
+        println!("      note: {n}");
+    }
+    if let (true, Some(w)) = (withdrawal, &j.withdrawal) {
+        println!(
+            "      withdrawn {} by {}: {}",
+            time(w.at),
+            short(&w.id),
+            w.reason
+        );
+    }
+}
+
+/// An origin in words: "Zabihullah Mujahid (named person)".
+fn origin(o: &Origin) -> String {
+    match &o.source {
+        Some(s) => format!("{} ({})", o.label(), kind(s.kind)),
+        None => o.label(),
+    }
+}
+
+fn print_side(verb: &str, side: &Side) {
+    println!(
+        "  {verb} by {} independent origin{} ({} named, {} anonymous)",
+        side.independent_origins,
+        if side.independent_origins == 1 {
+            ""
+        } else {
+            "s"
+        },
+        side.named,
+        side.anonymous
+    );
+    for g in &side.groups {
+        let names: Vec<String> = g.origins.iter().map(origin).collect();
+        let mark = if g.counted {
+            ""
+        } else if !g.independent {
+            " [same origin as this claim: not counted]"
+        } else {
+            " [every claim retracted: not counted]"
+        };
+        println!("    {}{mark}", names.join(" = "));
+        for c in &g.claims {
+            let mut flags = Vec::new();
+            if c.retracted {
+                flags.push("retracted");
+            }
+            if c.removed {
+                flags.push("removed");
+            }
+            println!(
+                "      {} {} ({}){}  {}",
+                short(&c.claim),
+                c.relation,
+                c.publisher,
+                if flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", flags.join(", "))
+                },
+                super::render::clip(&c.proposition, 80)
+            );
+        }
+    }
+}

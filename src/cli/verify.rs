@@ -1,0 +1,145 @@
+//! `provledger verify`: sign a verdict on a claim, or withdraw one.
+
+use super::output::Signing;
+use super::render::short;
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use provledger::digest::Digest;
+use provledger::ledger::Ledger;
+use provledger::statement::{Body, Evidence, Kind, Verdict, Verification, VerificationWithdraw};
+use std::path::Path;
+
+/// Sign a verdict on a claim (as a checker), or withdraw one of yours.
+///
+/// A verdict is bound to the claim's current revision: if the claim's
+/// proposition, passage or attribution is revised later, the verdict is
+/// kept but marked stale and no longer counts towards the claim's status.
+/// Verdicts: true, mostly_true, mixed, misleading, mostly_false, false,
+/// unverifiable. Evidence: repeat --evidence for each URL; the n-th
+/// --evidence-sha256 and --evidence-note belong to the n-th --evidence
+/// (use "-" to skip one).
+#[derive(Args, Debug)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    subcommand_help_heading = "Withdraw a verdict",
+    override_usage = "provledger verify [OPTIONS] --verdict <VERDICT> --key <KEY> <CLAIM>\n       \
+                      provledger verify withdraw [OPTIONS] --reason <REASON> --key <KEY> <VERIFICATION>"
+)]
+pub struct VerifyArgs {
+    #[command(subcommand)]
+    withdraw: Option<VerifyCommand>,
+    /// The claim: its id (prefix).
+    #[arg(required = true)]
+    claim: Option<String>,
+    /// The verdict.
+    #[arg(long, required = true)]
+    verdict: Option<Verdict>,
+    /// A URL of evidence the verdict rests on (repeatable).
+    #[arg(long = "evidence", value_name = "URL")]
+    evidence: Vec<String>,
+    /// SHA-256 (hex) of the captured evidence, for the --evidence in the
+    /// same position ("-" for none).
+    #[arg(long = "evidence-sha256", value_name = "HEX")]
+    evidence_sha256: Vec<String>,
+    /// What the evidence in the same position shows ("-" for none).
+    #[arg(long = "evidence-note", value_name = "TEXT")]
+    evidence_note: Vec<String>,
+    /// Your explanation of the verdict.
+    #[arg(long)]
+    note: Option<String>,
+    #[command(flatten)]
+    signing: Signing,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VerifyCommand {
+    /// Withdraw one of your own verdicts (it stops counting; your previous
+    /// verdict on the claim, if any and not withdrawn, counts again).
+    Withdraw(WithdrawArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct WithdrawArgs {
+    /// The verification: its id (prefix), as `status` and `history` list it.
+    verification: String,
+    /// Why you withdraw it.
+    #[arg(long)]
+    reason: String,
+    #[command(flatten)]
+    signing: Signing,
+}
+
+/// Verdicts are a checker's own: signing one with the operator's key by
+/// default would only be refused later, with a less helpful message.
+fn require_key(signing: &Signing) -> Result<()> {
+    if signing.key.is_none() {
+        bail!("a verdict is signed with the checker's own key: pass --key CHECKER.key");
+    }
+    Ok(())
+}
+
+pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
+    if let Some(VerifyCommand::Withdraw(w)) = a.withdraw {
+        return withdraw(ledger, w);
+    }
+    let (Some(claim), Some(verdict)) = (a.claim, a.verdict) else {
+        bail!("verify needs a CLAIM and --verdict (or: verify withdraw VERIFICATION)");
+    };
+    require_key(&a.signing)?;
+    if a.evidence_sha256.len() > a.evidence.len() || a.evidence_note.len() > a.evidence.len() {
+        bail!(
+            "{} --evidence-sha256 and {} --evidence-note for {} --evidence: each belongs to the --evidence in the same position",
+            a.evidence_sha256.len(),
+            a.evidence_note.len(),
+            a.evidence.len()
+        );
+    }
+    let given = |v: Option<&String>| v.filter(|s| s.as_str() != "-").cloned();
+    let mut evidence = Vec::with_capacity(a.evidence.len());
+    for (i, url) in a.evidence.iter().enumerate() {
+        let sha256 = match given(a.evidence_sha256.get(i)) {
+            Some(h) => Some(
+                Digest::from_hex(&h)
+                    .map_err(|e| anyhow::anyhow!("--evidence-sha256 '{h}' (for {url}): {e}"))?,
+            ),
+            None => None,
+        };
+        evidence.push(Evidence {
+            url: url.clone(),
+            sha256,
+            note: given(a.evidence_note.get(i)),
+        });
+    }
+    let l = Ledger::open(ledger)?;
+    let claim = l.resolve(&claim, &[Kind::ClaimRecord])?.id;
+    let summary = l
+        .state()
+        .claim(&claim)?
+        .ok_or_else(|| anyhow::anyhow!("claim {} is not in the index", short(&claim)))?;
+    drop(l);
+    a.signing.append_one(
+        ledger,
+        Body::Verification(Verification {
+            claim,
+            revision: summary.revision,
+            verdict,
+            evidence,
+            note: a.note,
+        }),
+    )
+}
+
+fn withdraw(ledger: &Path, w: WithdrawArgs) -> Result<()> {
+    require_key(&w.signing)?;
+    let l = Ledger::open(ledger)?;
+    let verification = l.resolve(&w.verification, &[Kind::Verification])?.id;
+    drop(l);
+    w.signing.append_one(
+        ledger,
+        Body::VerificationWithdraw(VerificationWithdraw {
+            verification,
+            reason: w.reason,
+        }),
+    )
+}

@@ -1,0 +1,510 @@
+//! The JSON Schemas in `schemas/`: each is a valid draft 2020-12 schema,
+//! every command with `--json` names one in its help, and what the commands
+//! print validates against it (and is not accepted by accident: altered
+//! outputs are rejected).
+
+use crate::common::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+fn schema_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
+fn load(file: &str) -> Value {
+    let path = schema_dir().join(file);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file} is not JSON: {e}"))
+}
+
+fn validator(file: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&load(file))
+        .unwrap_or_else(|e| panic!("{file} does not compile: {e}"))
+}
+
+/// Asserts `instance` validates against `file`, listing every error.
+#[track_caller]
+fn valid(file: &str, instance: &Value) {
+    let v = validator(file);
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("  at {}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "output does not match {file}:\n{}\n{}",
+        errors.join("\n"),
+        serde_json::to_string_pretty(instance).unwrap()
+    );
+}
+
+/// Asserts `instance` does not validate against `file`.
+#[track_caller]
+fn invalid(file: &str, instance: &Value, why: &str) {
+    assert!(
+        !validator(file).is_valid(instance),
+        "{file} accepts an instance that {why}:\n{}",
+        serde_json::to_string_pretty(instance).unwrap()
+    );
+}
+
+#[test]
+fn every_schema_is_a_valid_draft_2020_12_schema() {
+    let mut n = 0;
+    for e in fs::read_dir(schema_dir()).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(
+            name.ends_with(".schema.json"),
+            "{name}: schemas are named *.schema.json"
+        );
+        let schema = load(&name);
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{name} must declare draft 2020-12"
+        );
+        if let Err(e) = jsonschema::draft202012::meta::validate(&schema) {
+            panic!("{name} is not a valid draft 2020-12 schema: {e}");
+        }
+        validator(&name);
+        n += 1;
+    }
+    assert!(
+        n >= 8,
+        "expected the 8 schemas of the ledger core, found {n}"
+    );
+}
+
+/// The statement definitions are repeated in the two schemas that print a
+/// statement, so each schema stands alone; they must not drift apart.
+#[test]
+fn the_statement_definitions_are_the_same_everywhere() {
+    assert_eq!(
+        load("statement.schema.json")["$defs"],
+        load("proof-verify.schema.json")["$defs"]
+    );
+}
+
+/// Every command path (`["key", "grant"]`) with its `--help` text, found by
+/// walking the `Commands:` sections of the help.
+fn commands() -> BTreeMap<Vec<String>, String> {
+    fn walk(env: &Env, path: Vec<String>, out: &mut BTreeMap<Vec<String>, String>) {
+        let mut args = path.clone();
+        args.push("--help".into());
+        let help = env.run(&args).ok().stdout;
+        let mut subs = Vec::new();
+        let mut in_commands = false;
+        for line in help.lines() {
+            if line == "Commands:" {
+                in_commands = true;
+            } else if in_commands && !line.starts_with("  ") {
+                in_commands = false;
+            } else if in_commands && !line.starts_with("   ") {
+                let name = line.split_whitespace().next().unwrap().to_string();
+                if name != "help" {
+                    subs.push(name);
+                }
+            }
+        }
+        if subs.is_empty() {
+            out.insert(path.clone(), help);
+        }
+        for s in subs {
+            let mut p = path.clone();
+            p.push(s);
+            walk(env, p, out);
+        }
+    }
+    let env = Env::new();
+    let mut out = BTreeMap::new();
+    walk(&env, Vec::new(), &mut out);
+    out
+}
+
+/// The schema a command's `--json` output follows, from its help text.
+fn named_schema(help: &str) -> Option<String> {
+    let at = help.find("schemas/")?;
+    let rest = &help[at + "schemas/".len()..];
+    let end = rest.find(".schema.json")? + ".schema.json".len();
+    Some(rest[..end].to_string())
+}
+
+/// `--json` commands whose help does not name their schema yet, with the
+/// schema their output follows (see the report on src/cli/proof.rs).
+const UNNAMED: &[(&str, &str)] = &[("proof verify", "proof-verify.schema.json")];
+
+#[test]
+fn every_json_command_names_a_schema_that_exists() {
+    let all = commands();
+    assert!(
+        all.contains_key(&vec!["key".to_string(), "grant".to_string()]),
+        "{all:?}"
+    );
+    let mut with_json = Vec::new();
+    let mut wrong = Vec::new();
+    for (path, help) in &all {
+        if !help.contains("--json") {
+            continue;
+        }
+        let cmd = path.join(" ");
+        with_json.push(cmd.clone());
+        let unnamed = UNNAMED.iter().find(|(c, _)| *c == cmd);
+        let schema = match (named_schema(help), unnamed) {
+            (Some(_), Some(_)) => {
+                wrong.push(format!(
+                    "`{cmd} --help` names its schema now: drop it from UNNAMED"
+                ));
+                continue;
+            }
+            (Some(s), None) => s,
+            (None, Some((_, s))) => s.to_string(),
+            (None, None) => {
+                wrong.push(format!(
+                    "`{cmd} --help` does not name the schema of its --json output"
+                ));
+                continue;
+            }
+        };
+        if !schema_dir().join(&schema).is_file() {
+            wrong.push(format!(
+                "`{cmd}` names schemas/{schema}, which does not exist"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+    for cmd in [
+        "log",
+        "show",
+        "key list",
+        "key grant",
+        "key revoke",
+        "audit",
+        "proof inclusion",
+        "proof consistency",
+        "proof verify",
+    ] {
+        assert!(
+            with_json.iter().any(|c| c == cmd),
+            "`{cmd}` should take --json: {with_json:?}"
+        );
+    }
+}
+
+#[test]
+fn command_outputs_validate_against_their_schemas() {
+    let env = Env::with_ledger();
+    let (_, alice) = env.keygen("alice");
+    let receipts = env
+        .run(&[
+            "key",
+            "grant",
+            alice.to_str().unwrap(),
+            "--role",
+            "editor",
+            "--role",
+            "checker",
+            "--display-name",
+            "Alice Ünïcode «desk»",
+            "--json",
+        ])
+        .ok()
+        .json();
+    valid("receipt.schema.json", &receipts);
+    let (bob_key, bob) = env.granted("bob", "auditor");
+    let revoked = env
+        .run(&[
+            "key",
+            "revoke",
+            bob.to_str().unwrap(),
+            "--reason",
+            "left the newsroom\nsecond line",
+            "--key",
+            bob_key.to_str().unwrap(),
+            "--json",
+        ])
+        .ok()
+        .json();
+    valid("receipt.schema.json", &revoked);
+
+    let log = env.run(&["log", "--json"]).ok().json();
+    valid("log.schema.json", &log);
+    assert_eq!(log.as_array().unwrap().len(), 4);
+    for entry in log.as_array().unwrap() {
+        let id = entry["id"].as_str().unwrap();
+        valid(
+            "statement.schema.json",
+            &env.run(&["show", id, "--json"]).ok().json(),
+        );
+        valid(
+            "inclusion-proof.schema.json",
+            &env.run(&["proof", "inclusion", id, "--json"]).ok().json(),
+        );
+        env.run(&["proof", "inclusion", &id[..7], "--out", "p.tlog-proof"])
+            .ok();
+        valid(
+            "proof-verify.schema.json",
+            &env.run(&[
+                "proof",
+                "verify",
+                "p.tlog-proof",
+                "--operator",
+                env.operator_pub().to_str().unwrap(),
+                "--json",
+            ])
+            .ok()
+            .json(),
+        );
+    }
+    valid(
+        "key-list.schema.json",
+        &env.run(&["key", "list", "--json"]).ok().json(),
+    );
+    for args in [
+        &["proof", "consistency", "1", "--json"][..],
+        &["proof", "consistency", "4", "4", "--json"],
+        &["proof", "consistency", "2", "3", "--json"],
+    ] {
+        valid("consistency-proof.schema.json", &env.run(args).ok().json());
+    }
+    let report = env.run(&["audit", "--json"]).ok().json();
+    valid("audit-report.schema.json", &report);
+
+    // Failed audits follow the schema too: a damaged entry...
+    let bundle = env.lpath("tile/entries/000.p/4");
+    let entries = read_bundle(&bundle);
+    flip_byte(&bundle, leaf_offset(&entries, 2) + 10);
+    let failed = env.run(&["audit", "--json"]).code(3).json();
+    valid("audit-report.schema.json", &failed);
+    // ...and a ledger whose genesis cannot be read at all.
+    fs::write(&bundle, b"\xff").unwrap();
+    let unreadable = env.run(&["audit", "--json"]).code(3).json();
+    assert_eq!(unreadable["operator_key"], "");
+    valid("audit-report.schema.json", &unreadable);
+}
+
+/// Outputs with one thing changed are rejected: the schemas pin types,
+/// formats and fields, not just shapes.
+#[test]
+fn altered_outputs_are_rejected() {
+    let env = Env::with_ledger();
+    let (_, alice) = env.keygen("alice");
+    let receipts = env
+        .run(&[
+            "key",
+            "grant",
+            alice.to_str().unwrap(),
+            "--role",
+            "editor",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let log = env.run(&["log", "--json"]).ok().json();
+    let grant_id = log[1]["id"].as_str().unwrap().to_string();
+    let show = env.run(&["show", &grant_id, "--json"]).ok().json();
+    let genesis = env
+        .run(&["show", log[0]["id"].as_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    let keys = env.run(&["key", "list", "--json"]).ok().json();
+    let audit = env.run(&["audit", "--json"]).ok().json();
+    let inclusion = env
+        .run(&["proof", "inclusion", &grant_id, "--json"])
+        .ok()
+        .json();
+    let consistency = env
+        .run(&["proof", "consistency", "1", "--json"])
+        .ok()
+        .json();
+    env.run(&["proof", "inclusion", &grant_id, "--out", "p.tlog-proof"])
+        .ok();
+    let verified = env
+        .run(&[
+            "proof",
+            "verify",
+            "p.tlog-proof",
+            "--operator",
+            env.operator_pub().to_str().unwrap(),
+            "--json",
+        ])
+        .ok()
+        .json();
+
+    let with = |v: &Value, pointer: &str, new: Value| {
+        let mut v = v.clone();
+        *v.pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("no {pointer}")) = new;
+        v
+    };
+    let without = |v: &Value, pointer: &str| {
+        let mut v = v.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        v.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove(key)
+            .unwrap();
+        v
+    };
+    let extra = |v: &Value, pointer: &str| {
+        let mut v = v.clone();
+        v.pointer_mut(pointer)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert("surprise".into(), json!(1));
+        v
+    };
+
+    let upper = grant_id.to_uppercase();
+    invalid(
+        "log.schema.json",
+        &with(&log, "/0/id", json!(upper)),
+        "has an upper-case id",
+    );
+    invalid(
+        "log.schema.json",
+        &with(&log, "/0/seq", json!(-1)),
+        "has a negative seq",
+    );
+    invalid(
+        "log.schema.json",
+        &extra(&log, "/1"),
+        "has an unknown field",
+    );
+    invalid(
+        "log.schema.json",
+        &without(&log, "/1/leaf_hash"),
+        "lacks leaf_hash",
+    );
+
+    invalid(
+        "statement.schema.json",
+        &extra(&show, ""),
+        "has an unknown field",
+    );
+    invalid(
+        "statement.schema.json",
+        &extra(&show, "/body"),
+        "has an unknown body field",
+    );
+    invalid(
+        "statement.schema.json",
+        &with(&show, "/body/roles", json!(["boss"])),
+        "has an unknown role",
+    );
+    invalid(
+        "statement.schema.json",
+        &with(&show, "/body/roles", json!([])),
+        "grants no role",
+    );
+    invalid(
+        "statement.schema.json",
+        &with(&show, "/body/key", json!("alice")),
+        "has a key that is not one",
+    );
+    invalid(
+        "statement.schema.json",
+        &without(&show, "/signer_name"),
+        "lacks signer_name",
+    );
+    invalid(
+        "statement.schema.json",
+        &with(&genesis, "/body/policy/quorum", json!(0)),
+        "has quorum 0",
+    );
+    invalid(
+        "statement.schema.json",
+        &with(&show, "/kind", json!("key.revoke")),
+        "has a grant body under key.revoke",
+    );
+
+    invalid(
+        "key-list.schema.json",
+        &with(&keys, "/0/revoke_reason", json!("why")),
+        "has a reason but no revocation",
+    );
+    invalid(
+        "key-list.schema.json",
+        &with(&keys, "/0/revoked_at_entry", json!("1")),
+        "has a string entry",
+    );
+    invalid(
+        "receipt.schema.json",
+        &without(&receipts, "/0/checkpoint"),
+        "lacks the checkpoint",
+    );
+    invalid(
+        "receipt.schema.json",
+        &with(&receipts, "/0/checkpoint", json!("not a note")),
+        "has a malformed checkpoint",
+    );
+    invalid("receipt.schema.json", &json!([]), "is empty");
+
+    invalid(
+        "audit-report.schema.json",
+        &with(&audit, "/problems", json!([{"entry": 3, "what": "x"}])),
+        "is ok with problems",
+    );
+    invalid(
+        "audit-report.schema.json",
+        &with(&audit, "/ok", json!(false)),
+        "fails with no problem",
+    );
+    invalid(
+        "audit-report.schema.json",
+        &with(&audit, "/operator_key_source", json!("guess")),
+        "has an unknown key source",
+    );
+    invalid(
+        "audit-report.schema.json",
+        &with(&audit, "/root", json!("abc")),
+        "has a short root",
+    );
+
+    invalid(
+        "inclusion-proof.schema.json",
+        &with(&inclusion, "/root", json!(hex::encode([0u8; 32]))),
+        "has a hex root",
+    );
+    invalid(
+        "inclusion-proof.schema.json",
+        &with(&inclusion, "/proof", json!(["AAAA"])),
+        "has a short proof hash",
+    );
+    invalid(
+        "inclusion-proof.schema.json",
+        &extra(&inclusion, ""),
+        "has an unknown field",
+    );
+    invalid(
+        "consistency-proof.schema.json",
+        &with(&consistency, "/old_size", json!(0)),
+        "starts from the empty tree",
+    );
+    invalid(
+        "consistency-proof.schema.json",
+        &without(&consistency, "/proof"),
+        "lacks the proof",
+    );
+    invalid(
+        "proof-verify.schema.json",
+        &with(&verified, "/ok", json!(false)),
+        "is not ok",
+    );
+    invalid(
+        "proof-verify.schema.json",
+        &extra(&verified, "/statement"),
+        "has an unknown statement field",
+    );
+    invalid(
+        "proof-verify.schema.json",
+        &with(&verified, "/statement/body/display_name", json!("")),
+        "has an empty display name",
+    );
+}

@@ -1,0 +1,469 @@
+//! Every refusal the domain commands can trigger: the message on stderr,
+//! the exit code, and nothing written (the checkpoint unchanged). The
+//! ledger audits clean afterwards.
+
+use crate::support::{sample, Seeded};
+use serde_json::{json, Value};
+
+fn write_json(s: &Seeded, name: &str, v: &Value) -> String {
+    let path = s.root().join(name);
+    std::fs::write(&path, serde_json::to_vec_pretty(v).unwrap()).unwrap();
+    path.display().to_string()
+}
+
+fn sample_import() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(sample("claims-v1.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn claim_add_refusals() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let add = |quote: &str, extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "claim",
+            "add",
+            "--article",
+            &s.v1[..12],
+            "--quote",
+            quote,
+            "--proposition",
+            "A proposition.",
+            "--key",
+            &eda,
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        v.extend(extra.iter().map(|x| x.to_string()));
+        v
+    };
+    let refused = |args: Vec<String>, code: i32, msg: &str| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        s.refused(&args, code, msg);
+    };
+
+    // The quote is not in the article.
+    refused(
+        add("talks in Geneva ended in agreement", &[]),
+        1,
+        "cannot anchor the quote in article",
+    );
+    refused(
+        add("talks in Geneva ended in agreement", &[]),
+        1,
+        "\"talks in Geneva ended in agreement\" does not occur in the article text",
+    );
+    // The quote is ambiguous.
+    refused(
+        add("Afghan negotiators", &[]),
+        1,
+        "\"Afghan negotiators\" occurs 2 times in the article text (at positions",
+    );
+    refused(add("Afghan negotiators", &[]), 1, "quote more of it");
+    // An unknown source id: not found, exit 4.
+    refused(
+        add(
+            "Taliban spokesperson Zabihullah Mujahid thanked the host countries",
+            &["--source", "abcdef0123", "--cue", "thanked"],
+        ),
+        4,
+        "--source abcdef0123: no source.record has an id starting with abcdef0123",
+    );
+    // An id of the wrong kind.
+    refused(
+        add(
+            "Taliban spokesperson Zabihullah Mujahid thanked the host countries",
+            &["--relayed-by", &s.claim("deadlock")[..12], "--cue", "via"],
+        ),
+        4,
+        "is a claim.record, not a source.record",
+    );
+    // The rules: a source needs a cue; a direct quote must be in the passage.
+    refused(
+        add(
+            "Taliban spokesperson Zabihullah Mujahid thanked the host countries",
+            &["--source", &s.source("mujahid")[..12]],
+        ),
+        1,
+        "claim.record refused: attribution.cue is missing",
+    );
+    refused(
+        add(
+            "Taliban spokesperson Zabihullah Mujahid thanked the host countries",
+            &[
+                "--source",
+                &s.source("mujahid")[..12],
+                "--cue",
+                "thanked",
+                "--direct-quote",
+                "warm thanks",
+            ],
+        ),
+        1,
+        "attribution.quote does not occur in anchor.exact",
+    );
+    // Checkers do not record claims.
+    let chloe = s.key("chloe");
+    let mut args = add("the latest round of talks in Istanbul", &[]);
+    let k = args.iter().position(|a| a == &eda).unwrap();
+    args[k] = chloe;
+    refused(
+        args,
+        1,
+        "signer chloe (Chloe Checker) has no role that may sign claim.record (needs editor)",
+    );
+    s.assert_audit_clean();
+}
+
+#[test]
+fn verify_refusals() {
+    let s = Seeded::new();
+    let cem_verdict = s.verify("cem", "deadlock", "true");
+    // An editor-only key may not sign verdicts.
+    s.refused(
+        &[
+            "verify",
+            s.claim("deadlock"),
+            "--verdict",
+            "true",
+            "--key",
+            &s.key("eda"),
+        ],
+        1,
+        "verification refused: signer eda (Eda Editor) has no role that may sign verification (needs checker)",
+    );
+    // Without --key, say whose key is wanted.
+    s.refused(
+        &["verify", s.claim("deadlock"), "--verdict", "true"],
+        1,
+        "a verdict is signed with the checker's own key: pass --key CHECKER.key",
+    );
+    // Someone else's verdict cannot be withdrawn.
+    s.refused(
+        &[
+            "verify",
+            "withdraw",
+            &cem_verdict[..12],
+            "--reason",
+            "I disagree",
+            "--key",
+            &s.key("chloe"),
+        ],
+        1,
+        &format!(
+            "verification {} was signed by cem (Cem Checker); only its own signer may withdraw it",
+            &cem_verdict[..12]
+        ),
+    );
+    // Evidence hashes pair with evidence URLs.
+    s.refused(
+        &[
+            "verify",
+            s.claim("deadlock"),
+            "--verdict",
+            "true",
+            "--evidence-sha256",
+            &"ab".repeat(32),
+            "--key",
+            &s.key("cem"),
+        ],
+        1,
+        "1 --evidence-sha256 and 0 --evidence-note for 0 --evidence",
+    );
+    s.refused(
+        &[
+            "verify",
+            s.claim("deadlock"),
+            "--verdict",
+            "true",
+            "--evidence",
+            "https://example.org/e",
+            "--evidence-sha256",
+            "xyz",
+            "--key",
+            &s.key("cem"),
+        ],
+        1,
+        "--evidence-sha256 'xyz' (for https://example.org/e)",
+    );
+    // Not a verdict name: a usage error.
+    s.refused(
+        &[
+            "verify",
+            s.claim("deadlock"),
+            "--verdict",
+            "probably",
+            "--key",
+            &s.key("cem"),
+        ],
+        2,
+        "unknown verdict 'probably'",
+    );
+    // A removed claim takes no verdicts.
+    let v2 = s.update_article();
+    s.revise(
+        "phone-call",
+        &["--article", &v2, "--removed", "--reason", "article_updated"],
+    );
+    s.refused(
+        &[
+            "verify",
+            s.claim("phone-call"),
+            "--verdict",
+            "true",
+            "--key",
+            &s.key("cem"),
+        ],
+        1,
+        "was removed from its article",
+    );
+    s.assert_audit_clean();
+}
+
+#[test]
+fn import_refusals() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let import = |file: &str| {
+        vec![
+            "claim".to_string(),
+            "import".into(),
+            file.into(),
+            "--article".into(),
+            s.v1.clone(),
+            "--key".into(),
+            eda.clone(),
+        ]
+    };
+    let refused = |args: Vec<String>, msg: &str| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        s.refused(&args, 1, msg);
+    };
+
+    // Failing the schema: each problem names its JSON pointer.
+    let mut bad = sample_import();
+    bad["claims"][3]["hedge"] = json!("maybe");
+    bad["claims"][5].as_object_mut().unwrap().remove("cue");
+    bad["sources"][1]["name"] = json!("Ahmad");
+    bad["claims"][0]["colour"] = json!("red");
+    let file = write_json(&s, "bad-schema.json", &bad);
+    for msg in [
+        "does not follow schemas/claim-import.schema.json (4 problems; nothing was written)",
+        "/claims/3/hedge: \"maybe\" is not one of",
+        "/claims/5: \"cue\" is a required property",
+        "/sources/1/name: ",
+        "/claims/0: Additional properties are not allowed ('colour' was unexpected)",
+    ] {
+        refused(import(&file), msg);
+    }
+    let file = write_json(&s, "no-claims.json", &json!({"sources": []}));
+    refused(import(&file), "/: \"claims\" is a required property");
+    let file = s.root().join("not-json.json");
+    std::fs::write(&file, "{ \"claims\": [").unwrap();
+    refused(import(file.to_str().unwrap()), "not-json.json is not JSON");
+
+    // Unknown refs, duplicate refs, quotes absent or ambiguous: all listed.
+    let mut bad = sample_import();
+    bad["claims"][2]["source"] = json!("diplomatic-source");
+    bad["claims"][8]["relayed_by"] = json!("sunday-guardian");
+    bad["claims"][1]["ref"] = json!("deadlock");
+    bad["sources"][2]["ref"] = json!("afghan-officials");
+    bad["claims"][4]["exact"] = json!("talks in Geneva");
+    bad["claims"][6]["exact"] = json!("Afghan negotiators");
+    let file = write_json(&s, "bad-refs.json", &bad);
+    for msg in [
+        "bad-refs.json cannot be imported (7 problems; nothing was written)",
+        "/claims/2/source: \"diplomatic-source\" is not a source ref of this file",
+        "/claims/8/relayed_by: \"sunday-guardian\" is not a source ref of this file",
+        "/claims/1/ref: \"deadlock\" is already the ref of /claims/0",
+        "/sources/2/ref: \"afghan-officials\" is already the ref of /sources/1",
+        "/claims/4/exact: \"talks in Geneva\" does not occur in the article text",
+        "/claims/6/exact: \"Afghan negotiators\" occurs 2 times",
+        // The ref that the duplicate replaced is gone.
+        "/claims/6/source: \"kabul-source\" is not a source ref of this file",
+    ] {
+        refused(import(&file), msg);
+    }
+
+    // Passing the schema but not the rules: the refused entry is named by
+    // its pointer and ref, and the whole batch is refused.
+    let mut bad = sample_import();
+    bad["claims"][10]["quote"] = json!("irresponsible and uncooperative");
+    let file = write_json(&s, "bad-rules.json", &bad);
+    refused(
+        import(&file),
+        "/claims/10 (ref \"mujahid-accused\"): claim.record refused: attribution.quote does not occur in anchor.exact",
+    );
+    refused(import(&file), "nothing was written");
+
+    // Sources already in the ledger may be named by id.
+    let claims = json!({"claims": [{
+        "ref": "soil",
+        "proposition": "Mujahid reaffirmed Kabul's resolve to defend its sovereignty.",
+        "exact": "reaffirmed Kabul’s resolve to defend its sovereignty",
+        "source": &s.source("mujahid")[..10],
+        "cue": "reaffirmed"
+    }]});
+    let file = write_json(&s, "by-id.json", &claims);
+    let out = s.json(&["claim", "import", &file, "--article", &s.v1, "--key", &eda]);
+    assert_eq!(out.as_array().unwrap().len(), 1);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn revise_retract_and_link_refusals() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let v2 = s.update_article();
+    s.revise(
+        "deadlock",
+        &["--article", &v2, "--reason", "article_updated"],
+    );
+    // Back to an older article version.
+    s.refused(
+        &[
+            "claim",
+            "revise",
+            s.claim("deadlock"),
+            "--article",
+            &s.v1[..12],
+            "--reason",
+            "correction",
+            "--key",
+            &eda,
+        ],
+        1,
+        &format!(
+            "claim.revise refused: article {} is version 1, older than version 2 that claim {}'s current revision reads",
+            &s.v1[..12],
+            &s.claim("deadlock")[..12]
+        ),
+    );
+    // The passage changed in v2 and no new quote was given.
+    s.refused(
+        &[
+            "claim",
+            "revise",
+            s.claim("new-headache"),
+            "--reason",
+            "article_updated",
+            "--key",
+            &eda,
+        ],
+        1,
+        "the claim's current passage is not in this version; give its new wording with --quote",
+    );
+    // Nothing would change.
+    s.refused(
+        &[
+            "claim",
+            "revise",
+            s.claim("deadlock"),
+            "--reason",
+            "error",
+            "--key",
+            &eda,
+        ],
+        1,
+        "nothing to revise",
+    );
+    // --removed takes no new content.
+    s.refused(
+        &[
+            "claim",
+            "revise",
+            s.claim("phone-call"),
+            "--removed",
+            "--quote",
+            "x",
+            "--reason",
+            "article_updated",
+            "--key",
+            &eda,
+        ],
+        2,
+        "cannot be used with",
+    );
+    // Removing within the version the claim reads is not how to take it back.
+    s.refused(
+        &[
+            "claim",
+            "revise",
+            s.claim("phone-call"),
+            "--article",
+            &s.v1,
+            "--removed",
+            "--reason",
+            "error",
+            "--key",
+            &eda,
+        ],
+        1,
+        "to take back a claim recorded in error, retract it",
+    );
+    // Retracting twice.
+    s.ok(&[
+        "claim",
+        "retract",
+        s.claim("malik-led"),
+        "--reason",
+        "duplicate",
+        "--key",
+        &eda,
+    ]);
+    s.refused(
+        &[
+            "claim",
+            "retract",
+            s.claim("malik-led"),
+            "--reason",
+            "again",
+            "--key",
+            &eda,
+        ],
+        1,
+        "is already retracted",
+    );
+    // Linking a claim to itself, or to something that is not a claim.
+    s.refused(
+        &[
+            "link",
+            s.claim("wasiq-led"),
+            s.claim("wasiq-led"),
+            "--relation",
+            "corroborates",
+            "--key",
+            &eda,
+        ],
+        1,
+        "claim.link refused",
+    );
+    s.refused(
+        &[
+            "link",
+            s.claim("wasiq-led"),
+            &s.v1[..12],
+            "--relation",
+            "corroborates",
+            "--key",
+            &eda,
+        ],
+        4,
+        "is an article.record, not a claim.record",
+    );
+    // Updating an article with the same text.
+    s.refused(
+        &[
+            "article",
+            "update",
+            &s.v1,
+            sample("article-v2-illustrative.txt").to_str().unwrap(),
+            "--key",
+            &eda,
+        ],
+        1,
+        "content is the same as that of the version it supersedes",
+    );
+    s.assert_audit_clean();
+}
