@@ -38,6 +38,10 @@ pub struct World {
     pub now: u64,
     /// Every statement applied so far, in order (for replay tests).
     pub log: Vec<(u64, VerifiedStatement)>,
+    /// Whether a refused statement is also forced into a ledger on disk to
+    /// check that audit flags it (see [`World::audit_flags`]). Off only for
+    /// tests whose state or blob store is not what `log` describes.
+    pub forced_audit: bool,
 }
 
 impl World {
@@ -54,6 +58,7 @@ impl World {
             checker3: SecretKey::generate("checker3").unwrap(),
             now: T0,
             log: Vec::new(),
+            forced_audit: true,
         };
         let op = w.operator.clone();
         w.ok(
@@ -152,7 +157,53 @@ impl World {
             before,
             "a refused statement changed the state"
         );
+        if self.forced_audit {
+            self.audit_flags(st, &e);
+        }
         e
+    }
+
+    /// Forces `st` into a ledger on disk by hand (the log layer takes any
+    /// bytes; only `Ledger::append` runs the rules), after every statement
+    /// applied so far, and checks that `audit` names that entry with the same
+    /// message the validity function gave.
+    pub fn audit_flags(&self, st: &VerifiedStatement, message: &str) {
+        use provledger::log::Log;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger");
+        let signer = self.operator.note_signer();
+        let mut w = Log::create(&path, &signer).unwrap();
+        for (digest, bytes) in &self.blobs.0 {
+            // Planted wrong bytes cannot be stored under their address.
+            if Digest::of(bytes) == *digest {
+                w.put_blob(bytes).unwrap();
+            }
+        }
+        for (logged_at, done) in &self.log {
+            w.append(&[done.bytes().to_vec()], *logged_at, &signer)
+                .unwrap();
+        }
+        let seq = self.log.len() as u64;
+        w.append(&[st.bytes().to_vec()], self.now, &signer).unwrap();
+        drop(w);
+        let report =
+            provledger::audit::audit(&path, Some(self.operator.public().clone()), None, |_, _| {})
+                .unwrap();
+        assert!(
+            !report.ok,
+            "audit passed a ledger with a forced bad entry {seq}"
+        );
+        assert_eq!(
+            report.first_entry_at_fault,
+            Some(seq),
+            "{:#?}",
+            report.problems
+        );
+        assert!(
+            report.problems[0].what.contains(message),
+            "audit named entry {seq} but not the rule: {:?} does not contain {message:?}",
+            report.problems[0].what
+        );
     }
 
     /// A fingerprint of everything in the state: the applied count, the
