@@ -263,6 +263,9 @@ pub fn audit(
         next: 0,
         rules_stopped_at: None,
     };
+    // One transaction for the whole replay: the state is a scratch copy, and
+    // committing per statement would cost more than the checks themselves.
+    replay.state.begin()?;
     let report = log::audit(
         dir,
         &opts,
@@ -274,6 +277,7 @@ pub fn audit(
     )
     .map_err(|e: LogError| LedgerError::Log(e))?;
     replay.flush();
+    replay.state.commit()?;
     if let Some(seq) = replay.rules_stopped_at {
         if seq + 1 < report.entries_checked {
             replay.problems.push(Problem {

@@ -282,7 +282,7 @@ impl Ledger {
         let applied = self.state.applied()?;
         let in_step = applied <= size
             && (applied == 0
-                || last_leaf_hash(&self.state)? == Some(self.log.leaf_hash(applied - 1)?));
+                || self.state.last_leaf_hash()? == Some(self.log.leaf_hash(applied - 1)?));
         if !in_step {
             drop(std::mem::replace(&mut self.state, State::in_memory()?));
             remove_index(&self.dir)?;
@@ -355,7 +355,7 @@ impl Ledger {
             .enumerate()
             .map(|(index, r)| r.map_err(|source| LedgerError::Statement { index, source }))
             .collect::<Result<Vec<_>, _>>()?;
-        let logged_at = now.max(last_logged_at(&self.state)?);
+        let logged_at = now.max(self.state.meta_u64("last_logged_at")?.unwrap_or(0));
         self.state.begin()?;
         let blobs = LogBlobs(&self.log);
         for (i, v) in verified.iter().enumerate() {
@@ -388,7 +388,7 @@ impl Ledger {
         };
         if let Some(last) = seqs.last() {
             let h = self.log.leaf_hash(*last)?;
-            set_last_leaf_hash(&self.state, &h)?;
+            self.state.set_last_leaf_hash(&h)?;
         }
         self.state.commit()?;
         let checkpoint = String::from_utf8_lossy(self.log.checkpoint_bytes()).into_owned();
@@ -538,48 +538,9 @@ fn replay_into(
         progress(seq + 1 - first, all);
     }
     if let Some(h) = last {
-        set_last_leaf_hash(state, &h)?;
+        state.set_last_leaf_hash(&h)?;
     }
     Ok(())
-}
-
-// The index remembers the leaf hash of the last entry it applied, so that an
-// index that does not belong to this log (restored from elsewhere) is noticed
-// and rebuilt instead of trusted.
-fn last_leaf_hash(state: &State) -> Result<Option<Digest>, LedgerError> {
-    use rusqlite::OptionalExtension;
-    let v: Option<Vec<u8>> = state
-        .conn()
-        .query_row("SELECT v FROM meta WHERE k = 'last_leaf_hash'", [], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(StateError::from)?;
-    Ok(v.and_then(|b| Digest::from_slice(&b)))
-}
-
-fn set_last_leaf_hash(state: &State, h: &Digest) -> Result<(), LedgerError> {
-    state
-        .conn()
-        .execute(
-            "INSERT INTO meta (k, v) VALUES ('last_leaf_hash', ?1)
-             ON CONFLICT(k) DO UPDATE SET v = excluded.v",
-            [h.0.as_slice()],
-        )
-        .map_err(StateError::from)?;
-    Ok(())
-}
-
-fn last_logged_at(state: &State) -> Result<u64, LedgerError> {
-    use rusqlite::OptionalExtension;
-    let v: Option<i64> = state
-        .conn()
-        .query_row("SELECT v FROM meta WHERE k = 'last_logged_at'", [], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(StateError::from)?;
-    Ok(v.unwrap_or(0) as u64)
 }
 
 impl Ledger {

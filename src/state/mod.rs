@@ -235,8 +235,7 @@ impl State {
     /// current state and, only if all hold, records it.
     ///
     /// Checks run before any write, so a refused statement leaves the state
-    /// as it was; the writes themselves run in a savepoint, so a database
-    /// failure half-way leaves it as it was too.
+    /// as it was.
     pub fn apply(&mut self, entry: &Entry, blobs: &dyn Blobs) -> Result<(), StateError> {
         let kind = entry.statement.statement().body.kind();
         let plan = match self.check(entry, blobs) {
@@ -244,18 +243,12 @@ impl State {
             Err(Check::Refused(reason)) => return Err(RuleError { kind, reason }.into()),
             Err(Check::Failed(e)) => return Err(e),
         };
-        self.conn.execute_batch("SAVEPOINT apply")?;
-        match self.record(entry, plan) {
-            Ok(()) => {
-                self.conn.execute_batch("RELEASE apply")?;
-                Ok(())
-            }
-            Err(e) => {
-                // Undo the partial writes; the original error is the one to report.
-                let _ = self.conn.execute_batch("ROLLBACK TO apply; RELEASE apply");
-                Err(e)
-            }
-        }
+        // No savepoint around the writes: it would make SQLite's full-text
+        // index flush on every statement (most of the cost of a replay). A
+        // database failure half-way through `record` is not a refusal; the
+        // callers roll back the whole batch (append, catch-up) or stop
+        // checking rules (audit).
+        self.record(entry, plan)
     }
 
     /// Every rule, without writing anything.
@@ -459,7 +452,8 @@ impl State {
     pub fn operator_key(&self) -> Result<Option<[u8; 32]>, StateError> {
         let v: Option<Vec<u8>> = self
             .conn
-            .query_row("SELECT v FROM meta WHERE k = 'operator'", [], |r| r.get(0))
+            .prepare_cached("SELECT v FROM meta WHERE k = 'operator'")?
+            .query_row([], |r| r.get(0))
             .optional()?;
         Ok(v.and_then(|b| b.try_into().ok()))
     }
@@ -468,7 +462,8 @@ impl State {
     pub fn origin(&self) -> Result<Option<String>, StateError> {
         Ok(self
             .conn
-            .query_row("SELECT v FROM meta WHERE k = 'origin'", [], |r| r.get(0))
+            .prepare_cached("SELECT v FROM meta WHERE k = 'origin'")?
+            .query_row([], |r| r.get(0))
             .optional()?)
     }
 
@@ -492,7 +487,24 @@ impl State {
         keys::list(self)
     }
 
-    pub(crate) fn meta_u64(&self, k: &str) -> Result<Option<u64>, StateError> {
+    /// The leaf hash of the last entry applied, which the ledger compares
+    /// with its log to notice an index that belongs to another log.
+    pub fn last_leaf_hash(&self) -> Result<Option<Digest>, StateError> {
+        let v: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT v FROM meta WHERE k = 'last_leaf_hash'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(v.and_then(|b| Digest::from_slice(&b)))
+    }
+
+    /// Records the leaf hash of the last entry applied.
+    pub fn set_last_leaf_hash(&self, h: &Digest) -> Result<(), StateError> {
+        self.set_meta("last_leaf_hash", h.0.to_vec())
+    }
+
+    /// A number kept in the state's meta table (`applied`, `last_logged_at`, ...).
+    pub fn meta_u64(&self, k: &str) -> Result<Option<u64>, StateError> {
         let v: Option<i64> = self
             .conn
             .prepare_cached("SELECT v FROM meta WHERE k = ?1")?

@@ -508,3 +508,518 @@ fn altered_outputs_are_rejected() {
         "has an empty display name",
     );
 }
+
+/// The repository's sample ledger (`ledger/`), copied into `env`'s ledger
+/// directory without the files commands create (the index and the lock), so
+/// the tests leave the working tree as it was.
+fn sample_ledger(env: &Env) {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name == "lock" || name == "pending" || name.starts_with("index.sqlite") {
+                continue;
+            }
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(&name));
+            } else {
+                fs::copy(e.path(), to.join(&name)).unwrap();
+            }
+        }
+    }
+    copy(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ledger"),
+        &env.ledger(),
+    );
+}
+
+/// A demo key file of the sample ledger (`keys/demo/NAME`).
+fn demo_key(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("keys/demo")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `show --json` of every entry of the sample ledger, in log order.
+fn sample_statements(env: &Env) -> Vec<Value> {
+    let log = env.run(&["log", "--json"]).ok().json();
+    valid("log.schema.json", &log);
+    log.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            env.run(&["show", e["id"].as_str().unwrap(), "--json"])
+                .ok()
+                .json()
+        })
+        .collect()
+}
+
+/// Every statement of the shipped sample ledger validates against
+/// statement.schema.json with the exact body of its kind, and so does its
+/// proof-verify output; the two kinds the sample lacks (claim.retract,
+/// key.revoke) are appended to the copy, so every kind is covered.
+#[test]
+fn every_sample_ledger_statement_validates() {
+    let env = Env::new();
+    sample_ledger(&env);
+    let shown = sample_statements(&env);
+    assert_eq!(shown.len(), 56, "the sample ledger has 56 entries");
+
+    // The sample ends after every statement time; later statements need a later clock.
+    let later = "1800000000";
+    let claim = shown.iter().find(|s| s["kind"] == "claim.record").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.cmd(&[
+        "claim",
+        "retract",
+        &claim,
+        "--reason",
+        "Recorded from the wrong article.\nSee the desk log.",
+        "--key",
+        &demo_key("demo-editor.key"),
+        "--operator-key",
+        &demo_key("operator.key"),
+    ])
+    .env("SOURCE_DATE_EPOCH", later)
+    .run()
+    .ok();
+    env.cmd(&[
+        "key",
+        "revoke",
+        &demo_key("demo-checker-ben.pub"),
+        "--reason",
+        "left the newsroom",
+        "--key",
+        &demo_key("operator.key"),
+        "--operator-key",
+        &demo_key("operator.key"),
+    ])
+    .env("SOURCE_DATE_EPOCH", later)
+    .run()
+    .ok();
+
+    let all = sample_statements(&env);
+    assert_eq!(all.len(), 58);
+    assert_eq!(all[..56], shown[..]);
+    // Kinds seen, and the two forms of a claim.revise change.
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut changes = std::collections::BTreeSet::new();
+    for s in &all {
+        valid("statement.schema.json", s);
+        if s["kind"] == "claim.revise" {
+            changes.insert(if s["body"]["change"] == "removed" {
+                "removed"
+            } else {
+                "content"
+            });
+        }
+        // One proof-verify output per kind.
+        if kinds.insert(s["kind"].as_str().unwrap()) {
+            let id = s["id"].as_str().unwrap();
+            env.run(&["proof", "inclusion", id, "--out", "p.tlog-proof"])
+                .ok();
+            let verified = env
+                .run(&[
+                    "proof",
+                    "verify",
+                    "p.tlog-proof",
+                    "--operator",
+                    &demo_key("operator.pub"),
+                    "--json",
+                ])
+                .ok()
+                .json();
+            assert_eq!(verified["statement"]["body"], s["body"]);
+            valid("proof-verify.schema.json", &verified);
+        }
+    }
+    let every: std::collections::BTreeSet<&str> = provledger::statement::Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    assert_eq!(kinds, every, "every kind of statement is checked");
+    assert_eq!(
+        changes,
+        ["content", "removed"].into(),
+        "both forms of a claim.revise change are checked"
+    );
+}
+
+/// Sample ledger statements with one thing changed are rejected: the body
+/// of each kind is pinned (enums, required fields, no extra fields, hex
+/// ids, the kind selecting the body), not just "an object".
+#[test]
+fn altered_sample_statements_are_rejected() {
+    let env = Env::new();
+    sample_ledger(&env);
+    let all = sample_statements(&env);
+    let of = |kind: &str, pick: &dyn Fn(&Value) -> bool| -> Value {
+        all.iter()
+            .find(|s| s["kind"] == kind && pick(&s["body"]))
+            .unwrap_or_else(|| panic!("no such {kind} in the sample ledger"))
+            .clone()
+    };
+    let any = |_: &Value| true;
+    let source = of("source.record", &any);
+    let named = of("source.record", &|b| b["kind"] == "named_person");
+    let anonymous = of("source.record", &|b| b["kind"] == "anonymous_group");
+    let article = of("article.record", &|b| b.get("supersedes").is_some());
+    let claim = of("claim.record", &|b| {
+        b["attribution"].get("source").is_some()
+    });
+    let revised = of("claim.revise", &|b| b["change"].is_object());
+    let removed = of("claim.revise", &|b| b["change"] == "removed");
+    let link = of("claim.link", &any);
+    let verification = of("verification", &|b| {
+        !b["evidence"].as_array().unwrap().is_empty()
+    });
+    let withdraw = of("verification.withdraw", &any);
+
+    let with = |v: &Value, pointer: &str, new: Value| {
+        let mut v = v.clone();
+        *v.pointer_mut(pointer)
+            .unwrap_or_else(|| panic!("no {pointer}")) = new;
+        v
+    };
+    let without = |v: &Value, pointer: &str| {
+        let mut v = v.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        v.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .remove(key)
+            .unwrap_or_else(|| panic!("no {pointer}"));
+        v
+    };
+    let extra = |v: &Value, pointer: &str| {
+        let mut v = v.clone();
+        v.pointer_mut(pointer)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert("surprise".into(), json!(1));
+        v
+    };
+    let adding = |v: &Value, pointer: &str, new: Value| {
+        let mut v = v.clone();
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        v.pointer_mut(parent)
+            .unwrap()
+            .as_object_mut()
+            .unwrap()
+            .insert(key.into(), new);
+        v
+    };
+    let s = "statement.schema.json";
+    for v in [
+        &source,
+        &named,
+        &anonymous,
+        &article,
+        &claim,
+        &revised,
+        &removed,
+        &link,
+        &verification,
+        &withdraw,
+    ] {
+        valid(s, v);
+    }
+
+    // Wrong enum values.
+    invalid(
+        s,
+        &with(&source, "/body/kind", json!("rumour")),
+        "has an unknown source kind",
+    );
+    invalid(
+        s,
+        &with(&source, "/body/count", json!("many")),
+        "has an unknown count",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/attribution/hedge", json!("maybe")),
+        "has an unknown hedge",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/attribution/mode", json!("summary")),
+        "has an unknown mode",
+    );
+    invalid(
+        s,
+        &with(&revised, "/body/reason", json!("whim")),
+        "has an unknown revision reason",
+    );
+    invalid(
+        s,
+        &with(&removed, "/body/change", json!("deleted")),
+        "has an unknown change",
+    );
+    invalid(
+        s,
+        &with(&link, "/body/relation", json!("refutes")),
+        "has an unknown relation",
+    );
+    invalid(
+        s,
+        &with(&verification, "/body/verdict", json!("pants_on_fire")),
+        "has an unknown verdict",
+    );
+    invalid(
+        s,
+        &with(&claim, "/kind", json!("claim.delete")),
+        "has an unknown kind",
+    );
+
+    // Missing required fields.
+    invalid(s, &without(&source, "/body/on_record"), "lacks on_record");
+    invalid(
+        s,
+        &without(&article, "/body/content"),
+        "lacks the content digest",
+    );
+    invalid(
+        s,
+        &without(&claim, "/body/anchor/exact"),
+        "lacks anchor.exact",
+    );
+    invalid(
+        s,
+        &without(&claim, "/body/attribution/mode"),
+        "lacks attribution.mode",
+    );
+    invalid(
+        s,
+        &without(&revised, "/body/change/attribution"),
+        "has a change without attribution",
+    );
+    invalid(s, &without(&removed, "/body/change"), "lacks the change");
+    invalid(s, &without(&link, "/body/to"), "lacks to");
+    invalid(
+        s,
+        &without(&verification, "/body/evidence"),
+        "lacks evidence",
+    );
+    invalid(
+        s,
+        &without(&verification, "/body/evidence/0/url"),
+        "has evidence without a url",
+    );
+    invalid(s, &without(&withdraw, "/body/reason"), "lacks the reason");
+
+    // Extra fields, at every level of a body.
+    invalid(s, &extra(&source, "/body"), "has an unknown source field");
+    invalid(s, &extra(&article, "/body"), "has an unknown article field");
+    invalid(
+        s,
+        &extra(&claim, "/body/anchor"),
+        "has an unknown anchor field",
+    );
+    invalid(
+        s,
+        &extra(&claim, "/body/attribution"),
+        "has an unknown attribution field",
+    );
+    invalid(
+        s,
+        &extra(&revised, "/body/change"),
+        "has an unknown change field",
+    );
+    invalid(s, &extra(&link, "/body"), "has an unknown link field");
+    invalid(
+        s,
+        &extra(&verification, "/body/evidence/0"),
+        "has an unknown evidence field",
+    );
+    invalid(
+        s,
+        &extra(&withdraw, "/body"),
+        "has an unknown withdrawal field",
+    );
+    invalid(
+        s,
+        &with(&verification, "/body/note", Value::Null),
+        "writes an absent note as null",
+    );
+
+    // Ids and digests are 64 lowercase hex digits.
+    let id = link["body"]["to"].as_str().unwrap().to_string();
+    invalid(
+        s,
+        &with(&link, "/body/to", json!(id.to_uppercase())),
+        "has an upper-case id",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/article", json!(&id[..63])),
+        "has a short id",
+    );
+    invalid(
+        s,
+        &with(
+            &verification,
+            "/body/revision",
+            json!(format!("{}zz", &id[..62])),
+        ),
+        "has a non-hex id",
+    );
+    invalid(
+        s,
+        &with(&article, "/body/content", json!(id.to_uppercase())),
+        "has an upper-case digest",
+    );
+    invalid(
+        s,
+        &with(&withdraw, "/body/verification", json!(42)),
+        "has a numeric id",
+    );
+
+    // The kind selects the body.
+    invalid(
+        s,
+        &with(&link, "/kind", json!("verification")),
+        "has a link body under verification",
+    );
+    invalid(
+        s,
+        &with(&withdraw, "/kind", json!("claim.retract")),
+        "has a withdrawal body under claim.retract",
+    );
+
+    // Types, limits and the rules a body obeys on its own.
+    invalid(
+        s,
+        &with(&source, "/body/on_record", json!("no")),
+        "has a string on_record",
+    );
+    invalid(
+        s,
+        &with(&article, "/body/length", json!(0)),
+        "has an empty article",
+    );
+    invalid(
+        s,
+        &with(&article, "/body/url", json!("not a url")),
+        "has a relative url",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/proposition", json!("   ")),
+        "has a blank proposition",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/proposition", json!("x".repeat(1001))),
+        "has too long a proposition",
+    );
+    invalid(
+        s,
+        &with(&source, "/body/label", json!("red \u{1b}[31m")),
+        "has a control character in a label",
+    );
+    invalid(
+        s,
+        &with(&source, "/body/label", json!("two\nlines")),
+        "has a two-line label",
+    );
+    invalid(
+        s,
+        &adding(&anonymous, "/body/name", json!("Someone")),
+        "names an anonymous source",
+    );
+    invalid(
+        s,
+        &with(&anonymous, "/body/on_record", json!(true)),
+        "has an anonymous source on the record",
+    );
+    invalid(
+        s,
+        &with(&anonymous, "/body/count", json!("one")),
+        "has a group of one",
+    );
+    invalid(
+        s,
+        &without(&named, "/body/name"),
+        "has a named source without a name",
+    );
+    invalid(
+        s,
+        &with(&named, "/body/count", json!("several")),
+        "has a person who is several",
+    );
+    invalid(
+        s,
+        &without(&claim, "/body/attribution/cue"),
+        "is attributed without a cue",
+    );
+    invalid(
+        s,
+        &with(&claim, "/body/attribution/mode", json!("direct_quote")),
+        "is a direct quote without the quoted words",
+    );
+    invalid(
+        s,
+        &with(
+            &verification,
+            "/body/evidence",
+            json!(vec![json!({"url": "https://example.org/e"}); 51]),
+        ),
+        "has too much evidence",
+    );
+
+    // The same bodies inside proof verify's output.
+    let claim_id = claim["id"].as_str().unwrap();
+    env.run(&["proof", "inclusion", claim_id, "--out", "p.tlog-proof"])
+        .ok();
+    let verified = env
+        .run(&[
+            "proof",
+            "verify",
+            "p.tlog-proof",
+            "--operator",
+            &demo_key("operator.pub"),
+            "--json",
+        ])
+        .ok()
+        .json();
+    let p = "proof-verify.schema.json";
+    valid(p, &verified);
+    invalid(
+        p,
+        &with(
+            &verified,
+            "/statement/body/attribution/hedge",
+            json!("maybe"),
+        ),
+        "has an unknown hedge",
+    );
+    invalid(
+        p,
+        &without(&verified, "/statement/body/article"),
+        "lacks the article",
+    );
+    invalid(
+        p,
+        &extra(&verified, "/statement/body/anchor"),
+        "has an unknown anchor field",
+    );
+    invalid(
+        p,
+        &with(
+            &verified,
+            "/statement/body/article",
+            json!(id.to_uppercase()),
+        ),
+        "has an upper-case id",
+    );
+}
