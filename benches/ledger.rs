@@ -5,7 +5,8 @@
 //!
 //! Ledgers are generated once per size into a temporary directory: one
 //! article, N claims anchored in it, a verdict on every tenth claim.
-//! Set `PROVLEDGER_BENCH_SIZES=1000,10000` to run fewer sizes.
+//! Set `PROVLEDGER_BENCH_SIZES=1000,10000` to run other sizes. Under
+//! `cargo test` each benchmark runs once on a 500-claim ledger.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use provledger::digest::Digest;
@@ -125,10 +126,19 @@ fn generate(dir: &Path, claims: usize) -> (Keys, Vec<Digest>) {
 }
 
 fn sizes() -> Vec<usize> {
+    // `cargo test --all-targets` runs benchmarks once each, as a smoke test
+    // (without `--bench`): one small ledger is enough for that.
+    let measuring = std::env::args().any(|a| a == "--bench");
     std::env::var("PROVLEDGER_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000])
+        .unwrap_or_else(|| {
+            if measuring {
+                vec![1_000, 10_000, 100_000]
+            } else {
+                vec![500]
+            }
+        })
 }
 
 fn benches(c: &mut Criterion) {
