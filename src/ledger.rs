@@ -501,41 +501,48 @@ pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
     })
 }
 
-/// Applies log entries `range` to `state` (inside the caller's transaction).
+/// Applies log entries `range` to `state` (inside the caller's transaction),
+/// checking signatures in batches with the same function append uses.
 fn replay_into(
     state: &mut State,
     log: &Log,
     range: std::ops::Range<u64>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), LedgerError> {
+    const CHUNK: usize = 4096;
     let blobs = LogBlobs(log);
     let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
-    for item in log.entries(range) {
-        let (seq, bytes) = item?;
-        let logged = decode_entry(seq, &bytes)?;
-        let verified = logged
-            .statement
-            .verify()
-            .map_err(|e| LedgerError::Corrupt {
+    let mut chunk: Vec<(u64, Logged)> = Vec::with_capacity(CHUNK);
+    let mut entries = log.entries(range).peekable();
+    while entries.peek().is_some() || !chunk.is_empty() {
+        if let Some(item) = entries.next() {
+            let (seq, bytes) = item?;
+            chunk.push((seq, decode_entry(seq, &bytes)?));
+            if chunk.len() < CHUNK && entries.peek().is_some() {
+                continue;
+            }
+        }
+        let batch = std::mem::take(&mut chunk);
+        let meta: Vec<(u64, u64, Digest)> = batch
+            .iter()
+            .map(|(seq, l)| (*seq, l.leaf.logged_at, l.leaf_hash))
+            .collect();
+        let verified = verify_batch(batch.into_iter().map(|(_, l)| l.statement).collect());
+        for ((seq, logged_at, leaf_hash), v) in meta.into_iter().zip(verified) {
+            let corrupt = |what: String| LedgerError::Corrupt { seq, what };
+            let v = v.map_err(|e| corrupt(e.to_string()))?;
+            let entry = Entry {
                 seq,
-                what: e.to_string(),
-            })?;
-        state
-            .apply(
-                &Entry {
-                    seq,
-                    logged_at: logged.leaf.logged_at,
-                    statement: &verified,
-                },
-                &blobs,
-            )
-            .map_err(|e| LedgerError::Corrupt {
-                seq,
-                what: e.to_string(),
-            })?;
-        last = Some(logged.leaf_hash);
-        progress(seq + 1 - first, all);
+                logged_at,
+                statement: &v,
+            };
+            state
+                .apply(&entry, &blobs)
+                .map_err(|e| corrupt(e.to_string()))?;
+            last = Some(leaf_hash);
+            progress(seq + 1 - first, all);
+        }
     }
     if let Some(h) = last {
         state.set_last_leaf_hash(&h)?;

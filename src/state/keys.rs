@@ -203,11 +203,8 @@ fn from_row(r: &Row) -> rusqlite::Result<KeyRecord> {
 pub(super) fn lookup(state: &State, pubkey: &[u8; 32]) -> Result<Option<KeyRecord>, StateError> {
     Ok(state
         .conn
-        .query_row(
-            &format!("SELECT {KEY_COLUMNS} FROM keys WHERE pubkey = ?1"),
-            [pubkey.as_slice()],
-            from_row,
-        )
+        .prepare_cached(&format!("SELECT {KEY_COLUMNS} FROM keys WHERE pubkey = ?1"))?
+        .query_row([pubkey.as_slice()], from_row)
         .optional()?)
 }
 

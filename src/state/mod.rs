@@ -196,6 +196,10 @@ impl State {
     }
 
     fn init(conn: Connection) -> Result<State, StateError> {
+        // Every rule and query is a cached prepared statement; rusqlite's
+        // default cache of 16 is smaller than the set one append uses, and a
+        // re-parse costs more than most of the queries.
+        conn.set_prepared_statement_cache_capacity(128);
         schema::migrate(&conn)?;
         Ok(State { conn })
     }
@@ -383,10 +387,12 @@ impl State {
 
     fn record_statement(&self, entry: &Entry) -> Result<(), StateError> {
         let s = entry.statement;
-        self.conn.execute(
-            "INSERT INTO statements (id, id_hex, seq, kind, signer, at, logged_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO statements (id, id_hex, seq, kind, signer, at, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
                 s.id().0.as_slice(),
                 s.id().to_hex(),
                 entry.seq as i64,
@@ -394,8 +400,7 @@ impl State {
                 s.signer().as_bytes().as_slice(),
                 s.statement().at as i64,
                 entry.logged_at as i64
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 

@@ -244,10 +244,16 @@ impl std::ops::Deref for VerifiedStatement {
     }
 }
 
-/// Checks many signatures at once. Batch verification (on all cores) decides
-/// quickly when every signature holds; when a batch fails, each statement in
-/// it is checked alone with `verify_strict`, which decides and pinpoints the
-/// failures. Results are in input order.
+/// Checks many signatures at once, on all cores. Append (for its batch)
+/// and audit (for the whole log) both decide signatures with this function,
+/// so they cannot disagree.
+///
+/// Each chunk is first checked with Ed25519 batch verification. When a chunk
+/// passes, its statements are accepted unless a signer key is weak (small
+/// order), which `verify_strict` refuses and the batch equation would not
+/// notice. When a chunk fails, every statement in it is checked alone with
+/// `verify_strict`, which decides and pinpoints the bad ones. Results are in
+/// input order.
 pub fn verify_batch(
     statements: Vec<SignedStatement>,
 ) -> Vec<Result<VerifiedStatement, StatementError>> {
@@ -263,9 +269,6 @@ pub fn verify_batch(
             chunk
                 .iter()
                 .map(move |s| {
-                    // verify_strict also refuses weak keys that the batch
-                    // equation accepts, so it runs on a good batch too, but
-                    // only its cheap checks matter then.
                     if batch_ok && !s.signer.is_weak() {
                         Ok(VerifiedStatement(s.clone()))
                     } else {
