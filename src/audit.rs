@@ -76,6 +76,8 @@ struct Replay<'a> {
     blobs: DirBlobs<'a>,
     pending: Vec<(u64, u64, SignedStatement)>,
     problems: Vec<Problem>,
+    /// Problems found beyond those listed.
+    omitted: u64,
     counts: BTreeMap<String, u64>,
     signatures: u64,
     /// The entry expected next from the log layer.
@@ -119,6 +121,11 @@ impl Replay<'_> {
     }
 
     fn problem(&mut self, seq: u64, what: String) {
+        // As the log layer does: list the first problems, count the rest.
+        if self.problems.len() >= log::audit::MAX_PROBLEMS {
+            self.omitted += 1;
+            return;
+        }
         self.problems.push(Problem {
             entry: Some(seq),
             what,
@@ -258,6 +265,7 @@ pub fn audit(
         blobs: DirBlobs(dir),
         pending: Vec::new(),
         problems: Vec::new(),
+        omitted: 0,
         counts: BTreeMap::new(),
         signatures: 0,
         next: 0,
@@ -296,7 +304,7 @@ pub fn audit(
     problems.sort_by_key(|p| (p.entry.is_none(), p.entry));
     let first = problems.iter().filter_map(|p| p.entry).min();
     Ok(AuditSummary {
-        ok: problems.is_empty() && report.omitted == 0,
+        ok: problems.is_empty() && report.omitted == 0 && replay.omitted == 0,
         ledger: dir.display().to_string(),
         operator_key: operator.map(|k| k.to_note_string()).unwrap_or_default(),
         operator_key_source: source.into(),
@@ -307,7 +315,7 @@ pub fn audit(
         blobs_checked: report.blobs_checked,
         counts: replay.counts,
         problems,
-        omitted: report.omitted,
+        omitted: report.omitted + replay.omitted,
         first_entry_at_fault: first,
     })
 }

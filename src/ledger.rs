@@ -53,6 +53,8 @@ pub enum LedgerError {
     Resolve(#[from] ResolveError),
     #[error("entry {seq}: {what}; run `provledger audit` to see everything that is wrong")]
     Corrupt { seq: u64, what: String },
+    #[error("the index {path} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)")]
+    IndexMismatch { path: String },
     #[error("cannot build the index {path}: {source}")]
     Index {
         path: String,
@@ -67,6 +69,9 @@ impl LedgerError {
             LedgerError::Log(LogError::NotALedger { .. }) => Some(
                 "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
                     .into(),
+            ),
+            LedgerError::IndexMismatch { .. } => Some(
+                "run `provledger reindex` to rebuild it from the log (nothing is lost)".into(),
             ),
             LedgerError::Log(LogError::WrongSigner { .. }) => Some(
                 "pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)"
@@ -187,14 +192,15 @@ impl Ledger {
         dir.join(crate::log::CHECKPOINT_FILE).exists()
     }
 
-    /// Creates a ledger in `dir` whose genesis is signed by `operator`.
-    pub fn init(
-        dir: &Path,
+    /// Signs the genesis statement of a new ledger and checks it against
+    /// the rules, touching nothing on disk: `init` calls it before it writes
+    /// the operator key, so a refused genesis leaves no key file behind.
+    pub fn genesis(
         operator: &SecretKey,
         description: &str,
         quorum: u64,
         now: u64,
-    ) -> Result<Ledger, LedgerError> {
+    ) -> Result<SignedStatement, LedgerError> {
         use crate::statement::{Body, Genesis, Policy, Statement};
         let genesis = SignedStatement::sign(
             &Statement {
@@ -209,7 +215,6 @@ impl Ledger {
             operator,
         )
         .map_err(|source| LedgerError::Statement { index: 0, source })?;
-        // Check the genesis against the rules before creating anything.
         let mut scratch = State::in_memory()?;
         let verified = genesis
             .clone()
@@ -230,6 +235,19 @@ impl Ledger {
                 id: verified.id().to_hex(),
                 source: Box::new(source),
             })?;
+        Ok(genesis)
+    }
+
+    /// Creates a ledger in `dir` whose genesis is signed by `operator`.
+    pub fn init(
+        dir: &Path,
+        operator: &SecretKey,
+        description: &str,
+        quorum: u64,
+        now: u64,
+    ) -> Result<Ledger, LedgerError> {
+        // Check the genesis against the rules before creating anything.
+        let genesis = Ledger::genesis(operator, description, quorum, now)?;
         let writer = Log::create(dir, &operator.note_signer())?;
         remove_index(dir)?;
         let state = State::open(&dir.join(INDEX_FILE))?;
@@ -278,21 +296,39 @@ impl Ledger {
     /// [`Ledger::catch_up`], reporting (entries applied, entries to apply)
     /// as it goes.
     fn catch_up_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<(), LedgerError> {
+        let writer = matches!(self.log, Handle::Writer(_));
+        if !writer && self.state.applied()? > self.log.size() {
+            // A writer appended (and indexed) after this reader read the
+            // checkpoint: read it again rather than doubt the index.
+            self.log = Handle::Reader(Log::open(&self.dir)?);
+        }
         let size = self.log.size();
         let applied = self.state.applied()?;
         let in_step = applied <= size
             && (applied == 0
                 || self.state.last_leaf_hash()? == Some(self.log.leaf_hash(applied - 1)?));
         if !in_step {
+            // Only the writer may rebuild: readers may have the index open.
+            if !writer {
+                return Err(LedgerError::IndexMismatch {
+                    path: self.dir.join(INDEX_FILE).display().to_string(),
+                });
+            }
             drop(std::mem::replace(&mut self.state, State::in_memory()?));
             remove_index(&self.dir)?;
             self.state = open_state(&self.dir)?;
         }
-        let applied = self.state.applied()?;
-        if applied == size {
+        if self.state.applied()? >= size {
             return Ok(());
         }
+        // Take the index's write lock, then look again: another process may
+        // have caught it up while this one waited.
         self.state.begin()?;
+        let applied = self.state.applied()?;
+        if applied >= size {
+            self.state.rollback()?;
+            return Ok(());
+        }
         let result = replay_into(&mut self.state, &self.log, applied..size, progress);
         match result {
             Ok(()) => self.state.commit()?,
@@ -349,6 +385,21 @@ impl Ledger {
         operator: &SecretKey,
         now: u64,
     ) -> Result<Vec<Receipt>, LedgerError> {
+        self.append_with_blobs(statements, &[], operator, now)
+    }
+
+    /// As [`Ledger::append`], with blobs (article texts, evidence) that the
+    /// statements refer to. The rules see them as if stored, but they are
+    /// written only once every statement has passed, and before the log, so
+    /// a refused statement leaves no blob behind and an acknowledged one
+    /// never refers to a missing blob.
+    pub fn append_with_blobs(
+        &mut self,
+        statements: Vec<SignedStatement>,
+        new_blobs: &[Vec<u8>],
+        operator: &SecretKey,
+        now: u64,
+    ) -> Result<Vec<Receipt>, LedgerError> {
         let start = self.log.size();
         let verified = verify_batch(statements)
             .into_iter()
@@ -357,7 +408,13 @@ impl Ledger {
             .collect::<Result<Vec<_>, _>>()?;
         let logged_at = now.max(self.state.meta_u64("last_logged_at")?.unwrap_or(0));
         self.state.begin()?;
-        let blobs = LogBlobs(&self.log);
+        let blobs = PendingBlobs {
+            pending: new_blobs
+                .iter()
+                .map(|b| (Digest::of(b), b.as_slice()))
+                .collect(),
+            stored: LogBlobs(&self.log),
+        };
         for (i, v) in verified.iter().enumerate() {
             let entry = Entry {
                 seq: start + i as u64,
@@ -374,6 +431,12 @@ impl Ledger {
                 });
             }
         }
+        for b in new_blobs {
+            if let Err(e) = self.log.put_blob(b) {
+                self.state.rollback()?;
+                return Err(e.into());
+            }
+        }
         let bytes: Vec<Vec<u8>> = verified.iter().map(|v| v.bytes().to_vec()).collect();
         let Handle::Writer(writer) = &mut self.log else {
             panic!("Ledger::append needs a ledger opened with Ledger::open_writer");
@@ -386,11 +449,20 @@ impl Ledger {
                 return Err(e.into());
             }
         };
-        if let Some(last) = seqs.last() {
-            let h = self.log.leaf_hash(*last)?;
-            self.state.set_last_leaf_hash(&h)?;
+        // The new checkpoint is durable: the append has happened, whatever
+        // becomes of the index. If recording it there fails, the next open
+        // catches the index up from the log; reporting failure now would
+        // make the user sign and append the same thing again.
+        let indexed = seqs
+            .last()
+            .map_or(Ok(()), |last| {
+                let h = self.log.leaf_hash(*last)?;
+                self.state.set_last_leaf_hash(&h).map_err(LedgerError::from)
+            })
+            .and_then(|()| self.state.commit().map_err(LedgerError::from));
+        if indexed.is_err() {
+            let _ = self.state.rollback();
         }
-        self.state.commit()?;
         let checkpoint = String::from_utf8_lossy(self.log.checkpoint_bytes()).into_owned();
         Ok(verified
             .iter()
@@ -448,6 +520,21 @@ impl Ledger {
         };
         ledger.catch_up_with(&mut progress)?;
         Ok(ledger)
+    }
+}
+
+/// The blobs of an append in progress, seen before they are stored.
+struct PendingBlobs<'a> {
+    pending: std::collections::HashMap<Digest, &'a [u8]>,
+    stored: LogBlobs<'a>,
+}
+
+impl Blobs for PendingBlobs<'_> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+        match self.pending.get(digest) {
+            Some(b) => Ok(Some(b.to_vec())),
+            None => self.stored.blob(digest),
+        }
     }
 }
 

@@ -1429,6 +1429,36 @@ fn cites_links_form_chains_without_cycles() {
     );
 }
 
+#[test]
+fn cites_chains_are_bounded() {
+    let mut f = fx();
+    let ed = ed(&f.w);
+    // MAX_CITES_HOPS + 1 claims, each citing the next: c[0] → c[1] → ... .
+    let claims: Vec<Digest> = (0..=64)
+        .map(|i| {
+            let mut c = body_claim(&f, "fragile thaw", None);
+            c.proposition = format!("Claim {i} of a long citation chain.");
+            f.w.ok(&ed, Body::ClaimRecord(c))
+        })
+        .collect();
+    for i in (1..64).rev() {
+        f.w.ok(&ed, link(claims[i], claims[i + 1], Relation::Cites));
+    }
+    // claims[1] now starts a chain of 63 links; a link to it makes a chain
+    // of 64, which is still accepted; a link to the start of that is not.
+    f.w.ok(&ed, link(claims[0], claims[1], Relation::Cites));
+    let mut extra = body_claim(&f, "fragile thaw", None);
+    extra.proposition = "One claim too many.".into();
+    let extra = f.w.ok(&ed, Body::ClaimRecord(extra));
+    assert_eq!(
+        f.w.refused(&ed, link(extra, claims[0], Relation::Cites)),
+        format!(
+            "claim.link refused: claim {} starts a chain of 64 or more cites links; a longer chain would hide the claim's origin",
+            short(&claims[0])
+        )
+    );
+}
+
 // ---------------------------------------------------------------- verifications
 
 #[test]

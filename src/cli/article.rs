@@ -4,6 +4,7 @@ use super::output::{parse_time, print_json, time, Signing};
 use super::render::{attribution, clip, short, Style};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use provledger::digest::Digest;
 use provledger::ledger::Ledger;
 use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
 use provledger::statement::{ArticleRecord, Body, Kind};
@@ -127,10 +128,7 @@ fn read_text(path: &Path) -> Result<Vec<u8>> {
 
 fn add(ledger: &Path, a: AddArgs) -> Result<()> {
     let bytes = read_text(&a.file)?;
-    let l = Ledger::open(ledger)?;
-    // The text goes in first: the rules check the record against it.
-    let content = l.put_blob(&bytes)?;
-    drop(l);
+    let content = Digest::of(&bytes);
     let body = Body::ArticleRecord(ArticleRecord {
         url: a.url,
         publisher: a.publisher,
@@ -144,7 +142,9 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
         length: bytes.len() as u64,
         supersedes: None,
     });
-    a.signing.append_one(ledger, body)
+    // The text is stored only if the record is admitted.
+    let receipts = a.signing.append_with_blobs(ledger, vec![body], &[bytes])?;
+    a.signing.print_receipts(&receipts)
 }
 
 fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
@@ -156,7 +156,7 @@ fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
         .article_chain(&id)?
         .with_context(|| format!("article {} is not in the index", short(&id)))?;
     let latest = chain.latest().clone();
-    let content = l.put_blob(&bytes)?;
+    let content = Digest::of(&bytes);
     drop(l);
     let body = Body::ArticleRecord(ArticleRecord {
         url: a.url.unwrap_or(latest.url),
@@ -171,7 +171,8 @@ fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
         length: bytes.len() as u64,
         supersedes: Some(latest.id),
     });
-    a.signing.append_one(ledger, body)
+    let receipts = a.signing.append_with_blobs(ledger, vec![body], &[bytes])?;
+    a.signing.print_receipts(&receipts)
 }
 
 fn list(ledger: &Path, a: ListArgs) -> Result<()> {

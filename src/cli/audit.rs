@@ -52,6 +52,12 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    if report.operator_key_source == "genesis" {
+        eprintln!(
+            "note: the operator key was read from the ledger's own genesis (trust on first use); \
+             a ledger re-signed end to end with another key would pass. Pin the key with --operator KEY.pub."
+        );
+    }
     if a.json {
         print_json(&report)?;
     } else {

@@ -33,36 +33,36 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
             ledger.display()
         );
     }
-    let operator = match &a.key {
-        Some(path) => keys::load_secret_key(path)?,
-        None => {
-            let key = SecretKey::generate(&a.origin)?;
-            let path = Ledger::default_operator_key_path(ledger);
-            let dir = path.parent().expect("the key path has a directory");
-            std::fs::create_dir_all(dir)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            }
-            let final_key = dir.join("operator.key");
-            let final_pub = dir.join("operator.pub");
-            keys::write_key_files(&final_key, &final_pub, &key)?;
-            eprintln!(
-                "created operator key {} (keep it secret; never publish LEDGER/private/)",
-                final_key.display()
-            );
-            key
-        }
-    };
     let now = super::now()?;
-    let l = Ledger::init(ledger, &operator, &a.description, a.quorum, now)?;
+    let (operator, generated) = match &a.key {
+        Some(path) => (keys::load_secret_key(path)?, false),
+        None => (SecretKey::generate(&a.origin)?, true),
+    };
+    // Check the genesis (quorum, description, ...) before anything is
+    // written, so that a refused init leaves no key or ledger behind.
+    Ledger::genesis(&operator, &a.description, a.quorum, now)?;
+    if generated {
+        let path = Ledger::default_operator_key_path(ledger);
+        let dir = path.parent().expect("the key path has a directory");
+        std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        let final_pub = dir.join("operator.pub");
+        keys::write_key_files(&path, &final_pub, &operator)?;
+        eprintln!(
+            "created operator key {} (keep it secret; never publish LEDGER/private/)",
+            path.display()
+        );
+    }
+    Ledger::init(ledger, &operator, &a.description, a.quorum, now)?;
     eprintln!(
         "created ledger {} with origin {}",
         ledger.display(),
         operator.public().name()
     );
-    let _ = l;
     println!("{}", operator.public());
     Ok(())
 }

@@ -82,6 +82,10 @@ pub enum Fail {
     /// The thing asked about does not exist (exit 4).
     #[error("{0}")]
     NotFound(String),
+    /// The command line is incomplete or inconsistent in a way clap's
+    /// declarations cannot express (exit 2, as clap's own usage errors).
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Parses the command line and runs the command.
@@ -116,6 +120,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
             return match f {
                 Fail::No(_) => 3,
                 Fail::NotFound(_) => 4,
+                Fail::Usage(_) => 2,
             };
         }
         use provledger::ledger::LedgerError;

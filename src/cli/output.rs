@@ -55,6 +55,17 @@ impl Signing {
 
     /// Signs `bodies` with the signer key and appends them as one batch.
     pub fn append(&self, ledger: &Path, bodies: Vec<Body>) -> Result<Vec<Receipt>> {
+        self.append_with_blobs(ledger, bodies, &[])
+    }
+
+    /// As [`Signing::append`], storing `blobs` (which the bodies refer to)
+    /// only if every statement is admitted.
+    pub fn append_with_blobs(
+        &self,
+        ledger: &Path,
+        bodies: Vec<Body>,
+        blobs: &[Vec<u8>],
+    ) -> Result<Vec<Receipt>> {
         let signer = self.signer(ledger)?;
         let operator = self.operator(ledger)?;
         let at = super::now()?;
@@ -63,7 +74,7 @@ impl Signing {
             .map(|body| SignedStatement::sign(&Statement { at, body }, &signer))
             .collect::<Result<Vec<_>, _>>()?;
         let mut l = Ledger::open_writer(ledger)?;
-        Ok(l.append(statements, &operator, at)?)
+        Ok(l.append_with_blobs(statements, blobs, &operator, at)?)
     }
 
     /// Signs and appends one statement, printing its receipt.

@@ -58,7 +58,7 @@ pub struct VerifyArgs {
     /// The operator's public key file (its .pub).
     #[arg(long)]
     operator: PathBuf,
-    /// Print JSON.
+    /// Print JSON (schemas/proof-verify.schema.json).
     #[arg(long)]
     json: bool,
 }
@@ -147,9 +147,16 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
             let operator = keys::load_public_key(&a.operator)?;
             let text = std::fs::read(&a.file)
                 .with_context(|| format!("cannot read {}", a.file.display()))?;
+            // A proof that does not check out is an answer ("no", exit 3),
+            // not a failure to run (exit 1).
             let proven = TlogProof::parse(&text)
                 .and_then(|p| p.verify(&operator))
-                .with_context(|| format!("proof {} does not check out", a.file.display()))?;
+                .map_err(|e| {
+                    super::Fail::No(format!(
+                        "proof {} does not check out: {e}",
+                        a.file.display()
+                    ))
+                })?;
             let st = proven.statement.statement();
             let view = VerifiedView {
                 ok: true,

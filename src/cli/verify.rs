@@ -2,7 +2,7 @@
 
 use super::output::Signing;
 use super::render::short;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use provledger::digest::Digest;
 use provledger::ledger::Ledger;
@@ -74,7 +74,10 @@ pub struct WithdrawArgs {
 /// default would only be refused later, with a less helpful message.
 fn require_key(signing: &Signing) -> Result<()> {
     if signing.key.is_none() {
-        bail!("a verdict is signed with the checker's own key: pass --key CHECKER.key");
+        return Err(super::Fail::Usage(
+            "a verdict is signed with the checker's own key: pass --key CHECKER.key".into(),
+        )
+        .into());
     }
     Ok(())
 }
@@ -84,16 +87,20 @@ pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
         return withdraw(ledger, w);
     }
     let (Some(claim), Some(verdict)) = (a.claim, a.verdict) else {
-        bail!("verify needs a CLAIM and --verdict (or: verify withdraw VERIFICATION)");
+        return Err(super::Fail::Usage(
+            "verify needs a CLAIM and --verdict (or: verify withdraw VERIFICATION)".into(),
+        )
+        .into());
     };
     require_key(&a.signing)?;
     if a.evidence_sha256.len() > a.evidence.len() || a.evidence_note.len() > a.evidence.len() {
-        bail!(
+        return Err(super::Fail::Usage(format!(
             "{} --evidence-sha256 and {} --evidence-note for {} --evidence: each belongs to the --evidence in the same position",
             a.evidence_sha256.len(),
             a.evidence_note.len(),
             a.evidence.len()
-        );
+        ))
+        .into());
     }
     let given = |v: Option<&String>| v.filter(|s| s.as_str() != "-").cloned();
     let mut evidence = Vec::with_capacity(a.evidence.len());

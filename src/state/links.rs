@@ -90,10 +90,15 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         }
         // Walk the chain `to` starts; reaching `from` would close a cycle.
         let mut at_claim = l.to;
-        for _ in 0..MAX_CITES_HOPS {
-            let Some((next, _)) = cited_by(state, &at_claim)? else {
-                break;
-            };
+        let mut hops = 0;
+        while let Some((next, _)) = cited_by(state, &at_claim)? {
+            hops += 1;
+            if hops >= MAX_CITES_HOPS {
+                refuse!(
+                    "claim {} starts a chain of {MAX_CITES_HOPS} or more cites links; a longer chain would hide the claim's origin",
+                    short(&l.to)
+                );
+            }
             if next == l.from {
                 refuse!(
                     "claim {} already leads back to claim {} through cites links; citations cannot form a cycle",

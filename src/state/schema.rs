@@ -181,6 +181,11 @@ pub fn migrate(conn: &Connection) -> Result<(), StateError> {
             want: SCHEMA_VERSION,
         });
     }
+    if found == SCHEMA_VERSION {
+        // Opening an index that exists writes nothing, so readers do not
+        // wait for a writer's transaction and a read-only copy still opens.
+        return Ok(());
+    }
     conn.execute_batch(TABLES)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())

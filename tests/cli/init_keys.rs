@@ -656,3 +656,20 @@ fn the_leak_check_knows_every_private_key() {
     // Base64 of 0x01‖seed, base64 of the seed, and its hex in both cases.
     assert_eq!(secrets.len(), 2 * 4, "{secrets:?}");
 }
+
+#[test]
+fn a_refused_init_writes_no_key_and_can_be_retried() {
+    let env = Env::new();
+    env.run(&["init", "--origin", ORIGIN, "--quorum", "0"])
+        .error(
+            1,
+            "ledger.genesis refused: policy quorum 0 must be between 1 and 100",
+        );
+    assert!(
+        !env.ledger().exists(),
+        "a refused init left {} behind",
+        env.ledger().display()
+    );
+    env.run(&["init", "--origin", ORIGIN, "--quorum", "2"]).ok();
+    assert_eq!(mode(&env.lpath("private/operator.key")), 0o600);
+}

@@ -152,7 +152,7 @@ fn a_tampered_proof_file_is_refused() {
         &good.replace("\nindex 1\n", "\nindex 2\n"),
     )
     .fails_with(
-        1,
+        3,
         &format!("provledger: error: proof index.tlog-proof does not check out: {not_root}"),
     );
     // A proof hash replaced.
@@ -160,7 +160,7 @@ fn a_tampered_proof_file_is_refused() {
     let zero = BASE64.encode([0u8; 32]);
     lines[3] = &zero;
     verify("hash.tlog-proof", &(lines.join("\n") + "\n")).fails_with(
-        1,
+        3,
         &format!("proof hash.tlog-proof does not check out: {not_root}"),
     );
     // The leaf changed: a byte of the extra data.
@@ -173,7 +173,7 @@ fn a_tampered_proof_file_is_refused() {
         &good.replace(extra, &BASE64.encode(&leaf)),
     )
     .fails_with(
-        1,
+        3,
         &format!("proof leaf.tlog-proof does not check out: {not_root}"),
     );
     // The checkpoint's signature.
@@ -181,7 +181,7 @@ fn a_tampered_proof_file_is_refused() {
     let mut cp = good.clone().into_bytes();
     cp[sig_at] = if cp[sig_at] == b'A' { b'B' } else { b'A' };
     verify("sig.tlog-proof", &String::from_utf8(cp).unwrap()).fails_with(
-        1,
+        3,
         &format!(
             "proof sig.tlog-proof does not check out: the proof's checkpoint does not verify \
              under the operator key {}: ",
@@ -190,11 +190,11 @@ fn a_tampered_proof_file_is_refused() {
     );
     // Not a proof at all.
     verify("junk.tlog-proof", "hello\n\nworld\n").error(
-        1,
+        3,
         "proof junk.tlog-proof does not check out: not a tlog-proof: the first line must be c2sp.org/tlog-proof@v1",
     );
     verify("flat.tlog-proof", "hello\n").error(
-        1,
+        3,
         "proof flat.tlog-proof does not check out: not a tlog-proof: no blank line before the checkpoint",
     );
     env.run(&[
@@ -204,6 +204,7 @@ fn a_tampered_proof_file_is_refused() {
         "--operator",
         op.to_str().unwrap(),
     ])
+    // A file that cannot be read is a failure to run, not a "no".
     .error(
         1,
         "cannot read missing.tlog-proof: No such file or directory (os error 2)",
@@ -227,7 +228,7 @@ fn a_proof_checked_with_the_wrong_operator_key_fails() {
         bob.to_str().unwrap(),
     ])
     .error(
-        1,
+        3,
         &format!(
             "proof p.tlog-proof does not check out: the proof's checkpoint does not verify \
                  under the operator key {}: not signed by key {}",
@@ -245,7 +246,7 @@ fn a_proof_checked_with_the_wrong_operator_key_fails() {
         other.operator_pub().to_str().unwrap(),
     ])
     .fails_with(
-        1,
+        3,
         "the proof's checkpoint does not verify under the operator key",
     );
     // A key file that is not a key.

@@ -136,7 +136,7 @@ fn verify_refusals() {
     // Without --key, say whose key is wanted.
     s.refused(
         &["verify", s.claim("deadlock"), "--verdict", "true"],
-        1,
+        2,
         "a verdict is signed with the checker's own key: pass --key CHECKER.key",
     );
     // Someone else's verdict cannot be withdrawn.
@@ -168,7 +168,7 @@ fn verify_refusals() {
             "--key",
             &s.key("cem"),
         ],
-        1,
+        2,
         "1 --evidence-sha256 and 0 --evidence-note for 0 --evidence",
     );
     s.refused(
@@ -465,5 +465,61 @@ fn revise_retract_and_link_refusals() {
         1,
         "content is the same as that of the version it supersedes",
     );
+    s.assert_audit_clean();
+}
+
+/// A refused article record leaves no trace: its text is not stored in
+/// `blobs/` (which is published with the ledger) unless the record is
+/// admitted.
+#[test]
+fn a_refused_article_stores_no_text() {
+    let s = Seeded::new();
+    let draft = s.root().join("unpublished-draft.txt");
+    std::fs::write(&draft, "An unpublished draft that must not leak.").unwrap();
+    let chloe = s.key("chloe");
+    let r = s.refused(
+        &[
+            "article",
+            "add",
+            draft.to_str().unwrap(),
+            "--url",
+            "https://news.example/draft",
+            "--publisher",
+            "News",
+            "--title",
+            "Draft",
+            "--key",
+            &chloe,
+        ],
+        1,
+        "has no role that may sign article.record (needs editor)",
+    );
+    let digest = provledger::digest::Digest::of(&std::fs::read(&draft).unwrap());
+    assert!(
+        !s.ledger_files()
+            .keys()
+            .any(|k| k.contains(&digest.to_hex())),
+        "the refused draft's text was stored:\n{}",
+        r.stderr
+    );
+    // Admitted by an editor, the text is stored.
+    let eda = s.key("eda");
+    s.run(&[
+        "article",
+        "add",
+        draft.to_str().unwrap(),
+        "--url",
+        "https://news.example/draft",
+        "--publisher",
+        "News",
+        "--title",
+        "Draft",
+        "--key",
+        &eda,
+    ]);
+    assert!(s
+        .ledger_files()
+        .keys()
+        .any(|k| k.contains(&digest.to_hex())));
     s.assert_audit_clean();
 }

@@ -151,10 +151,33 @@ impl Env {
         std::fs::read(self.ledger().join("checkpoint")).unwrap()
     }
 
+    /// Every file of the ledger (path → bytes), the derived index and the
+    /// lock file left out: what "nothing is written" is about.
+    pub fn ledger_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                if rel.starts_with("index.sqlite") || rel == "lock" {
+                    continue;
+                }
+                if p.is_dir() {
+                    walk(base, &p, out);
+                } else {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        let mut out = std::collections::BTreeMap::new();
+        walk(&self.ledger(), &self.ledger(), &mut out);
+        out
+    }
+
     /// Runs a command that must be refused with exit `code` and `message`
-    /// on stderr, leaving the ledger's checkpoint as it was.
+    /// on stderr, leaving every file of the ledger as it was.
     pub fn refused(&self, args: &[&str], code: i32, message: &str) -> Ran {
         let before = self.checkpoint();
+        let files = self.ledger_files();
         let r = self.run(args);
         assert_eq!(
             r.code, code,
@@ -175,6 +198,15 @@ impl Env {
             self.checkpoint(),
             before,
             "provledger {args:?} was refused but the checkpoint changed"
+        );
+        let after = self.ledger_files();
+        assert!(
+            after == files,
+            "provledger {args:?} was refused but wrote {:?}",
+            after
+                .keys()
+                .filter(|k| files.get(*k) != after.get(*k))
+                .collect::<Vec<_>>()
         );
         r
     }
