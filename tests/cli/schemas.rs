@@ -230,6 +230,13 @@ fn command_outputs_validate_against_their_schemas() {
         .json();
     valid("receipt.schema.json", &revoked);
 
+    let checkpoint = env.run(&["checkpoint", "--json"]).ok().json();
+    valid("checkpoint.schema.json", &checkpoint);
+    assert_eq!(
+        checkpoint["note"].as_str().unwrap().as_bytes(),
+        env.run(&["checkpoint"]).ok().stdout.as_bytes(),
+        "checkpoint --json carries the note exactly as stored"
+    );
     let log = env.run(&["log", "--json"]).ok().json();
     valid("log.schema.json", &log);
     assert_eq!(log.as_array().unwrap().len(), 4);
@@ -546,6 +553,13 @@ fn demo_key(name: &str) -> String {
 
 /// `show --json` of every entry of the sample ledger, in log order.
 fn sample_statements(env: &Env) -> Vec<Value> {
+    let checkpoint = env.run(&["checkpoint", "--json"]).ok().json();
+    valid("checkpoint.schema.json", &checkpoint);
+    assert_eq!(
+        checkpoint["note"].as_str().unwrap().as_bytes(),
+        env.run(&["checkpoint"]).ok().stdout.as_bytes(),
+        "checkpoint --json carries the note exactly as stored"
+    );
     let log = env.run(&["log", "--json"]).ok().json();
     valid("log.schema.json", &log);
     log.as_array()
