@@ -32,7 +32,7 @@ struct CheckpointView {
 
 pub fn run(ledger: &Path, a: CheckpointArgs) -> Result<()> {
     // The log alone: printing the checkpoint needs no index.
-    let log = Log::open(ledger)?;
+    let log = Log::open(ledger).map_err(provledger::ledger::LedgerError::from)?;
     if a.json {
         return print_json(&CheckpointView {
             origin: log.origin().to_string(),
