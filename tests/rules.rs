@@ -1127,6 +1127,17 @@ fn revise_moves_forward_along_the_same_chain() {
             short(&f.accused)
         )
     );
+    // A revision within the version it reads must change something.
+    assert_eq!(
+        f.w.refused(
+            &ed,
+            revise_body(f.accused, f.a2, TEXT_V2, ACCUSED, Some(f.mujahid), ChangeReason::Error)
+        ),
+        format!(
+            "claim.revise refused: nothing to revise: claim {} already reads like this in article version 2",
+            short(&f.accused)
+        )
+    );
     // The new content is checked against the new version's text.
     let mut stale_anchor = claim_body(f.a1, TEXT_V1, DELEGATION, Some(f.diplomats)).content();
     stale_anchor.attribution.cue = Some("according to".into());

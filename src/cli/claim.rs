@@ -3,7 +3,7 @@
 use super::article::text_of;
 use super::output::Signing;
 use super::render::short;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use provledger::digest::Digest;
 use provledger::ledger::Ledger;
@@ -282,29 +282,6 @@ fn revise(ledger: &Path, a: ReviseArgs) -> Result<()> {
             },
         })
     };
-    if let Change::Content(c) = &change {
-        let was = &current.attribution;
-        let was = Attribution {
-            source: was.source.as_ref().map(|s| s.id),
-            cue: was.cue.clone(),
-            hedge: was.hedge,
-            mode: was.mode,
-            quote: was.quote.clone(),
-            relayed_by: was.relayed_by.as_ref().map(|s| s.id),
-        };
-        let unchanged = c.proposition == current.proposition
-            && c.anchor == current.anchor
-            && c.attribution == was
-            && article.id == current.article.id
-            && !current.removed;
-        if unchanged {
-            bail!(
-                "nothing to revise: claim {} already reads like this in article version {}",
-                short(&claim_id),
-                article.version
-            );
-        }
-    }
     drop(l);
     let body = Body::ClaimRevise(ClaimRevise {
         claim: claim_id,

@@ -280,6 +280,15 @@ pub(super) fn check_revise(
                 reads.version
             );
         }
+        if let Change::Content(c) = &r.change {
+            if c.substance_key() == claim.substance {
+                refuse!(
+                    "nothing to revise: claim {} already reads like this in article version {}",
+                    short(&claim.id),
+                    reads.version
+                );
+            }
+        }
     }
     opt_text("note", &r.note, MAX_NOTE_CHARS)?;
     let content = match &r.change {
