@@ -541,14 +541,23 @@ fn sample_ledger(env: &Env) {
     );
 }
 
-/// A demo key file of the sample ledger (`keys/demo/NAME`).
+/// A copy, made private (mode 0600), of a demo key file of the sample
+/// ledger (`keys/demo/NAME`): git does not keep file modes, so in a fresh
+/// clone the committed key is readable by others and would be refused.
 fn demo_key(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("keys/demo")
-        .join(name)
-        .to_str()
-        .unwrap()
-        .to_string()
+        .join(name);
+    let dir = std::env::temp_dir().join(format!("provledger-demo-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dst = dir.join(name);
+    std::fs::copy(&src, &dst).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    dst.to_str().unwrap().to_string()
 }
 
 /// `show --json` of every entry of the sample ledger, in log order.
