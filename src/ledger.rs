@@ -49,6 +49,8 @@ pub enum LedgerError {
     },
     #[error("{0}")]
     NotFound(String),
+    #[error("this ledger was opened for reading; open it with Ledger::open_writer to append")]
+    ReadOnly,
     #[error(transparent)]
     Resolve(#[from] ResolveError),
     #[error("entry {seq}: {what}; run `provledger audit` to see everything that is wrong")]
@@ -400,6 +402,9 @@ impl Ledger {
         operator: &SecretKey,
         now: u64,
     ) -> Result<Vec<Receipt>, LedgerError> {
+        if !matches!(self.log, Handle::Writer(_)) {
+            return Err(LedgerError::ReadOnly);
+        }
         let start = self.log.size();
         let verified = verify_batch(statements)
             .into_iter()
@@ -439,7 +444,7 @@ impl Ledger {
         }
         let bytes: Vec<Vec<u8>> = verified.iter().map(|v| v.bytes().to_vec()).collect();
         let Handle::Writer(writer) = &mut self.log else {
-            panic!("Ledger::append needs a ledger opened with Ledger::open_writer");
+            unreachable!("checked at the start of the append");
         };
         let appended = writer.append(&bytes, logged_at, &operator.note_signer());
         let seqs = match appended {
@@ -496,11 +501,6 @@ impl Ledger {
             seq,
             kind: kind.as_str().to_string(),
         })
-    }
-
-    /// Deletes and rebuilds the index from the log.
-    pub fn reindex(dir: &Path) -> Result<Ledger, LedgerError> {
-        Ledger::reindex_with_progress(dir, |_, _| {})
     }
 
     /// Deletes and rebuilds the index from the log, calling `progress` with

@@ -1,6 +1,5 @@
 //! `provledger log`: list entries, oldest first.
 
-use super::output::print_json;
 use anyhow::Result;
 use clap::Args;
 use provledger::ledger::Ledger;
@@ -42,8 +41,12 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         None => l.size(),
     };
     let start = a.from.min(end);
-    let mut views = Vec::new();
     let mut out = std::io::stdout().lock();
+    // --json streams the array, so a large ledger is never held in memory.
+    let mut first = true;
+    if a.json {
+        write!(out, "[")?;
+    }
     for item in l.log().entries(start..end) {
         let (seq, bytes) = item?;
         let e = provledger::ledger::decode_entry(seq, &bytes)?;
@@ -60,7 +63,10 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
             leaf_hash: e.leaf_hash.to_hex(),
         };
         if a.json {
-            views.push(v);
+            write!(out, "{}\n  ", if first { "" } else { "," })?;
+            first = false;
+            let item = serde_json::to_string_pretty(&v)?;
+            write!(out, "{}", item.replace('\n', "\n  "))?;
         } else {
             writeln!(
                 out,
@@ -74,7 +80,7 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         }
     }
     if a.json {
-        print_json(&views)?;
+        writeln!(out, "{}]", if first { "" } else { "\n" })?;
     }
     Ok(())
 }
