@@ -244,14 +244,21 @@ impl std::ops::Deref for VerifiedStatement {
     }
 }
 
+/// What `verify_strict` refuses beyond the verification equation: a weak
+/// (small-order) signer key, or a small-order (or undecodable) `R`.
+fn strict_prechecks(s: &SignedStatement) -> bool {
+    let r = curve25519_dalek::edwards::CompressedEdwardsY(s.signature.r_bytes().to_owned());
+    !s.signer.is_weak() && r.decompress().is_some_and(|p| !p.is_small_order())
+}
+
 /// Checks many signatures at once, on all cores. Append (for its batch)
 /// and audit (for the whole log) both decide signatures with this function,
 /// so they cannot disagree.
 ///
 /// Each chunk is first checked with Ed25519 batch verification. When a chunk
-/// passes, its statements are accepted unless a signer key is weak (small
-/// order), which `verify_strict` refuses and the batch equation would not
-/// notice. When a chunk fails, every statement in it is checked alone with
+/// passes, its statements are accepted unless they fail the checks
+/// `verify_strict` adds to the equation (weak key, small-order `R`), which
+/// are cheap and are then decided by `verify_strict` itself. When a chunk fails, every statement in it is checked alone with
 /// `verify_strict`, which decides and pinpoints the bad ones. Results are in
 /// input order.
 pub fn verify_batch(
@@ -269,7 +276,7 @@ pub fn verify_batch(
             chunk
                 .iter()
                 .map(move |s| {
-                    if batch_ok && !s.signer.is_weak() {
+                    if batch_ok && strict_prechecks(s) {
                         Ok(VerifiedStatement(s.clone()))
                     } else {
                         s.clone().verify()
@@ -326,5 +333,61 @@ pub fn cbor_to_json(v: &Value) -> serde_json::Value {
         ),
         Value::Tag(_, inner) => cbor_to_json(inner),
         _ => J::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::SecretKey;
+    use curve25519_dalek::Scalar;
+    use sha2::{Digest as _, Sha512};
+
+    /// A signature whose R is the identity (small order) satisfies the
+    /// cofactorless equation when s = H(R‖A‖M)·a, so Ed25519 batch
+    /// verification accepts it; verify_strict refuses it, and so must we.
+    #[test]
+    fn a_small_order_r_is_refused_even_when_the_batch_passes() {
+        let key = SecretKey::generate("mallory").unwrap();
+        let good = SignedStatement::sign(
+            &Statement {
+                at: 1,
+                body: Body::KeyRevoke(KeyRevoke {
+                    key: key.public().to_note_string(),
+                    reason: "test".into(),
+                }),
+            },
+            &key,
+        )
+        .unwrap();
+        let mut r = [0u8; 32];
+        r[0] = 1; // the identity point, compressed
+        let a = key.public().bytes();
+        let h = Scalar::from_hash(
+            Sha512::new()
+                .chain_update(r)
+                .chain_update(a)
+                .chain_update(&good.to_be_signed),
+        );
+        let s = h * key.signing_key().to_scalar();
+        let mut bytes = good.bytes().to_vec();
+        let n = bytes.len();
+        bytes[n - 64..n - 32].copy_from_slice(&r);
+        bytes[n - 32..].copy_from_slice(s.as_bytes());
+        let forged = SignedStatement::decode(&bytes).unwrap();
+        assert!(
+            ed25519_dalek::verify_batch(
+                &[forged.to_be_signed.as_slice()],
+                &[forged.signature],
+                &[forged.signer]
+            )
+            .is_ok(),
+            "the batch equation alone accepts the small-order R"
+        );
+        let e = verify_batch(vec![forged])
+            .remove(0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("statement signature does not verify"), "{e}");
     }
 }
