@@ -404,23 +404,25 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
             reason,
             note,
         } => {
-            match &content {
-                Some(c) => {
-                    let bytes = encode(c)?;
-                    let substance = c.substance_key();
-                    insert_revision(
-                        state,
-                        &id,
-                        &claim.id,
-                        claim.revisions,
-                        &article,
-                        Some(reason),
-                        note.as_deref(),
-                        Some((&bytes, &substance)),
-                        seq,
-                        at,
-                        signer,
-                    )?;
+            let encoded = match &content {
+                Some(c) => Some((encode(c)?, c.substance_key())),
+                None => None,
+            };
+            insert_revision(
+                state,
+                &id,
+                &claim.id,
+                claim.revisions,
+                &article,
+                Some(reason),
+                note.as_deref(),
+                encoded.as_ref().map(|(b, s)| (b.as_slice(), s)),
+                seq,
+                at,
+                signer,
+            )?;
+            match (&content, encoded) {
+                (Some(c), Some((bytes, substance))) => {
                     state
                         .conn
                         .prepare_cached(
@@ -440,20 +442,7 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
                         ])?;
                     index_text(state, claim.n, c)?;
                 }
-                None => {
-                    insert_revision(
-                        state,
-                        &id,
-                        &claim.id,
-                        claim.revisions,
-                        &article,
-                        Some(reason),
-                        note.as_deref(),
-                        None,
-                        seq,
-                        at,
-                        signer,
-                    )?;
+                _ => {
                     state
                         .conn
                         .prepare_cached(
@@ -491,7 +480,7 @@ fn insert_revision(
     article: &Digest,
     reason: Option<ChangeReason>,
     note: Option<&str>,
-    content: Option<(&Vec<u8>, &Digest)>,
+    content: Option<(&[u8], &Digest)>,
     seq: i64,
     at: i64,
     signer: &[u8],
@@ -509,7 +498,7 @@ fn insert_revision(
             article.0.as_slice(),
             reason.map(|r| r.as_str()),
             note,
-            content.map(|(b, _)| b.as_slice()),
+            content.map(|(b, _)| b),
             content.map(|(_, s)| s.0.to_vec()),
             seq,
             at,

@@ -569,10 +569,8 @@ fn without_operator_a_missing_ledger_is_an_error_not_a_finding() {
     );
 }
 
-// The text report prints each problem's `what` alone. Problems found by the
-// statement layer start with "entry N: ", but those of the log layer (hashes,
-// tiles, bundles, chain) do not, so the text report does not say which entry
-// they concern. See the report on src/cli/audit.rs.
+// Problems of the log layer (hashes, tiles, bundles, chain) do not name
+// their entry in their text; the report's "PROBLEM at entry N:" prefix does.
 #[test]
 fn the_text_report_names_the_entry_of_every_problem() {
     let env = copy();
@@ -590,4 +588,23 @@ fn the_text_report_names_the_entry_of_every_problem() {
     for p in problems {
         assert!(p.contains("entry 37"), "{p}");
     }
+}
+
+#[test]
+fn audit_without_operator_says_it_trusted_the_genesis_key() {
+    let env = Env::with_ledger();
+    let out = env.run(&["audit"]).ok();
+    assert!(
+        out.stderr.contains(
+            "note: the operator key was read from the ledger's own genesis (trust on first use)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains("Pin the key with --operator KEY.pub."),
+        "{out}"
+    );
+    let op = env.operator_pub();
+    let pinned = env.run(&["audit", "--operator", op.to_str().unwrap()]).ok();
+    assert!(!pinned.stderr.contains("trust on first use"), "{pinned}");
 }

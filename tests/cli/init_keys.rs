@@ -452,7 +452,10 @@ fn a_grant_signed_by_a_key_that_is_not_the_operator_writes_nothing() {
     .fails_with(1, "provledger: error: key mallory+")
     .stderr_has(&format!(
         "cannot sign checkpoints of the ledger {ORIGIN}, whose operator key is {ORIGIN}+"
-    ));
+    ))
+    .stderr_has(
+        "hint: pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)",
+    );
 
     assert_eq!(fs::read(env.lpath("checkpoint")).unwrap(), checkpoint);
     assert_unchanged(&env, &before, 2);

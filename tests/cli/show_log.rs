@@ -232,3 +232,36 @@ fn an_ambiguous_prefix_lists_the_candidates() {
     let v = env.run(&["show", &ib[..common + 1], "--json"]).ok().json();
     assert_eq!(v["id"], ib.as_str());
 }
+
+/// An index that belongs to another ledger is noticed: readers refuse it
+/// and say how to rebuild it; `reindex` does.
+#[test]
+fn an_index_from_another_ledger_is_refused_and_reindex_mends_it() {
+    let env = Env::with_ledger();
+    // Another ledger: same origin, another operator key, another genesis.
+    let other = Env::with_ledger();
+    env.run(&["log"]).ok();
+    other.run(&["log"]).ok();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(env.lpath(&format!("index.sqlite{suffix}")));
+        let from = other.lpath(&format!("index.sqlite{suffix}"));
+        if from.exists() {
+            std::fs::copy(from, env.lpath(&format!("index.sqlite{suffix}"))).unwrap();
+        }
+    }
+    let out = env.run(&["log"]).error(
+        1,
+        &format!(
+            "the index {} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)",
+            env.lpath("index.sqlite").display()
+        ),
+    );
+    assert!(
+        out.stderr.contains(
+            "hint: run `provledger reindex` to rebuild it from the log (nothing is lost)"
+        ),
+        "{out}"
+    );
+    env.run(&["reindex"]).ok();
+    env.run(&["log"]).ok();
+}
