@@ -503,14 +503,15 @@ impl Ledger {
         })
     }
 
-    /// Deletes and rebuilds the index from the log, calling `progress` with
-    /// (entries applied, entries in all) as it goes. Holds the writer lock
+    /// Rebuilds the log's `hashes` file, then deletes and rebuilds the
+    /// index, from the log's entries, calling `progress` with (entries
+    /// done, entries in all) for each pass. Holds the writer lock
     /// meanwhile, so no append lands in an index that is being deleted.
     pub fn reindex_with_progress(
         dir: &Path,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<Ledger, LedgerError> {
-        let writer = Log::open_writer(dir, Some(LOCK_WAIT))?;
+        let writer = Log::open_writer_rebuilding_hashes(dir, Some(LOCK_WAIT), &mut progress)?;
         remove_index(dir)?;
         let state = open_state(dir)?;
         let mut ledger = Ledger {

@@ -79,6 +79,23 @@ impl Verifiers for OneKey<'_> {
     }
 }
 
+/// A signer used as the verifier of its own (deterministic) signatures.
+struct Resigner<'a>(&'a dyn Signer);
+
+impl Verifier for Resigner<'_> {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    fn key_id(&self) -> u32 {
+        self.0.key_id()
+    }
+
+    fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
+        self.0.sign(msg).is_ok_and(|own| own == sig)
+    }
+}
+
 /// Checks that `note` is a signed note carrying a valid signature by
 /// `verifier` (other signatures are ignored) and returns its text.
 pub fn open_note(note: &[u8], verifier: &dyn Verifier) -> Result<Vec<u8>, CheckpointError> {
@@ -120,9 +137,12 @@ impl Checkpoint {
         Checkpoint::parse_text(n.text())
     }
 
-    /// The key id of the first signature on `note` by the key named like the
-    /// checkpoint's origin (its operator key), without verifying it.
-    pub fn operator_key_id(&self, note: &[u8]) -> Result<u32, CheckpointError> {
+    /// The key ids of the signatures on `note` by keys named like the
+    /// checkpoint's origin, in the order they appear, without verifying
+    /// them. More than one means a line was added by someone else (any
+    /// key can carry the origin's name); only the operator key's signature,
+    /// found by verifying, counts.
+    pub fn origin_key_ids(&self, note: &[u8]) -> Result<Vec<u32>, CheckpointError> {
         // Note keeps its signatures private; the signature block is the
         // part after the last blank line.
         let sigs = note
@@ -130,13 +150,33 @@ impl Checkpoint {
             .rposition(|w| w == b"\n\n")
             .map(|i| &note[i + 2..])
             .unwrap_or_default();
-        sigs.split(|&b| b == b'\n')
+        let mut ids: Vec<u32> = Vec::new();
+        for s in sigs
+            .split(|&b| b == b'\n')
             .filter_map(|line| Signature::from_bytes(line).ok())
-            .find(|s| s.name() == self.origin)
-            .map(|s| s.id())
-            .ok_or_else(|| CheckpointError::NoOperatorSignature {
+            .filter(|s| s.name() == self.origin)
+        {
+            if !ids.contains(&s.id()) {
+                ids.push(s.id());
+            }
+        }
+        if ids.is_empty() {
+            return Err(CheckpointError::NoOperatorSignature {
                 origin: self.origin.clone(),
-            })
+            });
+        }
+        Ok(ids)
+    }
+
+    /// Verifies a signed checkpoint under the key `signer` signs with: the
+    /// writer's check that the checkpoint it extends is its own. Other
+    /// signature lines, whatever name they bear, are ignored.
+    ///
+    /// Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so a genuine
+    /// signature by `signer` over the note text is byte for byte what
+    /// `signer` produces for that text again.
+    pub fn verify_own(note: &[u8], signer: &dyn Signer) -> Result<Checkpoint, CheckpointError> {
+        Checkpoint::verify(note, &Resigner(signer))
     }
 
     /// Parses the checkpoint body (the note text).

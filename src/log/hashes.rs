@@ -4,9 +4,19 @@
 
 use super::fsutil::{io_err, read_exact_at};
 use super::LogError;
+use std::collections::BTreeMap;
 use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
-use tlog_tiles::{split_stored_hash_index, Error as TlogError, Hash, HashReader, HASH_SIZE};
+use tlog_tiles::{
+    node_hash, split_stored_hash_index, stored_hash_index, Error as TlogError, Hash, HashReader,
+    HASH_SIZE,
+};
+
+/// What a reader is told about a `hashes` file it cannot use: it is derived,
+/// so the way out is to rebuild it, which only the writer may do.
+const REBUILD_HINT: &str = "it is derived from the entry bundles: run `provledger reindex` \
+                            (or append) to rebuild it";
 
 /// The `hashes` file, readable up to the hashes of a given tree size.
 pub(crate) struct HashFile {
@@ -19,11 +29,16 @@ pub(crate) struct HashFile {
 impl HashFile {
     /// Opens `path`, checking it holds at least `count` hashes.
     pub(crate) fn open(path: &Path, count: u64, write: bool) -> Result<HashFile, LogError> {
-        let file = File::options()
-            .read(true)
-            .write(write)
-            .open(path)
-            .map_err(io_err("cannot open", path))?;
+        let file = match File::options().read(true).write(write).open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(LogError::Damaged {
+                    path: path.to_path_buf(),
+                    why: format!("the file is missing; {REBUILD_HINT}"),
+                })
+            }
+            Err(e) => return Err(io_err("cannot open", path)(e)),
+        };
         let len = file.metadata().map_err(io_err("cannot stat", path))?.len();
         let want = count * HASH_SIZE as u64;
         if len < want {
@@ -31,7 +46,7 @@ impl HashFile {
                 path: path.to_path_buf(),
                 why: format!(
                     "it is {len} bytes but the checkpoint needs {want} ({count} hashes); \
-                     run an audit, and restore the ledger from a copy"
+                     {REBUILD_HINT}"
                 ),
             });
         }
@@ -74,21 +89,23 @@ impl HashReader for HashFile {
     }
 }
 
-/// The hashes of a tree being extended: the committed ones from the file
-/// and, past them, the batch's new ones still in memory.
+/// The hashes of a tree being extended: the committed ones (`base`, the
+/// first `base_count` stored hashes) and, past them, the batch's new ones
+/// still in memory.
 pub(crate) struct Overlay<'a> {
-    pub(crate) file: &'a HashFile,
+    pub(crate) base: &'a dyn HashReader,
+    pub(crate) base_count: u64,
     pub(crate) new: &'a [Hash],
 }
 
 impl HashReader for Overlay<'_> {
     fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
-        let base = self.file.count;
+        let base = self.base_count;
         indexes
             .iter()
             .map(|&i| {
                 if i < base {
-                    Ok(self.file.read_hashes(&[i])?[0])
+                    Ok(self.base.read_hashes(&[i])?[0])
                 } else {
                     usize::try_from(i - base)
                         .ok()
@@ -133,5 +150,67 @@ impl HashReader for Frontier {
                 }
             })
             .collect()
+    }
+}
+
+/// Stored hashes of a signed tree that have been proven against its root,
+/// keyed by stored index: all an append reads of the tree it extends (the
+/// right edge and the partial tiles it republishes). Reading any other
+/// index is an error, so nothing unproven can reach a signed checkpoint.
+#[derive(Default)]
+pub(crate) struct Verified {
+    hashes: BTreeMap<u64, Hash>,
+}
+
+impl Verified {
+    /// Adds the `base.len()` consecutive hashes at tree level `level` from
+    /// subtree `first` on (one tile's worth, `first` a multiple of 256),
+    /// and the hashes of the complete subtrees they span, largest first:
+    /// those are the tree's right-edge hashes at levels `level..level+8`.
+    pub(crate) fn add_tile(&mut self, level: u8, first: u64, base: &[Hash]) {
+        for (n, h) in (first..).zip(base) {
+            self.hashes.insert(stored_hash_index(level, n), *h);
+        }
+        let mut at = 0usize;
+        for b in (0..8u8).rev() {
+            let span = 1usize << b;
+            if base.len() & span != 0 {
+                let h = subtree_hash(&base[at..at + span]);
+                let n = (first + at as u64) >> b;
+                self.hashes.insert(stored_hash_index(level + b, n), h);
+                at += span;
+            }
+        }
+    }
+
+    /// The hashes held, by stored index.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, Hash)> + '_ {
+        self.hashes.iter().map(|(i, h)| (*i, *h))
+    }
+}
+
+impl HashReader for Verified {
+    fn read_hashes(&self, indexes: &[u64]) -> Result<Vec<Hash>, TlogError> {
+        indexes
+            .iter()
+            .map(|i| {
+                self.hashes.get(i).copied().ok_or_else(|| {
+                    TlogError::InvalidInput(format!(
+                        "the append needed stored hash {i}, which it had not verified"
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+/// The RFC 6962 hash of a complete subtree (a power of two of hashes).
+fn subtree_hash(hashes: &[Hash]) -> Hash {
+    match hashes {
+        [h] => *h,
+        _ => {
+            let (l, r) = hashes.split_at(hashes.len() / 2);
+            node_hash(subtree_hash(l), subtree_hash(r))
+        }
     }
 }

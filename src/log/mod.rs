@@ -148,7 +148,7 @@ pub enum LogError {
         source: LeafError,
     },
     /// Appending with a key that is not the operator's.
-    #[error("key {key}+{key_id:08x} cannot sign checkpoints of the ledger {origin}, whose operator key is {origin}+{origin_id:08x}")]
+    #[error("key {key}+{key_id:08x} cannot sign checkpoints of the ledger {origin}, whose operator key is {}", .origin_ids.iter().map(|id| format!("{origin}+{id:08x}")).collect::<Vec<_>>().join(" or "))]
     WrongSigner {
         /// The signer's key name.
         key: String,
@@ -156,8 +156,9 @@ pub enum LogError {
         key_id: u32,
         /// The log's origin (operator key name).
         origin: String,
-        /// The operator key's id.
-        origin_id: u32,
+        /// The ids of the keys named like the origin that signed the
+        /// checkpoint (one, unless someone added a line).
+        origin_ids: Vec<u32>,
     },
     /// An entry index at or past the log's size.
     #[error("entry {seq} is not in the log (it has {size} entries)")]
@@ -205,7 +206,6 @@ pub struct Log {
     dir: PathBuf,
     note: Vec<u8>,
     checkpoint: Checkpoint,
-    operator_key_id: u32,
     hashes: HashFile,
 }
 
@@ -232,7 +232,7 @@ impl Log {
             source,
         };
         let checkpoint = Checkpoint::parse_unverified(&note).map_err(cp_err)?;
-        let operator_key_id = checkpoint.operator_key_id(&note).map_err(cp_err)?;
+        checkpoint.origin_key_ids(&note).map_err(cp_err)?;
         let hashes = HashFile::open(
             &dir.join(HASHES_FILE),
             stored_hash_count(checkpoint.size),
@@ -242,7 +242,6 @@ impl Log {
             dir: dir.to_path_buf(),
             note,
             checkpoint,
-            operator_key_id,
             hashes,
         })
     }

@@ -1,22 +1,26 @@
 //! The single writer: creating a ledger, taking the lock, repairing a torn
-//! tail, and durable batched appends.
+//! tail, rebuilding `hashes`, and durable batched appends that sign only
+//! what they have proven against the last signed checkpoint.
 
-use super::fsutil::{io_err, replace_atomically, tmp_path, write_all_at, DirtyDirs};
-use super::hashes::Overlay;
+use super::fsutil::{io_err, replace_atomically, sync_dir, tmp_path, write_all_at, DirtyDirs};
+use super::hashes::{Frontier, Overlay, Verified};
 use super::tiles::{self, TileKind, TileRef, TILE_HEIGHT, TILE_WIDTH};
 use super::{
-    blobs, Checkpoint, Leaf, Log, LogError, CHECKPOINT_FILE, HASHES_FILE, LOCK_FILE, PENDING_FILE,
-    TILE_DIR,
+    blobs, Checkpoint, CheckpointError, Leaf, Log, LogError, CHECKPOINT_FILE, HASHES_FILE,
+    LOCK_FILE, PENDING_FILE, TILE_DIR,
 };
 use crate::digest::Digest;
 use signed_note::Signer;
 use std::fs::{self, File, TryLockError};
-use std::io;
+use std::io::{self, BufWriter, Write};
 use std::ops::Deref;
 use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
-use tlog_tiles::{stored_hash_count, stored_hashes, tree_hash, Hash, Tile, HASH_SIZE};
+use tlog_tiles::{
+    check_record, prove_record, record_hash, split_stored_hash_index, stored_hash_count,
+    stored_hash_index, stored_hashes, tree_hash, Hash, Tile, HASH_SIZE,
+};
 
 /// Where a test can make [`LogWriter::append`] stop as if the process died.
 #[doc(hidden)]
@@ -77,6 +81,21 @@ impl Pending {
             why: "the append journal is not in the expected form".into(),
         })
     }
+}
+
+/// How a damaged `hashes` is mended: it is derived from the entry bundles.
+const REINDEX: &str = "The file is derived from the entry bundles: run `provledger reindex` to \
+                       rebuild it";
+
+/// What an append takes from the tree it extends, each part proven against
+/// the signed root by [`LogWriter::verified_base`].
+struct Base {
+    /// The stored hashes the append reads.
+    hashes: Verified,
+    /// The entries of the partial entry bundle, which the append rewrites.
+    partial: Vec<Vec<u8>>,
+    /// The leaf hash of the last entry, which the first new leaf chains to.
+    prev: Digest,
 }
 
 /// Takes the exclusive lock on `lock`, polling until `wait` has passed.
@@ -156,13 +175,35 @@ impl Log {
     }
 
     /// Opens the ledger in `dir` for appending: takes the writer lock (waiting
-    /// up to `wait`, or failing at once for `None`), then repairs a torn tail
-    /// left by an append that crashed before its checkpoint.
+    /// up to `wait`, or failing at once for `None`), repairs a torn tail
+    /// left by an append that crashed before its checkpoint, and rebuilds a
+    /// missing or cut-short `hashes` from the entry bundles (it is derived).
     pub fn open_writer(
         dir: impl AsRef<Path>,
         wait: Option<Duration>,
     ) -> Result<LogWriter, LogError> {
-        let dir = dir.as_ref();
+        Log::open_writer_inner(dir.as_ref(), wait, false, &mut |_, _| {})
+    }
+
+    /// [`Log::open_writer`], then rebuilds `hashes` from the entry bundles
+    /// whatever state it is in (the way out when an append reports it
+    /// damaged), calling `progress` with (entries done, entries in all).
+    /// The rebuilt tree must have the checkpoint's root; if it does not,
+    /// the old file stays in place. O(entries).
+    pub fn open_writer_rebuilding_hashes(
+        dir: impl AsRef<Path>,
+        wait: Option<Duration>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<LogWriter, LogError> {
+        Log::open_writer_inner(dir.as_ref(), wait, true, progress)
+    }
+
+    fn open_writer_inner(
+        dir: &Path,
+        wait: Option<Duration>,
+        always_rebuild: bool,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<LogWriter, LogError> {
         if !dir.join(CHECKPOINT_FILE).is_file() {
             return Err(LogError::NotALedger {
                 dir: dir.to_path_buf(),
@@ -171,6 +212,9 @@ impl Log {
         }
         let lock_file = lock(dir, wait)?;
         repair(dir)?;
+        if always_rebuild || hashes_need_rebuild(dir)? {
+            rebuild_hashes(dir, progress)?;
+        }
         Ok(LogWriter {
             log: Log::load(dir, true)?,
             _lock: lock_file,
@@ -218,6 +262,7 @@ fn repair(dir: &Path) -> Result<(), LogError> {
     // Temporaries of an interrupted atomic replace are never the real thing.
     dirty.remove_file(&tmp_path(&cp_path))?;
     dirty.remove_file(&tmp_path(&dir.join(PENDING_FILE)))?;
+    dirty.remove_file(&tmp_path(&dir.join(HASHES_FILE)))?;
 
     if let Some(p) = Pending::read(dir)? {
         if cp.size == p.old {
@@ -240,22 +285,132 @@ fn repair(dir: &Path) -> Result<(), LogError> {
     }
 
     // Whatever the journal said, nothing past the checkpoint's hashes counts.
+    // A missing `hashes` is rebuilt afterwards.
     let hashes = dir.join(HASHES_FILE);
     let want = stored_hash_count(cp.size) * HASH_SIZE as u64;
-    let f = File::options()
-        .write(true)
-        .open(&hashes)
-        .map_err(io_err("cannot open", &hashes))?;
-    let len = f.metadata().map_err(io_err("cannot stat", &hashes))?.len();
-    if len > want {
-        f.set_len(want)
-            .map_err(io_err("cannot truncate", &hashes))?;
-        f.sync_all().map_err(io_err("cannot sync", &hashes))?;
+    let f = match File::options().write(true).open(&hashes) {
+        Ok(f) => Some(f),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io_err("cannot open", &hashes)(e)),
+    };
+    if let Some(f) = f {
+        truncate_to(&f, &hashes, want)?;
     }
     dirty.sync()?;
     // Only now, with the repair durable, may the journal go.
     dirty.remove_file(&dir.join(PENDING_FILE))?;
     dirty.sync()
+}
+
+/// Cuts `f` (the file at `path`) to `want` bytes if it is longer.
+fn truncate_to(f: &File, path: &Path, want: u64) -> Result<(), LogError> {
+    let len = f.metadata().map_err(io_err("cannot stat", path))?.len();
+    if len > want {
+        f.set_len(want).map_err(io_err("cannot truncate", path))?;
+        f.sync_all().map_err(io_err("cannot sync", path))?;
+    }
+    Ok(())
+}
+
+/// The signed checkpoint of `dir`, parsed but not verified.
+fn read_checkpoint(dir: &Path) -> Result<Checkpoint, LogError> {
+    let cp_path = dir.join(CHECKPOINT_FILE);
+    let note = fs::read(&cp_path).map_err(io_err("cannot read", &cp_path))?;
+    Checkpoint::parse_unverified(&note).map_err(|source| LogError::Checkpoint {
+        path: cp_path,
+        source,
+    })
+}
+
+/// Whether `hashes` is missing or shorter than the checkpoint needs (after
+/// [`repair`], it is never longer).
+fn hashes_need_rebuild(dir: &Path) -> Result<bool, LogError> {
+    let cp = read_checkpoint(dir)?;
+    let path = dir.join(HASHES_FILE);
+    match fs::metadata(&path) {
+        Ok(m) => Ok(m.len() != stored_hash_count(cp.size) * HASH_SIZE as u64),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(io_err("cannot stat", &path)(e)),
+    }
+}
+
+/// Rebuilds `hashes` from the entry bundles (the only copy of the leaves,
+/// so the one source that cannot be stale), checks that the rebuilt tree
+/// has the checkpoint's root, and only then puts it in place atomically.
+/// O(entries); `progress` gets (entries done, entries in all).
+fn rebuild_hashes(dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), LogError> {
+    let cp = read_checkpoint(dir)?;
+    let size = cp.size;
+    let path = dir.join(HASHES_FILE);
+    let tmp = tmp_path(&path);
+    let file = File::create(&tmp).map_err(io_err("cannot create", &tmp))?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    let mut frontier = Frontier::default();
+    progress(0, size);
+    let written = (|| {
+        for k in 0..size.div_ceil(TILE_WIDTH) {
+            let start = k * TILE_WIDTH;
+            let width = (size - start).min(TILE_WIDTH);
+            for (i, entry) in (start..).zip(read_bundle(dir, k, width)?) {
+                let hs = stored_hashes(i, &entry, &frontier)
+                    .expect("the frontier holds every hash tlog needs to add records in order");
+                for (level, h) in (0u8..).zip(hs) {
+                    frontier.set(level, i >> level, h);
+                    out.write_all(&h.0).map_err(io_err("cannot write", &tmp))?;
+                }
+            }
+            progress(start + width, size);
+        }
+        let root = tree_hash(size, &frontier).expect("frontier");
+        if root.0 != cp.root.0 {
+            return Err(LogError::Damaged {
+                path: dir.join(TILE_DIR).join("entries"),
+                why: format!(
+                    "the entry bundles give the tree of {size} entries root {}, but {} says {}, \
+                     so {HASHES_FILE} cannot be rebuilt from them (it was left as it was); run \
+                     `provledger audit` to find the entry at fault, and restore the ledger from \
+                     a copy",
+                    Digest(root.0),
+                    CHECKPOINT_FILE,
+                    cp.root
+                ),
+            });
+        }
+        let file = out
+            .into_inner()
+            .map_err(|e| io_err("cannot write", &tmp)(e.into_error()))?;
+        file.sync_all().map_err(io_err("cannot sync", &tmp))
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    fs::rename(&tmp, &path).map_err(io_err("cannot rename into place", &path))?;
+    sync_dir(dir)
+}
+
+/// The `width` entries of entry bundle `n`.
+fn read_bundle(dir: &Path, n: u64, width: u64) -> Result<Vec<Vec<u8>>, LogError> {
+    let t = TileRef::entries(n, width);
+    let path = dir.join(t.path());
+    let (bytes, _) = tiles::read_tile(dir, t)
+        .map_err(io_err("cannot read", &path))?
+        .ok_or_else(|| LogError::Damaged {
+            path: path.clone(),
+            why: format!(
+                "the entry bundle is missing (needed for entries {}..{})",
+                n * TILE_WIDTH,
+                n * TILE_WIDTH + width
+            ),
+        })?;
+    tiles::parse_bundle(&bytes, width, false).map_err(|e| LogError::Damaged {
+        path,
+        why: format!(
+            "entry bundle is malformed at entry {}: {}",
+            n * TILE_WIDTH + e.at as u64,
+            e.why
+        ),
+    })
 }
 
 /// Removes the partial tiles of the tree of size `old` that the tree of size
@@ -281,9 +436,12 @@ impl LogWriter {
     /// `logged_at`, and returns their sequence numbers once the new
     /// checkpoint, signed by the operator key `signer`, is durable.
     ///
-    /// Everything is checked (signer, leaf sizes) and computed before the
-    /// first byte is written; the files are fsynced once per batch. Cost
-    /// depends on the batch, not on the size of the log.
+    /// Everything is checked and computed before the first byte is written:
+    /// the signer (its own valid signature must be on the checkpoint being
+    /// extended), every stored hash of the current tree the append reads
+    /// (each proven against the signed root),
+    /// leaf sizes. The files are fsynced once per batch. Cost depends on
+    /// the batch, not on the size of the log (beyond the tree's depth).
     pub fn append(
         &mut self,
         statements: &[Vec<u8>],
@@ -295,25 +453,16 @@ impl LogWriter {
                 dir: self.log.dir.clone(),
             });
         }
-        if signer.name() != self.log.origin() || signer.key_id() != self.log.operator_key_id {
-            return Err(LogError::WrongSigner {
-                key: signer.name().to_owned(),
-                key_id: signer.key_id(),
-                origin: self.log.origin().to_owned(),
-                origin_id: self.log.operator_key_id,
-            });
-        }
+        self.check_own_checkpoint(signer)?;
         if statements.is_empty() {
             return Ok(Vec::new());
         }
         let old = self.log.size();
         let new = old + statements.len() as u64;
+        let base = self.verified_base()?;
 
         // Leaves, chained.
-        let mut prev = match old {
-            0 => Digest::ZERO,
-            _ => self.log.leaf_hash(old - 1)?,
-        };
+        let mut prev = base.prev;
         let mut leaves = Vec::with_capacity(statements.len());
         for (seq, statement) in (old..).zip(statements) {
             let bytes = Leaf {
@@ -327,22 +476,26 @@ impl LogWriter {
             leaves.push(bytes);
         }
 
-        // Stored hashes, root and tiles, all in memory.
+        // Stored hashes, root and tiles, all in memory, from the verified
+        // hashes of the old tree and the new leaves only.
         let hash_err = |e: tlog_tiles::Error| LogError::Damaged {
             path: self.log.hashes.path.clone(),
             why: e.to_string(),
         };
+        let base_count = self.log.hashes.count;
         let mut new_hashes: Vec<Hash> = Vec::new();
         for (seq, bytes) in (old..).zip(&leaves) {
             let r = Overlay {
-                file: &self.log.hashes,
+                base: &base.hashes,
+                base_count,
                 new: &new_hashes,
             };
             let hs = stored_hashes(seq, bytes, &r).map_err(hash_err)?;
             new_hashes.extend(hs);
         }
         let all = Overlay {
-            file: &self.log.hashes,
+            base: &base.hashes,
+            base_count,
             new: &new_hashes,
         };
         let root = Digest(tree_hash(new, &all).map_err(hash_err)?.0);
@@ -359,8 +512,8 @@ impl LogWriter {
                     let start = t.n * TILE_WIDTH;
                     let mut bundle = Vec::new();
                     if start < old {
-                        for e in self.log.bundle(t.n)? {
-                            tiles::push_entry(&mut bundle, &e);
+                        for e in &base.partial {
+                            tiles::push_entry(&mut bundle, e);
                         }
                     }
                     for seq in start.max(old)..start + t.width {
@@ -421,6 +574,224 @@ impl LogWriter {
         }
         self.poisoned = false;
         Ok((old..new).collect())
+    }
+
+    /// Checks that the checkpoint this append extends carries a valid
+    /// signature by `signer` (found by key name and id; lines by other keys
+    /// are ignored, and the new checkpoint will not carry them).
+    fn check_own_checkpoint(&self, signer: &dyn Signer) -> Result<(), LogError> {
+        let wrong_signer = || LogError::WrongSigner {
+            key: signer.name().to_owned(),
+            key_id: signer.key_id(),
+            origin: self.log.origin().to_owned(),
+            origin_ids: self
+                .log
+                .checkpoint
+                .origin_key_ids(&self.log.note)
+                .unwrap_or_default(),
+        };
+        if signer.name() != self.log.origin() {
+            return Err(wrong_signer());
+        }
+        match Checkpoint::verify_own(&self.log.note, signer) {
+            Ok(_) => Ok(()),
+            Err(CheckpointError::NotSignedBy { .. }) => Err(wrong_signer()),
+            Err(source) => Err(LogError::Checkpoint {
+                path: self.log.dir.join(CHECKPOINT_FILE),
+                source,
+            }),
+        }
+    }
+
+    /// Proves, against the root of the signed checkpoint, every hash of the
+    /// current tree that an append reads: the right edge of the tree (which
+    /// new hashes and the new root are computed from), the partial hash
+    /// tiles it republishes wider, the leaf hashes of the partial entry
+    /// bundle (recomputed from the entries it rewrites) and the leaf hash
+    /// the first new leaf chains to. Costs at most a tile (256 hashes) per
+    /// tile level (one level per factor of 256 in size) plus one inclusion
+    /// proof. A stored hash that disagrees stops
+    /// the append, naming the file at fault and how to rebuild it.
+    fn verified_base(&self) -> Result<Base, LogError> {
+        let size = self.log.size();
+        let mut base = Base {
+            hashes: Verified::default(),
+            partial: Vec::new(),
+            prev: Digest::ZERO,
+        };
+        if size == 0 {
+            return Ok(base);
+        }
+        let w0 = size % TILE_WIDTH;
+        if w0 > 0 {
+            base.partial = self.log.bundle(size / TILE_WIDTH)?;
+        }
+        let leaves: Vec<Hash> = base.partial.iter().map(|e| record_hash(e)).collect();
+        // Tile level L > 0: the hashes at tree level 8·L of the partial tile.
+        let mut upper: Vec<(u8, u64, Vec<Hash>)> = Vec::new();
+        for l in tiles::hash_levels(size).filter(|&l| l > 0) {
+            let count = size >> (u32::from(l) * u32::from(TILE_HEIGHT));
+            let first = count - count % TILE_WIDTH;
+            let level = l * TILE_HEIGHT;
+            let hs = (first..count)
+                .map(|n| self.log.hashes.read(stored_hash_index(level, n)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if !hs.is_empty() {
+                upper.push((l, first, hs));
+            }
+        }
+
+        let first0 = size - w0;
+        let build = |leaves: &[Hash], upper: &[(u8, u64, Vec<Hash>)]| {
+            let mut v = Verified::default();
+            v.add_tile(0, first0, leaves);
+            for (l, first, hs) in upper {
+                v.add_tile(l * TILE_HEIGHT, *first, hs);
+            }
+            let root = tree_hash(size, &v).expect("a tile per level holds the right edge");
+            (v, root.0 == self.log.root().0)
+        };
+        let (verified, ok) = build(&leaves, &upper);
+        if !ok {
+            return Err(self.diagnose_root(&base.partial, &leaves, first0, upper, build));
+        }
+
+        // The signed root is proven; `hashes` must agree with every hash of
+        // it the append relies on (the tile bases above level 0 were read
+        // from it, so they do).
+        for (i, h) in verified.iter() {
+            if self.log.hashes.read(i)? != h {
+                return Err(self.hashes_damaged_at(i));
+            }
+        }
+        base.prev = match leaves.last() {
+            Some(h) => Digest(h.0),
+            None => self.verified_last_leaf()?,
+        };
+        base.hashes = verified;
+        Ok(base)
+    }
+
+    /// The leaf hash of the last entry when it ends a full bundle (so no
+    /// partial tile holds it), recomputed from the entry and proven by an
+    /// inclusion proof against the signed root.
+    fn verified_last_leaf(&self) -> Result<Digest, LogError> {
+        let size = self.log.size();
+        let seq = size - 1;
+        let h = record_hash(&self.log.entry(seq)?);
+        let root = Hash(self.log.root().0);
+        let stored = self.log.hashes.read(stored_hash_index(0, seq))?;
+        let proof = prove_record(size, seq, &self.log.hashes).ok();
+        let proves = |leaf| {
+            proof
+                .as_ref()
+                .is_some_and(|p| check_record(p, size, root, seq, leaf).is_ok())
+        };
+        if proves(h) {
+            if stored != h {
+                return Err(self.hashes_damaged_at(stored_hash_index(0, seq)));
+            }
+            return Ok(Digest(h.0));
+        }
+        if proves(stored) {
+            return Err(self.entry_altered(seq));
+        }
+        Err(LogError::Damaged {
+            path: self.log.hashes.path.clone(),
+            why: format!(
+                "its stored hashes on the path of entry {seq} do not lead to the root of the \
+                 signed {CHECKPOINT_FILE}; nothing was appended. {REINDEX}"
+            ),
+        })
+    }
+
+    /// Says which file is at fault when the right edge rebuilt from `hashes`
+    /// and the partial entry bundle does not give the signed root: the
+    /// bundle (if `hashes`' leaf hashes would have), or `hashes` (if the
+    /// hash tiles would have; pinned on the first stored hash that differs
+    /// from its tile), or both derived files.
+    fn diagnose_root(
+        &self,
+        partial: &[Vec<u8>],
+        leaves: &[Hash],
+        first0: u64,
+        upper: Vec<(u8, u64, Vec<Hash>)>,
+        build: impl Fn(&[Hash], &[(u8, u64, Vec<Hash>)]) -> (Verified, bool),
+    ) -> LogError {
+        let stored: Option<Vec<Hash>> = (first0..first0 + leaves.len() as u64)
+            .map(|n| self.log.hashes.read(stored_hash_index(0, n)).ok())
+            .collect();
+        if let Some(stored) = stored.filter(|s| build(s, &upper).1) {
+            if let Some(j) = (0..partial.len()).find(|&j| leaves[j] != stored[j]) {
+                return self.entry_altered(first0 + j as u64);
+            }
+        }
+        // The hash tiles hold the same tile bases: if theirs give the signed
+        // root, the first stored hash that differs is the damage.
+        let from_tiles: Option<Vec<(u8, u64, Vec<Hash>)>> = upper
+            .iter()
+            .map(|(l, first, hs)| {
+                let t = TileRef::hashes(*l, first / TILE_WIDTH, hs.len() as u64);
+                let (bytes, _) = tiles::read_tile(&self.log.dir, t).ok()??;
+                let got: Vec<Hash> = tiles::tile_hashes(&bytes, t.width)
+                    .into_iter()
+                    .map(Hash)
+                    .collect();
+                (got.len() == hs.len()).then_some((*l, *first, got))
+            })
+            .collect();
+        if let Some(tiled) = from_tiles.filter(|t| build(leaves, t).1) {
+            for ((l, first, hs), (_, _, good)) in upper.iter().zip(&tiled) {
+                if let Some(k) = (0..hs.len()).find(|&k| hs[k] != good[k]) {
+                    let n = first + k as u64;
+                    return self.hashes_damaged_at(stored_hash_index(l * TILE_HEIGHT, n));
+                }
+            }
+        }
+        LogError::Damaged {
+            path: self.log.hashes.path.clone(),
+            why: format!(
+                "its stored hashes for the tree of {} entries do not give the root of the \
+                 signed {CHECKPOINT_FILE}; nothing was appended. {REINDEX}",
+                self.log.size()
+            ),
+        }
+    }
+
+    /// `hashes` is wrong at stored hash `index`.
+    fn hashes_damaged_at(&self, index: u64) -> LogError {
+        let (level, n) = split_stored_hash_index(index);
+        let what = if level == 0 {
+            format!("the leaf hash of entry {n}")
+        } else {
+            let first = n << level;
+            format!(
+                "the hash of entries {first}..{} at level {level}",
+                (n + 1) << level
+            )
+        };
+        LogError::Damaged {
+            path: self.log.hashes.path.clone(),
+            why: format!(
+                "stored hash {index} ({what}) is not the one the signed {CHECKPOINT_FILE} \
+                 covers; nothing was appended. {REINDEX}"
+            ),
+        }
+    }
+
+    /// Entry `seq` does not hash to the leaf hash the signed root covers.
+    fn entry_altered(&self, seq: u64) -> LogError {
+        let size = self.log.size();
+        let k = seq / TILE_WIDTH;
+        let t = TileRef::entries(k, (size - k * TILE_WIDTH).min(TILE_WIDTH));
+        LogError::Damaged {
+            path: self.log.dir.join(t.path()),
+            why: format!(
+                "entry {seq} is not the entry the signed {CHECKPOINT_FILE} covers (its leaf \
+                 hash differs): the entry was altered; nothing was appended. Run `provledger \
+                 audit`, and restore the ledger from a copy"
+            ),
+        }
     }
 
     /// Makes the next append stop at `point` as if the process had died
