@@ -499,3 +499,38 @@ fn reindex_mends_the_hashes_file_an_append_refused() {
     ])
     .ok();
 }
+
+#[test]
+fn a_foreign_line_first_in_the_checkpoint_does_not_stop_provledger_appends() {
+    use common::{fixed_key, library_ledger, Env, ORIGIN};
+    for first in [true, false] {
+        let env = Env::new();
+        library_ledger(&env, 2);
+        let size = env.size();
+        let foreign = fixed_key(ORIGIN, 1).note_signer();
+        plant_foreign_line(&env.ledger(), &foreign, first);
+        let audit = |env: &Env| {
+            env.run(&[
+                std::ffi::OsStr::new("audit"),
+                "--operator".as_ref(),
+                env.operator_pub().as_os_str(),
+            ])
+        };
+        audit(&env).ok();
+        let (_, public) = env.keygen("desk");
+        let out = env
+            .run(&[
+                std::ffi::OsStr::new("key"),
+                "grant".as_ref(),
+                public.as_os_str(),
+                "--role".as_ref(),
+                "editor".as_ref(),
+            ])
+            .ok();
+        assert!(!out.stderr.contains("hint"), "{out}");
+        assert_eq!(env.size(), size + 1);
+        let note = String::from_utf8(fs::read(env.lpath("checkpoint")).unwrap()).unwrap();
+        assert_eq!(note.lines().filter(|l| l.starts_with('—')).count(), 1);
+        audit(&env).ok();
+    }
+}
