@@ -17,10 +17,10 @@ mod init;
 mod key;
 mod link;
 mod log;
-mod output;
+pub mod output;
 mod proof;
 mod reindex;
-mod render;
+pub mod render;
 mod show;
 mod source;
 mod status;
@@ -92,7 +92,7 @@ pub enum Fail {
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let ledger = cli.ledger;
-    match cli.command {
+    let ran = match cli.command {
         Command::Init(a) => init::run(&ledger, a),
         Command::Key(c) => key::run(&ledger, c),
         Command::Source(c) => source::run(&ledger, c),
@@ -109,7 +109,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
         Command::Reindex(a) => reindex::run(&ledger, a),
-    }?;
+    };
+    ran.map_err(|e| output::name_disk_full(e, &ledger))?;
     Ok(ExitCode::SUCCESS)
 }
 
