@@ -12,7 +12,8 @@ fn main() -> ExitCode {
     // Output still buffered is written now, so a failing stdout is reported
     // (at exit it would be dropped silently).
     let result = cli::run().and_then(|code| {
-        std::io::stdout().flush()?;
+        use anyhow::Context as _;
+        std::io::stdout().flush().context("writing to stdout")?;
         Ok(code)
     });
     match result {

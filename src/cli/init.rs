@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
 use provledger::ledger::Ledger;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Create a new ledger: the operator key (unless --key is given), the
@@ -63,6 +64,6 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
         ledger.display(),
         operator.public().name()
     );
-    println!("{}", operator.public());
+    writeln!(std::io::stdout(), "{}", operator.public())?;
     Ok(())
 }

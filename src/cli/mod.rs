@@ -4,7 +4,8 @@
 //!
 //! Exit codes (documented in the README):
 //! 0 ok; 1 error; 2 usage; 3 the answer is "no" (`status --require` not met,
-//! `audit` found problems); 4 not found (unknown id or claim).
+//! `audit` found problems); 4 not found (unknown id or claim); 5 committed,
+//! but the receipt could not be printed (`output::Unprinted`).
 
 mod article;
 mod audit;

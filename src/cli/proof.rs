@@ -175,7 +175,11 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
             writeln!(
                 out,
                 "ok: {} {} is entry {} of {} (tree size {})",
-                view.kind, view.id, view.index, view.origin, view.tree_size
+                view.kind,
+                view.id,
+                view.index,
+                super::render::Esc(&view.origin),
+                view.tree_size
             )?;
             Ok(())
         }
