@@ -226,3 +226,52 @@ impl Style {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_shows_controls_and_invisible_characters() {
+        assert_eq!(
+            esc("plain text, “quoted” — ok"),
+            "plain text, “quoted” — ok"
+        );
+        assert!(matches!(esc("plain"), Cow::Borrowed(_)));
+        assert_eq!(esc("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(esc("a\rb\nc\td"), "a\\u{d}b\\u{a}c\\u{9}d");
+        assert_eq!(esc("\u{7f}\u{85}\u{9b}"), "\\u{7f}\\u{85}\\u{9b}");
+        assert_eq!(
+            esc("\u{202e}\u{2066}\u{200b}\u{feff}\u{ad}\u{2028}\u{e0041}"),
+            "\\u{202e}\\u{2066}\\u{200b}\\u{feff}\\u{ad}\\u{2028}\\u{e0041}"
+        );
+        // Joiners shape Persian and emoji: kept.
+        assert_eq!(
+            esc("می\u{200c}خواهم 👩\u{200d}💻"),
+            "می\u{200c}خواهم 👩\u{200d}💻"
+        );
+        assert_eq!(format!("[{:<6}]", Esc("a\u{1b}")), "[a\\u{1b}]");
+        assert_eq!(format!("[{:<6}]", Esc("ab")), "[ab    ]");
+        assert_eq!(esc_lines("one\u{1b}\ntwo"), "one\\u{1b}\ntwo");
+    }
+
+    #[test]
+    fn clip_escapes_after_cutting() {
+        assert_eq!(clip("ab\u{1b}cdef", 4), "ab\\u{1b}…");
+        assert_eq!(clip("a\u{1b}", 4), "a\\u{1b}");
+    }
+
+    #[test]
+    fn json_safe_is_the_same_json() {
+        let s = "a\u{1b}\u{7f}\u{85}\u{202e}\u{e0041}\n\"\\ z";
+        let json = serde_json::to_string_pretty(&serde_json::json!({ "k": s })).unwrap();
+        let safe = json_safe(&json);
+        assert!(safe.contains(r"\u007f\u0085\u202e\udb40\udc41"), "{safe}");
+        assert!(
+            !safe.chars().any(|c| needs_escape(c) && c != '\n'),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["k"], s);
+    }
+}
