@@ -3,7 +3,8 @@
 //!
 //! - text output escapes control and invisible characters that came from
 //!   the ledger or from files (`\u{1b}`), `--json` stays JSON that decodes to
-//!   the same text, and `article show --text` to a pipe is byte-exact;
+//!   the same text, and `article show --text` to a pipe is byte-exact (on a
+//!   terminal, from util-linux `script`, escaped, and colour stays apart);
 //! - a closed stdout pipe ends every command quietly (exit 0, no panic);
 //! - a committed append whose receipt cannot be printed says on stderr what
 //!   it committed and does not exit 1, so a retry does not duplicate it;
@@ -407,6 +408,75 @@ fn article_text_to_a_pipe_is_exact() {
     ));
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, ARTICLE.as_bytes());
+}
+
+/// Runs `provledger --ledger LEDGER ARGS` with a terminal for stdout
+/// (util-linux `script`), colour on unless `no_color`; returns what the
+/// terminal got, with the terminal's CR LF line ends made LF again. `None`
+/// (the test skips) without `script`, except under CI.
+fn on_a_terminal(env: &Env, args: &[&str], no_color: bool) -> Option<String> {
+    let line = format!(
+        "{} --ledger {} {}",
+        env!("CARGO_BIN_EXE_provledger"),
+        env.ledger().display(),
+        args.join(" ")
+    );
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .current_dir(env.root())
+        .env_remove("NO_COLOR")
+        .env_remove("PROVLEDGER_DIR")
+        .stdin(Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    match cmd.output() {
+        Ok(out) => {
+            assert_eq!(out.status.code(), Some(0), "{line}: {out:?}");
+            Some(String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"))
+        }
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have util-linux script: {e}"
+            );
+            eprintln!("skipped: no `script` to give the command a terminal: {e}");
+            None
+        }
+    }
+}
+
+#[test]
+fn on_a_terminal_article_text_is_escaped_and_colour_does_not_unescape() {
+    let h = hostile();
+    let Some(text) = on_a_terminal(&h.env, &["article", "show", &h.article, "--text"], true) else {
+        return;
+    };
+    // Line breaks kept, everything else shown.
+    assert_eq!(
+        text,
+        "Officials said the talks\\u{1b}[2J failed.\nForged line.\\u{d}The \\u{202e}txet desrever\\u{202c} mattered.\n"
+    );
+    let Some(status) = on_a_terminal(&h.env, &["status", &h.claim], false) else {
+        return;
+    };
+    // Colour is on (SGR sequences of its own), the passage still escaped.
+    assert!(
+        status.contains("\u{1b}[1m"),
+        "no colour:\n{}",
+        status.escape_debug()
+    );
+    assert!(status.contains(PASSAGE_SHOWN), "{}", status.escape_debug());
+    // What follows each ESC must be a colour (SGR: `[` digits `;` ... `m`).
+    let sgr = |after: &str| {
+        after.strip_prefix('[').is_some_and(|rest| {
+            rest.find('m')
+                .is_some_and(|m| rest[..m].chars().all(|c| c.is_ascii_digit() || c == ';'))
+        })
+    };
+    let raw: Vec<&str> = status.split('\u{1b}').skip(1).filter(|s| !sgr(s)).collect();
+    assert!(raw.is_empty(), "raw ESC other than colour: {raw:?}");
+    assert!(!status.contains('\u{202e}') && !status.contains('\r'));
 }
 
 #[test]
