@@ -378,6 +378,28 @@ fn text_output_escapes_what_came_from_the_ledger() {
 }
 
 #[test]
+fn log_and_key_generate_escape_key_names() {
+    // The input rules may refuse U+202E in key names; where they admit it,
+    // the output must escape it.
+    let env = Env::new();
+    let init = env.run(&["init", "--origin", "news\u{202e}lpmaxe/ledger"]);
+    assert_terminal_safe("init", init.stdout.as_bytes());
+    assert_terminal_safe("init's notes", init.stderr.as_bytes());
+    if admitted(init) {
+        let log = env.run(&["log"]).ok();
+        assert_terminal_safe("log", log.stdout.as_bytes());
+        assert_has("log", &log.stdout, "news\\u{202e}lpmaxe/ledger");
+    }
+    let generate = env.run(&["key", "generate", "ed\u{202e}a", "--out", "keys"]);
+    assert_terminal_safe("key generate", generate.stdout.as_bytes());
+    assert_terminal_safe("key generate's notes", generate.stderr.as_bytes());
+    let shown = generate.stdout.clone();
+    if admitted(generate) {
+        assert!(shown.starts_with("ed\\u{202e}a+"), "{shown}");
+    }
+}
+
+#[test]
 fn json_output_is_terminal_safe_and_decodes_to_the_same_text() {
     let h = hostile();
     for args in [

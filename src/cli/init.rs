@@ -62,8 +62,9 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     eprintln!(
         "created ledger {} with origin {}",
         ledger.display(),
-        operator.public().name()
+        super::render::Esc(operator.public().name())
     );
-    writeln!(std::io::stdout(), "{}", operator.public())?;
+    let public = operator.public().to_string();
+    writeln!(std::io::stdout(), "{}", super::render::Esc(&public))?;
     Ok(())
 }

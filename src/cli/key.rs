@@ -95,11 +95,11 @@ fn generate(a: GenerateArgs) -> Result<()> {
     let (key_path, pub_path) = keys::write_key_pair(&a.out, &key)?;
     say!(
         "wrote private key {} (mode 0600: keep it secret) and public key {}",
-        key_path.display(),
-        pub_path.display()
+        Esc(&key_path.display().to_string()),
+        Esc(&pub_path.display().to_string())
     );
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", key.public())?;
+    writeln!(out, "{}", Esc(&key.public().to_string()))?;
     out.flush()?;
     Ok(())
 }
