@@ -219,41 +219,43 @@ pub fn message(err: &anyhow::Error) -> String {
 }
 
 /// `err` said as "disk full: ..." naming the file, when it comes from a
-/// full disk: ENOSPC from a file of the ledger `ledger`, or SQLite's
-/// SQLITE_FULL or shared-memory failure (SQLITE_IOERR_SHMSIZE) on its
-/// index. Only a failed print gives a bare io error (the library names
-/// its files), so that one is said to be stdout's.
+/// full disk: ENOSPC (whose message names its file: the library and the
+/// commands say which file they were writing), or SQLite's SQLITE_FULL or
+/// shared-memory failure (SQLITE_IOERR_SHMSIZE) on the index of the
+/// ledger `ledger`, which SQLite's message does not name. Only a failed
+/// print gives a bare io error, so that one is said to be stdout's.
 pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
     if err.chain().any(|e| e.is::<Unprinted>()) {
         return err;
     }
     let index = ledger.join(provledger::ledger::INDEX_FILE);
-    let file = err.chain().find_map(|e| {
+    // Some(file SQLite failed on) or Some(None) for ENOSPC, which names
+    // its own file.
+    let full: Option<Option<String>> = err.chain().find_map(|e| {
         if let Some(s) = e.downcast_ref::<rusqlite::Error>() {
             return provledger::state::sqlite_disk_full(s).then(|| match s {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE =>
                 {
-                    format!("{}-shm", index.display())
+                    Some(format!("{}-shm", index.display()))
                 }
-                _ => index.display().to_string(),
+                _ => Some(index.display().to_string()),
             });
         }
         let io = e.downcast_ref::<std::io::Error>()?;
         (io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28))
-            .then(|| ledger.display().to_string())
+            .then_some(None)
     });
-    let Some(file) = file else {
+    let Some(file) = full else {
         return err;
     };
     if err.chain().count() == 1 && err.is::<std::io::Error>() {
         return err.context("writing to stdout");
     }
     let msg = message(&err);
-    if msg.contains(&file) {
-        anyhow::anyhow!("disk full: {msg}")
-    } else {
-        anyhow::anyhow!("disk full: {file}: {msg}")
+    match file {
+        Some(file) if !msg.contains(&file) => anyhow::anyhow!("disk full: {file}: {msg}"),
+        _ => anyhow::anyhow!("disk full: {msg}"),
     }
 }
 

@@ -232,11 +232,15 @@ impl State {
             "{}-shm",
             path.file_name().unwrap_or_default().to_string_lossy()
         ));
-        let _ = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&shm);
+        let mut create = std::fs::OpenOptions::new();
+        create.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            // As SQLite makes it: with the database's permissions.
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            create.mode(meta.permissions().mode() & 0o777);
+        }
+        let _ = create.open(&shm);
         let uri = format!("file:{}?mode=ro&readonly_shm=1", uri_path(path));
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
             | rusqlite::OpenFlags::SQLITE_OPEN_URI
