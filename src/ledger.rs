@@ -271,8 +271,25 @@ impl Ledger {
             log: Handle::Reader(log),
             state,
         };
-        ledger.catch_up()?;
+        match ledger.catch_up() {
+            Err(LedgerError::State(e)) if crate::state::is_disk_full(&e) => {
+                ledger.replay_in_memory()?
+            }
+            other => other?,
+        }
         Ok(ledger)
+    }
+
+    /// For a reader whose index is behind the log on a full disk, where it
+    /// cannot write the entries it lacks: the state replayed in memory from
+    /// the whole log instead, so reads still answer from every entry.
+    fn replay_in_memory(&mut self) -> Result<(), LedgerError> {
+        let mut state = State::in_memory()?;
+        state.begin()?;
+        replay_into(&mut state, &self.log, 0..self.log.size(), &mut |_, _| {})?;
+        state.commit()?;
+        self.state = state;
+        Ok(())
     }
 
     /// Opens the ledger in `dir` for appending: takes the writer lock

@@ -3,33 +3,54 @@
 
 mod cli;
 
+use cli::output::{Unprinted, UNPRINTED_EXIT};
+use cli::render::esc_lines;
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match cli::run() {
+    // Output still buffered is written now, so a failing stdout is reported
+    // (at exit it would be dropped silently).
+    let result = cli::run().and_then(|code| {
+        use anyhow::Context as _;
+        std::io::stdout().flush().context("writing to stdout")?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
-        Err(err) => {
-            // A closed pipe (`provledger log | head`) is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            // Print the chain once: a cause whose text its parent's message
-            // already includes is not repeated.
-            let mut msg = err.to_string();
-            for cause in err.chain().skip(1) {
-                let c = cause.to_string();
-                if !msg.contains(&c) {
-                    msg = format!("{msg}: {c}");
-                }
-            }
-            eprintln!("provledger: error: {msg}");
-            if let Some(hint) = cli::hint(&err) {
-                eprintln!("hint: {hint}");
-            }
-            ExitCode::from(cli::exit_code(&err))
-        }
+        Err(err) => report(&err),
     }
+}
+
+/// Says what went wrong on stderr and picks the exit code.
+fn report(err: &anyhow::Error) -> ExitCode {
+    // Never `eprintln!`: it panics when stderr is closed too.
+    let mut stderr = std::io::stderr().lock();
+    // A committed append says what it committed even when its receipt could
+    // not be printed, and does not exit 1: a retry would append it again.
+    if let Some(u) = err.chain().find_map(|e| e.downcast_ref::<Unprinted>()) {
+        let _ = writeln!(stderr, "provledger: {u}");
+        return if u.cause.kind() == ErrorKind::BrokenPipe {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(UNPRINTED_EXIT)
+        };
+    }
+    // A closed pipe (`provledger log | head`) is not an error.
+    if err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(ErrorKind::BrokenPipe))
+    }) {
+        return ExitCode::SUCCESS;
+    }
+    let msg = cli::output::message(err);
+    // Messages quote inputs (passages, names, file contents): escaped, but
+    // for the line breaks of a message that lists several problems.
+    let _ = writeln!(stderr, "provledger: error: {}", esc_lines(&msg));
+    if let Some(hint) = cli::hint(err) {
+        let _ = writeln!(stderr, "hint: {}", esc_lines(&hint));
+    }
+    ExitCode::from(cli::exit_code(err))
 }

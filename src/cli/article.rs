@@ -1,7 +1,7 @@
 //! `provledger article`: record article versions and read them back.
 
-use super::output::{parse_time, print_json, time, Signing};
-use super::render::{attribution, clip, short, Style};
+use super::output::{parse_time, print_json, say, time, Signing};
+use super::render::{attribution, clip, esc, short, Esc, Style};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use provledger::digest::Digest;
@@ -9,6 +9,7 @@ use provledger::ledger::Ledger;
 use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
 use provledger::statement::{ArticleRecord, Body, Kind};
 use serde::Serialize;
+use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -182,54 +183,64 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
         return print_json(&chains);
     }
     if chains.is_empty() {
-        eprintln!("no articles recorded yet; add one with `provledger article add`");
+        say!("no articles recorded yet; add one with `provledger article add`");
         return Ok(());
     }
     let style = Style::detect();
+    let mut out = std::io::stdout().lock();
     for (i, c) in chains.iter().enumerate() {
         if i > 0 {
-            println!();
+            writeln!(out)?;
         }
-        print_chain_head(c, style);
-        print_versions(c, None);
+        print_chain_head(&mut out, c, style)?;
+        print_versions(&mut out, c, None)?;
     }
     Ok(())
 }
 
-fn print_chain_head(c: &ArticleChain, style: Style) {
+fn print_chain_head(out: &mut impl Write, c: &ArticleChain, style: Style) -> Result<()> {
     let latest = c.latest();
-    println!(
+    writeln!(
+        out,
         "{}  {}",
         style.bold(&short(&c.chain)),
-        style.bold(&latest.title)
-    );
-    println!(
+        style.bold(&esc(&latest.title))
+    )?;
+    writeln!(
+        out,
         "              {} · {} · {} version{} · {} claim{}",
-        latest.publisher,
-        latest.url,
+        Esc(&latest.publisher),
+        Esc(&latest.url),
         c.versions.len(),
         if c.versions.len() == 1 { "" } else { "s" },
         c.claims,
         if c.claims == 1 { "" } else { "s" }
-    );
+    )?;
+    Ok(())
 }
 
-fn print_versions(c: &ArticleChain, mark: Option<&ArticleInfo>) {
+fn print_versions(
+    out: &mut impl Write,
+    c: &ArticleChain,
+    mark: Option<&ArticleInfo>,
+) -> Result<()> {
     for v in &c.versions {
         let here = mark.is_some_and(|m| m.id == v.id);
-        println!(
+        writeln!(
+            out,
             "  {} v{:<3} {}  retrieved {}  {:>7} bytes  by {}{}",
             if here { "→" } else { " " },
             v.version,
             short(&v.id),
             time(v.retrieved_at),
             v.length,
-            v.signer.key,
+            Esc(&v.signer.key),
             v.published_at
                 .map(|p| format!("  published {}", time(p)))
                 .unwrap_or_default()
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// `article show --json`.
@@ -277,9 +288,21 @@ fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
         None
     };
     if a.text && !a.json {
-        // The exact bytes, so `article show X --text > file` restores the file.
+        // The exact bytes, so `article show X --text > file` restores the
+        // file; on a terminal, escaped but for its line breaks.
+        let text = text.unwrap_or_default();
         let mut out = std::io::stdout().lock();
-        out.write_all(text.as_deref().unwrap_or_default().as_bytes())?;
+        if out.is_terminal() {
+            for (i, line) in text.split('\n').enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                write!(out, "{}", Esc(line))?;
+            }
+        } else {
+            out.write_all(text.as_bytes())?;
+        }
+        out.flush()?;
         return Ok(());
     }
     let claims = l.state().claims(&ClaimFilter {
@@ -295,48 +318,56 @@ fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
         });
     }
     let style = Style::detect();
-    println!("{}", style.bold(&article.title));
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", style.bold(&esc(&article.title)))?;
+    writeln!(
+        out,
         "article    {} (version {} of {})",
         article.id,
         article.version,
         chain.versions.len()
-    );
-    println!("publisher  {}", article.publisher);
-    println!("url        {}", article.url);
+    )?;
+    writeln!(out, "publisher  {}", Esc(&article.publisher))?;
+    writeln!(out, "url        {}", Esc(&article.url))?;
     if let Some(p) = article.published_at {
-        println!("published  {}", time(p));
+        writeln!(out, "published  {}", time(p))?;
     }
-    println!("retrieved  {}", time(article.retrieved_at));
-    println!(
+    writeln!(out, "retrieved  {}", time(article.retrieved_at))?;
+    writeln!(
+        out,
         "text       {} bytes, sha256 {}",
         article.length, article.content
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "recorded   entry {} by {} ({})",
-        article.seq, article.signer.key, article.signer.display_name
-    );
-    println!();
-    println!("versions");
-    print_versions(&chain, Some(article));
-    println!();
-    println!("claims ({})", claims.len());
+        article.seq,
+        Esc(&article.signer.key),
+        Esc(&article.signer.display_name)
+    )?;
+    writeln!(out)?;
+    writeln!(out, "versions")?;
+    print_versions(&mut out, &chain, Some(article))?;
+    writeln!(out)?;
+    writeln!(out, "claims ({})", claims.len())?;
     for c in &claims {
-        println!(
+        writeln!(
+            out,
             "  {}  {:<12}  v{}  {}",
             short(&c.id),
             c.status.as_str(),
             c.article.version,
             clip(&c.proposition, 90)
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "  {}",
             style.dim(&format!(
                 "{:<12}  {}",
                 "",
                 attribution(&c.attribution, &c.article.publisher)
             ))
-        );
+        )?;
     }
     Ok(())
 }

@@ -1,11 +1,13 @@
 //! `provledger audit`: replay the whole ledger and prove nothing was rewritten.
 
-use super::output::print_json;
+use super::output::{print_json, say};
+use super::render::Esc;
 use super::Fail;
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use provledger::keys;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Replay the ledger from genesis and check everything: canonical encoding
@@ -53,7 +55,7 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     if report.operator_key_source == "genesis" {
-        eprintln!(
+        say!(
             "note: the operator key was read from the ledger's own genesis (trust on first use); \
              a ledger re-signed end to end with another key would pass. Pin the key with --operator KEY.pub."
         );
@@ -61,8 +63,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
     if a.json {
         print_json(&report)?;
     } else {
-        println!("ledger     {}", report.ledger);
-        println!(
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "ledger     {}", report.ledger)?;
+        writeln!(
+            out,
             "operator   {} ({})",
             report.operator_key,
             if report.operator_key_source == "given" {
@@ -70,35 +74,37 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             } else {
                 "from the genesis; pass --operator to pin it"
             }
-        );
-        println!(
+        )?;
+        writeln!(
+            out,
             "checked    {} entries, {} signatures, {} blobs; tree size {}, root {}",
             report.entries_checked,
             report.signatures_checked,
             report.blobs_checked,
             report.size,
             report.root.as_deref().unwrap_or("unreadable")
-        );
+        )?;
         for (kind, n) in &report.counts {
-            println!("  {n:>8}  {kind}");
+            writeln!(out, "  {n:>8}  {kind}")?;
         }
         for p in &report.problems {
             match p.entry {
-                Some(e) => println!("PROBLEM at entry {e}: {}", p.what),
-                None => println!("PROBLEM: {}", p.what),
+                Some(e) => writeln!(out, "PROBLEM at entry {e}: {}", Esc(&p.what))?,
+                None => writeln!(out, "PROBLEM: {}", Esc(&p.what))?,
             }
         }
         if report.omitted > 0 {
-            println!("... and {} more problems", report.omitted);
+            writeln!(out, "... and {} more problems", report.omitted)?;
         }
-        println!(
+        writeln!(
+            out,
             "{}",
             if report.ok {
                 "audit ok"
             } else {
                 "audit FAILED"
             }
-        );
+        )?;
     }
     if !report.ok {
         let first = report

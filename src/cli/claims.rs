@@ -1,6 +1,6 @@
 //! `provledger claims`: list claims with their attribution and status.
 
-use super::output::print_json;
+use super::output::{print_json, say};
 use super::render::{attribution, clip, short, Style};
 use anyhow::Result;
 use clap::Args;
@@ -8,6 +8,7 @@ use provledger::ledger::Ledger;
 use provledger::state::{ClaimFilter, ClaimSummary};
 use provledger::statement::Kind;
 use provledger::status::Status;
+use std::io::Write;
 use std::path::Path;
 
 /// List claims with their attribution and derived status, oldest first.
@@ -60,13 +61,14 @@ pub fn run(ledger: &Path, a: ClaimsArgs) -> Result<()> {
         return print_json(&claims);
     }
     if claims.is_empty() {
-        eprintln!("no claims match");
+        say!("no claims match");
         return Ok(());
     }
     let style = Style::detect();
-    println!("{:<12}  {:<12}  {:<4}  CLAIM", "ID", "STATUS", "VER");
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{:<12}  {:<12}  {:<4}  CLAIM", "ID", "STATUS", "VER")?;
     for c in &claims {
-        print_claim(c, style);
+        print_claim(&mut out, c, style)?;
     }
     Ok(())
 }
@@ -84,7 +86,7 @@ pub fn status_text(s: Status, style: Style, width: usize) -> String {
 
 /// One claim as two lines: id, status, version and proposition; then its
 /// attribution.
-fn print_claim(c: &ClaimSummary, style: Style) {
+fn print_claim(out: &mut impl Write, c: &ClaimSummary, style: Style) -> Result<()> {
     let mut notes = Vec::new();
     if c.removed {
         notes.push(format!("removed in v{}", c.article.version));
@@ -97,17 +99,20 @@ fn print_claim(c: &ClaimSummary, style: Style) {
     } else {
         style.dim(&format!(" [{}]", notes.join(", ")))
     };
-    println!(
+    writeln!(
+        out,
         "{}  {}  v{:<3}  {}{}",
         short(&c.id),
         status_text(c.status, style, 12),
         c.article.version,
         clip(&c.proposition, 80),
         notes
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "{:<34}{}",
         "",
         style.dim(&attribution(&c.attribution, &c.article.publisher))
-    );
+    )?;
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use super::claims::status_text;
 use super::output::{print_json, time};
-use super::render::{attribution, clip, short, Style};
+use super::render::{attribution, clip, esc, short, Esc, Style};
 use super::status::{print_verdict_details, resolve_claim, standing};
 use super::Fail;
 use anyhow::Result;
@@ -10,6 +10,7 @@ use clap::Args;
 use provledger::history::{claim_history, Direction, Event, History, Revision};
 use provledger::ledger::Ledger;
 use provledger::state::Signer;
+use std::io::Write;
 use std::path::Path;
 
 /// Everything that happened to a claim, oldest first.
@@ -37,18 +38,23 @@ pub fn run(ledger: &Path, a: HistoryArgs) -> Result<()> {
     if a.json {
         return print_json(&h);
     }
-    print_history(&h, Style::detect());
-    Ok(())
+    print_history(&mut std::io::stdout().lock(), &h, Style::detect())
 }
 
 fn who(s: &Signer) -> String {
-    format!("{} ({})", s.key, s.display_name)
+    format!("{} ({})", Esc(&s.key), Esc(&s.display_name))
 }
 
-fn print_history(h: &History, style: Style) {
+fn print_history(out: &mut impl Write, h: &History, style: Style) -> Result<()> {
     let c = &h.claim;
-    println!("claim   {}  {}", style.bold(&short(&c.id)), c.proposition);
-    println!(
+    writeln!(
+        out,
+        "claim   {}  {}",
+        style.bold(&short(&c.id)),
+        Esc(&c.proposition)
+    )?;
+    writeln!(
+        out,
         "status  {}  {} revision{}, {} verdict{}, {} link{}{}",
         status_text(h.status, style, 0),
         h.revisions.len(),
@@ -62,14 +68,15 @@ fn print_history(h: &History, style: Style) {
         } else {
             ""
         }
-    );
+    )?;
     for (seq, event) in h.timeline() {
-        println!();
+        writeln!(out)?;
         let when = |at: u64| style.dim(&format!("{}  entry {seq}", time(at)));
         match event {
-            Event::Revision(r) => print_revision(h, r, &when(r.at), style),
+            Event::Revision(r) => print_revision(out, h, r, &when(r.at), style)?,
             Event::Verdict(j) => {
-                println!(
+                writeln!(
+                    out,
                     "{}  {} {} by {} on revision {}  [{}]  {}",
                     when(j.at),
                     style.bold("verdict"),
@@ -78,52 +85,62 @@ fn print_history(h: &History, style: Style) {
                     j.revision_number,
                     short(&j.id),
                     standing(j.standing, style, 0)
-                );
-                print_verdict_details(j, false);
+                )?;
+                print_verdict_details(j, false)?;
             }
             Event::Withdrawal(j) => {
                 let w = j.withdrawal.as_ref().expect("a withdrawal event has one");
-                println!(
+                writeln!(
+                    out,
                     "{}  {} of verdict {} ({}) by {}: {}",
                     when(w.at),
                     style.bold("withdrawal"),
                     short(&j.id),
                     j.verdict,
                     who(&j.checker),
-                    w.reason
-                );
+                    Esc(&w.reason)
+                )?;
             }
             Event::Link(l) => {
                 let (a, b) = match l.direction {
                     Direction::Outgoing => ("this claim".to_string(), short(&l.other)),
                     Direction::Incoming => (short(&l.other), "this claim".to_string()),
                 };
-                println!(
+                writeln!(
+                    out,
                     "{}  {} {a} {} {b}, by {}",
                     when(l.at),
                     style.bold("link"),
                     l.relation,
                     who(&l.signer)
-                );
-                println!("    other claim  {}", clip(&l.other_proposition, 100));
+                )?;
+                writeln!(out, "    other claim  {}", clip(&l.other_proposition, 100))?;
                 if let Some(n) = &l.note {
-                    println!("    note         {n}");
+                    writeln!(out, "    note         {}", Esc(n))?;
                 }
             }
             Event::Retraction(r) => {
-                println!(
+                writeln!(
+                    out,
                     "{}  {} by {}: {}",
                     when(r.at),
                     style.red("RETRACTED"),
                     who(&r.signer),
-                    r.reason
-                );
+                    Esc(&r.reason)
+                )?;
             }
         }
     }
+    Ok(())
 }
 
-fn print_revision(h: &History, r: &Revision, when: &str, style: Style) {
+fn print_revision(
+    out: &mut impl Write,
+    h: &History,
+    r: &Revision,
+    when: &str,
+    style: Style,
+) -> Result<()> {
     let publisher = &r.article.publisher;
     let head = if r.number == 0 {
         format!("{} by {}", style.bold("recorded"), who(&r.signer))
@@ -141,53 +158,65 @@ fn print_revision(h: &History, r: &Revision, when: &str, style: Style) {
     } else {
         String::new()
     };
-    println!("{when}  {head}  [{}]{stale}", short(&r.id));
-    println!(
+    writeln!(out, "{when}  {head}  [{}]{stale}", short(&r.id))?;
+    writeln!(
+        out,
         "    article      v{} {}  {}",
         r.article.version,
         short(&r.article.id),
-        r.article.title
-    );
+        Esc(&r.article.title)
+    )?;
     if let Some(n) = &r.note {
-        println!("    note         {n}");
+        writeln!(out, "    note         {}", Esc(n))?;
     }
     let Some(now) = &r.content else {
-        println!(
+        writeln!(
+            out,
             "    {}",
             style.yellow(&format!(
                 "removed: version {} of the article no longer makes this claim",
                 r.article.version
             ))
-        );
-        return;
+        )?;
+        return Ok(());
     };
     let now_attr = attribution(&now.attribution, publisher);
     match h.previous_content(r.number) {
         None => {
-            println!("    proposition  {}", now.proposition);
-            println!("    passage      “{}”", now.anchor.exact);
-            println!("    attributed   {now_attr}");
+            writeln!(out, "    proposition  {}", esc(&now.proposition))?;
+            writeln!(out, "    passage      “{}”", esc(&now.anchor.exact))?;
+            writeln!(out, "    attributed   {now_attr}")?;
         }
         Some(before) => {
             if r.changed.is_empty() {
-                println!("    unchanged    same proposition, passage and attribution");
+                writeln!(
+                    out,
+                    "    unchanged    same proposition, passage and attribution"
+                )?;
             }
             if r.changed.contains(&"proposition") {
-                println!(
+                writeln!(
+                    out,
                     "    proposition  {}",
                     style.diff(&before.proposition, &now.proposition)
-                );
+                )?;
             }
             if r.changed.contains(&"anchor.exact") {
-                println!(
+                writeln!(
+                    out,
                     "    passage      “{}”",
                     style.diff(&before.anchor.exact, &now.anchor.exact)
-                );
+                )?;
             }
             if r.changed.iter().any(|f| f.starts_with("attribution.")) {
                 let before_attr = attribution(&before.attribution, publisher);
-                println!("    attributed   {}", style.diff(&before_attr, &now_attr));
+                writeln!(
+                    out,
+                    "    attributed   {}",
+                    style.diff(&before_attr, &now_attr)
+                )?;
             }
         }
     }
+    Ok(())
 }

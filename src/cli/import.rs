@@ -12,8 +12,8 @@
 
 use super::article::text_of;
 use super::claim::source_id;
-use super::output::{print_json, Signing};
-use super::render::{clip, short};
+use super::output::{print_committed, say, write_json, Signing};
+use super::render::{clip, short, Esc};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,6 +25,7 @@ use provledger::statement::{
 };
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The import file format, as published.
@@ -317,18 +318,27 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
 
-    if a.signing.json {
-        return print_json(&receipts);
-    }
-    let names = file
-        .sources
-        .iter()
-        .map(|s| ("source", &s.key))
-        .chain(file.claims.iter().map(|c| ("claim", &c.key)));
-    for ((what, name), (id, r)) in names.zip(ids.iter().zip(&receipts)) {
-        println!("{what:<6}  {:<28}  {}  entry {}", name, short(id), r.seq);
-    }
-    eprintln!(
+    print_committed(&receipts, |out| {
+        if a.signing.json {
+            return write_json(out, &receipts);
+        }
+        let names = file
+            .sources
+            .iter()
+            .map(|s| ("source", &s.key))
+            .chain(file.claims.iter().map(|c| ("claim", &c.key)));
+        for ((what, name), (id, r)) in names.zip(ids.iter().zip(&receipts)) {
+            writeln!(
+                out,
+                "{what:<6}  {:<28}  {}  entry {}",
+                Esc(name),
+                short(id),
+                r.seq
+            )?;
+        }
+        Ok(())
+    })?;
+    say!(
         "imported {} sources and {} claims into article {} (version {}); tree size {}",
         file.sources.len(),
         file.claims.len(),

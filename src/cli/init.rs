@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
 use provledger::ledger::Ledger;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Create a new ledger: the operator key (unless --key is given), the
@@ -61,8 +62,9 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     eprintln!(
         "created ledger {} with origin {}",
         ledger.display(),
-        operator.public().name()
+        super::render::Esc(operator.public().name())
     );
-    println!("{}", operator.public());
+    let public = operator.public().to_string();
+    writeln!(std::io::stdout(), "{}", super::render::Esc(&public))?;
     Ok(())
 }

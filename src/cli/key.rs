@@ -1,11 +1,13 @@
 //! `provledger key`: generate, grant, revoke and list keys.
 
-use super::output::{print_json, Signing};
+use super::output::{print_json, say, Signing};
+use super::render::Esc;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use provledger::keys::{self, SecretKey};
 use provledger::statement::{Body, KeyGrant, KeyRevoke, Role};
 use serde::Serialize;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Manage the keys that may sign statements.
@@ -91,12 +93,14 @@ pub fn run(ledger: &Path, cmd: KeyCommand) -> Result<()> {
 fn generate(a: GenerateArgs) -> Result<()> {
     let key = SecretKey::generate(&a.name)?;
     let (key_path, pub_path) = keys::write_key_pair(&a.out, &key)?;
-    eprintln!(
+    say!(
         "wrote private key {} (mode 0600: keep it secret) and public key {}",
-        key_path.display(),
-        pub_path.display()
+        Esc(&key_path.display().to_string()),
+        Esc(&pub_path.display().to_string())
     );
-    println!("{}", key.public());
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", Esc(&key.public().to_string()))?;
+    out.flush()?;
     Ok(())
 }
 
@@ -131,23 +135,25 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
     if a.json {
         return print_json(&keys);
     }
+    let mut out = std::io::stdout().lock();
     for k in keys {
         let roles: Vec<&str> = k.roles.iter().map(|r| r.as_str()).collect();
         let status = match k.revoked_at_entry {
             Some(e) => format!(
                 "REVOKED at entry {e}: {}",
-                k.revoke_reason.unwrap_or_default()
+                Esc(&k.revoke_reason.unwrap_or_default())
             ),
             None => "active".into(),
         };
-        println!(
+        writeln!(
+            out,
             "{:<16} {:<24} {:<16} {}\n    {}",
-            k.name,
-            k.display_name,
+            Esc(&k.name),
+            Esc(&k.display_name),
             roles.join(","),
             status,
-            k.key
-        );
+            Esc(&k.key)
+        )?;
     }
     Ok(())
 }

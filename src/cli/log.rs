@@ -1,5 +1,7 @@
 //! `provledger log`: list entries, oldest first.
 
+use super::output::json_text;
+use super::render::Esc;
 use anyhow::Result;
 use clap::Args;
 use provledger::ledger::Ledger;
@@ -65,7 +67,7 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         if a.json {
             write!(out, "{}\n  ", if first { "" } else { "," })?;
             first = false;
-            let item = serde_json::to_string_pretty(&v)?;
+            let item = json_text(&v)?;
             write!(out, "{}", item.replace('\n', "\n  "))?;
         } else {
             writeln!(
@@ -74,7 +76,7 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
                 v.seq,
                 &v.id[..12],
                 v.kind,
-                v.signer_name.as_deref().unwrap_or(&v.signer[..12]),
+                Esc(v.signer_name.as_deref().unwrap_or(&v.signer[..12])),
                 super::output::time(v.logged_at)
             )?;
         }

@@ -4,7 +4,8 @@
 //!
 //! Exit codes (documented in the README):
 //! 0 ok; 1 error; 2 usage; 3 the answer is "no" (`status --require` not met,
-//! `audit` found problems); 4 not found (unknown id or claim).
+//! `audit` found problems); 4 not found (unknown id or claim); 5 committed,
+//! but the receipt could not be printed (`output::Unprinted`).
 
 mod article;
 mod audit;
@@ -17,10 +18,10 @@ mod init;
 mod key;
 mod link;
 mod log;
-mod output;
+pub mod output;
 mod proof;
 mod reindex;
-mod render;
+pub mod render;
 mod show;
 mod source;
 mod status;
@@ -92,7 +93,7 @@ pub enum Fail {
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     let ledger = cli.ledger;
-    match cli.command {
+    let ran = match cli.command {
         Command::Init(a) => init::run(&ledger, a),
         Command::Key(c) => key::run(&ledger, c),
         Command::Source(c) => source::run(&ledger, c),
@@ -109,7 +110,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
         Command::Reindex(a) => reindex::run(&ledger, a),
-    }?;
+    };
+    ran.map_err(|e| output::name_disk_full(e, &ledger))?;
     Ok(ExitCode::SUCCESS)
 }
 

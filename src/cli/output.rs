@@ -1,6 +1,13 @@
-//! Shared presentation helpers: JSON output and the signing options of
-//! commands that append.
+//! Shared presentation helpers: JSON output, stdout that reports its
+//! errors instead of panicking, and the signing options of commands that
+//! append.
+//!
+//! Nothing here uses `println!`: it panics when stdout is a closed pipe
+//! (`provledger key list | head -1`). Printers write to a locked stdout with
+//! `writeln!` and return the io error; `main` ends quietly (exit 0) on a
+//! broken pipe, whatever the command was printing.
 
+use super::render::json_safe;
 use anyhow::{Context, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
@@ -10,12 +17,112 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A note on stderr (progress, hints, what was written). Unlike
+/// `eprintln!` it never panics: a note that cannot be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
+/// `value` as pretty JSON, safe on a terminal ([`json_safe`]).
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    Ok(json_safe(&text).into_owned())
+}
+
+/// Writes `value` as pretty JSON and a newline to `out`, flushing it so a
+/// failing stdout is reported here and not lost at exit.
+pub fn write_json<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> Result<()> {
+    let text = json_text(value)?;
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
 /// Prints `value` as pretty JSON on stdout.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    write_json(&mut std::io::stdout().lock(), value)
+}
+
+/// A committed append whose receipt could not be printed (stdout closed,
+/// full or failing). The statements are in the ledger: `main` says so on
+/// stderr, naming each, and exits 0 for a closed pipe and
+/// [`UNPRINTED_EXIT`] otherwise, never 1, so that a script does not retry
+/// and append a duplicate.
+#[derive(Debug)]
+pub struct Unprinted {
+    /// What was committed.
+    pub receipts: Vec<Receipt>,
+    /// Why the receipt could not be printed.
+    pub cause: std::io::Error,
+}
+
+/// The exit code of a committed append whose receipt could not be printed
+/// for another reason than a closed pipe (README: "Exit codes").
+pub const UNPRINTED_EXIT: u8 = 5;
+
+impl std::fmt::Display for Unprinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let receipt = |r: &Receipt| format!("{} {} at entry {}", r.kind, r.id, r.seq);
+        match self.receipts.as_slice() {
+            [r] => write!(
+                f,
+                "committed: {}, but the receipt could not be printed: {}",
+                receipt(r),
+                self.cause
+            ),
+            rs => {
+                write!(
+                    f,
+                    "committed: {} statements, but the receipts could not be printed: {}",
+                    rs.len(),
+                    self.cause
+                )?;
+                for r in rs {
+                    write!(f, "\ncommitted: {}", receipt(r))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Unprinted {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+/// The io error behind a failed print, if that is what failed.
+fn io_cause(err: anyhow::Error) -> std::io::Error {
+    match err.downcast::<std::io::Error>() {
+        Ok(io) => io,
+        Err(other) => match other.downcast::<serde_json::Error>() {
+            Ok(json) => json.into(),
+            Err(other) => std::io::Error::other(other.to_string()),
+        },
+    }
+}
+
+/// Prints the receipts of a committed append with `print`; if that fails,
+/// the error is an [`Unprinted`] that names what was committed.
+pub fn print_committed(
+    receipts: &[Receipt],
+    print: impl FnOnce(&mut std::io::StdoutLock<'static>) -> Result<()>,
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
-    Ok(())
+    print(&mut out)
+        .and_then(|()| Ok(out.flush()?))
+        .map_err(|e| {
+            Unprinted {
+                receipts: receipts.to_vec(),
+                cause: io_cause(e),
+            }
+            .into()
+        })
 }
 
 /// Options of every command that signs and appends a statement.
@@ -83,15 +190,72 @@ impl Signing {
         self.print_receipts(&receipts)
     }
 
-    /// Prints receipts as text or JSON.
+    /// Prints receipts as text or JSON (see [`print_committed`] for when
+    /// that fails).
     pub fn print_receipts(&self, receipts: &[Receipt]) -> Result<()> {
-        if self.json {
-            return print_json(receipts);
+        print_committed(receipts, |out| {
+            if self.json {
+                return write_json(out, receipts);
+            }
+            for r in receipts {
+                writeln!(out, "{} {} at entry {}", r.kind, r.id, r.seq)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// An error's message with its causes, each said once: a cause whose text
+/// its parent's message already includes is not repeated.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut msg = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg = format!("{msg}: {c}");
         }
-        for r in receipts {
-            println!("{} {} at entry {}", r.kind, r.id, r.seq);
+    }
+    msg
+}
+
+/// `err` said as "disk full: ..." naming the file, when it comes from a
+/// full disk: ENOSPC (whose message names its file: the library and the
+/// commands say which file they were writing), or SQLite's SQLITE_FULL or
+/// shared-memory failure (SQLITE_IOERR_SHMSIZE) on the index of the
+/// ledger `ledger`, which SQLite's message does not name. Only a failed
+/// print gives a bare io error, so that one is said to be stdout's.
+pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
+    if err.chain().any(|e| e.is::<Unprinted>()) {
+        return err;
+    }
+    let index = ledger.join(provledger::ledger::INDEX_FILE);
+    // Some(file SQLite failed on) or Some(None) for ENOSPC, which names
+    // its own file.
+    let full: Option<Option<String>> = err.chain().find_map(|e| {
+        if let Some(s) = e.downcast_ref::<rusqlite::Error>() {
+            return provledger::state::sqlite_disk_full(s).then(|| match s {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE =>
+                {
+                    Some(format!("{}-shm", index.display()))
+                }
+                _ => Some(index.display().to_string()),
+            });
         }
-        Ok(())
+        let io = e.downcast_ref::<std::io::Error>()?;
+        (io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28))
+            .then_some(None)
+    });
+    let Some(file) = full else {
+        return err;
+    };
+    if err.chain().count() == 1 && err.is::<std::io::Error>() {
+        return err.context("writing to stdout");
+    }
+    let msg = message(&err);
+    match file {
+        Some(file) if !msg.contains(&file) => anyhow::anyhow!("disk full: {file}: {msg}"),
+        _ => anyhow::anyhow!("disk full: {msg}"),
     }
 }
 

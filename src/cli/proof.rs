@@ -9,6 +9,7 @@ use provledger::keys;
 use provledger::ledger::Ledger;
 use provledger::proof::TlogProof;
 use serde::Serialize;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Merkle proofs that tools can check offline.
@@ -96,14 +97,15 @@ struct VerifiedView {
 }
 
 pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     match cmd {
         ProofCommand::Inclusion(a) => {
             let l = Ledger::open(ledger)?;
             let r = l.resolve(&a.id, &[])?;
             let p = l.inclusion_proof(r.seq)?;
-            if let Some(out) = &a.out {
-                std::fs::write(out, p.to_text())
-                    .with_context(|| format!("cannot write {}", out.display()))?;
+            if let Some(file) = &a.out {
+                std::fs::write(file, p.to_text())
+                    .with_context(|| format!("cannot write {}", file.display()))?;
             }
             if a.json {
                 let leaf = p.extra.clone().unwrap_or_default();
@@ -118,7 +120,7 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
                     leaf: BASE64.encode(&leaf),
                 })
             } else {
-                print!("{}", p.to_text());
+                write!(out, "{}", p.to_text())?;
                 Ok(())
             }
         }
@@ -136,10 +138,10 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
             if a.json {
                 return print_json(&view);
             }
-            println!("old {} {}", view.old_size, view.old_root);
-            println!("new {} {}", view.new_size, view.new_root);
+            writeln!(out, "old {} {}", view.old_size, view.old_root)?;
+            writeln!(out, "new {} {}", view.new_size, view.new_root)?;
             for h in view.proof {
-                println!("{h}");
+                writeln!(out, "{h}")?;
             }
             Ok(())
         }
@@ -170,10 +172,15 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
             if a.json {
                 return print_json(&view);
             }
-            println!(
+            writeln!(
+                out,
                 "ok: {} {} is entry {} of {} (tree size {})",
-                view.kind, view.id, view.index, view.origin, view.tree_size
-            );
+                view.kind,
+                view.id,
+                view.index,
+                super::render::Esc(&view.origin),
+                view.tree_size
+            )?;
             Ok(())
         }
     }

@@ -1,9 +1,11 @@
 //! `provledger show`: one statement, decoded.
 
-use super::output::print_json;
+use super::output::{json_text, print_json};
+use super::render::Esc;
 use anyhow::Result;
 use clap::Args;
 use provledger::ledger::Ledger;
+use std::io::Write;
 use std::path::Path;
 
 /// Show one statement, decoded, with where it sits in the log.
@@ -34,18 +36,20 @@ pub fn run(ledger: &Path, a: ShowArgs) -> Result<()> {
     if a.json {
         return print_json(&v);
     }
-    println!("{} {}", st.body.kind(), e.statement.id());
-    println!("entry      {}", r.seq);
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} {}", st.body.kind(), e.statement.id())?;
+    writeln!(out, "entry      {}", r.seq)?;
+    writeln!(
+        out,
         "signed by  {} ({})",
-        signer_name
+        Esc(signer_name
             .as_deref()
-            .unwrap_or("a key this ledger never granted"),
+            .unwrap_or("a key this ledger never granted")),
         hex::encode(signer)
-    );
-    println!("made       {}", super::output::time(st.at));
-    println!("logged     {}", super::output::time(e.leaf.logged_at));
-    println!("leaf hash  {}", e.leaf_hash);
-    println!("{}", serde_json::to_string_pretty(&v["body"])?);
+    )?;
+    writeln!(out, "made       {}", super::output::time(st.at))?;
+    writeln!(out, "logged     {}", super::output::time(e.leaf.logged_at))?;
+    writeln!(out, "leaf hash  {}", e.leaf_hash)?;
+    writeln!(out, "{}", json_text(&v["body"])?)?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 //! `provledger source`: record and list the sources claims are attributed to.
 
-use super::output::{print_json, Signing};
-use super::render::{kind, short};
+use super::output::{print_json, say, Signing};
+use super::render::{kind, short, Esc};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use provledger::ledger::Ledger;
 use provledger::statement::{Body, SourceCount, SourceKind, SourceRecord};
+use std::io::Write;
 use std::path::Path;
 
 /// Record and list sources: the people, groups, documents and outlets that
@@ -97,13 +98,15 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
         return print_json(&sources);
     }
     if sources.is_empty() {
-        eprintln!("no sources recorded yet; add one with `provledger source add`");
+        say!("no sources recorded yet; add one with `provledger source add`");
         return Ok(());
     }
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{:<12}  {:<18}  {:<10}  {:>6}  LABEL",
         "SOURCE", "KIND", "RECORD", "CLAIMS"
-    );
+    )?;
     for s in sources {
         let details: Vec<String> = [
             s.name
@@ -117,8 +120,10 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
         ]
         .into_iter()
         .flatten()
+        .map(|d| Esc(&d).to_string())
         .collect();
-        println!(
+        writeln!(
+            out,
             "{:<12}  {:<18}  {:<10}  {:>6}  {} ({})",
             short(&s.id),
             kind(s.kind),
@@ -128,9 +133,9 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
                 "background"
             },
             s.claims,
-            s.label,
+            Esc(&s.label),
             details.join(", ")
-        );
+        )?;
     }
     Ok(())
 }

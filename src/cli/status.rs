@@ -2,7 +2,7 @@
 
 use super::claims::status_text;
 use super::output::{print_json, time};
-use super::render::{attribution, kind, short, Style};
+use super::render::{attribution, kind, short, Esc, Style};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
@@ -10,6 +10,7 @@ use provledger::ledger::{Ledger, LedgerError};
 use provledger::state::ResolveError;
 use provledger::statement::Kind;
 use provledger::status::{claim_status, ClaimStatus, Judgement, Origin, Side, Standing, Status};
+use std::io::Write;
 use std::path::Path;
 
 /// A claim's derived status, verdicts and corroboration (README: "Status").
@@ -53,7 +54,7 @@ pub fn run(ledger: &Path, a: StatusArgs) -> Result<()> {
     if a.json {
         print_json(&st)?;
     } else {
-        print_status(&st, Style::detect());
+        print_status(&st, Style::detect())?;
     }
     match a.require {
         Some(want) if want != st.status => Err(Fail::No(format!(
@@ -67,25 +68,29 @@ pub fn run(ledger: &Path, a: StatusArgs) -> Result<()> {
     }
 }
 
-fn print_status(st: &ClaimStatus, style: Style) {
+fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     let c = &st.claim;
-    println!(
+    writeln!(
+        out,
         "claim       {}  {}",
         style.bold(&short(&c.id)),
-        c.proposition
-    );
-    println!("passage     “{}”", c.anchor.exact);
-    println!(
+        Esc(&c.proposition)
+    )?;
+    writeln!(out, "passage     “{}”", Esc(&c.anchor.exact))?;
+    writeln!(
+        out,
         "attributed  {}",
         attribution(&c.attribution, &c.article.publisher)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "article     v{} {}  {} ({})",
         c.article.version,
         short(&c.article.id),
-        c.article.title,
-        c.article.publisher
-    );
+        Esc(&c.article.title),
+        Esc(&c.article.publisher)
+    )?;
     let mut marks = Vec::new();
     if c.removed {
         marks.push(format!(
@@ -96,7 +101,8 @@ fn print_status(st: &ClaimStatus, style: Style) {
     if c.retracted {
         marks.push("retracted".to_string());
     }
-    println!(
+    writeln!(
+        out,
         "revision    {} (the latest of {} revision{}){}",
         short(&c.revision),
         c.revisions,
@@ -106,7 +112,7 @@ fn print_status(st: &ClaimStatus, style: Style) {
         } else {
             format!("  [{}]", marks.join("; "))
         }
-    );
+    )?;
     let t = &st.tally;
     let mut not_counted = Vec::new();
     if t.stale > 0 {
@@ -115,7 +121,8 @@ fn print_status(st: &ClaimStatus, style: Style) {
     if t.revoked_key > 0 {
         not_counted.push(format!("{} by revoked keys", t.revoked_key));
     }
-    println!(
+    writeln!(
+        out,
         "status      {}  quorum {}: {} supporting, {} refuting, {} mixed, {} unverifiable{}",
         status_text(st.status, style, 0),
         st.quorum,
@@ -128,24 +135,25 @@ fn print_status(st: &ClaimStatus, style: Style) {
         } else {
             format!("; not counted: {}", not_counted.join(", "))
         }
-    );
-    println!();
+    )?;
+    writeln!(out)?;
     if st.verdicts.is_empty() {
-        println!("verdicts    none yet");
+        writeln!(out, "verdicts    none yet")?;
     } else {
-        println!("verdicts    (each checker's latest)");
+        writeln!(out, "verdicts    (each checker's latest)")?;
         for j in &st.verdicts {
-            print_verdict(j, style);
+            print_verdict(j, style)?;
         }
     }
-    println!();
+    writeln!(out)?;
     let co = &st.corroboration;
-    println!(
+    writeln!(
+        out,
         "corroboration (this claim's origin: {})",
         origin(&co.origin)
-    );
-    print_side("corroborated", &co.corroborating);
-    print_side("contradicted", &co.contradicting);
+    )?;
+    print_side("corroborated", &co.corroborating)?;
+    print_side("contradicted", &co.contradicting)
 }
 
 /// A verdict's standing in words: `current` counts; the others say why not.
@@ -168,64 +176,72 @@ pub fn standing(s: Standing, style: Style, width: usize) -> String {
 }
 
 /// One verdict line with its details.
-pub fn print_verdict(j: &Judgement, style: Style) {
+pub fn print_verdict(j: &Judgement, style: Style) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     let standing = standing(j.standing, style, 11);
-    println!(
+    writeln!(
+        out,
         "  {}  {:<14} {:<20} {:<13} {} rev {}  {}",
         short(&j.id),
-        j.checker.key,
-        j.checker.display_name,
+        Esc(&j.checker.key),
+        Esc(&j.checker.display_name),
         j.verdict.as_str(),
         standing,
         j.revision_number,
         time(j.at)
-    );
-    print_verdict_details(j, true);
+    )?;
+    print_verdict_details(j, true)
 }
 
 /// A verdict's evidence, note and (with `withdrawal`) its withdrawal.
-pub fn print_verdict_details(j: &Judgement, withdrawal: bool) {
+pub fn print_verdict_details(j: &Judgement, withdrawal: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     for e in &j.evidence {
         let mut extra = Vec::new();
         if let Some(h) = &e.sha256 {
             extra.push(format!("sha256 {}", short(h)));
         }
         if let Some(n) = &e.note {
-            extra.push(n.clone());
+            extra.push(Esc(n).to_string());
         }
-        println!(
+        writeln!(
+            out,
             "      evidence {}{}",
-            e.url,
+            Esc(&e.url),
             if extra.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", extra.join("; "))
             }
-        );
+        )?;
     }
     if let Some(n) = &j.note {
-        println!("      note: {n}");
+        writeln!(out, "      note: {}", Esc(n))?;
     }
     if let (true, Some(w)) = (withdrawal, &j.withdrawal) {
-        println!(
+        writeln!(
+            out,
             "      withdrawn {} by {}: {}",
             time(w.at),
             short(&w.id),
-            w.reason
-        );
+            Esc(&w.reason)
+        )?;
     }
+    Ok(())
 }
 
 /// An origin in words: "Zabihullah Mujahid (named person)".
 fn origin(o: &Origin) -> String {
     match &o.source {
-        Some(s) => format!("{} ({})", o.label(), kind(s.kind)),
-        None => o.label(),
+        Some(s) => format!("{} ({})", Esc(&o.label()), kind(s.kind)),
+        None => Esc(&o.label()).to_string(),
     }
 }
 
-fn print_side(verb: &str, side: &Side) {
-    println!(
+fn print_side(verb: &str, side: &Side) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "  {verb} by {} independent origin{} ({} named, {} anonymous)",
         side.independent_origins,
         if side.independent_origins == 1 {
@@ -235,7 +251,7 @@ fn print_side(verb: &str, side: &Side) {
         },
         side.named,
         side.anonymous
-    );
+    )?;
     for g in &side.groups {
         let names: Vec<String> = g.origins.iter().map(origin).collect();
         let mark = if g.counted {
@@ -245,7 +261,7 @@ fn print_side(verb: &str, side: &Side) {
         } else {
             " [every claim retracted: not counted]"
         };
-        println!("    {}{mark}", names.join(" = "));
+        writeln!(out, "    {}{mark}", names.join(" = "))?;
         for c in &g.claims {
             let mut flags = Vec::new();
             if c.retracted {
@@ -254,18 +270,20 @@ fn print_side(verb: &str, side: &Side) {
             if c.removed {
                 flags.push("removed");
             }
-            println!(
+            writeln!(
+                out,
                 "      {} {} ({}){}  {}",
                 short(&c.claim),
                 c.relation,
-                c.publisher,
+                Esc(&c.publisher),
                 if flags.is_empty() {
                     String::new()
                 } else {
                     format!(" [{}]", flags.join(", "))
                 },
                 super::render::clip(&c.proposition, 80)
-            );
+            )?;
         }
     }
+    Ok(())
 }

@@ -102,6 +102,37 @@ pub enum StateError {
     Corrupt(String),
 }
 
+/// Whether SQLite failed for want of disk space: SQLITE_FULL, or a
+/// shared-memory file it could not grow (SQLITE_IOERR_SHMSIZE, which on a
+/// full disk is ENOSPC).
+pub fn is_disk_full(e: &StateError) -> bool {
+    match e {
+        StateError::Open { source, .. } | StateError::Sql(source) => sqlite_disk_full(source),
+        _ => false,
+    }
+}
+
+/// [`is_disk_full`] for a SQLite error.
+pub fn sqlite_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if f.code == rusqlite::ErrorCode::DiskFull
+            || f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE)
+}
+
+/// `path` for a `file:` URI: percent-encoded but for unreserved characters
+/// and slashes.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The outcome of a rule check that did not pass: the statement breaks a
 /// rule, or the check itself could not run (database or blob store failure,
 /// which must not be reported as a refusal).
@@ -174,11 +205,57 @@ pub(crate) struct Referenced {
 /// The ledger's state: every statement applied so far, queryable.
 pub struct State {
     conn: Connection,
+    /// Set when the disk was too full to open the index for writing and it
+    /// was opened read-only instead: the path, for the error any write gets.
+    full: Option<String>,
 }
 
 impl State {
     /// Opens (creating if needed) the state database at `path`.
+    ///
+    /// On a full disk, where SQLite cannot grow the WAL's shared-memory
+    /// file (`-shm`) that every connection maps, the index is opened
+    /// read-only with a read-only `-shm` instead, so reads still work; any
+    /// write then fails with SQLITE_FULL ("disk full") before changing
+    /// anything.
     pub fn open(path: &Path) -> Result<State, StateError> {
+        match State::open_read_write(path) {
+            Err(e) if is_disk_full(&e) => State::open_read_only(path).map_err(|_| e),
+            other => other,
+        }
+    }
+
+    fn open_read_only(path: &Path) -> Result<State, StateError> {
+        // SQLite opens a read-only `-shm` only if it exists; creating an
+        // empty file takes no space.
+        let shm = path.with_file_name(format!(
+            "{}-shm",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        let mut create = std::fs::OpenOptions::new();
+        create.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            // As SQLite makes it: with the database's permissions.
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            create.mode(meta.permissions().mode() & 0o777);
+        }
+        let _ = create.open(&shm);
+        let uri = format!("file:{}?mode=ro&readonly_shm=1", uri_path(path));
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(uri, flags).map_err(|source| StateError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let mut state = State::init(conn)?;
+        state.full = Some(path.display().to_string());
+        Ok(state)
+    }
+
+    fn open_read_write(path: &Path) -> Result<State, StateError> {
         let conn = Connection::open(path).map_err(|source| StateError::Open {
             path: path.display().to_string(),
             source,
@@ -201,7 +278,7 @@ impl State {
         // re-parse costs more than most of the queries.
         conn.set_prepared_statement_cache_capacity(128);
         schema::migrate(&conn)?;
-        Ok(State { conn })
+        Ok(State { conn, full: None })
     }
 
     /// The database connection, for the read queries of other modules.
@@ -217,6 +294,14 @@ impl State {
     /// Starts a batch: everything applied until [`State::commit`] is undone by
     /// [`State::rollback`].
     pub fn begin(&mut self) -> Result<(), StateError> {
+        if let Some(path) = &self.full {
+            return Err(StateError::Sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                Some(format!(
+                    "{path} was opened read-only because its disk is full; it cannot be written"
+                )),
+            )));
+        }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
