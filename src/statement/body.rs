@@ -461,10 +461,13 @@ impl Anchor {
             [at] => {
                 let start = text[..*at].chars().count();
                 let end = start + exact.chars().count();
-                let before: Vec<char> = text[..*at].chars().collect();
-                let prefix: String = before[before.len().saturating_sub(ANCHOR_CONTEXT_CHARS)..]
-                    .iter()
+                let mut prefix: Vec<char> = text[..*at]
+                    .chars()
+                    .rev()
+                    .take(ANCHOR_CONTEXT_CHARS)
                     .collect();
+                prefix.reverse();
+                let prefix: String = prefix.into_iter().collect();
                 let suffix: String = text[at + exact.len()..]
                     .chars()
                     .take(ANCHOR_CONTEXT_CHARS)
