@@ -493,6 +493,10 @@ fn malformed_ids_are_usage_errors_in_every_command() {
     let eda = s.key("eda");
     let cem = s.key("cem");
     let claim = s.claim("wasiq-led").to_string();
+    let article = support::sample("article-v2-illustrative.txt")
+        .display()
+        .to_string();
+    let import_file = support::sample("claims-v1.json").display().to_string();
     let commands = |id: &str| -> Vec<Vec<String>> {
         let v = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         vec![
@@ -523,6 +527,29 @@ fn malformed_ids_are_usage_errors_in_every_command() {
             v(&["proof", "inclusion", id]),
             v(&["article", "show", id]),
             v(&["claims", "--article", id]),
+            v(&["claim", "revise", id, "--reason", "error", "--key", &eda]),
+            v(&[
+                "claim",
+                "add",
+                "--article",
+                id,
+                "--quote",
+                "deadlock",
+                "--proposition",
+                "p",
+                "--key",
+                &eda,
+            ]),
+            v(&["article", "update", id, &article, "--key", &eda]),
+            v(&[
+                "claim",
+                "import",
+                &import_file,
+                "--article",
+                id,
+                "--key",
+                &eda,
+            ]),
         ]
     };
     for (bad, message) in [
@@ -682,7 +709,7 @@ fn import_refuses_a_file_over_the_size_cap_before_reading_it() {
     let path = s.root().join("huge.json");
     // Sparse: the size is what is refused, before a byte is parsed.
     let f = std::fs::File::create(&path).unwrap();
-    f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    f.set_len(16 * 1024 * 1024 + 1).unwrap();
     drop(f);
     let eda = s.key("eda");
     s.refused(
@@ -696,14 +723,14 @@ fn import_refuses_a_file_over_the_size_cap_before_reading_it() {
             &eda,
         ],
         1,
-        "huge.json is 67108865 bytes; an import file may have at most 67108864 bytes (64 MiB): split it into several imports; nothing was written",
+        "huge.json is 16777217 bytes; an import file may have at most 16777216 bytes (16 MiB): split it into several imports; nothing was written",
     );
     // At the cap, a file is read (and this one is not JSON).
     std::fs::OpenOptions::new()
         .write(true)
         .open(&path)
         .unwrap()
-        .set_len(64 * 1024 * 1024)
+        .set_len(16 * 1024 * 1024)
         .unwrap();
     let r = s.run(&[
         "claim",

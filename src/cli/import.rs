@@ -128,12 +128,14 @@ pub fn validate(value: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-/// The largest import file, in bytes (64 MiB). A claim's fields hold at
-/// most about 7,300 characters (`state::limits`), so this admits thousands
-/// of claims at their longest and tens of thousands of ordinary ones, while
-/// keeping what an import holds in memory (the parsed file, then every
-/// signed statement of the batch) to a few hundred megabytes.
-pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest import file, in bytes (16 MiB). A claim's fields hold at
+/// most about 7,300 characters (`state::limits`), some 30 KB as UTF-8 JSON:
+/// this admits 500 claims at their longest, or thousands of ordinary ones
+/// (an article has dozens), while bounding what an import holds in memory.
+/// An import takes about 10 times its file size at its peak (the parsed
+/// file, then every signed statement of the batch, its log entries and its
+/// index rows; see BENCHMARKS.md), so under 200 MB.
+pub const MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Reads and parses the import file: at most [`MAX_IMPORT_BYTES`], UTF-8
 /// without a byte order mark, strict JSON without duplicate keys. Each
@@ -147,7 +149,7 @@ fn read(path: &Path) -> Result<serde_json::Value> {
         .len();
     let too_big = |size: String| {
         anyhow!(
-            "{} is {size} bytes; an import file may have at most {MAX_IMPORT_BYTES} bytes (64 MiB): split it into several imports; nothing was written",
+            "{} is {size} bytes; an import file may have at most {MAX_IMPORT_BYTES} bytes (16 MiB): split it into several imports; nothing was written",
             path.display()
         )
     };
