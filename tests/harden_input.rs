@@ -663,19 +663,21 @@ fn import_refuses_a_bom_a_lone_surrogate_and_over_long_fields() {
         "sources": [{"ref": "s", "label": "x".repeat(201), "kind": "anonymous_group"}],
         "claims": [
             {"ref": "a", "proposition": "p".repeat(1001), "exact": "ending in deadlock"},
-            {"ref": "b", "proposition": "p", "exact": "ending in deadlock", "cue": "said", "quote": "q".repeat(2001), "source": "s"}
+            {"ref": "b", "proposition": "p", "exact": "ending in deadlock", "cue": "said", "quote": "q".repeat(2001), "source": "s"},
+            {"ref": "c", "proposition": "p", "exact": "ending in deadlock", "cue": "said", "source": "a".repeat(65)}
         ]
     });
     let r = import(
         &s,
         "long.json",
         &serde_json::to_vec(&long).unwrap(),
-        "long.json has fields longer than a statement may hold (3 problems; nothing was written):",
+        "long.json has fields longer than a statement may hold (4 problems; nothing was written):",
     );
     for line in [
         "/sources/0/label: 201 characters; at most 200 are allowed",
         "/claims/0/proposition: 1001 characters; at most 1000 are allowed",
         "/claims/1/quote: 2001 characters; at most 2000 are allowed",
+        "/claims/2/source: 65 characters; at most 64 are allowed",
     ] {
         assert!(r.stderr.contains(line), "{line}: {}", r.stderr);
     }
@@ -785,4 +787,6 @@ fn the_import_schema_states_the_rules_length_limits() {
     assert_eq!(max("claim", "exact"), MAX_EXACT_CHARS as u64);
     assert_eq!(max("claim", "cue"), MAX_LABEL_CHARS as u64);
     assert_eq!(max("claim", "quote"), MAX_QUOTE_CHARS as u64);
+    assert_eq!(max("claim", "source"), 64);
+    assert_eq!(max("claim", "relayed_by"), 64);
 }

@@ -331,6 +331,9 @@ fn lengths(value: &serde_json::Value) -> Vec<String> {
                 ("exact", MAX_EXACT_CHARS),
                 ("cue", MAX_LABEL_CHARS),
                 ("quote", MAX_QUOTE_CHARS),
+                // A ref (at most 64 characters) or an id prefix (64 hex digits).
+                ("source", 64),
+                ("relayed_by", 64),
             ],
         ),
     ];
