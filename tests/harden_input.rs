@@ -790,3 +790,37 @@ fn the_import_schema_states_the_rules_length_limits() {
     assert_eq!(max("claim", "source"), 64);
     assert_eq!(max("claim", "relayed_by"), 64);
 }
+
+#[test]
+fn an_import_dated_in_the_future_is_refused_whole() {
+    let s = Seeded::new();
+    let path = s.root().join("later.json");
+    std::fs::write(
+        &path,
+        r#"{"claims": [{"ref": "later", "proposition": "The talks failed", "exact": "ending in deadlock"}]}"#,
+    )
+    .unwrap();
+    let eda = s.key("eda");
+    let args = [
+        "claim",
+        "import",
+        path.to_str().unwrap(),
+        "--article",
+        &s.v1,
+        "--key",
+        &eda,
+    ];
+    refused_at(
+        &s.env,
+        "9183110400",
+        &args,
+        "later.json: statement time 2261-01-01T00:00:00Z is ",
+    );
+    let r = run_at(&s.env, "9183110400", &args);
+    assert!(
+        r.stderr
+            .contains("check the clock or SOURCE_DATE_EPOCH; nothing was written"),
+        "{}",
+        r.stderr
+    );
+}

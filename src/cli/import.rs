@@ -1,7 +1,9 @@
 //! `provledger claim import`: many sources and claims from one JSON file,
 //! appended as one batch.
 //!
-//! Nothing is signed until the whole file has passed: first the JSON Schema
+//! Nothing is signed until the whole file has passed: first a strict read
+//! (at most [`MAX_IMPORT_BYTES`], no byte order mark, no key twice, every
+//! parse error at its JSON pointer) and the field lengths, then the JSON Schema
 //! (schemas/claim-import.schema.json, embedded in the binary), then local
 //! checks (refs unique and known, every `exact` located once in the
 //! article text). Sources are signed first, because their ids (the SHA-256
@@ -546,7 +548,12 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
                     a.file.display()
                 )
             }
-            None => anyhow::Error::from(e),
+            None => match e {
+                LedgerError::Clock(why) => {
+                    anyhow!("{}: {why}; nothing was written", a.file.display())
+                }
+                other => anyhow::Error::from(other),
+            },
         }
     })?;
     bar.finish_and_clear();

@@ -3,8 +3,9 @@
 //! arguments, calls the library and prints the answer.
 //!
 //! Exit codes (documented in the README):
-//! 0 ok; 1 error; 2 usage (also a malformed id); 3 the answer is "no" (`status --require` not met,
-//! `audit` found problems); 4 not found (unknown id or claim).
+//! 0 ok; 1 error; 2 usage (also a malformed id); 3 the answer is "no"
+//! (`status --require` not met, `audit` found problems); 4 not found
+//! (unknown id or claim).
 
 mod article;
 mod audit;
