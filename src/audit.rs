@@ -85,6 +85,9 @@ struct Replay<'a> {
     /// Rule checks stop at the first refused entry: the state after it is
     /// not the state the ledger claims, so later verdicts would be noise.
     rules_stopped_at: Option<u64>,
+    /// The auditing machine's clock: no entry may be logged more than
+    /// `MAX_AHEAD_OF_CLOCK` after it.
+    clock: u64,
 }
 
 impl Replay<'_> {
@@ -102,6 +105,9 @@ impl Replay<'_> {
             self.stop_rules(self.next);
         }
         self.next = seq + 1;
+        if let Err(e) = crate::state::limits::not_ahead("logged_at", leaf.logged_at, self.clock) {
+            self.problem(seq, e);
+        }
         match SignedStatement::decode(&leaf.statement) {
             Ok(s) => {
                 *self
@@ -270,6 +276,7 @@ pub fn audit(
         signatures: 0,
         next: 0,
         rules_stopped_at: None,
+        clock: crate::ledger::clock().map_err(LedgerError::Clock)?,
     };
     // One transaction for the whole replay: the state is a scratch copy, and
     // committing per statement would cost more than the checks themselves.

@@ -27,6 +27,8 @@ const ALG_ED25519: u8 = 0x01;
 pub enum KeyError {
     #[error("'{0}' is not a valid key name: it must be non-empty and have no spaces or '+'")]
     BadName(String),
+    #[error("key name '{name}' contains {what}; a key name must be visible text (no control, directional or hidden characters)")]
+    HiddenInName { name: String, what: String },
     #[error("key name '{0}' cannot be a file name (it has a '/' or '\\' or starts with '.'); pick another name")]
     NotAFileName(String),
     #[error("{what} is not a signed-note Ed25519 verifier key (name+hexid+base64): {reason}")]
@@ -56,6 +58,28 @@ pub enum KeyError {
     },
 }
 
+/// A key name is shown wherever its signatures are (checkpoints, audit
+/// reports, `key list`): it may not hide or reorder text.
+fn check_visible_name(name: &str) -> Result<(), KeyError> {
+    use crate::state::limits::{describe, is_invisible, refused_char};
+    let hidden = |what: String| KeyError::HiddenInName {
+        name: name.escape_debug().to_string(),
+        what,
+    };
+    if let Some((i, c)) = refused_char(name, &[]) {
+        return Err(hidden(format!("{} at char {i}", describe(c))));
+    }
+    if let Some(c) = name.chars().find(|c| is_invisible(*c)) {
+        if name.chars().all(is_invisible) {
+            return Err(hidden(format!(
+                "only invisible characters, such as {}",
+                describe(c)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// An Ed25519 public key with its signed-note name and key id.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {
@@ -70,6 +94,7 @@ impl PublicKey {
         if !signed_note::is_key_name_valid(name) {
             return Err(KeyError::BadName(name.to_string()));
         }
+        check_visible_name(name)?;
         let id = signed_note::key_id(name, &encoded(&key));
         Ok(PublicKey {
             name: name.to_string(),
@@ -108,6 +133,7 @@ impl PublicKey {
             .and_then(|k| <[u8; 32]>::try_from(k).ok())
             .and_then(|k| VerifyingKey::from_bytes(&k).ok())
             .ok_or_else(|| bad("not a 32-byte Ed25519 point"))?;
+        check_visible_name(verifier.name())?;
         Ok(PublicKey {
             name: verifier.name().to_string(),
             id: verifier.key_id(),

@@ -12,6 +12,7 @@
 use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogError, LogWriter};
+use crate::state::limits::{not_ahead, rfc3339, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{Blobs, Entry, ResolveError, State, StateError};
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
 use serde::Serialize;
@@ -49,6 +50,9 @@ pub enum LedgerError {
     },
     #[error("{0}")]
     NotFound(String),
+    /// A time ahead of this machine's clock (or the clock unreadable).
+    #[error("{0}")]
+    Clock(String),
     #[error("this ledger was opened for reading; open it with Ledger::open_writer to append")]
     ReadOnly,
     #[error(transparent)]
@@ -169,18 +173,59 @@ impl Blobs for LogBlobs<'_> {
 }
 
 /// The time for new statements and leaves: `SOURCE_DATE_EPOCH` when set (for
-/// reproducible ledgers such as the sample), else the system clock.
+/// reproducible ledgers such as the sample), else the system clock. A value
+/// past [`MAX_TIME`] (9999-12-31T23:59:59Z) is refused.
 pub fn now() -> Result<u64, String> {
     if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
-        return v
-            .trim()
-            .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"));
+        let t = v.trim();
+        let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        return match t.parse::<u64>() {
+            Ok(s) if s <= MAX_TIME => Ok(s),
+            _ if digits => Err(format!(
+                "SOURCE_DATE_EPOCH={t} is after {} (unix time {MAX_TIME}), the latest time a ledger can record; set it to unix seconds, as `date +%s` prints them, or unset it",
+                rfc3339(MAX_TIME)
+            )),
+            _ => Err(format!(
+                "SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"
+            )),
+        };
     }
+    clock()
+}
+
+/// This machine's clock, in unix seconds (never `SOURCE_DATE_EPOCH`).
+pub fn clock() -> Result<u64, String> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("this machine's clock is before 1970: {e}"))
+}
+
+/// Refuses a batch whose times are more than [`MAX_AHEAD_OF_CLOCK`] ahead
+/// of this machine's clock: one entry logged far in the future would hold
+/// every later entry's `logged_at` there, as log times never go back.
+fn check_clock(
+    verified: &[crate::statement::VerifiedStatement],
+    logged_at: u64,
+    last_logged_at: u64,
+) -> Result<(), LedgerError> {
+    let clock = clock().map_err(LedgerError::Clock)?;
+    for (i, v) in verified.iter().enumerate() {
+        not_ahead("statement time", v.statement().at, clock).map_err(|e| {
+            LedgerError::Clock(format!(
+                "{}{e}",
+                batch_position(i, verified.len(), &v.id().to_hex())
+            ))
+        })?;
+    }
+    if last_logged_at > clock.saturating_add(MAX_AHEAD_OF_CLOCK) {
+        return not_ahead("the previous entry's logged_at", last_logged_at, clock).map_err(|e| {
+            LedgerError::Clock(format!(
+                "{e}; entries cannot be logged before it (audit reports it)"
+            ))
+        });
+    }
+    not_ahead("logged_at", logged_at, clock).map_err(LedgerError::Clock)
 }
 
 impl Ledger {
@@ -428,7 +473,9 @@ impl Ledger {
             .enumerate()
             .map(|(index, r)| r.map_err(|source| LedgerError::Statement { index, source }))
             .collect::<Result<Vec<_>, _>>()?;
-        let logged_at = now.max(self.state.meta_u64("last_logged_at")?.unwrap_or(0));
+        let last_logged_at = self.state.meta_u64("last_logged_at")?.unwrap_or(0);
+        let logged_at = now.max(last_logged_at);
+        check_clock(&verified, logged_at, last_logged_at)?;
         self.state.begin()?;
         let blobs = PendingBlobs {
             pending: new_blobs

@@ -1,7 +1,9 @@
 //! `provledger claim import`: many sources and claims from one JSON file,
 //! appended as one batch.
 //!
-//! Nothing is signed until the whole file has passed: first the JSON Schema
+//! Nothing is signed until the whole file has passed: first a strict read
+//! (at most [`MAX_IMPORT_BYTES`], no byte order mark, no key twice, every
+//! parse error at its JSON pointer) and the field lengths, then the JSON Schema
 //! (schemas/claim-import.schema.json, embedded in the binary), then local
 //! checks (refs unique and known, every `exact` located once in the
 //! article text). Sources are signed first, because their ids (the SHA-256
@@ -129,6 +131,237 @@ pub fn validate(value: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The largest import file, in bytes (16 MiB). A claim's fields hold at
+/// most about 7,300 characters (`state::limits`), some 30 KB as UTF-8 JSON:
+/// this admits 500 claims at their longest, or thousands of ordinary ones
+/// (an article has dozens), while bounding what an import holds in memory.
+/// An import takes about 10 times its file size at its peak (the parsed
+/// file, then every signed statement of the batch, its log entries and its
+/// index rows; see BENCHMARKS.md), so under 200 MB.
+pub const MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads and parses the import file: at most [`MAX_IMPORT_BYTES`], UTF-8
+/// without a byte order mark, strict JSON without duplicate keys. Each
+/// problem names the JSON pointer at fault.
+fn read(path: &Path) -> Result<serde_json::Value> {
+    use std::io::{BufReader, Read};
+    let f = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = f
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let too_big = |size: String| {
+        anyhow!(
+            "{} is {size} bytes; an import file may have at most {MAX_IMPORT_BYTES} bytes (16 MiB): split it into several imports; nothing was written",
+            path.display()
+        )
+    };
+    if size > MAX_IMPORT_BYTES {
+        return Err(too_big(size.to_string()));
+    }
+    // Parsed from a buffered reader, never held as one string: the parsed
+    // value is all the file costs in memory. `take` bounds what a file that
+    // grows while it is read can make us hold.
+    let mut file = f;
+    let mut limited = (&mut file).take(MAX_IMPORT_BYTES);
+    let mut reader = BufReader::new(&mut limited);
+    let mut bom = [0u8; 3];
+    let n = reader
+        .read(&mut bom)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let not_json = |pointer: &str, what: String| {
+        Problems(vec![format!("{pointer}: {what}")])
+            .fail(path, "is not JSON")
+            .unwrap_err()
+    };
+    if bom[..n] == [0xEF, 0xBB, 0xBF] {
+        return Err(not_json(
+            "/",
+            "the file starts with a byte order mark (U+FEFF), which JSON does not allow (RFC 8259 §8.1); save it as UTF-8 without a BOM".into(),
+        ));
+    }
+    let at = std::cell::RefCell::new(None);
+    let parsed = {
+        let reader = std::io::Cursor::new(&bom[..n]).chain(reader);
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        serde::de::DeserializeSeed::deserialize(
+            Strict {
+                pointer: String::new(),
+                at: &at,
+            },
+            &mut de,
+        )
+        .and_then(|v| de.end().map(|()| v))
+    };
+    if limited.limit() == 0 && file.read(&mut [0u8; 1]).unwrap_or(0) > 0 {
+        return Err(too_big(format!("more than {MAX_IMPORT_BYTES}")));
+    }
+    parsed.map_err(|e| {
+        let pointer = at.borrow_mut().take().unwrap_or_default();
+        let pointer = if pointer.is_empty() { "/".to_string() } else { pointer };
+        let what = if e.is_io() {
+            format!("cannot read the file: {e}")
+        } else if e.to_string().contains("surrogate") || e.to_string().contains("hex escape") {
+            format!("{e}: a \\uD800-\\uDFFF escape must be half of a surrogate pair; a lone one is no character")
+        } else {
+            e.to_string()
+        };
+        not_json(&pointer, what)
+    })
+}
+
+/// Parses one JSON value into a [`serde_json::Value`], refusing an object
+/// that has a key twice (serde_json keeps the last, so the file a reviewer
+/// read would not be what is signed). `pointer` is the JSON pointer of the
+/// value; `at` receives the pointer of the innermost value that fails.
+struct Strict<'a> {
+    pointer: String,
+    at: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl Strict<'_> {
+    fn child(&self, token: &str) -> Self {
+        Strict {
+            pointer: format!(
+                "{}/{}",
+                self.pointer,
+                token.replace('~', "~0").replace('/', "~1")
+            ),
+            at: self.at,
+        }
+    }
+
+    fn mark(&self) {
+        let mut at = self.at.borrow_mut();
+        if at.is_none() {
+            *at = Some(self.pointer.clone());
+        }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Strict<'_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        let at = self.at;
+        let pointer = self.pointer.clone();
+        d.deserialize_any(self).inspect_err(|_| {
+            let mut at = at.borrow_mut();
+            if at.is_none() {
+                *at = Some(pointer);
+            }
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Strict<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(self.child(&out.len().to_string()))? {
+            out.push(v);
+        }
+        Ok(out.into())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let child = self.child(&key);
+            if out.contains_key(&key) {
+                child.mark();
+                return Err(serde::de::Error::custom(format!(
+                    "the key \"{}\" appears twice in this object; a reader would see one value and the import sign the other: keep one",
+                    key.escape_debug()
+                )));
+            }
+            let v = map.next_value_seed(child)?;
+            out.insert(key, v);
+        }
+        Ok(out.into())
+    }
+}
+
+/// Fields of the file longer than the rules let a statement hold, each
+/// named by its JSON pointer with the limit: checked before the schema, so
+/// that the message says the limit rather than quoting the text.
+fn lengths(value: &serde_json::Value) -> Vec<String> {
+    use provledger::state::limits::{
+        MAX_EXACT_CHARS, MAX_LABEL_CHARS, MAX_PROPOSITION_CHARS, MAX_QUOTE_CHARS,
+    };
+    let fields: [(&str, &[(&str, usize)]); 2] = [
+        (
+            "sources",
+            &[
+                ("label", MAX_LABEL_CHARS),
+                ("name", MAX_LABEL_CHARS),
+                ("role", MAX_LABEL_CHARS),
+                ("affiliation", MAX_LABEL_CHARS),
+                ("place", MAX_LABEL_CHARS),
+            ],
+        ),
+        (
+            "claims",
+            &[
+                ("proposition", MAX_PROPOSITION_CHARS),
+                ("exact", MAX_EXACT_CHARS),
+                ("cue", MAX_LABEL_CHARS),
+                ("quote", MAX_QUOTE_CHARS),
+                // A ref (at most 64 characters) or an id prefix (64 hex digits).
+                ("source", 64),
+                ("relayed_by", 64),
+            ],
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (section, limits) in fields {
+        let Some(entries) = value.get(section).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        for (i, e) in entries.iter().enumerate() {
+            for (field, max) in limits {
+                let Some(v) = e.get(field).and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                let n = v.chars().count();
+                if n > *max {
+                    problems.push(format!(
+                        "/{section}/{i}/{field}: {n} characters; at most {max} are allowed"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// A `source` or `relayed_by` value: a ref of the file, or an existing
 /// source's id prefix.
 enum SourceRef {
@@ -137,14 +370,12 @@ enum SourceRef {
 }
 
 pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
-    let raw = std::fs::read_to_string(&a.file)
-        .with_context(|| format!("cannot read {}", a.file.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&raw).with_context(|| format!("{} is not JSON", a.file.display()))?;
+    let value = read(&a.file)?;
+    Problems(lengths(&value)).fail(&a.file, "has fields longer than a statement may hold")?;
     Problems(validate(&value)).fail(&a.file, "does not follow schemas/claim-import.schema.json")?;
     // The schema admits nothing this cannot decode, but say where if it does.
-    let file: ImportFile =
-        serde_json::from_value(value).map_err(|e| anyhow!("{}: {e}", a.file.display()))?;
+    let mut file: ImportFile = serde_json::from_value(value)
+        .map_err(|e| anyhow!("{}: {e}; nothing was written", a.file.display()))?;
 
     let l = Ledger::open(ledger)?;
     let article_id = l.resolve(&a.article, &[Kind::ArticleRecord])?.id;
@@ -262,7 +493,12 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
             SourceRef::Ledger(id) => id,
         })
     };
-    for (c, (source, relayed_by, anchor)) in file.claims.iter().zip(planned) {
+    // The claims move into their statements: the file's text is not held
+    // twice while the batch is signed and appended.
+    let claim_refs: Vec<String> = file.claims.iter().map(|c| c.key.clone()).collect();
+    for (c, (source, relayed_by, anchor)) in
+        std::mem::take(&mut file.claims).into_iter().zip(planned)
+    {
         let anchor = anchor.expect("every anchor was located");
         let mode = c.mode.unwrap_or(if c.quote.is_some() {
             Mode::DirectQuote
@@ -271,14 +507,14 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
         });
         statements.push(sign(Body::ClaimRecord(ClaimRecord {
             article: article.id,
-            proposition: c.proposition.clone(),
+            proposition: c.proposition,
             anchor,
             attribution: Attribution {
                 source: id_of(source),
-                cue: c.cue.clone(),
+                cue: c.cue,
                 hedge: c.hedge.unwrap_or(Hedge::None),
                 mode,
-                quote: c.quote.clone(),
+                quote: c.quote,
                 relayed_by: id_of(relayed_by),
             },
         }))?);
@@ -301,7 +537,7 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
                 let (pointer, name) = if i < n {
                     (format!("/sources/{i}"), &file.sources[i].key)
                 } else {
-                    (format!("/claims/{}", i - n), &file.claims[i - n].key)
+                    (format!("/claims/{}", i - n), &claim_refs[i - n])
                 };
                 let why = match e {
                     LedgerError::Refused { source, .. } => source.to_string(),
@@ -313,7 +549,12 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
                     a.file.display()
                 )
             }
-            None => anyhow::Error::from(e),
+            None => match e {
+                LedgerError::Clock(why) => {
+                    anyhow!("{}: {why}; nothing was written", a.file.display())
+                }
+                other => anyhow::Error::from(other),
+            },
         }
     })?;
     bar.finish_and_clear();
@@ -326,7 +567,7 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
             .sources
             .iter()
             .map(|s| ("source", &s.key))
-            .chain(file.claims.iter().map(|c| ("claim", &c.key)));
+            .chain(claim_refs.iter().map(|c| ("claim", c)));
         for ((what, name), (id, r)) in names.zip(ids.iter().zip(&receipts)) {
             writeln!(
                 out,
@@ -341,7 +582,7 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
     say!(
         "imported {} sources and {} claims into article {} (version {}); tree size {}",
         file.sources.len(),
-        file.claims.len(),
+        claim_refs.len(),
         short(&article.id),
         article.version,
         receipts.last().map_or(0, |r| r.tree_size)

@@ -3,9 +3,10 @@
 //! arguments, calls the library and prints the answer.
 //!
 //! Exit codes (documented in the README):
-//! 0 ok; 1 error; 2 usage; 3 the answer is "no" (`status --require` not met,
-//! `audit` found problems); 4 not found (unknown id or claim); 5 committed,
-//! but the receipt could not be printed (`output::Unprinted`).
+//! 0 ok; 1 error; 2 usage (also a malformed id); 3 the answer is "no"
+//! (`status --require` not met, `audit` found problems); 4 not found
+//! (unknown id or claim); 5 committed, but the receipt could not be printed
+//! (`output::Unprinted`).
 
 mod article;
 mod audit;
@@ -127,6 +128,16 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         }
         use provledger::ledger::LedgerError;
         use provledger::state::ResolveError;
+        // A malformed id is a usage error, whatever the ledger holds.
+        if let Some(ResolveError::BadPrefix(_) | ResolveError::NotHex(_)) = cause
+            .downcast_ref::<ResolveError>()
+            .or(match cause.downcast_ref::<LedgerError>() {
+                Some(LedgerError::Resolve(e)) => Some(e),
+                _ => None,
+            })
+        {
+            return 2;
+        }
         match cause.downcast_ref::<LedgerError>() {
             Some(LedgerError::NotFound(_))
             | Some(LedgerError::Resolve(
@@ -146,9 +157,15 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 
 /// A hint that tells the user what to do next, for errors that have one.
 pub fn hint(err: &anyhow::Error) -> Option<String> {
-    err.chain().find_map(|c| {
-        c.downcast_ref::<provledger::ledger::LedgerError>()
-            .and_then(|e| e.hint())
+    use provledger::ledger::LedgerError;
+    use provledger::state::ResolveError;
+    err.chain().find_map(|c| match c.downcast_ref::<LedgerError>() {
+        Some(LedgerError::Resolve(ResolveError::BadPrefix(_) | ResolveError::NotHex(_))) => Some(
+            "an id is 64 hex digits (0-9, a-f), as `provledger claims` and `provledger log` print them; any unique prefix of 6 or more digits will do"
+                .into(),
+        ),
+        Some(e) => e.hint(),
+        None => None,
     })
 }
 

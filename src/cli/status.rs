@@ -32,14 +32,16 @@ pub struct StatusArgs {
     require: Option<Status>,
 }
 
-/// Resolves a claim id prefix; anything but an ambiguous prefix that does
-/// not name a claim is "not found" (exit 4).
+/// Resolves a claim id prefix; anything but an ambiguous or malformed
+/// prefix that does not name a claim is "not found" (exit 4).
 pub fn resolve_claim(l: &Ledger, prefix: &str) -> Result<provledger::digest::Digest> {
     match l.resolve(prefix, &[Kind::ClaimRecord]) {
         Ok(r) => Ok(r.id),
-        Err(LedgerError::Resolve(e @ ResolveError::Ambiguous { .. })) => {
-            Err(LedgerError::Resolve(e).into())
-        }
+        Err(LedgerError::Resolve(
+            e @ (ResolveError::Ambiguous { .. }
+            | ResolveError::BadPrefix(_)
+            | ResolveError::NotHex(_)),
+        )) => Err(LedgerError::Resolve(e).into()),
         Err(LedgerError::Resolve(ResolveError::State(e))) => Err(e.into()),
         Err(LedgerError::Resolve(e)) => Err(Fail::NotFound(e.to_string()).into()),
         Err(e) => Err(e.into()),

@@ -368,6 +368,13 @@ impl State {
                 entry.logged_at
             );
         }
+        if entry.logged_at > limits::MAX_TIME {
+            refuse!(
+                "logged_at {} is after {}, the latest time a ledger can record",
+                entry.logged_at,
+                limits::rfc3339(limits::MAX_TIME)
+            );
+        }
         if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
             refuse!(
                 "statement time {} is after the time it was logged ({}): statements may not come from the future",

@@ -430,14 +430,30 @@ pub const ANCHOR_CONTEXT_CHARS: usize = 32;
 
 impl Anchor {
     /// Builds the anchor of the one occurrence of `exact` in `text`, with up
-    /// to [`ANCHOR_CONTEXT_CHARS`] of prefix and suffix. Absence or more than
-    /// one occurrence is an error, which names the positions found.
+    /// to [`ANCHOR_CONTEXT_CHARS`] of prefix and suffix. Only occurrences
+    /// that start and end on grapheme cluster boundaries count. Absence or
+    /// more than one occurrence is an error, which names the positions found.
     pub fn locate(text: &str, exact: &str) -> Result<Anchor, String> {
         if exact.is_empty() {
             return Err("the quoted text is empty".into());
         }
-        let found = occurrences(text, exact, 10);
+        let raw = occurrences(text, exact, usize::MAX);
+        let found: Vec<usize> = raw
+            .iter()
+            .copied()
+            .filter(|&at| cut(text, at, at + exact.len()).is_none())
+            .take(10)
+            .collect();
         match found.as_slice() {
+            [] if !raw.is_empty() => {
+                let at = raw[0];
+                let why = cut(text, at, at + exact.len()).unwrap_or_default();
+                Err(format!(
+                    "\"{}\" occurs in the article text only as part of longer characters (at position {}, {why}); quote whole characters, accents and marks included",
+                    clip(exact),
+                    text[..at].chars().count()
+                ))
+            }
             [] => Err(format!(
                 "\"{}\" does not occur in the article text",
                 clip(exact)
@@ -445,10 +461,13 @@ impl Anchor {
             [at] => {
                 let start = text[..*at].chars().count();
                 let end = start + exact.chars().count();
-                let before: Vec<char> = text[..*at].chars().collect();
-                let prefix: String = before[before.len().saturating_sub(ANCHOR_CONTEXT_CHARS)..]
-                    .iter()
+                let mut prefix: Vec<char> = text[..*at]
+                    .chars()
+                    .rev()
+                    .take(ANCHOR_CONTEXT_CHARS)
                     .collect();
+                prefix.reverse();
+                let prefix: String = prefix.into_iter().collect();
                 let suffix: String = text[at + exact.len()..]
                     .chars()
                     .take(ANCHOR_CONTEXT_CHARS)
@@ -479,8 +498,10 @@ impl Anchor {
 
     /// Checks the anchor against the article text: `exact` is the text at
     /// `[start, end)`, `prefix` ends right at `start`, `suffix` begins right
-    /// at `end`, and `prefix ‖ exact ‖ suffix` occurs only once in the text
-    /// (so the quote selector alone finds the claim, as W3C intends).
+    /// at `end`, `start` and `end` are grapheme cluster boundaries (the
+    /// anchor does not split a letter from its accent), and `prefix ‖ exact
+    /// ‖ suffix` occurs only once in the text (so the quote selector alone
+    /// finds the claim, as W3C intends).
     /// The error names the first part that does not match.
     pub fn check(&self, text: &str) -> Result<(), String> {
         if self.exact.is_empty() {
@@ -507,6 +528,12 @@ impl Anchor {
                 text.chars().count()
             ));
         };
+        if let Some(why) = cut(text, start, end) {
+            return Err(format!(
+                "anchor {}..{} cuts a character of the article text ({why}); an anchor must start and end on character (grapheme cluster) boundaries",
+                self.start, self.end
+            ));
+        }
         if text[start..end] != self.exact {
             return Err(format!(
                 "anchor.exact does not match the article text at {}..{} (the text there is \"{}\")",
@@ -536,6 +563,38 @@ impl Anchor {
         }
         Ok(())
     }
+}
+
+/// Whether the text `[start, end)` (byte offsets) cuts a grapheme cluster
+/// (UAX #29) of `text`, such as a letter and the combining accent after it
+/// in NFD text, and if so how. A quote that ends before an accent would
+/// sign "cafe" where the reader sees "café".
+fn cut(text: &str, start: usize, end: usize) -> Option<String> {
+    use unicode_segmentation::GraphemeCursor;
+    let boundary = |at: usize| {
+        GraphemeCursor::new(at, text.len(), true)
+            .is_boundary(text, 0)
+            .unwrap_or(false)
+    };
+    let joins = |at: usize| {
+        text[at..]
+            .chars()
+            .next()
+            .map_or(String::new(), |c| format!("U+{:04X}", c as u32))
+    };
+    if !boundary(start) {
+        return Some(format!(
+            "it starts at {}, which belongs to the character before it",
+            joins(start)
+        ));
+    }
+    if !boundary(end) {
+        return Some(format!(
+            "it ends before {}, which belongs to its last character",
+            joins(end)
+        ));
+    }
+    None
 }
 
 /// The byte offset of scalar value number `n` in `text` (`text.len()` for

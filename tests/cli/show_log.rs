@@ -113,13 +113,13 @@ fn show_refuses_prefixes_that_are_not_ids() {
     let genesis = ids(&env)[0].clone();
     for bad in ["abc12", "", &format!("{genesis}0")] {
         env.run(&["show", bad]).error(
-            1,
+            2,
             &format!("'{bad}' is not an id prefix: use 6 to 64 hex digits of a statement id"),
         );
     }
     for bad in ["zzzzzzz", "12345g"] {
         env.run(&["show", bad]).error(
-            1,
+            2,
             &format!("'{bad}' is not an id prefix: ids are hex digits (0-9, a-f)"),
         );
     }
