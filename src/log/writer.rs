@@ -610,8 +610,8 @@ impl LogWriter {
     /// bundle (recomputed from the entries it rewrites) and the leaf hash
     /// the first new leaf chains to. Costs at most a tile (256 hashes) per
     /// tile level (one level per factor of 256 in size) plus one inclusion
-    /// proof. A stored hash that disagrees stops
-    /// the append, naming the file at fault and how to rebuild it.
+    /// proof. A stored hash that disagrees stops the append, naming the
+    /// file at fault and how to rebuild it.
     fn verified_base(&self) -> Result<Base, LogError> {
         let size = self.log.size();
         let mut base = Base {
