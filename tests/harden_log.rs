@@ -534,3 +534,17 @@ fn a_foreign_line_first_in_the_checkpoint_does_not_stop_provledger_appends() {
         audit(&env).ok();
     }
 }
+
+#[test]
+fn a_rebuild_cut_short_by_a_crash_leaves_nothing_behind() {
+    // The rebuild writes hashes.tmp and renames it into place; a crash
+    // before the rename leaves the temporary, which the next writer removes.
+    let tmp = ledger(N);
+    let dir = tmp.path();
+    let good = fs::read(dir.join("hashes")).unwrap();
+    fs::write(dir.join("hashes.tmp"), &good[..100]).unwrap();
+    fs::remove_file(dir.join("hashes")).unwrap();
+    drop(Log::open_writer(dir, None).unwrap());
+    assert!(!dir.join("hashes.tmp").exists());
+    assert_eq!(fs::read(dir.join("hashes")).unwrap(), good);
+}
