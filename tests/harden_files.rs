@@ -132,6 +132,48 @@ fn a_link_at_the_next_tile_path_is_refused_and_the_outside_file_untouched() {
 }
 
 #[test]
+fn a_link_at_the_checkpoint_hashes_lock_or_journal_is_refused() {
+    for name in [
+        "checkpoint",
+        "hashes",
+        "lock",
+        "pending",
+        "checkpoint.tmp",
+        "pending.tmp",
+    ] {
+        let env = Env::with_ledger();
+        env.run(&["key", "generate", "eda", "--out", "keys"]).ok();
+        let path = env.lpath(name);
+        // The outside copy holds what the ledger's file held, so that only
+        // following the link could tell the two apart.
+        let outside = env.path("outside");
+        match fs::read(&path) {
+            Ok(b) => fs::write(&outside, b).unwrap(),
+            Err(_) => fs::write(&outside, "").unwrap(),
+        }
+        let before = fs::read(&outside).unwrap();
+        let _ = fs::remove_file(&path);
+        symlink(&outside, &path).unwrap();
+        let out = env.run(&["key", "grant", "keys/eda.pub", "--role", "editor"]);
+        if name.ends_with(".tmp") {
+            // A temporary is never the real thing: repair removes the link
+            // itself, and the append goes ahead without following it.
+            assert_eq!(out.code, Some(0), "{name}: {out}");
+            assert!(
+                fs::symlink_metadata(&path).is_err(),
+                "{name} is still there"
+            );
+        } else {
+            let link_named = out
+                .stderr
+                .contains(&format!("{} {LINK_REFUSED}", path.display()));
+            assert!(out.code != Some(0) && link_named, "{name}: {out}");
+        }
+        assert_eq!(fs::read(&outside).unwrap(), before, "{name}: wrote outside");
+    }
+}
+
+#[test]
 fn a_link_at_a_tile_directory_is_refused() {
     let env = Env::new();
     let dir2 = env.ledger();
@@ -288,7 +330,7 @@ fn a_fifo_tile_does_not_hang_log_or_audit() {
 
 #[test]
 fn a_fifo_checkpoint_or_journal_does_not_hang_a_writer() {
-    for name in ["checkpoint", "pending"] {
+    for name in ["checkpoint", "pending", "lock"] {
         let env = Env::with_ledger();
         let path = env.lpath(name);
         env.run(&["key", "generate", "eda", "--out", "keys"]).ok();
