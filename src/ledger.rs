@@ -307,17 +307,24 @@ impl Ledger {
                 Err(e @ LogError::Locked { .. }) => return Err(e.into()),
                 other => other.ok(),
             };
-            remove_ledger_files(dir)?;
+            remove_ledger_files(dir, &[])?;
             drop(held);
         }
         let existed = std::fs::symlink_metadata(dir).is_ok();
+        // What was there before and may hold somebody else's files or lock:
+        // an undo leaves it. (A `tile/` or `hashes` there was empty, or
+        // Log::create would have refused.)
+        let keep: Vec<&str> = [crate::log::blobs::BLOBS_DIR, crate::log::LOCK_FILE]
+            .into_iter()
+            .filter(|f| std::fs::symlink_metadata(dir.join(f)).is_ok())
+            .collect();
         let writer = match Log::create(dir, &operator.note_signer()) {
             Ok(w) => w,
             // Somebody's ledger, or another init at work: not ours to undo.
             Err(e @ (LogError::AlreadyExists { .. } | LogError::Locked { .. })) => {
                 return Err(e.into())
             }
-            Err(e) => return Err(undo_init(dir, existed, e.into())),
+            Err(e) => return Err(undo_init(dir, existed, &keep, e.into())),
         };
         let built = (|| {
             let mut writer = writer;
@@ -340,7 +347,7 @@ impl Ledger {
             // The genesis made it into the log: the ledger is whole, and the
             // index catches up when it is opened.
             Err(_) if Log::open(dir).is_ok_and(|l| l.size() > 0) => Ledger::open_writer(dir),
-            Err(e) => Err(undo_init(dir, existed, e)),
+            Err(e) => Err(undo_init(dir, existed, &keep, e)),
         }
     }
 
@@ -643,8 +650,8 @@ fn open_state(dir: &Path) -> Result<State, LedgerError> {
 
 /// Removes what [`Ledger::init`] made after it failed with `e`, and returns
 /// `e` (with the reason the clean-up failed, if it did).
-fn undo_init(dir: &Path, existed: bool, e: LedgerError) -> LedgerError {
-    if let Err(cleanup) = remove_ledger_files(dir) {
+fn undo_init(dir: &Path, existed: bool, keep: &[&str], e: LedgerError) -> LedgerError {
+    if let Err(cleanup) = remove_ledger_files(dir, keep) {
         return LedgerError::InitCleanup {
             source: Box::new(e),
             cleanup: Box::new(cleanup),
@@ -657,9 +664,10 @@ fn undo_init(dir: &Path, existed: bool, e: LedgerError) -> LedgerError {
     e
 }
 
-/// Removes every file a ledger's log and index are made of (not `private/`),
-/// the checkpoint first: from then on nothing takes the rest for a ledger.
-fn remove_ledger_files(dir: &Path) -> Result<(), LedgerError> {
+/// Removes every file a ledger's log and index are made of (not `private/`,
+/// nor the top-level names in `keep`), the checkpoint first: from then on
+/// nothing takes the rest for a ledger.
+fn remove_ledger_files(dir: &Path, keep: &[&str]) -> Result<(), LedgerError> {
     use crate::log::{blobs::BLOBS_DIR, CHECKPOINT_FILE, HASHES_FILE, LOCK_FILE, PENDING_FILE};
     let io = |p: &Path| {
         let path = p.to_path_buf();
@@ -671,13 +679,16 @@ fn remove_ledger_files(dir: &Path) -> Result<(), LedgerError> {
             })
         }
     };
-    let cp = dir.join(CHECKPOINT_FILE);
-    let mut files = vec![cp.clone(), dir.join(format!("{CHECKPOINT_FILE}.tmp"))];
-    for f in [HASHES_FILE, PENDING_FILE, LOCK_FILE] {
-        files.push(dir.join(f));
-    }
-    files.push(dir.join(format!("{PENDING_FILE}.tmp")));
-    for f in files {
+    let files = [
+        CHECKPOINT_FILE.to_string(),
+        format!("{CHECKPOINT_FILE}.tmp"),
+        HASHES_FILE.into(),
+        PENDING_FILE.into(),
+        format!("{PENDING_FILE}.tmp"),
+        LOCK_FILE.into(),
+    ];
+    for f in files.iter().filter(|f| !keep.contains(&f.as_str())) {
+        let f = dir.join(f);
         match std::fs::remove_file(&f) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -687,6 +698,9 @@ fn remove_ledger_files(dir: &Path) -> Result<(), LedgerError> {
     remove_index(dir)?;
     // remove_dir_all does not follow links out of the tree.
     for d in [crate::log::TILE_DIR, BLOBS_DIR] {
+        if keep.contains(&d) {
+            continue;
+        }
         let d = dir.join(d);
         match std::fs::remove_dir_all(&d) {
             Ok(()) => {}

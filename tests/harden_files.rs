@@ -486,12 +486,21 @@ fn an_init_that_fails_after_its_checkpoint_leaves_nothing_and_can_be_retried() {
     ));
     assert!(!dir.exists(), "the failed init left {dir:?} behind");
 
-    // Into an existing directory: it stays, empty.
-    fs::create_dir(&dir).unwrap();
+    // Into an existing directory: it stays, with what it held before.
+    fs::create_dir_all(dir.join("blobs/ab")).unwrap();
+    fs::write(dir.join("blobs/ab/somebody's"), "kept").unwrap();
     Ledger::init_crashing_at(&dir, &op, "d", 1, T0, CrashPoint::BeforeCheckpoint)
         .err()
         .expect("the injected failure");
-    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+    let left: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["blobs"]);
+    assert_eq!(
+        fs::read_to_string(dir.join("blobs/ab/somebody's")).unwrap(),
+        "kept"
+    );
     assert!(!Ledger::exists(&dir));
 
     let l = Ledger::init(&dir, &op, "d", 1, T0).unwrap();
