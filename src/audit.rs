@@ -61,10 +61,10 @@ struct DirBlobs<'a>(&'a Path);
 impl Blobs for DirBlobs<'_> {
     fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
         let path = log::blobs::blob_path(self.0, digest);
-        match std::fs::read(&path) {
-            Ok(b) if Digest::of(&b) == *digest => Ok(Some(b)),
-            Ok(_) => Err(format!("blob {} does not match its digest", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        match log::blobs::read_file(self.0, digest) {
+            Ok(Some(b)) if Digest::of(&b) == *digest => Ok(Some(b)),
+            Ok(Some(_)) => Err(format!("blob {} does not match its digest", path.display())),
+            Ok(None) => Ok(None),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
     }
@@ -179,8 +179,9 @@ impl Replay<'_> {
 /// (a cut `hashes` file, a dropped leaf) is reported by the replay at the
 /// entry it concerns, not as an unreadable genesis.
 fn genesis_operator(dir: &Path) -> Result<PublicKey, String> {
-    let note = std::fs::read(dir.join(log::CHECKPOINT_FILE))
-        .map_err(|e| format!("cannot read the checkpoint: {e}"))?;
+    let note = log::read_checkpoint(dir)
+        .map_err(|e| format!("cannot read the checkpoint: {e}"))?
+        .ok_or("cannot read the checkpoint: it is missing")?;
     let cp = log::Checkpoint::parse_unverified(&note).map_err(|e| e.to_string())?;
     if cp.size == 0 {
         return Err("the log is empty".into());

@@ -35,16 +35,28 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
         );
     }
     let now = super::now()?;
+    let default_key = Ledger::default_operator_key_path(ledger);
+    // An init that died part-way left its key beside an empty log: finish
+    // with that key rather than refuse to overwrite it.
+    let resume = a.key.is_none() && default_key.exists() && Ledger::is_unfinished_init(ledger);
     let (operator, generated) = match &a.key {
         Some(path) => (keys::load_secret_key(path)?, false),
+        None if resume => (keys::load_secret_key(&default_key)?, false),
         None => (SecretKey::generate(&a.origin)?, true),
     };
     // Check the genesis (quorum, description, ...) before anything is
     // written, so that a refused init leaves no key or ledger behind.
     Ledger::genesis(&operator, &a.description, a.quorum, now)?;
+    let existed = ledger.exists();
+    if resume {
+        eprintln!(
+            "finishing the unfinished init of {} with its operator key {}",
+            ledger.display(),
+            default_key.display()
+        );
+    }
     if generated {
-        let path = Ledger::default_operator_key_path(ledger);
-        let dir = path.parent().expect("the key path has a directory");
+        let dir = default_key.parent().expect("the key path has a directory");
         std::fs::create_dir_all(dir)?;
         #[cfg(unix)]
         {
@@ -52,13 +64,18 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
         }
         let final_pub = dir.join("operator.pub");
-        keys::write_key_files(&path, &final_pub, &operator)?;
+        keys::write_key_files(&default_key, &final_pub, &operator)?;
         eprintln!(
             "created operator key {} (keep it secret; never publish LEDGER/private/)",
-            path.display()
+            default_key.display()
         );
     }
-    Ledger::init(ledger, &operator, &a.description, a.quorum, now)?;
+    if let Err(e) = Ledger::init(ledger, &operator, &a.description, a.quorum, now) {
+        if generated {
+            remove_new_key(ledger, &default_key, existed);
+        }
+        return Err(e.into());
+    }
     eprintln!(
         "created ledger {} with origin {}",
         ledger.display(),
@@ -67,4 +84,17 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     let public = operator.public().to_string();
     writeln!(std::io::stdout(), "{}", super::render::Esc(&public))?;
     Ok(())
+}
+
+/// Removes the key files a failed init generated, and the directories made
+/// for them, so that the init can simply be run again.
+fn remove_new_key(ledger: &Path, key: &Path, ledger_existed: bool) {
+    let private = key.parent().expect("the key path has a directory");
+    // Best effort: the init's own error is what the user needs to see.
+    let _ = std::fs::remove_file(key);
+    let _ = std::fs::remove_file(private.join("operator.pub"));
+    let _ = std::fs::remove_dir(private);
+    if !ledger_existed {
+        let _ = std::fs::remove_dir(ledger);
+    }
 }

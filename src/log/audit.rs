@@ -10,9 +10,12 @@
 //! reported again: the leaf already was.
 
 use super::blobs::{self, BlobFile};
+use super::fsutil::special_type;
 use super::hashes::Frontier;
 use super::tiles::{self, TileRef, TILE_HEIGHT, TILE_WIDTH};
-use super::{Checkpoint, Leaf, LogError, CHECKPOINT_FILE, HASHES_FILE};
+use super::{
+    Checkpoint, Leaf, LogError, Refusal, RefusedPath, CHECKPOINT_FILE, HASHES_FILE, TILE_DIR,
+};
 use crate::digest::Digest;
 use rayon::prelude::*;
 use signed_note::Verifier;
@@ -124,6 +127,7 @@ where
         report.entries_checked = a.replay(&cp, trusted.as_ref(), &mut visit, &mut progress)?;
     }
     report.blobs_checked = a.blobs()?;
+    a.walk();
 
     a.problems.sort_by_key(|p| (p.entry.is_none(), p.entry));
     report.problems = a.problems;
@@ -163,14 +167,17 @@ impl Auditor {
     /// Reads and checks the checkpoint; `None` when it cannot be parsed at
     /// all (then there is nothing to replay against).
     fn checkpoint(&mut self, opts: &AuditOptions<'_>) -> Result<Option<Checkpoint>, LogError> {
-        let path = self.dir.join(CHECKPOINT_FILE);
-        let note = match fs::read(&path) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        let note = match super::read_checkpoint(&self.dir) {
+            Ok(Some(n)) => n,
+            Ok(None) => {
                 self.problem(None, format!("{CHECKPOINT_FILE} is missing"));
                 return Ok(None);
             }
-            Err(e) => return Err(super::fsutil::io_err("cannot read", &path)(e)),
+            Err(LogError::Refused(r)) => {
+                self.problem(None, r.to_string());
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
         };
         let cp = match Checkpoint::parse_unverified(&note) {
             Ok(cp) => cp,
@@ -446,7 +453,7 @@ impl Auditor {
 
     fn open_hashes(&mut self, size: u64) {
         let path = self.dir.join(HASHES_FILE);
-        match File::open(&path) {
+        match super::fsutil::open_regular(&path, File::options().read(true)) {
             Ok(f) => {
                 self.hashes_random = f.try_clone().ok();
                 self.hashes = Some(BufReader::with_capacity(1 << 16, f));
@@ -596,7 +603,7 @@ impl Auditor {
         let results: Vec<Option<String>> = files
             .par_iter()
             .map(|f| match f {
-                BlobFile::Blob(d, path) => match blobs::hash_file(path) {
+                BlobFile::Blob(d, path) => match blobs::hash_file(&dir, path) {
                     Ok(actual) if actual == *d => None,
                     Ok(actual) => Some(format!(
                         "blob {} is corrupt: its content hashes to {actual}",
@@ -624,11 +631,131 @@ impl Auditor {
     }
 }
 
+impl Auditor {
+    /// Walks the whole ledger directory without following links, reporting
+    /// every link, FIFO, device or socket in it, and every file under
+    /// `tile/` that is not named as a tile.
+    fn walk(&mut self) {
+        let root = self.dir.clone();
+        let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
+        let mut stack = vec![root.clone()];
+        while let Some(d) = stack.pop() {
+            let mut entries: Vec<(PathBuf, io::Result<fs::FileType>)> = match fs::read_dir(&d) {
+                Ok(rd) => rd
+                    .filter_map(Result::ok)
+                    .map(|e| (e.path(), e.file_type()))
+                    .collect(),
+                Err(e) => {
+                    self.problem(None, format!("cannot list {}: {e}", rel(&d).display()));
+                    continue;
+                }
+            };
+            entries.sort_by(|a, b| b.0.cmp(&a.0));
+            for (path, ft) in entries {
+                let r = rel(&path);
+                let ft = match ft {
+                    Ok(ft) => ft,
+                    Err(e) => {
+                        self.problem(None, format!("cannot stat {}: {e}", r.display()));
+                        continue;
+                    }
+                };
+                if let Some(kind) = special_type(&ft) {
+                    let why = Refusal::Special(kind);
+                    self.problem(None, RefusedPath { path: r, why }.to_string());
+                } else if ft.is_dir() {
+                    stack.push(path);
+                } else if r.starts_with(TILE_DIR) && !is_tile_file(&r) {
+                    self.problem(
+                        None,
+                        format!(
+                            "unexpected file {} among the tiles (tiles are stored as \
+                             tile/<level>/<N>[.p/<width>] and tile/entries/<N>[.p/<width>])",
+                            r.display()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Whether `rel` (relative to the ledger) names a hash tile or entry
+/// bundle in the c2sp tlog-tiles layout.
+fn is_tile_file(rel: &Path) -> bool {
+    let parts: Option<Vec<&str>> = rel.iter().map(|c| c.to_str()).collect();
+    let Some(parts) = parts else { return false };
+    let [tile, level, rest @ ..] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let three = |s: &str| s.len() == 3 && number(s);
+    let level_ok = *level == "entries"
+        || (number(level) && (level.len() == 1 || !level.starts_with('0')) && level.len() <= 2);
+    if *tile != TILE_DIR || !level_ok || rest.is_empty() {
+        return false;
+    }
+    let (index, partial) = match rest {
+        [.., n, w] if n.strip_suffix(".p").is_some_and(three) => {
+            let width_ok =
+                number(w) && !w.starts_with('0') && w.parse::<u64>().is_ok_and(|w| w < TILE_WIDTH);
+            if !width_ok {
+                return false;
+            }
+            (&rest[..rest.len() - 1], true)
+        }
+        _ => (rest, false),
+    };
+    let (last, dirs) = index.split_last().expect("rest is not empty");
+    let last_ok = if partial {
+        last.strip_suffix(".p").is_some_and(three)
+    } else {
+        three(last)
+    };
+    last_ok && dirs.iter().all(|d| d.strip_prefix('x').is_some_and(three))
+}
+
 /// The first leaf under subtree `n` at `level` (saturating for huge values).
 fn first_leaf(level: u8, n: u64) -> u64 {
     if level >= 64 || n.leading_zeros() < u32::from(level) {
         u64::MAX
     } else {
         n << level
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_tile_file;
+    use std::path::Path;
+
+    #[test]
+    fn tile_names_are_told_from_strays() {
+        for ok in [
+            "tile/0/000",
+            "tile/0/000.p/1",
+            "tile/1/x001/067.p/255",
+            "tile/entries/x001/x234/067",
+            "tile/entries/001.p/17",
+            "tile/12/999",
+        ] {
+            assert!(is_tile_file(Path::new(ok)), "{ok}");
+        }
+        for stray in [
+            "tile/0/00",
+            "tile/0/000.p/0",
+            "tile/0/000.p/256",
+            "tile/0/000.p/07",
+            "tile/0/000.p",
+            "tile/01/000",
+            "tile/data/000",
+            "tile/0/x01/000",
+            "tile/0/001/000",
+            "tile/0/000/1",
+            "tile/000",
+            "tile/entries/000.tmp",
+        ] {
+            assert!(!is_tile_file(Path::new(stray)), "{stray}");
+        }
     }
 }

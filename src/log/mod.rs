@@ -46,12 +46,13 @@ mod writer;
 
 pub use audit::{audit, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
+pub use fsutil::{Refusal, RefusedPath, PUBLIC_DIR_MODE, PUBLIC_FILE_MODE};
 pub use leaf::{Leaf, LeafError, MAX_LEAF_BYTES};
 pub use proof::{root_of, verify_consistency, verify_inclusion, ProofError};
 pub use tiles::{entries_path, tile_path, TILE_WIDTH};
 #[doc(hidden)]
 pub use writer::CrashPoint;
-pub use writer::LogWriter;
+pub use writer::{LogWriter, MAX_APPEND_ENTRIES};
 
 use crate::digest::Digest;
 use fsutil::io_err;
@@ -74,6 +75,33 @@ pub const LOCK_FILE: &str = "lock";
 pub const PENDING_FILE: &str = "pending";
 /// Directory of hash tiles and entry bundles.
 pub const TILE_DIR: &str = "tile";
+/// The most bytes a checkpoint file may hold: a signed note carries at most
+/// 100 signatures (signed_note's limit), each well under 300 bytes, after a
+/// few lines of checkpoint text.
+pub const MAX_CHECKPOINT_BYTES: u64 = 64 * 1024;
+
+/// Reads the checkpoint file of the ledger in `dir` (at most
+/// [`MAX_CHECKPOINT_BYTES`], a regular file, not a link); `None` when there
+/// is none.
+pub fn read_checkpoint(dir: &Path) -> Result<Option<Vec<u8>>, LogError> {
+    let path = dir.join(CHECKPOINT_FILE);
+    fsutil::read_limited(dir, &path, MAX_CHECKPOINT_BYTES, "a checkpoint")
+        .map_err(io_err("cannot read", &path))
+}
+
+/// Checks the `hashes` file of the ledger in `dir` is a regular file (or
+/// missing, which opening it then reports), before anything opens it.
+fn check_hashes_file(dir: &Path) -> Result<(), LogError> {
+    let path = dir.join(HASHES_FILE);
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) => {
+            let why = fsutil::special_kind(&m).map_or(Refusal::Directory, Refusal::Special);
+            Err(LogError::Refused(RefusedPath { path, why }))
+        }
+        Err(_) => Ok(()),
+    }
+}
 
 /// Everything that can go wrong reading or writing a log; each message names
 /// the file, entry or size at fault.
@@ -195,6 +223,11 @@ pub enum LogError {
         /// The ledger.
         dir: PathBuf,
     },
+    /// A link, special file or oversized file where the ledger format
+    /// wants a regular file or directory; nothing was read or written
+    /// through it.
+    #[error(transparent)]
+    Refused(RefusedPath),
     /// A test hook stopped an append as if the process had died.
     #[doc(hidden)]
     #[error("simulated crash")]
@@ -217,15 +250,11 @@ impl Log {
 
     fn load(dir: &Path, write: bool) -> Result<Log, LogError> {
         let cp_path = dir.join(CHECKPOINT_FILE);
-        let note = match fs::read(&cp_path) {
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(LogError::NotALedger {
-                    dir: dir.to_path_buf(),
-                    why: format!("it has no {CHECKPOINT_FILE} file"),
-                })
-            }
-            Err(e) => return Err(io_err("cannot read", &cp_path)(e)),
+        let Some(note) = read_checkpoint(dir)? else {
+            return Err(LogError::NotALedger {
+                dir: dir.to_path_buf(),
+                why: format!("it has no {CHECKPOINT_FILE} file"),
+            });
         };
         let cp_err = |source| LogError::Checkpoint {
             path: cp_path.clone(),
@@ -233,6 +262,7 @@ impl Log {
         };
         let checkpoint = Checkpoint::parse_unverified(&note).map_err(cp_err)?;
         checkpoint.origin_key_ids(&note).map_err(cp_err)?;
+        check_hashes_file(dir)?;
         let hashes = HashFile::open(
             &dir.join(HASHES_FILE),
             stored_hash_count(checkpoint.size),

@@ -5,6 +5,8 @@
 //! `tile/H/data/...`); c2sp drops the height and names data tiles
 //! `entries`, so the paths are built here.
 
+use super::fsutil::read_limited;
+use super::leaf::MAX_LEAF_BYTES;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,14 @@ pub const TILE_HEIGHT: u8 = 8;
 
 /// Hashes (or entries) in a full tile.
 pub const TILE_WIDTH: u64 = 1 << TILE_HEIGHT;
+
+/// The most bytes a hash tile can hold: 256 hashes of 32 bytes. Readers
+/// read no more than this, whatever the file's size.
+pub const MAX_HASH_TILE_BYTES: u64 = TILE_WIDTH * HASH_SIZE as u64;
+
+/// The most bytes an entry bundle can hold: 256 entries of a 2-byte length
+/// and at most [`MAX_LEAF_BYTES`] bytes.
+pub const MAX_BUNDLE_BYTES: u64 = TILE_WIDTH * (2 + MAX_LEAF_BYTES as u64);
 
 /// Whether a tile holds hashes of one tree level or leaf entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,6 +114,21 @@ impl TileRef {
             format!(".p/{}", self.width)
         };
         format!("tile/{level}/{}{partial}", index_path(self.n))
+    }
+
+    /// The most bytes a file of this kind of tile can hold.
+    pub fn max_bytes(&self) -> u64 {
+        match self.kind {
+            TileKind::Hashes(_) => MAX_HASH_TILE_BYTES,
+            TileKind::Entries => MAX_BUNDLE_BYTES,
+        }
+    }
+
+    fn what(&self) -> &'static str {
+        match self.kind {
+            TileKind::Hashes(_) => "a hash tile",
+            TileKind::Entries => "an entry bundle",
+        }
     }
 
     /// The directory holding this tile's partial versions (`<N>.p`).
@@ -200,18 +225,19 @@ pub fn new_tiles(old: u64, new: u64) -> Vec<TileRef> {
 /// since replaced that partial tile by a wider one or the full tile, the
 /// wider one (tiles only grow, so its first `t.width` items are the same).
 /// Returns the bytes and whether they came from the exact path; `None` when
-/// no such tile exists.
+/// no such tile exists. A link, special file or file larger than a tile can
+/// be is an error (see [`super::RefusedPath`]), never followed or read.
 pub fn read_tile(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, bool)>> {
     // A writer deletes a superseded partial only after the wider tile is
     // durable, so one retry after a miss suffices; three is for good measure.
     for _ in 0..3 {
-        if let Some(b) = read_if_exists(&dir.join(t.path()))? {
+        if let Some(b) = read_if_exists(dir, t)? {
             return Ok(Some((b, true)));
         }
         if t.width == TILE_WIDTH {
             return Ok(None);
         }
-        if let Some(b) = read_if_exists(&dir.join(t.with_width(TILE_WIDTH).path()))? {
+        if let Some(b) = read_if_exists(dir, t.with_width(TILE_WIDTH))? {
             return Ok(Some((b, false)));
         }
         let mut wider: Vec<u64> = match fs::read_dir(t.partial_dir(dir)) {
@@ -224,7 +250,7 @@ pub fn read_tile(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, bool)>> 
         };
         wider.sort_unstable();
         for w in wider {
-            if let Some(b) = read_if_exists(&dir.join(t.with_width(w).path()))? {
+            if let Some(b) = read_if_exists(dir, t.with_width(w))? {
                 return Ok(Some((b, false)));
             }
         }
@@ -246,19 +272,15 @@ pub fn read_narrower(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, u64)
     };
     narrower.sort_unstable();
     for w in narrower.into_iter().rev() {
-        if let Some(b) = read_if_exists(&dir.join(t.with_width(w).path()))? {
+        if let Some(b) = read_if_exists(dir, t.with_width(w))? {
             return Ok(Some((b, w)));
         }
     }
     Ok(None)
 }
 
-fn read_if_exists(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    match fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+fn read_if_exists(dir: &Path, t: TileRef) -> io::Result<Option<Vec<u8>>> {
+    read_limited(dir, &dir.join(t.path()), t.max_bytes(), t.what())
 }
 
 /// The `<N>.p` directory that holds a tile's partial versions.

@@ -2,7 +2,10 @@
 //! tail, rebuilding `hashes`, and durable batched appends that sign only
 //! what they have proven against the last signed checkpoint.
 
-use super::fsutil::{io_err, replace_atomically, sync_dir, tmp_path, write_all_at, DirtyDirs};
+use super::fsutil::{
+    check_writable, io_err, open_regular, public_options, read_limited, replace_atomically,
+    sync_dir, tmp_path, write_all_at, DirtyDirs,
+};
 use super::hashes::{Frontier, Overlay, Verified};
 use super::tiles::{self, TileKind, TileRef, TILE_HEIGHT, TILE_WIDTH};
 use super::{
@@ -57,6 +60,14 @@ struct Pending {
 
 const PENDING_MAGIC: &str = "provledger-pending 1";
 
+/// The most entries one append may add. The journal's numbers are checked
+/// against it before repair acts on them, so a forged journal cannot make a
+/// writer plan (and allocate for) an impossible append.
+pub const MAX_APPEND_ENTRIES: u64 = 1 << 20;
+
+/// The most bytes a journal can hold: its magic line and two 20-digit numbers.
+const MAX_PENDING_BYTES: u64 = 128;
+
 impl Pending {
     fn encode(&self) -> Vec<u8> {
         format!("{PENDING_MAGIC}\nold {}\nnew {}\n", self.old, self.new).into_bytes()
@@ -64,11 +75,17 @@ impl Pending {
 
     fn read(dir: &Path) -> Result<Option<Pending>, LogError> {
         let path = dir.join(PENDING_FILE);
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        let bytes = match read_limited(dir, &path, MAX_PENDING_BYTES, "an append journal") {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(None),
             Err(e) => return Err(io_err("cannot read", &path)(e)),
         };
+        let damaged = |why: String| LogError::Damaged {
+            path: path.clone(),
+            why,
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| damaged("the append journal is not in the expected form".into()))?;
         let parse = || -> Option<Pending> {
             let mut lines = text.lines();
             (lines.next()? == PENDING_MAGIC).then_some(())?;
@@ -76,10 +93,17 @@ impl Pending {
             let new = lines.next()?.strip_prefix("new ")?.parse().ok()?;
             (lines.next().is_none() && old < new).then_some(Pending { old, new })
         };
-        parse().map(Some).ok_or_else(|| LogError::Damaged {
-            path,
-            why: "the append journal is not in the expected form".into(),
-        })
+        let p = parse()
+            .ok_or_else(|| damaged("the append journal is not in the expected form".into()))?;
+        if p.new - p.old > MAX_APPEND_ENTRIES {
+            return Err(damaged(format!(
+                "the append journal records an append from {} to {} entries, but one append \
+                 adds at most {MAX_APPEND_ENTRIES}: no writer wrote it; run `provledger audit`, \
+                 and remove the journal only once the audit is clean",
+                p.old, p.new
+            )));
+        }
+        Ok(Some(p))
     }
 }
 
@@ -101,12 +125,11 @@ struct Base {
 /// Takes the exclusive lock on `lock`, polling until `wait` has passed.
 fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, LogError> {
     let path = dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io_err("cannot open the lock file", &path))?;
+    let file = open_regular(
+        &path,
+        public_options().create(true).truncate(false).write(true),
+    )
+    .map_err(io_err("cannot open the lock file", &path))?;
     let start = Instant::now();
     let deadline = wait.map(|w| start.checked_add(w));
     loop {
@@ -147,7 +170,7 @@ impl Log {
     /// Refuses a directory that already holds a ledger.
     pub fn create(dir: impl AsRef<Path>, signer: &dyn Signer) -> Result<LogWriter, LogError> {
         let dir = dir.as_ref();
-        let mut dirty = DirtyDirs::default();
+        let mut dirty = DirtyDirs::new(dir);
         dirty.create_dir_all(dir)?;
         refuse_existing(dir)?;
         let lock_file = lock(dir, None)?;
@@ -204,7 +227,8 @@ impl Log {
         always_rebuild: bool,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<LogWriter, LogError> {
-        if !dir.join(CHECKPOINT_FILE).is_file() {
+        // Not `is_file`: a link or FIFO there is refused by name below.
+        if fs::symlink_metadata(dir.join(CHECKPOINT_FILE)).is_err() {
             return Err(LogError::NotALedger {
                 dir: dir.to_path_buf(),
                 why: format!("it has no {CHECKPOINT_FILE} file"),
@@ -253,12 +277,15 @@ fn refuse_existing(dir: &Path) -> Result<(), LogError> {
 /// (the partial tiles it superseded removed). O(tiles in one batch).
 fn repair(dir: &Path) -> Result<(), LogError> {
     let cp_path = dir.join(CHECKPOINT_FILE);
-    let note = fs::read(&cp_path).map_err(io_err("cannot read", &cp_path))?;
+    let note = super::read_checkpoint(dir)?.ok_or_else(|| LogError::NotALedger {
+        dir: dir.to_path_buf(),
+        why: format!("it has no {CHECKPOINT_FILE} file"),
+    })?;
     let cp = Checkpoint::parse_unverified(&note).map_err(|source| LogError::Checkpoint {
         path: cp_path.clone(),
         source,
     })?;
-    let mut dirty = DirtyDirs::default();
+    let mut dirty = DirtyDirs::new(dir);
     // Temporaries of an interrupted atomic replace are never the real thing.
     dirty.remove_file(&tmp_path(&cp_path))?;
     dirty.remove_file(&tmp_path(&dir.join(PENDING_FILE)))?;
@@ -288,7 +315,7 @@ fn repair(dir: &Path) -> Result<(), LogError> {
     // A missing `hashes` is rebuilt afterwards.
     let hashes = dir.join(HASHES_FILE);
     let want = stored_hash_count(cp.size) * HASH_SIZE as u64;
-    let f = match File::options().write(true).open(&hashes) {
+    let f = match open_regular(&hashes, File::options().write(true)) {
         Ok(f) => Some(f),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(io_err("cannot open", &hashes)(e)),
@@ -315,7 +342,10 @@ fn truncate_to(f: &File, path: &Path, want: u64) -> Result<(), LogError> {
 /// The signed checkpoint of `dir`, parsed but not verified.
 fn read_checkpoint(dir: &Path) -> Result<Checkpoint, LogError> {
     let cp_path = dir.join(CHECKPOINT_FILE);
-    let note = fs::read(&cp_path).map_err(io_err("cannot read", &cp_path))?;
+    let note = super::read_checkpoint(dir)?.ok_or_else(|| LogError::NotALedger {
+        dir: dir.to_path_buf(),
+        why: format!("it has no {CHECKPOINT_FILE} file"),
+    })?;
     Checkpoint::parse_unverified(&note).map_err(|source| LogError::Checkpoint {
         path: cp_path,
         source,
@@ -343,7 +373,7 @@ fn rebuild_hashes(dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), 
     let size = cp.size;
     let path = dir.join(HASHES_FILE);
     let tmp = tmp_path(&path);
-    let file = File::create(&tmp).map_err(io_err("cannot create", &tmp))?;
+    let file = super::fsutil::create_public(&tmp).map_err(io_err("cannot create", &tmp))?;
     let mut out = BufWriter::with_capacity(1 << 16, file);
     let mut frontier = Frontier::default();
     progress(0, size);
@@ -457,6 +487,13 @@ impl LogWriter {
         if statements.is_empty() {
             return Ok(Vec::new());
         }
+        if statements.len() as u64 > MAX_APPEND_ENTRIES {
+            return Err(LogError::BadRequest(format!(
+                "a batch of {} statements is more than one append may add \
+                 (at most {MAX_APPEND_ENTRIES}); append it in parts",
+                statements.len()
+            )));
+        }
         let old = self.log.size();
         let new = old + statements.len() as u64;
         let base = self.verified_base()?;
@@ -530,6 +567,11 @@ impl LogWriter {
             root,
         };
         let note = cp.sign(signer).map_err(LogError::Sign)?;
+        // A link planted where a new file goes is refused before anything
+        // is written, rather than followed out of the ledger.
+        for (t, _) in &files {
+            check_writable(&self.log.dir, &self.log.dir.join(t.path()))?;
+        }
 
         // From here on the disk changes. If anything fails, the in-memory
         // view may no longer match the disk: only a reopen (and its repair)
@@ -548,7 +590,7 @@ impl LogWriter {
             .and_then(|()| hashes_file.sync_all())
             .map_err(io_err("cannot write", &hashes_path))?;
 
-        let mut dirty = DirtyDirs::default();
+        let mut dirty = DirtyDirs::new(&dir);
         for (t, data) in &files {
             dirty.write_file(&dir.join(t.path()), data)?;
         }
@@ -568,7 +610,7 @@ impl LogWriter {
 
         // Tidying up is not part of the append: if it fails, the journal
         // stays and the next open_writer finishes it.
-        let mut dirty = DirtyDirs::default();
+        let mut dirty = DirtyDirs::new(&dir);
         if remove_superseded(&dir, old, new, &mut dirty).is_ok() && dirty.sync().is_ok() {
             let _ = fs::remove_file(dir.join(PENDING_FILE));
         }
