@@ -14,6 +14,13 @@ use provledger::log::{
 use signed_note::{Note, Signer};
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer here waits for the lock: the CLI tests in this binary
+/// spawn processes, and a child between fork and exec briefly holds a copy
+/// of every descriptor, the lock's among them (flock locks follow the open
+/// file, not the process), so a try-lock without waiting fails now and then.
+const WAIT: Option<Duration> = Some(Duration::from_secs(30));
 use tlog_tiles::{stored_hash_count, stored_hash_index};
 
 /// Entries in the test logs: a partial bundle of 44 entries after one full
@@ -59,7 +66,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// Appends one statement as the operator, returning the error message.
 fn append_err(dir: &Path) -> String {
     let (signer, _) = operator();
-    let mut w = Log::open_writer(dir, None).unwrap();
+    let mut w = Log::open_writer(dir, WAIT).unwrap();
     w.append(&[statement(N)], T0, &signer)
         .unwrap_err()
         .to_string()
@@ -68,7 +75,7 @@ fn append_err(dir: &Path) -> String {
 /// Appends `k` statements as the operator.
 fn append_ok(dir: &Path, k: u64) {
     let (signer, _) = operator();
-    let mut w = Log::open_writer(dir, None).unwrap();
+    let mut w = Log::open_writer(dir, WAIT).unwrap();
     let size = w.size();
     let stmts: Vec<Vec<u8>> = (size..size + k).map(statement).collect();
     w.append(&stmts, T0, &signer).unwrap();
@@ -313,7 +320,7 @@ fn a_deleted_or_cut_short_hashes_file_is_rebuilt_by_the_writer() {
                 h.display()
             )
         );
-        let w = Log::open_writer(dir, None).unwrap();
+        let w = Log::open_writer(dir, WAIT).unwrap();
         assert_eq!(fs::read(&h).unwrap(), good, "cut {cut:?}");
         assert!(!dir.join("hashes.tmp").exists());
         drop(w);
@@ -345,7 +352,7 @@ fn hashes_are_not_rebuilt_from_entries_that_contradict_the_checkpoint() {
     flip(&path, log_support::entry_offset(&bytes, 7) + 1);
     fs::remove_file(dir.join("hashes")).unwrap();
     let before = snapshot(dir);
-    let err = Log::open_writer(dir, None).err().unwrap().to_string();
+    let err = Log::open_writer(dir, WAIT).err().unwrap().to_string();
     let expected_start = format!(
         "{} is damaged: the entry bundles give the tree of 300 entries root ",
         dir.join("tile/entries").display()
@@ -401,7 +408,7 @@ fn a_foreign_signature_line_named_like_the_origin_is_ignored_and_dropped() {
         // Another key with the origin's name is still refused, and told
         // which keys did sign.
         let (impostor, _) = keys("example.org/ledger", 9);
-        let mut w = Log::open_writer(dir, None).unwrap();
+        let mut w = Log::open_writer(dir, WAIT).unwrap();
         let err = w.append(&[b"x".to_vec()], T0, &impostor).unwrap_err();
         let (a, b) = (
             key_id("example.org/ledger", 8),
@@ -544,7 +551,7 @@ fn a_rebuild_cut_short_by_a_crash_leaves_nothing_behind() {
     let good = fs::read(dir.join("hashes")).unwrap();
     fs::write(dir.join("hashes.tmp"), &good[..100]).unwrap();
     fs::remove_file(dir.join("hashes")).unwrap();
-    drop(Log::open_writer(dir, None).unwrap());
+    drop(Log::open_writer(dir, WAIT).unwrap());
     assert!(!dir.join("hashes.tmp").exists());
     assert_eq!(fs::read(dir.join("hashes")).unwrap(), good);
 }
