@@ -163,6 +163,44 @@ fn hidden_characters_are_refused_and_joiners_in_words_are_not() {
         "source.record refused: label contains the control character U+0007; it must be one line of text"
     );
 }
+/// A direct quote is copied from the article, which is evidence and may hold
+/// right-to-left marks (Persian and Arabic copy does): the quote is checked
+/// against the anchored passage instead, and text views show the marks
+/// escaped. A control character is still refused.
+#[test]
+fn a_direct_quote_may_carry_the_articles_direction_marks() {
+    let text = "The spokesman said: \u{00AB}\u{0645}\u{0630}\u{0627}\u{200F}\u{06A9}\u{0631}\u{0627}\u{062A}\u{00BB} in Kabul.";
+    let quoted = "\u{0645}\u{0630}\u{0627}\u{200F}\u{06A9}\u{0631}\u{0627}\u{062A}";
+    let mut w = World::new(1);
+    let ed = w.editor.clone();
+    let src = w.source(source(
+        SourceKind::NamedPerson,
+        "the spokesman",
+        Some("Spokesman"),
+    ));
+    let a1 = w.article(text, None);
+    let mut c = claim_body(a1, text, quoted, Some(src));
+    c.attribution.mode = Mode::DirectQuote;
+    c.attribution.quote = Some(quoted.into());
+    c.proposition = "The spokesman called the talks negotiations".into();
+    w.ok(&ed, Body::ClaimRecord(c.clone()));
+
+    // The proposition is the checker's words, not the article's: refused there.
+    let mut p = c.clone();
+    p.proposition = format!("He said {quoted}");
+    let e = w.refused(&ed, Body::ClaimRecord(p));
+    assert!(
+        e.starts_with(
+            "claim.record refused: proposition contains U+200F RIGHT-TO-LEFT MARK at char 11;"
+        ),
+        "{e}"
+    );
+    c.attribution.quote = Some("\u{0645}\u{0630}\u{0627}\u{0007}".into());
+    assert_eq!(
+        w.refused(&ed, Body::ClaimRecord(c)),
+        "claim.record refused: attribution.quote contains the control character U+0007; only newlines and tabs are allowed"
+    );
+}
 
 /// A verifier key string named `name`, built by hand as a foreign tool
 /// could (this crate will not make one with a hidden name).

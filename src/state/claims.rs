@@ -17,7 +17,7 @@
 
 use super::articles::{self, digest, opt_digest, ArticleRow};
 use super::limits::{
-    line, opt_line, opt_text, text, MAX_CONTEXT_CHARS, MAX_EXACT_CHARS, MAX_LABEL_CHARS,
+    line, opt_line, opt_text, quoted, text, MAX_CONTEXT_CHARS, MAX_EXACT_CHARS, MAX_LABEL_CHARS,
     MAX_NOTE_CHARS, MAX_PROPOSITION_CHARS, MAX_QUOTE_CHARS,
 };
 use super::{refuse, short, Blobs, Check, Entry, State, StateError};
@@ -170,7 +170,7 @@ fn check_content(
     if attributed && t.cue.is_none() {
         refuse!("attribution.cue is missing; an attributed claim needs the words that attribute it (\"according to\", \"said\")");
     }
-    opt_text("attribution.quote", &t.quote, MAX_QUOTE_CHARS)?;
+    quoted("attribution.quote", &t.quote, MAX_QUOTE_CHARS)?;
     if let Some(q) = &t.quote {
         if !a.exact.contains(q.as_str()) {
             refuse!("attribution.quote does not occur in anchor.exact; the quoted words must be inside the anchored text");

@@ -114,9 +114,7 @@ pub fn refused_char(v: &str, allowed: &[char]) -> Option<(usize, char)> {
 }
 
 fn length(field: &str, v: &str, max: usize) -> Result<(), String> {
-    if v.trim().is_empty() {
-        return Err(format!("{field} is empty"));
-    }
+    bounded(field, v, max)?;
     if let Some(c) = v.chars().find(|c| !c.is_whitespace()) {
         if v.chars().all(is_invisible) {
             return Err(format!(
@@ -124,6 +122,14 @@ fn length(field: &str, v: &str, max: usize) -> Result<(), String> {
                 describe(c)
             ));
         }
+    }
+    Ok(())
+}
+
+/// Not blank, at most `max` characters.
+fn bounded(field: &str, v: &str, max: usize) -> Result<(), String> {
+    if v.trim().is_empty() {
+        return Err(format!("{field} is empty"));
     }
     let n = v.chars().count();
     if n > max {
@@ -169,6 +175,29 @@ pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
         &['\n', '\t'],
         "only newlines and tabs are allowed",
     )
+}
+
+/// Words copied from the article (a direct quote, which must occur in the
+/// anchored passage): as [`text`], except that directional formatting and
+/// other invisible characters are allowed. The article text is evidence and
+/// may rightly hold them (right-to-left marks in Persian or Arabic copy);
+/// the quote is checked against it, and every text view shows such
+/// characters escaped.
+pub(crate) fn quoted(field: &str, v: &Option<String>, max: usize) -> Result<(), String> {
+    let Some(v) = v.as_deref() else {
+        return Ok(());
+    };
+    bounded(field, v, max)?;
+    match v
+        .chars()
+        .find(|c| c.is_control() && !['\n', '\t'].contains(c))
+    {
+        Some(c) => Err(format!(
+            "{field} contains the control character U+{:04X}; only newlines and tabs are allowed",
+            c as u32
+        )),
+        None => Ok(()),
+    }
 }
 
 /// An absolute URL: `scheme:rest`, no spaces, at most [`MAX_URL_CHARS`].
