@@ -9,10 +9,12 @@ use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+-- `mac` authenticates the row (state::seal): set by the writer, which holds
+-- the operator key; NULL in rows a reader applied while catching up.
 CREATE TABLE IF NOT EXISTS statements (
     id BLOB PRIMARY KEY,
     id_hex TEXT NOT NULL UNIQUE,
@@ -20,7 +22,8 @@ CREATE TABLE IF NOT EXISTS statements (
     kind TEXT NOT NULL,
     signer BLOB NOT NULL,
     at INTEGER NOT NULL,
-    logged_at INTEGER NOT NULL
+    logged_at INTEGER NOT NULL,
+    mac BLOB
 );
 CREATE TABLE IF NOT EXISTS keys (
     pubkey BLOB PRIMARY KEY,
@@ -33,6 +36,16 @@ CREATE TABLE IF NOT EXISTS keys (
     revoked_seq INTEGER,
     revoked_at INTEGER,
     revoke_reason TEXT
+);
+
+-- Log entries the rules refuse, applied as nothing by `reindex
+-- --skip-refused` (and by audit's replay) so that the ledger stays usable.
+-- `kind` and `id` are NULL when the statement could not be decoded.
+CREATE TABLE IF NOT EXISTS void (
+    seq INTEGER PRIMARY KEY,
+    id BLOB,
+    kind TEXT,
+    reason TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS sources (
