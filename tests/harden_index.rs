@@ -452,3 +452,31 @@ fn reindex_with_a_wrong_operator_key_is_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn a_revision_row_moved_to_another_claim_is_refused() {
+    let s = Seeded::new();
+    let (a, b) = (
+        s.claim("deadlock").to_string(),
+        s.claim("wasiq-led").to_string(),
+    );
+    // The verdict on a would be bound to revision a (its claim.record);
+    // the edited row says that revision belongs to b.
+    edit(
+        &s,
+        &format!(
+            "UPDATE revisions SET claim = (SELECT id FROM statements WHERE id_hex = '{b}'), number = 7 WHERE id = (SELECT id FROM statements WHERE id_hex = '{a}')"
+        ),
+    );
+    s.refused(
+        &["verify", &a, "--verdict", "true", "--key", &s.key("cem")],
+        1,
+        &format!(
+            "fails the writer's check: its revisions row {} is not what the writer recorded (edited, or copied from elsewhere); nothing was written",
+            &a[..12]
+        ),
+    );
+    s.ok(&["reindex"]);
+    s.ok(&["verify", &a, "--verdict", "true", "--key", &s.key("cem")]);
+    s.assert_audit_clean();
+}

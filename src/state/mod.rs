@@ -321,6 +321,53 @@ impl State {
         read().unwrap_or_default()
     }
 
+    /// The MAC of an immutable row of `table` whose authenticated columns
+    /// are `fields`, when authenticated (else `None`, stored as NULL).
+    pub(crate) fn row_mac(
+        &self,
+        table: &str,
+        fields: &[rusqlite::types::ValueRef],
+    ) -> Result<Option<Vec<u8>>, StateError> {
+        use hmac::Mac;
+        let Some(key) = &self.auth else {
+            return Ok(None);
+        };
+        let genesis = self.genesis_id()?.unwrap_or_default();
+        Ok(Some(
+            seal::fields_mac(key, &genesis, table, fields)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
+        ))
+    }
+
+    /// Checks a row read by a rule against its MAC, when authenticated;
+    /// `what` names the row in the refusal.
+    pub(crate) fn check_row(
+        &self,
+        table: &str,
+        what: &str,
+        fields: &[rusqlite::types::ValueRef],
+        mac: Option<&[u8]>,
+    ) -> Result<(), StateError> {
+        use hmac::Mac;
+        let Some(key) = &self.auth else {
+            return Ok(());
+        };
+        let genesis = self.genesis_id()?.unwrap_or_default();
+        let ok = mac.is_some_and(|mac| {
+            seal::fields_mac(key, &genesis, table, fields)
+                .verify_slice(mac)
+                .is_ok()
+        });
+        if !ok {
+            return Err(StateError::Tampered(format!(
+                "its {table} row {what} is not what the writer recorded (edited, or copied from elsewhere)"
+            )));
+        }
+        Ok(())
+    }
+
     /// The id of entry 0, once genesis is applied.
     fn genesis_id(&self) -> Result<Option<Vec<u8>>, StateError> {
         Ok(self

@@ -119,7 +119,8 @@ CREATE INDEX IF NOT EXISTS claims_relayed_by ON claims (relayed_by) WHERE relaye
 CREATE INDEX IF NOT EXISTS claims_status ON claims (status);
 
 -- Every revision of every claim: number 0 is the claim.record itself.
--- `content` is NULL for a removal.
+-- `content` is NULL for a removal. `mac` authenticates id, claim and
+-- substance, which the rules read (state::seal).
 CREATE TABLE IF NOT EXISTS revisions (
     id BLOB PRIMARY KEY,
     claim BLOB NOT NULL,
@@ -132,6 +133,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
     signer BLOB NOT NULL,
+    mac BLOB,
     UNIQUE (claim, number)
 );
 

@@ -14,9 +14,9 @@
 //!   before its revocation, a deleted revocation) does not verify against
 //!   the current position;
 //! - **row MACs** on `statements` rows (id → seq, kind, signer, times, bound
-//!   to the ledger's genesis id), which never change once written, so a row
-//!   cannot be rolled back to another value; checked whenever a rule reads
-//!   one.
+//!   to the ledger's genesis id) and `revisions` rows (id → claim, text),
+//!   which never change once written, so a row cannot be rolled back to
+//!   another value; checked whenever a rule reads one.
 //!
 //! The README ("The index is authenticated") says what this does and does
 //! not cover.
@@ -208,6 +208,23 @@ fn row_mac(key: &IndexKey, genesis: &[u8], row: &StatementRow) -> HmacSha256 {
 /// The MAC of a `statements` row of the ledger whose genesis is `genesis`.
 pub(super) fn statement_mac(key: &IndexKey, genesis: &[u8], row: &StatementRow) -> Vec<u8> {
     row_mac(key, genesis, row).finalize().into_bytes().to_vec()
+}
+
+/// The MAC of a row of `table` with `fields` (the columns the rules read),
+/// for immutable rows other than `statements`.
+pub(super) fn fields_mac(
+    key: &IndexKey,
+    genesis: &[u8],
+    table: &str,
+    fields: &[ValueRef],
+) -> HmacSha256 {
+    let mut m = key.mac(b"provledger index row v1");
+    bytes(&mut m, genesis);
+    bytes(&mut m, table.as_bytes());
+    for f in fields {
+        value(&mut m, *f);
+    }
+    m
 }
 
 /// Whether `mac` authenticates `row`.
