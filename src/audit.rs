@@ -127,7 +127,12 @@ impl DiskIndex {
                 log_leaf_hash: None,
             }))
         };
-        read().map_err(|e| format!("cannot read {}: {e}", path.display()))
+        read().map_err(|e| {
+            format!(
+                "cannot read {} to compare it with the replayed log ({e}); run `provledger reindex` to rebuild it",
+                path.display()
+            )
+        })
     }
 }
 

@@ -480,3 +480,45 @@ fn a_revision_row_moved_to_another_claim_is_refused() {
     s.ok(&["verify", &a, "--verdict", "true", "--key", &s.key("cem")]);
     s.assert_audit_clean();
 }
+
+#[test]
+fn audit_names_an_index_it_cannot_read() {
+    let s = Seeded::new();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(s.ledger().join("index.sqlite"), b"not a database").unwrap();
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("PROBLEM: cannot read ")
+            && l.ends_with("to compare it with the replayed log (file is not a database); run `provledger reindex` to rebuild it")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn audit_names_rows_missing_from_or_added_to_the_index() {
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    edit(
+        &s,
+        &format!(
+            "DELETE FROM claim_text WHERE rowid = (SELECT n FROM claims WHERE id = (SELECT id FROM statements WHERE id_hex = '{claim}'));
+             INSERT INTO links (id, from_claim, to_claim, relation, seq, at, signer) VALUES (zeroblob(32), x'01', x'02', 'cites', 1, 1, x'03');"
+        ),
+    );
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    for want in [
+        "PROBLEM: index.sqlite differs from the replayed log: claim_text row rowid=",
+        "is missing from the index",
+        "PROBLEM: index.sqlite differs from the replayed log: links row id=000000000000 is in the index but not in the log",
+        "in 2 rows; run `provledger reindex`",
+    ] {
+        assert!(r.stdout.contains(want), "{want:?}:\n{}", r.stdout);
+    }
+    s.ok(&["reindex"]);
+    s.assert_audit_clean();
+}

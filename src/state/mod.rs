@@ -25,7 +25,9 @@
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
 //! with the field limits in [`limits`] and the read queries the CLI uses in
-//! `query.rs`. Rules that concern every statement (entry order, clock,
+//! `query.rs`. The writer authenticates what the rules read from the
+//! on-disk copy (`seal.rs`); audit compares that copy with its replay
+//! (`compare.rs`). Rules that concern every statement (entry order, clock,
 //! signer and role, no statement twice) are in [`State::apply`] itself.
 
 pub(crate) mod articles;
