@@ -103,6 +103,7 @@ fn a_deleted_revocation_is_refused_and_audit_reports_it() {
     assert!(
         r.stdout.lines().any(|l| l
             .starts_with("PROBLEM: index.sqlite differs from the replayed log: keys row pubkey=")
+            && l.contains(" name=\"chloe\": ")
             && l.contains("revoked_seq is NULL in the index but")
             && l.contains("revoke_reason is NULL in the index but \"lost laptop\" in the log")),
         "{}",

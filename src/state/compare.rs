@@ -187,7 +187,11 @@ pub fn compare(
         };
         let width = all.len();
         let nkey = t.key.len();
-        let id_col = t.columns.iter().position(|c| c == "id").map(|i| i + nkey);
+        // Columns that help a person find the row: a statement id, a key name.
+        let named: Vec<(&str, usize)> = ["id", "name"]
+            .into_iter()
+            .filter_map(|n| Some((n, t.columns.iter().position(|c| c == n)? + nkey)))
+            .collect();
         let describe = |row: &[Value]| -> String {
             let mut parts: Vec<String> = t
                 .key
@@ -195,8 +199,8 @@ pub fn compare(
                 .zip(row)
                 .map(|(k, v)| format!("{k}={}", show_id(v)))
                 .collect();
-            if let Some(i) = id_col {
-                parts.push(format!("id={}", show_id(&row[i])));
+            for (n, i) in &named {
+                parts.push(format!("{n}={}", show_id(&row[*i])));
             }
             format!("{} row {}", t.name, parts.join(" "))
         };
