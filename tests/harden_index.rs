@@ -523,3 +523,21 @@ fn audit_names_rows_missing_from_or_added_to_the_index() {
     s.ok(&["reindex"]);
     s.assert_audit_clean();
 }
+
+#[test]
+fn an_append_on_a_sealed_index_does_not_rebuild_it() {
+    let s = Seeded::new();
+    // A table the rebuild would not recreate marks this copy of the file.
+    edit(&s, "CREATE TABLE marker (x)");
+    s.ok(&args(&source_add(&s, "eda")));
+    s.ok(&args(&source_add(&s, "eda")));
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'marker'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "the append rebuilt a sealed index");
+}
