@@ -401,34 +401,13 @@ impl Ledger {
         Ok(self.state.void_entries()?)
     }
 
-    /// Fails unless `operator` is the key that signs this log's checkpoints.
-    fn check_operator(&self, operator: &SecretKey) -> Result<(), LedgerError> {
-        use signed_note::Signer as _;
-        let signer = operator.note_signer();
-        let origin_id = self
-            .log
-            .checkpoint()
-            .operator_key_id(self.log.checkpoint_bytes())
-            .unwrap_or(0);
-        if signer.name() != self.log.origin() || signer.key_id() != origin_id {
-            return Err(LogError::WrongSigner {
-                key: signer.name().to_string(),
-                key_id: signer.key_id(),
-                origin: self.log.origin().to_string(),
-                origin_id,
-            }
-            .into());
-        }
-        Ok(())
-    }
-
     /// The writer's check before it applies anything: the index's seal
     /// must verify under the key derived from `operator`. An index last
     /// brought up to date by a process without the key (a reader catching
     /// up after a crash, `reindex` without the key) is rebuilt from the log;
     /// one whose sealed tables were changed is refused.
     fn authenticate(&mut self, operator: &SecretKey) -> Result<(), LedgerError> {
-        self.check_operator(operator)?;
+        check_operator(&self.log, operator)?;
         let key = IndexKey::derive(operator);
         match self.state.seal_status(&key)? {
             SealStatus::Current => self.state.authenticate(key),
@@ -633,6 +612,9 @@ impl Ledger {
         mut progress: impl FnMut(u64, u64),
     ) -> Result<(Ledger, Vec<VoidEntry>), LedgerError> {
         let writer = Log::open_writer(dir, Some(LOCK_WAIT))?;
+        if let Some(op) = operator {
+            check_operator(&writer, op)?;
+        }
         let listed = State::void_seqs_in(&dir.join(INDEX_FILE));
         remove_index(dir)?;
         let state = open_state(dir)?;
@@ -642,7 +624,6 @@ impl Ledger {
             state,
         };
         if let Some(op) = operator {
-            ledger.check_operator(op)?;
             ledger.state.authenticate(IndexKey::derive(op));
         }
         let refusals = if skip_refused {
@@ -653,6 +634,26 @@ impl Ledger {
         let void = ledger.rebuild(refusals, &mut progress)?;
         Ok((ledger, void))
     }
+}
+
+/// Fails unless `operator` is the key that signs the checkpoints of `log`.
+fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
+    use signed_note::Signer as _;
+    let signer = operator.note_signer();
+    let origin_id = log
+        .checkpoint()
+        .operator_key_id(log.checkpoint_bytes())
+        .unwrap_or(0);
+    if signer.name() != log.origin() || signer.key_id() != origin_id {
+        return Err(LogError::WrongSigner {
+            key: signer.name().to_string(),
+            key_id: signer.key_id(),
+            origin: log.origin().to_string(),
+            origin_id,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// What a replay does with an entry the rules refuse (or whose statement

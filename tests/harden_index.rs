@@ -443,15 +443,28 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
 }
 
 #[test]
-fn reindex_with_a_wrong_operator_key_is_refused() {
+fn reindex_with_a_wrong_operator_key_is_refused_and_leaves_the_index() {
     let s = Seeded::new();
-    let r = s.run(&["reindex", "--operator-key", &s.key("eda")]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    edit(&s, "CREATE TABLE marker (x)");
+    let r = s.refused(
+        &["reindex", "--operator-key", &s.key("eda")],
+        1,
+        "cannot sign checkpoints of the ledger",
+    );
     assert!(
-        r.stderr.contains("cannot sign checkpoints of the ledger"),
+        r.stderr.contains("hint: pass the ledger's operator key"),
         "{}",
         r.stderr
     );
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'marker'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "a refused reindex removed the index");
 }
 
 #[test]
@@ -540,4 +553,15 @@ fn an_append_on_a_sealed_index_does_not_rebuild_it() {
         )
         .unwrap();
     assert_eq!(kept, 1, "the append rebuilt a sealed index");
+}
+
+#[test]
+fn reindex_with_a_missing_operator_key_file_is_refused() {
+    let s = Seeded::new();
+    let missing = s.root().join("keys/nobody.key").display().to_string();
+    s.refused(
+        &["reindex", "--operator-key", &missing],
+        1,
+        "loading the operator key that seals the index",
+    );
 }
