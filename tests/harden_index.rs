@@ -565,3 +565,32 @@ fn reindex_with_a_missing_operator_key_file_is_refused() {
         "loading the operator key that seals the index",
     );
 }
+
+#[test]
+fn an_edited_article_row_is_refused() {
+    let s = Seeded::new();
+    edit(&s, "UPDATE articles SET retrieved_at = retrieved_at + 1");
+    let add = [
+        "claim",
+        "add",
+        "--article",
+        &s.v1[..8],
+        "--quote",
+        "reaffirmed Kabul’s resolve to defend its sovereignty",
+        "--proposition",
+        "Zabihullah Mujahid reaffirmed Kabul's resolve to defend its sovereignty.",
+        "--key",
+        &s.key("eda"),
+    ];
+    s.refused(
+        &add,
+        1,
+        &format!(
+            "fails the writer's check: its articles row {} is not what the writer recorded",
+            &s.v1[..12]
+        ),
+    );
+    s.ok(&["reindex"]);
+    s.ok(&add);
+    s.assert_audit_clean();
+}

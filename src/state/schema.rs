@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS sources (
 
 -- One row per article version. `chain` is the id of the chain's first
 -- version, `version` counts from 1; `superseded_by` is set when a newer
--- version is recorded (at most one: no forks).
+-- version is recorded (at most one: no forks). `mac` authenticates id,
+-- chain, version, content and retrieved_at (state::seal).
 CREATE TABLE IF NOT EXISTS articles (
     n INTEGER PRIMARY KEY,
     id BLOB NOT NULL UNIQUE,
@@ -83,7 +84,8 @@ CREATE TABLE IF NOT EXISTS articles (
     version INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
-    signer BLOB NOT NULL
+    signer BLOB NOT NULL,
+    mac BLOB
 );
 CREATE INDEX IF NOT EXISTS articles_chain ON articles (chain, version);
 
