@@ -190,8 +190,13 @@ impl Replay<'_> {
                 self.pending.push((seq, leaf.logged_at, s));
             }
             Err(e) => {
+                // Entries before it are applied first, so that it is
+                // applied as nothing in its place.
+                self.flush();
+                // The reason is worded as reindex words it, so that an index
+                // rebuilt with --skip-refused compares equal.
                 self.problem(seq, format!("statement: {e}"));
-                self.stop_rules(seq);
+                self.void(seq, None, None, &e.to_string());
             }
         }
         if self.pending.len() >= BATCH {
@@ -229,7 +234,7 @@ impl Replay<'_> {
                 Ok(v) => v,
                 Err(e) => {
                     self.problem(seq, e.to_string());
-                    self.void(seq, &id, kind, &e.to_string());
+                    self.void(seq, Some(&id), Some(kind), &e.to_string());
                     continue;
                 }
             };
@@ -246,7 +251,7 @@ impl Replay<'_> {
                 Ok(()) => self.reached(seq + 1),
                 Err(StateError::Rule(r)) => {
                     self.problem(seq, r.to_string());
-                    self.void(seq, &id, kind, &r.to_string());
+                    self.void(seq, Some(&id), Some(kind), &r.to_string());
                 }
                 Err(e) => {
                     self.problem(seq, e.to_string());
@@ -258,11 +263,11 @@ impl Replay<'_> {
 
     /// Applies a refused entry as nothing, as `reindex --skip-refused`
     /// does, so that the rules go on being checked after it.
-    fn void(&mut self, seq: u64, id: &Digest, kind: Kind, reason: &str) {
+    fn void(&mut self, seq: u64, id: Option<&Digest>, kind: Option<Kind>, reason: &str) {
         if self.rules_stopped_at.is_some() {
             return;
         }
-        match self.state.record_void(seq, Some(id), Some(kind), reason) {
+        match self.state.record_void(seq, id, kind, reason) {
             Ok(()) => self.reached(seq + 1),
             Err(e) => {
                 self.problem(seq, e.to_string());

@@ -797,7 +797,13 @@ fn replay_into(
                 Ok(state.record_void(seq, id, kind, &what)?)
             };
             match decoded {
-                Err(e) => refused(state, None, None, e.to_string(), e)?,
+                Err(e) => {
+                    let what = match &e {
+                        LedgerError::Corrupt { what, .. } => what.clone(),
+                        other => other.to_string(),
+                    };
+                    refused(state, None, None, what, e)?
+                }
                 Ok((id, kind)) => match verified.next().expect("one result per statement") {
                     Err(e) => {
                         let what = e.to_string();

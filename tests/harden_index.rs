@@ -594,3 +594,47 @@ fn an_edited_article_row_is_refused() {
     s.ok(&add);
     s.assert_audit_clean();
 }
+
+#[test]
+fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
+    let s = Seeded::new();
+    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
+    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    let bad = w
+        .append(
+            &[b"not a COSE_Sign1".to_vec()],
+            s.now(),
+            &operator.note_signer(),
+        )
+        .unwrap()[0];
+    drop(w);
+    let claim = s.claim("deadlock").to_string();
+    force(&s, &key(&s.key("cem")), verdict(&claim, Verdict::True));
+
+    let r = s.run(&["reindex", "--skip-refused", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "void: entry {bad} (undecodable) is refused and was applied as nothing: "
+        )),
+        "{}",
+        r.stderr
+    );
+    let v = r.json();
+    assert_schema("reindex.schema.json", &v);
+    assert_eq!(v["void"][0]["seq"], bad);
+    assert_eq!(v["void"][0]["kind"], serde_json::Value::Null);
+    assert_eq!(s.status("deadlock")["status"], "verified");
+
+    let v = s.run(&["audit", "--json"]).json();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{v:#}");
+    assert_eq!(problems[0]["entry"], bad);
+    assert!(
+        problems[0]["what"]
+            .as_str()
+            .unwrap()
+            .starts_with("statement: "),
+        "{v:#}"
+    );
+}
