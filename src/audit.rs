@@ -7,14 +7,22 @@
 //! This layer decodes each leaf's statement, checks its signature (batch
 //! verification on all cores; `verify_strict` decides and pinpoints any
 //! failure) and replays it through [`State::apply`] — the same validity
-//! function append uses — into a fresh in-memory state.
+//! function append uses — into a fresh in-memory state. An entry the rules
+//! refuse is reported and applied as nothing (as `reindex --skip-refused`
+//! does), so the entries after it are still checked.
+//!
+//! Last, the ledger's own index (`index.sqlite`), which readers trust and
+//! cannot authenticate, is compared with the replayed state at the position
+//! it claims to have reached: every table, row and cached column (a claim's
+//! status, say); each difference is a problem.
 
 use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
-use crate::state::{Blobs, Entry, State};
-use crate::statement::{verify_batch, Body, SignedStatement};
+use crate::state::{Blobs, Entry, State, StateError};
+use crate::statement::{verify_batch, Body, Kind, SignedStatement};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -70,6 +78,67 @@ impl Blobs for DirBlobs<'_> {
     }
 }
 
+/// The ledger's index on disk, to be compared with the replay once the
+/// replay has reached the entry count the index claims.
+struct DiskIndex {
+    conn: Connection,
+    /// The entry count the index has applied.
+    applied: u64,
+    /// Its last leaf hash.
+    last_leaf_hash: Option<Vec<u8>>,
+    /// The log's leaf hash of entry `applied - 1`, once seen.
+    log_leaf_hash: Option<Digest>,
+}
+
+impl DiskIndex {
+    /// Opens the index of `dir` read-only, in one read transaction so that
+    /// an append meanwhile does not change what is compared. `None` when
+    /// there is no index, or it is of another schema version (the next open
+    /// rebuilds it anyway).
+    fn open(dir: &Path) -> Result<Option<DiskIndex>, String> {
+        let path = dir.join(crate::ledger::INDEX_FILE);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let read = || -> rusqlite::Result<Option<DiskIndex>> {
+            let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if version != crate::state::SCHEMA_VERSION {
+                return Ok(None);
+            }
+            conn.execute_batch("BEGIN")?;
+            let meta = |k: &str| -> rusqlite::Result<Option<rusqlite::types::Value>> {
+                conn.query_row("SELECT v FROM meta WHERE k = ?1", [k], |r| r.get(0))
+                    .optional()
+            };
+            use rusqlite::types::Value;
+            let applied = match meta("applied")? {
+                Some(Value::Integer(i)) if i >= 0 => i as u64,
+                _ => 0,
+            };
+            let last_leaf_hash = match meta("last_leaf_hash")? {
+                Some(Value::Blob(b)) => Some(b),
+                _ => None,
+            };
+            Ok(Some(DiskIndex {
+                conn,
+                applied,
+                last_leaf_hash,
+                log_leaf_hash: None,
+            }))
+        };
+        read().map_err(|e| {
+            format!(
+                "cannot read {} to compare it with the replayed log ({e}); run `provledger reindex` to rebuild it",
+                path.display()
+            )
+        })
+    }
+}
+
+/// How many differing index rows an audit lists (the rest are counted).
+const MAX_INDEX_PROBLEMS: usize = 20;
+
 /// Statement-level replay state carried across batches.
 struct Replay<'a> {
     state: State,
@@ -82,12 +151,17 @@ struct Replay<'a> {
     signatures: u64,
     /// The entry expected next from the log layer.
     next: u64,
-    /// Rule checks stop at the first refused entry: the state after it is
-    /// not the state the ledger claims, so later verdicts would be noise.
+    /// Rule checks stop at the first entry that cannot be read: the state
+    /// after it is unknown, so later verdicts would be noise. (An entry the
+    /// rules refuse is applied as nothing instead.)
     rules_stopped_at: Option<u64>,
     /// The auditing machine's clock: no entry may be logged more than
     /// `MAX_AHEAD_OF_CLOCK` after it.
     clock: u64,
+    /// The on-disk index, until it has been compared.
+    index: Option<DiskIndex>,
+    /// Problems found comparing it, listed after the others.
+    index_problems: Vec<Problem>,
 }
 
 impl Replay<'_> {
@@ -108,6 +182,11 @@ impl Replay<'_> {
         if let Err(e) = crate::state::limits::not_ahead("logged_at", leaf.logged_at, self.clock) {
             self.problem(seq, e);
         }
+        if let Some(idx) = &mut self.index {
+            if idx.applied == seq + 1 {
+                idx.log_leaf_hash = leaf.encode().ok().map(|b| Leaf::hash_bytes(&b));
+            }
+        }
         match SignedStatement::decode(&leaf.statement) {
             Ok(s) => {
                 *self
@@ -117,8 +196,13 @@ impl Replay<'_> {
                 self.pending.push((seq, leaf.logged_at, s));
             }
             Err(e) => {
+                // Entries before it are applied first, so that it is
+                // applied as nothing in its place.
+                self.flush();
+                // The reason is worded as reindex words it, so that an index
+                // rebuilt with --skip-refused compares equal.
                 self.problem(seq, format!("statement: {e}"));
-                self.stop_rules(seq);
+                self.void(seq, None, None, &e.to_string());
             }
         }
         if self.pending.len() >= BATCH {
@@ -146,14 +230,17 @@ impl Replay<'_> {
 
     fn flush(&mut self) {
         let batch = std::mem::take(&mut self.pending);
-        let meta: Vec<(u64, u64)> = batch.iter().map(|(s, l, _)| (*s, *l)).collect();
+        let meta: Vec<(u64, u64, Digest, Kind)> = batch
+            .iter()
+            .map(|(s, l, st)| (*s, *l, st.id(), st.statement().body.kind()))
+            .collect();
         let results = verify_batch(batch.into_iter().map(|(_, _, s)| s).collect());
-        for ((seq, logged_at), result) in meta.into_iter().zip(results) {
+        for ((seq, logged_at, id, kind), result) in meta.into_iter().zip(results) {
             let verified = match result {
                 Ok(v) => v,
                 Err(e) => {
                     self.problem(seq, e.to_string());
-                    self.stop_rules(seq);
+                    self.void(seq, Some(&id), Some(kind), &e.to_string());
                     continue;
                 }
             };
@@ -166,9 +253,78 @@ impl Replay<'_> {
                 logged_at,
                 statement: &verified,
             };
-            if let Err(e) = self.state.apply(&entry, &self.blobs) {
+            match self.state.apply(&entry, &self.blobs) {
+                Ok(()) => self.reached(seq + 1),
+                Err(StateError::Rule(r)) => {
+                    self.problem(seq, r.to_string());
+                    self.void(seq, Some(&id), Some(kind), &r.to_string());
+                }
+                Err(e) => {
+                    self.problem(seq, e.to_string());
+                    self.stop_rules(seq);
+                }
+            }
+        }
+    }
+
+    /// Applies a refused entry as nothing, as `reindex --skip-refused`
+    /// does, so that the rules go on being checked after it.
+    fn void(&mut self, seq: u64, id: Option<&Digest>, kind: Option<Kind>, reason: &str) {
+        if self.rules_stopped_at.is_some() {
+            return;
+        }
+        match self.state.record_void(seq, id, kind, reason) {
+            Ok(()) => self.reached(seq + 1),
+            Err(e) => {
                 self.problem(seq, e.to_string());
                 self.stop_rules(seq);
+            }
+        }
+    }
+
+    /// The replayed state has applied `applied` entries: if that is where
+    /// the on-disk index stands, compare the two.
+    fn reached(&mut self, applied: u64) {
+        if self.index.as_ref().is_some_and(|i| i.applied == applied) {
+            let idx = self.index.take().expect("checked");
+            self.compare(idx);
+        }
+    }
+
+    fn compare(&mut self, idx: DiskIndex) {
+        let name = crate::ledger::INDEX_FILE;
+        let at = idx.applied;
+        let mut push = |what: String| {
+            self.index_problems.push(Problem { entry: None, what });
+        };
+        if at > 0 && idx.last_leaf_hash.as_deref() != idx.log_leaf_hash.as_ref().map(|h| &h.0[..]) {
+            push(format!(
+                "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited); run `provledger reindex`",
+                at - 1
+            ));
+            return;
+        }
+        match crate::state::compare::compare(self.state.conn(), &idx.conn, MAX_INDEX_PROBLEMS) {
+            Err(e) => push(format!(
+                "{name} cannot be compared with the replayed log: {e}"
+            )),
+            Ok(d) if d.total == 0 => {}
+            Ok(d) => {
+                for what in &d.listed {
+                    push(format!("{name} differs from the replayed log: {what}"));
+                }
+                if d.total > d.listed.len() as u64 {
+                    push(format!(
+                        "{name}: {} more rows differ from the replayed log",
+                        d.total - d.listed.len() as u64
+                    ));
+                }
+                push(format!(
+                    "{name} differs from the log after entry {} in {} row{}; run `provledger reindex` to rebuild it from the log (nothing is lost)",
+                    at.saturating_sub(1),
+                    d.total,
+                    if d.total == 1 { "" } else { "s" }
+                ));
             }
         }
     }
@@ -267,7 +423,13 @@ pub fn audit(
         verifier: verifier.as_ref(),
         trusted_checkpoint,
     };
+    let (index, index_problems) = match DiskIndex::open(dir) {
+        Ok(i) => (i, Vec::new()),
+        Err(what) => (None, vec![Problem { entry: None, what }]),
+    };
     let mut replay = Replay {
+        index,
+        index_problems,
         state: State::in_memory()?,
         blobs: DirBlobs(dir),
         pending: Vec::new(),
@@ -282,6 +444,7 @@ pub fn audit(
     // One transaction for the whole replay: the state is a scratch copy, and
     // committing per statement would cost more than the checks themselves.
     replay.state.begin()?;
+    replay.reached(0);
     let report = log::audit(
         dir,
         &opts,
@@ -306,9 +469,13 @@ pub fn audit(
             });
         }
     }
+    // An index that has applied more than the audited log is not compared:
+    // an append may have landed after the audit read the checkpoint (and
+    // readers refuse an index ahead of the log they see).
     let mut problems = early;
     problems.extend(report.problems);
     problems.extend(replay.problems);
+    problems.extend(replay.index_problems);
     problems.sort_by_key(|p| (p.entry.is_none(), p.entry));
     let first = problems.iter().filter_map(|p| p.entry).min();
     Ok(AuditSummary {

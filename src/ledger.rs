@@ -13,7 +13,9 @@ use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogError, LogWriter};
 use crate::state::limits::{not_ahead, rfc3339, MAX_AHEAD_OF_CLOCK, MAX_TIME};
-use crate::state::{Blobs, Entry, ResolveError, State, StateError};
+use crate::state::{
+    Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
+};
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -61,6 +63,17 @@ pub enum LedgerError {
     Corrupt { seq: u64, what: String },
     #[error("the index {path} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)")]
     IndexMismatch { path: String },
+    #[error("the index {path} fails the writer's check: {what}; nothing was written")]
+    IndexTampered { path: String, what: String },
+    /// Replaying the log, entry `seq` was refused. `rebuilding`: the
+    /// replay was from genesis into an empty index (else it was catching up
+    /// an index that may itself be damaged).
+    #[error("entry {seq} of the log is refused by the rules: {what}")]
+    RefusedEntry {
+        seq: u64,
+        what: String,
+        rebuilding: bool,
+    },
     #[error("cannot build the index {path}: {source}")]
     Index {
         path: String,
@@ -81,8 +94,18 @@ impl LedgerError {
                 "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
                     .into(),
             ),
-            LedgerError::IndexMismatch { .. } => Some(
+            LedgerError::IndexMismatch { .. } | LedgerError::IndexTampered { .. } => Some(
                 "run `provledger reindex` to rebuild it from the log (nothing is lost)".into(),
+            ),
+            LedgerError::RefusedEntry {
+                rebuilding: false, ..
+            } => Some(
+                "the index may be damaged: run `provledger reindex` to rebuild it from the log (nothing is lost); if the rebuild refuses the entry too, `provledger reindex --skip-refused` applies every other entry and lists each refused one (see README, \"A refused entry in the log\")"
+                    .into(),
+            ),
+            LedgerError::RefusedEntry { .. } => Some(
+                "the log holds an entry that a replay refuses; `provledger reindex --skip-refused` rebuilds the index applying every other entry and lists each refused one (see README, \"A refused entry in the log\"); `provledger audit` names them all"
+                    .into(),
             ),
             LedgerError::Log(LogError::WrongSigner { .. }) => Some(
                 "pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)"
@@ -420,7 +443,13 @@ impl Ledger {
     fn replay_in_memory(&mut self) -> Result<(), LedgerError> {
         let mut state = State::in_memory()?;
         state.begin()?;
-        replay_into(&mut state, &self.log, 0..self.log.size(), &mut |_, _| {})?;
+        replay_into(
+            &mut state,
+            &self.log,
+            0..self.log.size(),
+            &mut |_, _| {},
+            &Refusals::Fail,
+        )?;
         state.commit()?;
         self.state = state;
         Ok(())
@@ -467,11 +496,11 @@ impl Ledger {
                     path: self.dir.join(INDEX_FILE).display().to_string(),
                 });
             }
-            drop(std::mem::replace(&mut self.state, State::in_memory()?));
-            remove_index(&self.dir)?;
-            self.state = open_state(&self.dir)?;
+            let listed = self.state.void_seqs().unwrap_or_default();
+            self.rebuild(Refusals::Void(listed), progress)?;
+            return Ok(());
         }
-        if self.state.applied()? >= size {
+        if applied >= size {
             return Ok(());
         }
         // Take the index's write lock, then look again: another process may
@@ -482,12 +511,73 @@ impl Ledger {
             self.state.rollback()?;
             return Ok(());
         }
-        let result = replay_into(&mut self.state, &self.log, applied..size, progress);
+        let result = replay_into(
+            &mut self.state,
+            &self.log,
+            applied..size,
+            progress,
+            &Refusals::Fail,
+        )
+        .and_then(|()| Ok(self.state.seal()?));
         match result {
             Ok(()) => self.state.commit()?,
             Err(e) => {
                 self.state.rollback()?;
                 return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes the index and builds it again from the whole log (the caller
+    /// holds the writer lock), authenticated if the old state was. Returns
+    /// the entries applied as nothing.
+    fn rebuild(
+        &mut self,
+        refusals: Refusals,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Vec<VoidEntry>, LedgerError> {
+        let key = self.state.index_key().cloned();
+        drop(std::mem::replace(&mut self.state, State::in_memory()?));
+        remove_index(&self.dir)?;
+        self.state = open_state(&self.dir)?;
+        if let Some(key) = key {
+            self.state.authenticate(key);
+        }
+        let size = self.log.size();
+        self.state.begin()?;
+        let result = replay_into(&mut self.state, &self.log, 0..size, progress, &refusals)
+            .and_then(|()| Ok(self.state.seal()?));
+        match result {
+            Ok(()) => self.state.commit()?,
+            Err(e) => {
+                self.state.rollback()?;
+                return Err(e);
+            }
+        }
+        Ok(self.state.void_entries()?)
+    }
+
+    /// The writer's check before it applies anything: the index's seal
+    /// must verify under the key derived from `operator`. An index last
+    /// brought up to date by a process without the key (a reader catching
+    /// up after a crash, `reindex` without the key) is rebuilt from the log;
+    /// one whose sealed tables were changed is refused.
+    fn authenticate(&mut self, operator: &SecretKey) -> Result<(), LedgerError> {
+        check_operator(&self.log, operator)?;
+        let key = IndexKey::derive(operator);
+        match self.state.seal_status(&key)? {
+            SealStatus::Current => self.state.authenticate(key),
+            SealStatus::Stale => {
+                let listed = self.state.void_seqs().unwrap_or_default();
+                self.state.authenticate(key);
+                self.rebuild(Refusals::Void(listed), &mut |_, _| {})?;
+            }
+            SealStatus::Forged(what) => {
+                return Err(LedgerError::IndexTampered {
+                    path: self.dir.join(INDEX_FILE).display().to_string(),
+                    what,
+                })
             }
         }
         Ok(())
@@ -556,6 +646,7 @@ impl Ledger {
         if !matches!(self.log, Handle::Writer(_)) {
             return Err(LedgerError::ReadOnly);
         }
+        self.authenticate(operator)?;
         let start = self.log.size();
         let verified = verify_batch(statements)
             .into_iter()
@@ -581,6 +672,12 @@ impl Ledger {
             };
             if let Err(source) = self.state.apply(&entry, &blobs) {
                 self.state.rollback()?;
+                if let StateError::Tampered(what) = source {
+                    return Err(LedgerError::IndexTampered {
+                        path: self.dir.join(INDEX_FILE).display().to_string(),
+                        what,
+                    });
+                }
                 return Err(LedgerError::Refused {
                     index: i,
                     batch: verified.len(),
@@ -617,6 +714,7 @@ impl Ledger {
                 let h = self.log.leaf_hash(*last)?;
                 self.state.set_last_leaf_hash(&h).map_err(LedgerError::from)
             })
+            .and_then(|()| self.state.seal().map_err(LedgerError::from))
             .and_then(|()| self.state.commit().map_err(LedgerError::from));
         if indexed.is_err() {
             let _ = self.state.rollback();
@@ -660,11 +758,24 @@ impl Ledger {
     /// index, from the log's entries, calling `progress` with (entries
     /// done, entries in all) for each pass. Holds the writer lock
     /// meanwhile, so no append lands in an index that is being deleted.
-    pub fn reindex_with_progress(
+    ///
+    /// With `operator` (the key that signs the checkpoints) the new index
+    /// is sealed, so the next append need not rebuild it. An entry the
+    /// rules refuse fails the rebuild ([`LedgerError::RefusedEntry`]) unless
+    /// `skip_refused`, or the old index had already applied it as nothing;
+    /// such entries are applied as nothing and returned, in log order. The
+    /// old index is never needed: whatever it holds, the rebuild runs.
+    pub fn reindex(
         dir: &Path,
+        operator: Option<&SecretKey>,
+        skip_refused: bool,
         mut progress: impl FnMut(u64, u64),
-    ) -> Result<Ledger, LedgerError> {
+    ) -> Result<(Ledger, Vec<VoidEntry>), LedgerError> {
         let writer = Log::open_writer_rebuilding_hashes(dir, Some(LOCK_WAIT), &mut progress)?;
+        if let Some(op) = operator {
+            check_operator(&writer, op)?;
+        }
+        let listed = State::void_seqs_in(&dir.join(INDEX_FILE));
         remove_index(dir)?;
         let state = open_state(dir)?;
         let mut ledger = Ledger {
@@ -672,8 +783,42 @@ impl Ledger {
             log: Handle::Writer(writer),
             state,
         };
-        ledger.catch_up_with(&mut progress)?;
-        Ok(ledger)
+        if let Some(op) = operator {
+            ledger.state.authenticate(IndexKey::derive(op));
+        }
+        let refusals = if skip_refused {
+            Refusals::VoidAll
+        } else {
+            Refusals::Void(listed)
+        };
+        let void = ledger.rebuild(refusals, &mut progress)?;
+        Ok((ledger, void))
+    }
+}
+
+/// Fails unless `operator` is the key that signs the checkpoints of `log`.
+fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
+    Ok(log.check_signer(&operator.note_signer())?)
+}
+
+/// What a replay does with an entry the rules refuse (or whose statement
+/// cannot be decoded or verified).
+enum Refusals {
+    /// Fail with [`LedgerError::RefusedEntry`].
+    Fail,
+    /// Apply the listed entries as nothing if refused; fail on others.
+    Void(std::collections::BTreeSet<u64>),
+    /// Apply every refused entry as nothing.
+    VoidAll,
+}
+
+impl Refusals {
+    fn voids(&self, seq: u64) -> bool {
+        match self {
+            Refusals::Fail => false,
+            Refusals::Void(listed) => listed.contains(&seq),
+            Refusals::VoidAll => true,
+        }
     }
 }
 
@@ -806,44 +951,104 @@ pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
 }
 
 /// Applies log entries `range` to `state` (inside the caller's transaction),
-/// checking signatures in batches with the same function append uses.
+/// checking signatures in batches with the same function append uses. An
+/// entry that cannot be applied is handled as `refusals` says.
 fn replay_into(
     state: &mut State,
     log: &Log,
     range: std::ops::Range<u64>,
     progress: &mut dyn FnMut(u64, u64),
+    refusals: &Refusals,
 ) -> Result<(), LedgerError> {
     const CHUNK: usize = 4096;
     let blobs = LogBlobs(log);
     let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
-    let mut chunk: Vec<(u64, Logged)> = Vec::with_capacity(CHUNK);
-    let mut entries = log.entries(range).peekable();
-    while entries.peek().is_some() || !chunk.is_empty() {
-        if let Some(item) = entries.next() {
+    let mut entries = log.entries(range);
+    loop {
+        let mut chunk: Vec<(u64, Digest, Result<Logged, LedgerError>)> = Vec::new();
+        for item in entries.by_ref() {
             let (seq, bytes) = item?;
-            chunk.push((seq, decode_entry(seq, &bytes)?));
-            if chunk.len() < CHUNK && entries.peek().is_some() {
-                continue;
+            chunk.push((seq, Leaf::hash_bytes(&bytes), decode_entry(seq, &bytes)));
+            if chunk.len() == CHUNK {
+                break;
             }
         }
-        let batch = std::mem::take(&mut chunk);
-        let meta: Vec<(u64, u64, Digest)> = batch
-            .iter()
-            .map(|(seq, l)| (*seq, l.leaf.logged_at, l.leaf_hash))
-            .collect();
-        let verified = verify_batch(batch.into_iter().map(|(_, l)| l.statement).collect());
-        for ((seq, logged_at, leaf_hash), v) in meta.into_iter().zip(verified) {
-            let corrupt = |what: String| LedgerError::Corrupt { seq, what };
-            let v = v.map_err(|e| corrupt(e.to_string()))?;
-            let entry = Entry {
-                seq,
-                logged_at,
-                statement: &v,
+        if chunk.is_empty() {
+            break;
+        }
+        let mut statements = Vec::with_capacity(chunk.len());
+        let mut slots = Vec::with_capacity(chunk.len());
+        for (seq, leaf_hash, decoded) in chunk {
+            match decoded {
+                Ok(l) => {
+                    let id = l.statement.id();
+                    let kind = l.statement.statement().body.kind();
+                    slots.push((seq, leaf_hash, l.leaf.logged_at, Ok((id, kind))));
+                    statements.push(l.statement);
+                }
+                Err(e) => slots.push((seq, leaf_hash, 0, Err(e))),
+            }
+        }
+        let mut verified = verify_batch(statements).into_iter();
+        for (seq, leaf_hash, logged_at, decoded) in slots {
+            // The entry is refused: applied as nothing, or the replay fails.
+            let refused = |state: &State,
+                           id: Option<&Digest>,
+                           kind: Option<Kind>,
+                           what: String,
+                           fatal: LedgerError|
+             -> Result<(), LedgerError> {
+                if !refusals.voids(seq) {
+                    return Err(fatal);
+                }
+                Ok(state.record_void(seq, id, kind, &what)?)
             };
-            state
-                .apply(&entry, &blobs)
-                .map_err(|e| corrupt(e.to_string()))?;
+            match decoded {
+                Err(e) => {
+                    let what = match &e {
+                        LedgerError::Corrupt { what, .. } => what.clone(),
+                        other => other.to_string(),
+                    };
+                    refused(state, None, None, what, e)?
+                }
+                Ok((id, kind)) => match verified.next().expect("one result per statement") {
+                    Err(e) => {
+                        let what = e.to_string();
+                        let fatal = LedgerError::RefusedEntry {
+                            seq,
+                            what: what.clone(),
+                            rebuilding: first == 0,
+                        };
+                        refused(state, Some(&id), Some(kind), what, fatal)?
+                    }
+                    Ok(v) => {
+                        let entry = Entry {
+                            seq,
+                            logged_at,
+                            statement: &v,
+                        };
+                        match state.apply(&entry, &blobs) {
+                            Ok(()) => {}
+                            Err(StateError::Rule(r)) => {
+                                let what = r.to_string();
+                                let fatal = LedgerError::RefusedEntry {
+                                    seq,
+                                    what: what.clone(),
+                                    rebuilding: first == 0,
+                                };
+                                refused(state, Some(&id), Some(kind), what, fatal)?
+                            }
+                            Err(e) => {
+                                return Err(LedgerError::Corrupt {
+                                    seq,
+                                    what: e.to_string(),
+                                })
+                            }
+                        }
+                    }
+                },
+            }
             last = Some(leaf_hash);
             progress(seq + 1 - first, all);
         }

@@ -1,34 +1,99 @@
 //! `provledger reindex`: rebuild the derived index from the log.
 
-use anyhow::Result;
+use super::output::print_json;
+use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use provledger::keys;
 use provledger::ledger::Ledger;
-use std::path::Path;
+use provledger::state::VoidEntry;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 /// Rebuild the index from the log (it is derived data: nothing is lost).
 ///
 /// Deletes LEDGER/index.sqlite and replays the log through the rules.
-/// Needed only if the index is damaged; opening a ledger already rebuilds
-/// an index that does not match its log, and catches up one that lags.
+/// Needed if the index is damaged or was edited (append refuses such an
+/// index); opening a ledger already rebuilds an index that does not match
+/// its log, and catches up one that lags.
 #[derive(Args, Debug)]
-pub struct ReindexArgs {}
+pub struct ReindexArgs {
+    /// Apply every entry the rules admit and record each refused one as
+    /// void (listed on stderr and in --json) instead of failing: the way
+    /// out when the log holds an entry a replay refuses. Audit goes on
+    /// reporting those entries.
+    #[arg(long)]
+    skip_refused: bool,
+    /// The operator key, so that the rebuilt index is sealed and the next
+    /// append need not rebuild it again [default:
+    /// LEDGER/private/operator.key, if it exists].
+    #[arg(long, env = "PROVLEDGER_OPERATOR_KEY")]
+    operator_key: Option<PathBuf>,
+    /// Print JSON (schemas/reindex.schema.json).
+    #[arg(long)]
+    json: bool,
+}
 
-pub fn run(ledger: &Path, _a: ReindexArgs) -> Result<()> {
+/// What `reindex --json` prints.
+#[derive(Serialize)]
+struct Report<'a> {
+    ledger: String,
+    entries: u64,
+    sealed: bool,
+    void: &'a [VoidEntry],
+}
+
+pub fn run(ledger: &Path, a: ReindexArgs) -> Result<()> {
+    let default = Ledger::default_operator_key_path(ledger);
+    let operator = match &a.operator_key {
+        Some(p) => Some(
+            keys::load_secret_key(p).context("loading the operator key that seals the index")?,
+        ),
+        None if default.exists() => Some(
+            keys::load_secret_key(&default)
+                .context("loading the operator key that seals the index")?,
+        ),
+        None => None,
+    };
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("indexing {bar:40} {pos}/{len} entries ({per_sec}, {eta})")
             .expect("a valid template"),
     );
-    let l = Ledger::reindex_with_progress(ledger, |done, all| {
+    let (l, void) = Ledger::reindex(ledger, operator.as_ref(), a.skip_refused, |done, all| {
         bar.set_length(all);
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
+    for v in &void {
+        eprintln!(
+            "void: entry {} ({}) is refused and was applied as nothing: {}",
+            v.seq,
+            v.kind.as_deref().unwrap_or("undecodable"),
+            v.reason
+        );
+    }
     eprintln!(
-        "rebuilt the index of {} from {} entries",
+        "rebuilt the index of {} from {} entries{}",
         ledger.display(),
-        l.size()
+        l.size(),
+        match void.len() {
+            0 => String::new(),
+            n => format!(" ({n} refused, applied as nothing; `provledger audit` reports them)"),
+        }
     );
+    if operator.is_none() {
+        eprintln!(
+            "note: without the operator key the index is not sealed; the next append rebuilds it"
+        );
+    }
+    if a.json {
+        print_json(&Report {
+            ledger: ledger.display().to_string(),
+            entries: l.size(),
+            sealed: operator.is_some(),
+            void: &void,
+        })?;
+    }
     Ok(())
 }

@@ -619,30 +619,9 @@ impl LogWriter {
     }
 
     /// Checks that the checkpoint this append extends carries a valid
-    /// signature by `signer` (found by key name and id; lines by other keys
-    /// are ignored, and the new checkpoint will not carry them).
+    /// signature by `signer` ([`Log::check_signer`]).
     fn check_own_checkpoint(&self, signer: &dyn Signer) -> Result<(), LogError> {
-        let wrong_signer = || LogError::WrongSigner {
-            key: signer.name().to_owned(),
-            key_id: signer.key_id(),
-            origin: self.log.origin().to_owned(),
-            origin_ids: self
-                .log
-                .checkpoint
-                .origin_key_ids(&self.log.note)
-                .unwrap_or_default(),
-        };
-        if signer.name() != self.log.origin() {
-            return Err(wrong_signer());
-        }
-        match Checkpoint::verify_own(&self.log.note, signer) {
-            Ok(_) => Ok(()),
-            Err(CheckpointError::NotSignedBy { .. }) => Err(wrong_signer()),
-            Err(source) => Err(LogError::Checkpoint {
-                path: self.log.dir.join(CHECKPOINT_FILE),
-                source,
-            }),
-        }
+        self.log.check_signer(signer)
     }
 
     /// Proves, against the root of the signed checkpoint, every hash of the
@@ -848,5 +827,34 @@ impl LogWriter {
     #[doc(hidden)]
     pub fn crash_at(&mut self, point: Option<CrashPoint>) {
         self.crash_at = point;
+    }
+}
+
+impl Log {
+    /// Checks that the current checkpoint carries a valid signature by
+    /// `signer`, the key that must sign the next one (found by key name and
+    /// id; lines by other keys are ignored, and the next checkpoint will not
+    /// carry them).
+    pub fn check_signer(&self, signer: &dyn Signer) -> Result<(), LogError> {
+        let wrong_signer = || LogError::WrongSigner {
+            key: signer.name().to_owned(),
+            key_id: signer.key_id(),
+            origin: self.origin().to_owned(),
+            origin_ids: self
+                .checkpoint
+                .origin_key_ids(&self.note)
+                .unwrap_or_default(),
+        };
+        if signer.name() != self.origin() {
+            return Err(wrong_signer());
+        }
+        match Checkpoint::verify_own(&self.note, signer) {
+            Ok(_) => Ok(()),
+            Err(CheckpointError::NotSignedBy { .. }) => Err(wrong_signer()),
+            Err(source) => Err(LogError::Checkpoint {
+                path: self.dir.join(CHECKPOINT_FILE),
+                source,
+            }),
+        }
     }
 }

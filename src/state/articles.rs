@@ -46,22 +46,53 @@ pub(crate) fn opt_digest(b: Option<Vec<u8>>) -> rusqlite::Result<Option<Digest>>
 
 /// The article version `id`, if recorded.
 pub(crate) fn row(state: &State, id: &Digest) -> Result<Option<ArticleRow>, StateError> {
-    Ok(state
+    type Row = (Vec<u8>, i64, Vec<u8>, i64, Option<Vec<u8>>, Option<Vec<u8>>);
+    let row: Option<Row> = state
         .conn
         .prepare_cached(
-            "SELECT chain, version, content, retrieved_at, superseded_by FROM articles WHERE id = ?1",
+            "SELECT chain, version, content, retrieved_at, superseded_by, mac FROM articles WHERE id = ?1",
         )?
         .query_row([id.0.as_slice()], |r| {
-            Ok(ArticleRow {
-                id: *id,
-                chain: digest(r.get(0)?)?,
-                version: r.get::<_, i64>(1)? as u64,
-                content: digest(r.get(2)?)?,
-                retrieved_at: r.get::<_, i64>(3)? as u64,
-                superseded_by: opt_digest(r.get(4)?)?,
-            })
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })
-        .optional()?)
+        .optional()?;
+    let Some((chain, version, content, retrieved_at, superseded_by, mac)) = row else {
+        return Ok(None);
+    };
+    state.check_row(
+        "articles",
+        &short(id),
+        &mac_fields(&id.0, &chain, version, &content, retrieved_at),
+        mac.as_deref(),
+    )?;
+    Ok(Some(ArticleRow {
+        id: *id,
+        chain: digest(chain)?,
+        version: version as u64,
+        content: digest(content)?,
+        retrieved_at: retrieved_at as u64,
+        superseded_by: opt_digest(superseded_by)?,
+    }))
+}
+
+/// The columns of an article row that never change and that the rules
+/// read, as its MAC covers them (state::seal). `superseded_by` changes
+/// once and is not covered.
+fn mac_fields<'a>(
+    id: &'a [u8],
+    chain: &'a [u8],
+    version: i64,
+    content: &'a [u8],
+    retrieved_at: i64,
+) -> [rusqlite::types::ValueRef<'a>; 5] {
+    use rusqlite::types::ValueRef;
+    [
+        ValueRef::Blob(id),
+        ValueRef::Blob(chain),
+        ValueRef::Integer(version),
+        ValueRef::Blob(content),
+        ValueRef::Integer(retrieved_at),
+    ]
 }
 
 /// The text of a recorded article version, from the blob store.
@@ -192,12 +223,22 @@ pub(super) fn record(
 ) -> Result<(), StateError> {
     let st = entry.statement;
     let id = st.id();
+    let mac = state.row_mac(
+        "articles",
+        &mac_fields(
+            &id.0,
+            &plan.chain.0,
+            plan.version as i64,
+            &a.content.0,
+            a.retrieved_at as i64,
+        ),
+    )?;
     state
         .conn
         .prepare_cached(
             "INSERT INTO articles (id, url, publisher, title, published_at, retrieved_at, content, length,
-                                   supersedes, chain, version, seq, at, signer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                   supersedes, chain, version, seq, at, signer, mac)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             id.0.as_slice(),
@@ -214,6 +255,7 @@ pub(super) fn record(
             entry.seq as i64,
             st.statement().at as i64,
             st.signer().as_bytes().as_slice(),
+            mac,
         ])?;
     if let Some(prev) = a.supersedes {
         state

@@ -119,16 +119,30 @@ pub(crate) struct RevisionRow {
 
 /// The revision `id` (a `claim.record` or `claim.revise`), if recorded.
 pub(crate) fn revision(state: &State, id: &Digest) -> Result<Option<RevisionRow>, StateError> {
-    Ok(state
+    use rusqlite::types::ValueRef;
+    type Row = (Vec<u8>, Option<Vec<u8>>, Option<Vec<u8>>);
+    let row: Option<Row> = state
         .conn
-        .prepare_cached("SELECT claim, substance FROM revisions WHERE id = ?1")?
-        .query_row([id.0.as_slice()], |r| {
-            Ok(RevisionRow {
-                claim: digest(r.get(0)?)?,
-                substance: opt_digest(r.get(1)?)?,
-            })
-        })
-        .optional()?)
+        .prepare_cached("SELECT claim, substance, mac FROM revisions WHERE id = ?1")?
+        .query_row([id.0.as_slice()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((claim, substance, mac)) = row else {
+        return Ok(None);
+    };
+    state.check_row(
+        "revisions",
+        &short(id),
+        &[
+            ValueRef::Blob(&id.0),
+            ValueRef::Blob(&claim),
+            substance.as_deref().map_or(ValueRef::Null, ValueRef::Blob),
+        ],
+        mac.as_deref(),
+    )?;
+    Ok(Some(RevisionRow {
+        claim: digest(claim)?,
+        substance: opt_digest(substance)?,
+    }))
 }
 
 /// Checks a claim's content against its article version's text and the
@@ -485,11 +499,21 @@ fn insert_revision(
     at: i64,
     signer: &[u8],
 ) -> Result<(), StateError> {
+    use rusqlite::types::ValueRef;
+    let substance = content.map(|(_, s)| s.0.to_vec());
+    let mac = state.row_mac(
+        "revisions",
+        &[
+            ValueRef::Blob(&id.0),
+            ValueRef::Blob(&claim.0),
+            substance.as_deref().map_or(ValueRef::Null, ValueRef::Blob),
+        ],
+    )?;
     state
         .conn
         .prepare_cached(
-            "INSERT INTO revisions (id, claim, number, article, reason, note, content, substance, seq, at, signer)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO revisions (id, claim, number, article, reason, note, content, substance, seq, at, signer, mac)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             id.0.as_slice(),
@@ -499,10 +523,11 @@ fn insert_revision(
             reason.map(|r| r.as_str()),
             note,
             content.map(|(b, _)| b),
-            content.map(|(_, s)| s.0.to_vec()),
+            substance,
             seq,
             at,
             signer,
+            mac,
         ])?;
     Ok(())
 }

@@ -150,6 +150,7 @@ pub(super) fn record(state: &State, entry: &Entry, effect: Effect) -> Result<(),
             state.set_meta("origin", g.origin.clone())?;
             state.set_meta("quorum", g.policy.quorum as i64)?;
             state.set_meta("genesis_at", st.at as i64)?;
+            state.set_meta("genesis_id", entry.statement.id().0.to_vec())?;
         }
         (Effect::Grant(key), Body::KeyGrant(g)) => {
             let roles: Vec<&str> = g.roles.iter().map(|r| r.as_str()).collect();

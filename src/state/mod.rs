@@ -25,16 +25,20 @@
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
 //! with the field limits in [`limits`] and the read queries the CLI uses in
-//! `query.rs`. Rules that concern every statement (entry order, clock,
+//! `query.rs`. The writer authenticates what the rules read from the
+//! on-disk copy (`seal.rs`); audit compares that copy with its replay
+//! (`compare.rs`). Rules that concern every statement (entry order, clock,
 //! signer and role, no statement twice) are in [`State::apply`] itself.
 
 pub(crate) mod articles;
 pub(crate) mod claims;
+pub(crate) mod compare;
 mod keys;
 pub mod limits;
 pub(crate) mod links;
 pub(crate) mod query;
 mod schema;
+mod seal;
 mod sources;
 mod verifications;
 
@@ -43,6 +47,8 @@ pub use query::{
     ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary,
     ResolveError, Signer, SourceInfo, SourceRef, VerificationInfo, MIN_ID_PREFIX,
 };
+pub use schema::SCHEMA_VERSION;
+pub use seal::{IndexKey, SealStatus};
 
 use crate::digest::Digest;
 use crate::statement::{Body, Kind, Role, VerifiedStatement};
@@ -100,6 +106,9 @@ pub enum StateError {
     Blob(String),
     #[error("index database holds a value it cannot decode: {0}")]
     Corrupt(String),
+    /// A fact the rules rely on fails its authentication (see `seal.rs`).
+    #[error("{0}")]
+    Tampered(String),
 }
 
 /// Whether SQLite failed for want of disk space: SQLITE_FULL, or a
@@ -202,12 +211,29 @@ pub(crate) struct Referenced {
     pub signer: [u8; 32],
 }
 
+/// A log entry the rules refused, applied as nothing (see
+/// [`State::record_void`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct VoidEntry {
+    /// The entry's index in the log.
+    pub seq: u64,
+    /// The statement's id (hex), if it could be decoded.
+    pub id: Option<String>,
+    /// The statement's kind, if it could be decoded.
+    pub kind: Option<String>,
+    /// Why the rules refuse it.
+    pub reason: String,
+}
+
 /// The ledger's state: every statement applied so far, queryable.
 pub struct State {
     conn: Connection,
     /// Set when the disk was too full to open the index for writing and it
     /// was opened read-only instead: the path, for the error any write gets.
     full: Option<String>,
+    /// Set by the writer, which holds the operator key: rows it writes are
+    /// authenticated, and rows the rules read are checked.
+    auth: Option<IndexKey>,
 }
 
 impl State {
@@ -278,7 +304,160 @@ impl State {
         // re-parse costs more than most of the queries.
         conn.set_prepared_statement_cache_capacity(128);
         schema::migrate(&conn)?;
-        Ok(State { conn, full: None })
+        Ok(State {
+            conn,
+            full: None,
+            auth: None,
+        })
+    }
+
+    /// Checks the index's seal with `key` (the writer's index key).
+    pub fn seal_status(&self, key: &IndexKey) -> Result<SealStatus, StateError> {
+        seal::status(&self.conn, key, self.applied()?)
+    }
+
+    /// From now on, authenticates what is recorded and checks what the
+    /// rules read with `key`. The writer calls it once the seal is current
+    /// (or on a fresh index it is about to build).
+    pub fn authenticate(&mut self, key: IndexKey) {
+        self.auth = Some(key);
+    }
+
+    /// The key set by [`State::authenticate`], if any.
+    pub fn index_key(&self) -> Option<&IndexKey> {
+        self.auth.as_ref()
+    }
+
+    /// Seals the index at its current position (inside the batch's
+    /// transaction, last). Does nothing unless authenticated.
+    pub fn seal(&self) -> Result<(), StateError> {
+        match &self.auth {
+            Some(key) => seal::seal(&self.conn, key, self.applied()?),
+            None => Ok(()),
+        }
+    }
+
+    /// Applies log entry `seq` as nothing: records that the rules refuse it
+    /// (`reason`) and moves on, so the entries after it can be applied.
+    /// Used by `reindex --skip-refused` and by audit's replay, which both
+    /// list such entries; append never admits one.
+    pub fn record_void(
+        &self,
+        seq: u64,
+        id: Option<&Digest>,
+        kind: Option<Kind>,
+        reason: &str,
+    ) -> Result<(), StateError> {
+        let applied = self.applied()?;
+        if seq != applied {
+            return Err(StateError::Corrupt(format!(
+                "entry {seq} offered to a state that has applied {applied} entries"
+            )));
+        }
+        self.conn
+            .prepare_cached("INSERT INTO void (seq, id, kind, reason) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![
+                seq as i64,
+                id.map(|d| d.0.to_vec()),
+                kind.map(|k| k.as_str()),
+                reason
+            ])?;
+        self.set_meta("applied", seq + 1)
+    }
+
+    /// The entries applied as nothing, in log order.
+    pub fn void_entries(&self) -> Result<Vec<VoidEntry>, StateError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, id, kind, reason FROM void ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(VoidEntry {
+                seq: r.get::<_, i64>(0)? as u64,
+                id: r.get::<_, Option<Vec<u8>>>(1)?.map(hex::encode),
+                kind: r.get(2)?,
+                reason: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The log indexes of the entries applied as nothing.
+    pub fn void_seqs(&self) -> Result<std::collections::BTreeSet<u64>, StateError> {
+        Ok(self.void_entries()?.into_iter().map(|v| v.seq).collect())
+    }
+
+    /// [`State::void_seqs`] of the index at `path`, read without writing
+    /// anything; empty if there is no such index or it cannot be read (it
+    /// is about to be rebuilt, and a void list can only let an entry the
+    /// rules refuse be applied as nothing, never admit one).
+    pub fn void_seqs_in(path: &Path) -> std::collections::BTreeSet<u64> {
+        use rusqlite::OpenFlags;
+        let read = || -> rusqlite::Result<std::collections::BTreeSet<u64>> {
+            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let mut stmt = conn.prepare("SELECT seq FROM void")?;
+            let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
+            rows.map(|r| r.map(|v| v as u64)).collect()
+        };
+        if !path.exists() {
+            return Default::default();
+        }
+        read().unwrap_or_default()
+    }
+
+    /// The MAC of an immutable row of `table` whose authenticated columns
+    /// are `fields`, when authenticated (else `None`, stored as NULL).
+    pub(crate) fn row_mac(
+        &self,
+        table: &str,
+        fields: &[rusqlite::types::ValueRef],
+    ) -> Result<Option<Vec<u8>>, StateError> {
+        use hmac::Mac;
+        let Some(key) = &self.auth else {
+            return Ok(None);
+        };
+        let genesis = self.genesis_id()?.unwrap_or_default();
+        Ok(Some(
+            seal::fields_mac(key, &genesis, table, fields)
+                .finalize()
+                .into_bytes()
+                .to_vec(),
+        ))
+    }
+
+    /// Checks a row read by a rule against its MAC, when authenticated;
+    /// `what` names the row in the refusal.
+    pub(crate) fn check_row(
+        &self,
+        table: &str,
+        what: &str,
+        fields: &[rusqlite::types::ValueRef],
+        mac: Option<&[u8]>,
+    ) -> Result<(), StateError> {
+        use hmac::Mac;
+        let Some(key) = &self.auth else {
+            return Ok(());
+        };
+        let genesis = self.genesis_id()?.unwrap_or_default();
+        let ok = mac.is_some_and(|mac| {
+            seal::fields_mac(key, &genesis, table, fields)
+                .verify_slice(mac)
+                .is_ok()
+        });
+        if !ok {
+            return Err(StateError::Tampered(format!(
+                "its {table} row {what} is not what the writer recorded (edited, or copied from elsewhere)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// The id of entry 0, once genesis is applied.
+    fn genesis_id(&self) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT v FROM meta WHERE k = 'genesis_id'")?
+            .query_row([], |r| r.get(0))
+            .optional()?)
     }
 
     /// The database connection, for the read queries of other modules.
@@ -479,35 +658,89 @@ impl State {
 
     fn record_statement(&self, entry: &Entry) -> Result<(), StateError> {
         let s = entry.statement;
+        let id = s.id();
+        let kind = s.statement().body.kind().as_str();
+        let mac = match &self.auth {
+            Some(key) => {
+                let genesis = match entry.seq {
+                    0 => id.0.to_vec(),
+                    _ => self.genesis_id()?.unwrap_or_default(),
+                };
+                Some(seal::statement_mac(
+                    key,
+                    &genesis,
+                    &seal::StatementRow {
+                        id: &id,
+                        seq: entry.seq,
+                        kind,
+                        signer: s.signer().as_bytes(),
+                        at: s.statement().at,
+                        logged_at: entry.logged_at,
+                    },
+                ))
+            }
+            None => None,
+        };
         self.conn
             .prepare_cached(
-                "INSERT INTO statements (id, id_hex, seq, kind, signer, at, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO statements (id, id_hex, seq, kind, signer, at, logged_at, mac)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
-                s.id().0.as_slice(),
-                s.id().to_hex(),
+                id.0.as_slice(),
+                id.to_hex(),
                 entry.seq as i64,
-                s.statement().body.kind().as_str(),
+                kind,
                 s.signer().as_bytes().as_slice(),
                 s.statement().at as i64,
-                entry.logged_at as i64
+                entry.logged_at as i64,
+                mac
             ])?;
         Ok(())
     }
 
     /// A statement by full id, with what the rules need of it.
     pub(crate) fn referenced(&self, id: &Digest) -> Result<Option<Referenced>, StateError> {
-        let row: Option<(i64, String, i64, Vec<u8>)> = self
+        type Row = (i64, String, i64, Vec<u8>, i64, Option<Vec<u8>>);
+        let row: Option<Row> = self
             .conn
-            .prepare_cached("SELECT seq, kind, at, signer FROM statements WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT seq, kind, at, signer, logged_at, mac FROM statements WHERE id = ?1",
+            )?
             .query_row([id.0.as_slice()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
             })
             .optional()?;
-        let Some((seq, kind, at, signer)) = row else {
+        let Some((seq, kind, at, signer, logged_at, mac)) = row else {
             return Ok(None);
         };
+        if let Some(key) = &self.auth {
+            let genesis = match seq {
+                0 => id.0.to_vec(),
+                _ => self.genesis_id()?.unwrap_or_default(),
+            };
+            let row = seal::StatementRow {
+                id,
+                seq: seq as u64,
+                kind: &kind,
+                signer: &signer,
+                at: at as u64,
+                logged_at: logged_at as u64,
+            };
+            if !seal::statement_ok(key, &genesis, &row, mac.as_deref()) {
+                return Err(StateError::Tampered(format!(
+                    "its statements row {} is not what the writer recorded (edited, or copied from elsewhere)",
+                    short(id)
+                )));
+            }
+        }
         Ok(Some(Referenced {
             seq: seq as u64,
             kind: Kind::parse(&kind).map_err(StateError::Corrupt)?,

@@ -9,10 +9,12 @@ use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
+-- `mac` authenticates the row (state::seal): set by the writer, which holds
+-- the operator key; NULL in rows a reader applied while catching up.
 CREATE TABLE IF NOT EXISTS statements (
     id BLOB PRIMARY KEY,
     id_hex TEXT NOT NULL UNIQUE,
@@ -20,7 +22,8 @@ CREATE TABLE IF NOT EXISTS statements (
     kind TEXT NOT NULL,
     signer BLOB NOT NULL,
     at INTEGER NOT NULL,
-    logged_at INTEGER NOT NULL
+    logged_at INTEGER NOT NULL,
+    mac BLOB
 );
 CREATE TABLE IF NOT EXISTS keys (
     pubkey BLOB PRIMARY KEY,
@@ -33,6 +36,16 @@ CREATE TABLE IF NOT EXISTS keys (
     revoked_seq INTEGER,
     revoked_at INTEGER,
     revoke_reason TEXT
+);
+
+-- Log entries the rules refuse, applied as nothing by `reindex
+-- --skip-refused` (and by audit's replay) so that the ledger stays usable.
+-- `kind` and `id` are NULL when the statement could not be decoded.
+CREATE TABLE IF NOT EXISTS void (
+    seq INTEGER PRIMARY KEY,
+    id BLOB,
+    kind TEXT,
+    reason TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS sources (
@@ -53,7 +66,8 @@ CREATE TABLE IF NOT EXISTS sources (
 
 -- One row per article version. `chain` is the id of the chain's first
 -- version, `version` counts from 1; `superseded_by` is set when a newer
--- version is recorded (at most one: no forks).
+-- version is recorded (at most one: no forks). `mac` authenticates id,
+-- chain, version, content and retrieved_at (state::seal).
 CREATE TABLE IF NOT EXISTS articles (
     n INTEGER PRIMARY KEY,
     id BLOB NOT NULL UNIQUE,
@@ -70,7 +84,8 @@ CREATE TABLE IF NOT EXISTS articles (
     version INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
-    signer BLOB NOT NULL
+    signer BLOB NOT NULL,
+    mac BLOB
 );
 CREATE INDEX IF NOT EXISTS articles_chain ON articles (chain, version);
 
@@ -106,7 +121,8 @@ CREATE INDEX IF NOT EXISTS claims_relayed_by ON claims (relayed_by) WHERE relaye
 CREATE INDEX IF NOT EXISTS claims_status ON claims (status);
 
 -- Every revision of every claim: number 0 is the claim.record itself.
--- `content` is NULL for a removal.
+-- `content` is NULL for a removal. `mac` authenticates id, claim and
+-- substance, which the rules read (state::seal).
 CREATE TABLE IF NOT EXISTS revisions (
     id BLOB PRIMARY KEY,
     claim BLOB NOT NULL,
@@ -119,6 +135,7 @@ CREATE TABLE IF NOT EXISTS revisions (
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
     signer BLOB NOT NULL,
+    mac BLOB,
     UNIQUE (claim, number)
 );
 

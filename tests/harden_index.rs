@@ -1,0 +1,640 @@
+//! Issue 12 §1, the index: an edited `index.sqlite` never makes the writer
+//! admit what audit refuses (the seal and row MACs, `src/state/seal.rs`),
+//! audit reports an index that differs from the replayed log, `reindex`
+//! always mends it, and `reindex --skip-refused` is the way out when the
+//! log itself holds an entry the rules refuse.
+
+#[path = "cli_domain/support.rs"]
+mod support;
+
+use provledger::digest::Digest;
+use provledger::keys::{load_secret_key, SecretKey};
+use provledger::log::Log;
+use provledger::statement::{Body, SignedStatement, Statement, Verdict, Verification};
+use rusqlite::Connection;
+use std::path::Path;
+use support::{assert_schema, Seeded};
+
+/// What append says of an index whose sealed tables were edited.
+const TAMPERED: &str = "fails the writer's check: its keys, meta or void table is not what the writer sealed after entry";
+const HINT: &str = "hint: run `provledger reindex` to rebuild it from the log (nothing is lost)";
+
+/// Edits the ledger's index as any SQLite tool could.
+fn edit(s: &Seeded, sql: &str) {
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+fn source_add(s: &Seeded, who: &str) -> Vec<String> {
+    [
+        "source",
+        "add",
+        "--label",
+        "a diplomat",
+        "--kind",
+        "anonymous_person",
+        "--key",
+        &s.key(who),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+fn pubkey(s: &Seeded, who: &str) -> String {
+    s.root()
+        .join(format!("keys/{who}.pub"))
+        .display()
+        .to_string()
+}
+
+#[test]
+fn an_edited_role_is_refused_by_the_next_append_and_reindex_mends_it() {
+    let s = Seeded::new();
+    edit(&s, "UPDATE keys SET roles = 'editor' WHERE name = 'cem'");
+    let add = source_add(&s, "cem");
+    let r = s.refused(&args(&add), 1, TAMPERED);
+    assert!(r.stderr.contains(HINT), "{}", r.stderr);
+    assert!(r.stderr.contains("nothing was written"), "{}", r.stderr);
+    // Every later append is refused too, whoever signs it: the index is
+    // not trusted until it is rebuilt.
+    s.refused(&args(&source_add(&s, "eda")), 1, TAMPERED);
+
+    s.ok(&["reindex"]);
+    s.refused(
+        &args(&add),
+        1,
+        "source.record refused: signer cem (Cem Checker) has no role that may sign source.record (needs editor)",
+    );
+    s.ok(&args(&source_add(&s, "eda")));
+    s.assert_audit_clean();
+}
+
+#[test]
+fn a_deleted_revocation_is_refused_and_audit_reports_it() {
+    let s = Seeded::new();
+    s.ok(&[
+        "key",
+        "revoke",
+        &pubkey(&s, "chloe"),
+        "--reason",
+        "lost laptop",
+    ]);
+    edit(
+        &s,
+        "UPDATE keys SET revoked_seq = NULL, revoked_at = NULL, revoke_reason = NULL WHERE name = 'chloe'",
+    );
+    let verify = [
+        "verify",
+        s.claim("deadlock"),
+        "--verdict",
+        "true",
+        "--key",
+        &s.key("chloe"),
+    ];
+    s.refused(&verify, 1, TAMPERED);
+
+    // Readers cannot check the seal; audit compares the index with the log.
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.lines().any(|l| l
+            .starts_with("PROBLEM: index.sqlite differs from the replayed log: keys row pubkey=")
+            && l.contains(" name=\"chloe\": ")
+            && l.contains("revoked_seq is NULL in the index but")
+            && l.contains("revoke_reason is NULL in the index but \"lost laptop\" in the log")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("run `provledger reindex` to rebuild it from the log"),
+        "{}",
+        r.stdout
+    );
+
+    s.ok(&["reindex"]);
+    s.refused(
+        &verify,
+        1,
+        "verification refused: signer chloe (Chloe Checker) was revoked at entry",
+    );
+    s.assert_audit_clean();
+}
+
+/// The meta values the seal and the index's position live in.
+fn position(s: &Seeded) -> Vec<(String, rusqlite::types::Value)> {
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT k, v FROM meta WHERE k IN ('seal', 'sealed_at', 'applied', 'last_leaf_hash', 'last_logged_at')")
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    rows
+}
+
+/// Puts back the meta values `old` named in `keys`, and chloe's key row as
+/// it was before her revocation.
+fn restore(s: &Seeded, old: &[(String, rusqlite::types::Value)], keys: &[&str]) {
+    edit(
+        s,
+        "UPDATE keys SET revoked_seq = NULL, revoked_at = NULL, revoke_reason = NULL WHERE name = 'chloe'",
+    );
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    for (k, v) in old {
+        if keys.contains(&k.as_str()) {
+            conn.execute(
+                "UPDATE meta SET v = ?2 WHERE k = ?1",
+                rusqlite::params![k, v],
+            )
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_older_keys_row_restored_with_its_old_seal_admits_nothing() {
+    let s = Seeded::new();
+    let old = position(&s);
+    s.ok(&[
+        "key",
+        "revoke",
+        &pubkey(&s, "chloe"),
+        "--reason",
+        "lost laptop",
+    ]);
+    let verify = [
+        "verify",
+        s.claim("deadlock"),
+        "--verdict",
+        "true",
+        "--key",
+        &s.key("chloe"),
+    ];
+    let revoked = "verification refused: signer chloe (Chloe Checker) was revoked at entry";
+
+    // The key row from before the revocation with the seal that
+    // authenticated it then: the seal is for another position, so the
+    // writer rebuilds the index from the log, and the rules refuse.
+    restore(&s, &old, &["seal", "sealed_at"]);
+    s.refused(&verify, 1, revoked);
+
+    // The whole old position as well: the index then claims not to have
+    // applied the revocation, and catching it up from the log finds
+    // statements it already holds.
+    restore(
+        &s,
+        &old,
+        &[
+            "seal",
+            "sealed_at",
+            "applied",
+            "last_leaf_hash",
+            "last_logged_at",
+        ],
+    );
+    let r = s.refused(&verify, 1, "of the log is refused by the rules");
+    assert!(
+        r.stderr
+            .contains("hint: the index may be damaged: run `provledger reindex`"),
+        "{}",
+        r.stderr
+    );
+    s.ok(&["reindex"]);
+    s.refused(&verify, 1, revoked);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn a_statement_row_whose_kind_was_changed_is_refused() {
+    let s = Seeded::new();
+    // Make a source look like a verdict, so that it could be withdrawn.
+    let source = s.source(s.sources.keys().next().unwrap()).to_string();
+    edit(
+        &s,
+        &format!("UPDATE statements SET kind = 'verification' WHERE id_hex = '{source}'"),
+    );
+    let verify = [
+        "verify",
+        "withdraw",
+        &source,
+        "--reason",
+        "wrong claim",
+        "--key",
+        &s.key("cem"),
+    ];
+    let r = s.refused(
+        &verify,
+        1,
+        &format!(
+            "fails the writer's check: its statements row {} is not what the writer recorded (edited, or copied from elsewhere); nothing was written",
+            &source[..12]
+        ),
+    );
+    assert!(r.stderr.contains(HINT), "{}", r.stderr);
+    // An append that reads no forged row still goes through.
+    s.ok(&args(&source_add(&s, "eda")));
+
+    let r = s.run(&["audit", "--json"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let v = r.json();
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["entry"].is_null()
+            && p["what"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("statements row id={}", &source[..12]))
+            && p["what"].as_str().unwrap().contains(
+                "kind is \"verification\" in the index but \"source.record\" in the log"
+            )),
+        "{v:#}"
+    );
+    assert_eq!(v["first_entry_at_fault"], serde_json::Value::Null);
+
+    s.ok(&["reindex"]);
+    s.refused(&verify, 4, "");
+    s.assert_audit_clean();
+}
+
+#[test]
+fn edited_cached_status_is_reported_by_audit_and_reindex_mends_it() {
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    edit(
+        &s,
+        &format!(
+            "UPDATE claims SET status = 'verified' WHERE id = (SELECT id FROM statements WHERE id_hex = '{claim}')"
+        ),
+    );
+    // The edited index answers the list; status and the log disagree.
+    let listed = s.json(&["claims", "--status", "verified"]);
+    assert!(listed.to_string().contains(&claim), "{listed}");
+    assert_eq!(s.status("deadlock")["status"], "unreviewed");
+
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("claims row n="))
+        .unwrap_or_else(|| panic!("audit does not name the claims row:\n{}", r.stdout));
+    assert!(
+        line.starts_with("PROBLEM: index.sqlite differs from the replayed log: claims row n=")
+            && line.contains(&format!("id={}", &claim[..12]))
+            && line.ends_with("status is \"verified\" in the index but \"unreviewed\" in the log"),
+        "{line}"
+    );
+    assert!(
+        r.stdout
+            .contains("index.sqlite differs from the log after entry")
+            && r.stdout.contains("in 1 row; run `provledger reindex`"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("audit FAILED"), "{}", r.stdout);
+    let v = s.run(&["audit", "--json"]).json();
+    assert_schema("audit-report.schema.json", &v);
+
+    s.ok(&["reindex"]);
+    let listed = s.json(&["claims", "--status", "verified"]);
+    assert!(!listed.to_string().contains(&claim), "{listed}");
+    s.assert_audit_clean();
+}
+
+#[test]
+fn an_index_that_is_not_a_database_never_makes_reindex_fail() {
+    let s = Seeded::new();
+    let index = s.ledger().join("index.sqlite");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(&index, b"this is not an SQLite database, just bytes").unwrap();
+    s.ok(&["reindex"]);
+    s.ok(&args(&source_add(&s, "eda")));
+    s.assert_audit_clean();
+}
+
+#[test]
+fn an_index_without_its_seal_is_rebuilt_by_the_writer_not_refused() {
+    // As after a crash that a reader recovered from: the rows are right
+    // but the seal is not current. The writer rebuilds rather than trusts.
+    let s = Seeded::new();
+    edit(&s, "DELETE FROM meta WHERE k = 'seal'");
+    s.ok(&args(&source_add(&s, "eda")));
+    s.assert_audit_clean();
+    // The rebuilt index is sealed again: an edit is caught.
+    edit(&s, "UPDATE keys SET roles = 'editor' WHERE name = 'cem'");
+    s.refused(&args(&source_add(&s, "cem")), 1, TAMPERED);
+}
+
+#[test]
+fn an_index_written_for_another_ledger_position_is_refused_by_audit() {
+    let s = Seeded::new();
+    edit(
+        &s,
+        "UPDATE meta SET v = zeroblob(32) WHERE k = 'last_leaf_hash'",
+    );
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("but its last leaf hash is not that of entry"),
+        "{}",
+        r.stdout
+    );
+}
+
+fn key(path: &str) -> SecretKey {
+    load_secret_key(Path::new(path)).unwrap()
+}
+
+/// Signs `body` with `signer` and writes it at the end of the log by hand,
+/// past the rules, as a buggy or older writer could have; returns its index.
+fn force(s: &Seeded, signer: &SecretKey, body: Body) -> u64 {
+    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
+    let at = s.now();
+    let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
+    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    w.append(&[st.bytes().to_vec()], at, &operator.note_signer())
+        .unwrap()[0]
+}
+
+fn verdict(claim: &str, verdict: Verdict) -> Body {
+    let claim = Digest::from_hex(claim).unwrap();
+    Body::Verification(Verification {
+        claim,
+        revision: claim,
+        verdict,
+        evidence: vec![],
+        note: None,
+    })
+}
+
+#[test]
+fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    let refused = force(&s, &key(&s.key("eda")), verdict(&claim, Verdict::False));
+    let valid = force(&s, &key(&s.key("cem")), verdict(&claim, Verdict::True));
+    let rule = "verification refused: signer eda (Eda Editor) has no role that may sign verification (needs checker)";
+
+    // Without the way out, every command names the entry and the way out.
+    let message = format!("entry {refused} of the log is refused by the rules: {rule}");
+    for cmd in [&["claims"][..], &["reindex"][..]] {
+        let r = s.run(cmd);
+        assert_eq!(r.code, 1, "{cmd:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(&message), "{cmd:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("`provledger reindex --skip-refused`"),
+            "{cmd:?}: {}",
+            r.stderr
+        );
+    }
+
+    let r = s.run(&["reindex", "--skip-refused", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "void: entry {refused} (verification) is refused and was applied as nothing: {rule}"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("(1 refused, applied as nothing"),
+        "{}",
+        r.stderr
+    );
+    let v = r.json();
+    assert_schema("reindex.schema.json", &v);
+    assert_eq!(v["sealed"], true);
+    assert_eq!(v["entries"], valid + 1);
+    let void = v["void"].as_array().unwrap();
+    assert_eq!(void.len(), 1, "{v:#}");
+    assert_eq!(void[0]["seq"], refused);
+    assert_eq!(void[0]["kind"], "verification");
+    assert_eq!(void[0]["reason"], rule);
+
+    // The entry after the refused one counts; the ledger is usable again.
+    assert_eq!(s.status("deadlock")["status"], "verified");
+    s.verify("chloe", "wasiq-led", "true");
+    // A plain reindex later keeps it usable: the entries voided before are
+    // voided again (and listed), no others.
+    let r = s.run(&["reindex", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["void"].as_array().unwrap().len(), 1);
+
+    // Audit still reports the refused entry (the log really holds it), and
+    // nothing else: the index agrees with the replay.
+    let r = s.run(&["audit", "--json"]);
+    assert_eq!(r.code, 3);
+    let v = r.json();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{v:#}");
+    assert_eq!(problems[0]["entry"], refused);
+    assert_eq!(problems[0]["what"], rule);
+}
+
+#[test]
+fn reindex_with_a_wrong_operator_key_is_refused_and_leaves_the_index() {
+    let s = Seeded::new();
+    edit(&s, "CREATE TABLE marker (x)");
+    let r = s.refused(
+        &["reindex", "--operator-key", &s.key("eda")],
+        1,
+        "cannot sign checkpoints of the ledger",
+    );
+    assert!(
+        r.stderr.contains("hint: pass the ledger's operator key"),
+        "{}",
+        r.stderr
+    );
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'marker'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "a refused reindex removed the index");
+}
+
+#[test]
+fn a_revision_row_moved_to_another_claim_is_refused() {
+    let s = Seeded::new();
+    let (a, b) = (
+        s.claim("deadlock").to_string(),
+        s.claim("wasiq-led").to_string(),
+    );
+    // The verdict on a would be bound to revision a (its claim.record);
+    // the edited row says that revision belongs to b.
+    edit(
+        &s,
+        &format!(
+            "UPDATE revisions SET claim = (SELECT id FROM statements WHERE id_hex = '{b}'), number = 7 WHERE id = (SELECT id FROM statements WHERE id_hex = '{a}')"
+        ),
+    );
+    s.refused(
+        &["verify", &a, "--verdict", "true", "--key", &s.key("cem")],
+        1,
+        &format!(
+            "fails the writer's check: its revisions row {} is not what the writer recorded (edited, or copied from elsewhere); nothing was written",
+            &a[..12]
+        ),
+    );
+    s.ok(&["reindex"]);
+    s.ok(&["verify", &a, "--verdict", "true", "--key", &s.key("cem")]);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn audit_names_an_index_it_cannot_read() {
+    let s = Seeded::new();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(s.ledger().join("index.sqlite"), b"not a database").unwrap();
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.lines().any(|l| l.starts_with("PROBLEM: cannot read ")
+            && l.ends_with("to compare it with the replayed log (file is not a database); run `provledger reindex` to rebuild it")),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn audit_names_rows_missing_from_or_added_to_the_index() {
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    edit(
+        &s,
+        &format!(
+            "DELETE FROM claim_text WHERE rowid = (SELECT n FROM claims WHERE id = (SELECT id FROM statements WHERE id_hex = '{claim}'));
+             INSERT INTO links (id, from_claim, to_claim, relation, seq, at, signer) VALUES (zeroblob(32), x'01', x'02', 'cites', 1, 1, x'03');"
+        ),
+    );
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    for want in [
+        "PROBLEM: index.sqlite differs from the replayed log: claim_text row rowid=",
+        "is missing from the index",
+        "PROBLEM: index.sqlite differs from the replayed log: links row id=000000000000 is in the index but not in the log",
+        "in 2 rows; run `provledger reindex`",
+    ] {
+        assert!(r.stdout.contains(want), "{want:?}:\n{}", r.stdout);
+    }
+    s.ok(&["reindex"]);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn an_append_on_a_sealed_index_does_not_rebuild_it() {
+    let s = Seeded::new();
+    // A table the rebuild would not recreate marks this copy of the file.
+    edit(&s, "CREATE TABLE marker (x)");
+    s.ok(&args(&source_add(&s, "eda")));
+    s.ok(&args(&source_add(&s, "eda")));
+    let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
+    let kept: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'marker'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "the append rebuilt a sealed index");
+}
+
+#[test]
+fn reindex_with_a_missing_operator_key_file_is_refused() {
+    let s = Seeded::new();
+    let missing = s.root().join("keys/nobody.key").display().to_string();
+    s.refused(
+        &["reindex", "--operator-key", &missing],
+        1,
+        "loading the operator key that seals the index",
+    );
+}
+
+#[test]
+fn an_edited_article_row_is_refused() {
+    let s = Seeded::new();
+    edit(&s, "UPDATE articles SET retrieved_at = retrieved_at + 1");
+    let add = [
+        "claim",
+        "add",
+        "--article",
+        &s.v1[..8],
+        "--quote",
+        "reaffirmed Kabul’s resolve to defend its sovereignty",
+        "--proposition",
+        "Zabihullah Mujahid reaffirmed Kabul's resolve to defend its sovereignty.",
+        "--key",
+        &s.key("eda"),
+    ];
+    s.refused(
+        &add,
+        1,
+        &format!(
+            "fails the writer's check: its articles row {} is not what the writer recorded",
+            &s.v1[..12]
+        ),
+    );
+    s.ok(&["reindex"]);
+    s.ok(&add);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
+    let s = Seeded::new();
+    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
+    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    let bad = w
+        .append(
+            &[b"not a COSE_Sign1".to_vec()],
+            s.now(),
+            &operator.note_signer(),
+        )
+        .unwrap()[0];
+    drop(w);
+    let claim = s.claim("deadlock").to_string();
+    force(&s, &key(&s.key("cem")), verdict(&claim, Verdict::True));
+
+    let r = s.run(&["reindex", "--skip-refused", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "void: entry {bad} (undecodable) is refused and was applied as nothing: "
+        )),
+        "{}",
+        r.stderr
+    );
+    let v = r.json();
+    assert_schema("reindex.schema.json", &v);
+    assert_eq!(v["void"][0]["seq"], bad);
+    assert_eq!(v["void"][0]["kind"], serde_json::Value::Null);
+    assert_eq!(s.status("deadlock")["status"], "verified");
+
+    let v = s.run(&["audit", "--json"]).json();
+    let problems = v["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{v:#}");
+    assert_eq!(problems[0]["entry"], bad);
+    assert!(
+        problems[0]["what"]
+            .as_str()
+            .unwrap()
+            .starts_with("statement: "),
+        "{v:#}"
+    );
+}
