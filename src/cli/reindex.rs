@@ -9,8 +9,10 @@ use std::path::Path;
 /// Rebuild the index from the log (it is derived data: nothing is lost).
 ///
 /// Deletes LEDGER/index.sqlite and replays the log through the rules.
-/// Needed only if the index is damaged; opening a ledger already rebuilds
-/// an index that does not match its log, and catches up one that lags.
+/// Run it when a command says the index does not match the log (it was
+/// copied from another ledger, or the log was restored from a backup) or
+/// the index is damaged: such an index is refused until it is rebuilt.
+/// Opening a ledger only catches up an index that lags behind its log.
 #[derive(Args, Debug)]
 pub struct ReindexArgs {}
 
