@@ -11,9 +11,11 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
-/// The longest command line a holder records (the rest is cut), and so
-/// the most a waiter reads of a lock file.
+/// The longest command a holder records (the rest is cut), and the most a
+/// waiter reads of a lock file.
 const MAX_COMMAND: usize = 200;
+/// How many subcommand words a holder records after its program name.
+const MAX_WORDS: usize = 3;
 const MAX_HOLDER_BYTES: u64 = 1024;
 
 /// The process that holds (or last held) a ledger's writer lock.
@@ -21,8 +23,9 @@ const MAX_HOLDER_BYTES: u64 = 1024;
 pub struct Holder {
     /// Its process id.
     pub pid: u32,
-    /// Its command line (program file name and arguments), cut to 200
-    /// characters.
+    /// Its command: the program's file name and its subcommand (the first
+    /// few arguments that are lowercase words, such as `claim add`; no
+    /// paths, values or text).
     pub command: String,
     /// When it took the lock, in unix seconds.
     pub since: u64,
@@ -41,8 +44,11 @@ impl Holder {
                     .unwrap_or(a)
             })
             .unwrap_or_default();
+        // The subcommand, not the whole command line: the lock file stays
+        // in the ledger directory, and arguments hold paths and text.
+        let words = args.filter(|a| is_word(a)).take(MAX_WORDS);
         let command: String = std::iter::once(program)
-            .chain(args)
+            .chain(words)
             .collect::<Vec<_>>()
             .join(" ")
             .chars()
@@ -81,6 +87,13 @@ impl Holder {
             since,
         })
     }
+}
+
+/// Whether a command-line argument is a lowercase word (a subcommand
+/// name, or a plain value such as a role) rather than a flag, path or text.
+fn is_word(arg: &str) -> bool {
+    arg.starts_with(|c: char| c.is_ascii_lowercase())
+        && arg.chars().all(|c| c.is_ascii_lowercase() || c == '-')
 }
 
 /// A writer found the lock taken and waits for it.
@@ -141,6 +154,8 @@ mod tests {
         assert_eq!(back.since, 1_700_000_000);
         assert_eq!(back.command, "provledger claim add --quote a b");
         assert_eq!(Holder::parse(""), None);
+        assert!(is_word("claim") && is_word("key-grant"));
+        assert!(!is_word("--key") && !is_word("keys/eda.key") && !is_word("Talks"));
         assert_eq!(Holder::parse("pid x\n"), None);
     }
 }

@@ -11,6 +11,8 @@
 //! - times in messages are RFC 3339.
 
 mod common;
+#[path = "cli_domain/support.rs"]
+mod support;
 
 use common::{Env, ORIGIN, T0};
 use provledger::keys;
@@ -89,6 +91,18 @@ fn a_write_without_a_key_says_which_flag_to_pass() {
              (or set PROVLEDGER_KEY); the operator key signs only key grants and revocations",
         );
     assert_eq!(snapshot(&env.ledger()), before, "a refused write wrote");
+}
+
+#[test]
+fn claim_import_without_a_key_says_which_flag_to_pass() {
+    let s = support::Seeded::new();
+    let file = support::sample("claims-v1.json").display().to_string();
+    s.refused(
+        &["claim", "import", &file, "--article", &s.v1],
+        2,
+        "a claim import is signed with an editor's own key: pass --key NAME.key \
+         (or set PROVLEDGER_KEY)",
+    );
 }
 
 #[test]

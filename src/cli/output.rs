@@ -210,13 +210,13 @@ impl Signing {
         Ok(())
     }
 
-    /// Loads the `--key` of a command whose statements only a granted
-    /// editor or checker signs (`claim import`).
+    /// Loads the `--key` of `claim import`, whose statements (sources and
+    /// claims) an editor signs.
     pub fn signer(&self, _ledger: &Path) -> Result<SecretKey> {
         let path = self
             .key
             .as_ref()
-            .ok_or_else(|| no_key("what it appends", &[]))?;
+            .ok_or_else(|| no_key("a claim import", &[provledger::statement::Role::Editor]))?;
         Ok(keys::load_secret_key(path)?)
     }
 

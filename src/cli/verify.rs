@@ -23,8 +23,8 @@ use std::path::Path;
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     subcommand_help_heading = "Withdraw a verdict",
-    override_usage = "provledger verify [OPTIONS] --verdict <VERDICT> --key <KEY> <CLAIM>\n       \
-                      provledger verify withdraw [OPTIONS] --reason <REASON> --key <KEY> <VERIFICATION>"
+    override_usage = "provledger verify [OPTIONS] --verdict <VERDICT> --key <NAME.key> <CLAIM>\n       \
+                      provledger verify withdraw [OPTIONS] --reason <REASON> --key <NAME.key> <VERIFICATION>"
 )]
 pub struct VerifyArgs {
     #[command(subcommand)]
