@@ -245,7 +245,7 @@ fn reindex_help_agrees_with_the_readme() {
     );
     let text = flat(&help.stdout);
     assert!(
-        text.contains("such an index is refused until it is rebuilt"),
+        text.contains("reading commands refuse such an index until it is rebuilt"),
         "{help}"
     );
     let readme = include_str!("../README.md");

@@ -11,8 +11,9 @@ use std::path::Path;
 /// Deletes LEDGER/index.sqlite and replays the log through the rules.
 /// Run it when a command says the index does not match the log (it was
 /// copied from another ledger, or the log was restored from a backup) or
-/// the index is damaged: such an index is refused until it is rebuilt.
-/// Opening a ledger only catches up an index that lags behind its log.
+/// the index is damaged: reading commands refuse such an index until it is
+/// rebuilt (a command that appends rebuilds it first). Opening a ledger to
+/// read only catches up an index that lags behind its log.
 #[derive(Args, Debug)]
 pub struct ReindexArgs {}
 
