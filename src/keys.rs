@@ -38,6 +38,14 @@ pub enum KeyError {
     )]
     BadPrivate { what: String, reason: String },
     #[error(
+        "{path} is a public key (of key {name}); give its private key file instead, such as {want}"
+    )]
+    PublicGiven {
+        path: String,
+        name: String,
+        want: String,
+    },
+    #[error(
         "private key {path} is readable by group or others (mode {mode:04o}); \
          run `chmod 600 {path}` and try again"
     )]
@@ -344,9 +352,26 @@ fn write_new(path: &Path, text: &str, mode: u32) -> Result<(), KeyError> {
     f.sync_all().map_err(err)
 }
 
-/// Loads a private key file, refusing one that group or others can read.
+/// Loads a private key file, refusing one that group or others can read
+/// and saying so when it is a public key (`NAME.pub`, which is rightly
+/// world-readable: its mode is not the problem).
 pub fn load_secret_key(path: &Path) -> Result<SecretKey, KeyError> {
     let shown = path.display().to_string();
+    let text = fs::read_to_string(path).map_err(|source| KeyError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    if let Ok(public) = PublicKey::parse(&text, &shown) {
+        let want = match path.extension() {
+            Some(e) if e == "pub" => path.with_extension("key").display().to_string(),
+            _ => format!("{}.key", public.name()),
+        };
+        return Err(KeyError::PublicGiven {
+            path: shown,
+            name: public.name().to_string(),
+            want,
+        });
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -359,10 +384,6 @@ pub fn load_secret_key(path: &Path) -> Result<SecretKey, KeyError> {
             return Err(KeyError::WorldReadable { path: shown, mode });
         }
     }
-    let text = fs::read_to_string(path).map_err(|source| KeyError::Read {
-        path: shown.clone(),
-        source,
-    })?;
     SecretKey::parse(&text, &shown)
 }
 

@@ -29,6 +29,7 @@ fn provledger<S: AsRef<OsStr>>(root: &Path, args: &[S]) -> Command {
     cmd.current_dir(root)
         .env_remove("PROVLEDGER_DIR")
         .env_remove("PROVLEDGER_OPERATOR_KEY")
+        .env_remove("PROVLEDGER_KEY")
         .env_remove("RUST_BACKTRACE")
         .env("SOURCE_DATE_EPOCH", T0.to_string())
         .env("NO_COLOR", "1")

@@ -40,7 +40,8 @@ fn provledger(ledger: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_provledger"));
     cmd.arg("--ledger").arg(ledger);
     cmd.env_remove("PROVLEDGER_DIR")
-        .env_remove("PROVLEDGER_OPERATOR_KEY");
+        .env_remove("PROVLEDGER_OPERATOR_KEY")
+        .env_remove("PROVLEDGER_KEY");
     cmd
 }
 

@@ -85,6 +85,16 @@ fn ed(w: &World) -> SecretKey {
     w.editor.clone()
 }
 
+/// Unix seconds as messages say them (RFC 3339).
+fn t(secs: u64) -> String {
+    provledger::time::rfc3339(secs)
+}
+
+/// The kid prefix that refusals name a signer by, after its names.
+fn kid(k: &SecretKey) -> String {
+    hex::encode(k.public().bytes())[..12].to_string()
+}
+
 // ---------------------------------------------------------------- entries
 
 #[test]
@@ -142,8 +152,9 @@ fn logged_at_going_backwards_is_refused() {
     assert_eq!(
         e.to_string(),
         format!(
-            "source.record refused: logged_at {} is before the previous entry's {last}",
-            last - 1
+            "source.record refused: logged_at {} is before the previous entry's {}",
+            t(last - 1),
+            t(last)
         )
     );
     assert_eq!(f.w.snapshot(), before);
@@ -191,8 +202,9 @@ fn statements_from_the_future_are_refused() {
             Body::SourceRecord(source(SourceKind::Document, "x", None))
         ),
         format!(
-            "source.record refused: statement time {at} is after the time it was logged ({}): statements may not come from the future",
-            f.w.now
+            "source.record refused: statement time {} is after the time it was logged ({}): statements may not come from the future",
+            t(at),
+            t(f.w.now)
         )
     );
 }
@@ -230,8 +242,8 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
             Body::SourceRecord(source(SourceKind::Document, "x", None))
         ),
         format!(
-            "source.record refused: signer {} is not a granted key of this ledger",
-            hex::encode(stranger.public().bytes())
+            "source.record refused: signer an ungranted key (kid {}) is not a granted key of this ledger",
+            kid(&stranger)
         )
     );
 
@@ -239,12 +251,12 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
     let v = verification(f.delegation, f.delegation, Verdict::True);
     assert_eq!(
         f.w.refused(&ed, Body::Verification(v)),
-        "verification refused: signer editor (Eda Editor) has no role that may sign verification (needs checker)"
+        format!("verification refused: signer Eda Editor (editor, kid {}) has no role that may sign verification (needs checker)", kid(&ed))
     );
     let checker = f.w.checker.clone();
     assert_eq!(
         f.w.refused(&checker, Body::ClaimRecord(body_claim(&f, DELEGATION, None))),
-        "claim.record refused: signer checker (Cem Checker) has no role that may sign claim.record (needs editor)"
+        format!("claim.record refused: signer Cem Checker (checker, kid {}) has no role that may sign claim.record (needs editor)", kid(&checker))
     );
     assert_eq!(
         f.w.refused(
@@ -254,7 +266,7 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
                 reason: "x".into()
             })
         ),
-        "verification.withdraw refused: signer editor (Eda Editor) has no role that may sign verification.withdraw (needs checker)"
+        format!("verification.withdraw refused: signer Eda Editor (editor, kid {}) has no role that may sign verification.withdraw (needs checker)", kid(&ed))
     );
     // Links may be signed by editors and checkers alike.
     f.w.ok(
@@ -282,7 +294,7 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
             &c3,
             Body::Verification(verification(f.delegation, f.delegation, Verdict::True))
         ),
-        format!("verification refused: signer checker3 (Carl Checker) was revoked at entry {revoke_seq}")
+        format!("verification refused: signer Carl Checker (checker3, kid {}) was revoked at entry {revoke_seq}", kid(&c3))
     );
 }
 
@@ -304,8 +316,8 @@ fn key_rules() {
     assert_eq!(
         w.refused(&ed, grant(&newbie, "New", vec![Role::Editor])),
         format!(
-            "key.grant refused: only the operator key may sign key.grant; signer {} is not the operator",
-            hex::encode(ed.public().bytes())
+            "key.grant refused: only the operator key may sign key.grant; signer Eda Editor (editor, kid {}) is not the operator",
+            kid(&ed)
         )
     );
     assert_eq!(
@@ -342,7 +354,7 @@ fn key_rules() {
     let grant_at = T0 + 30;
     assert_eq!(
         w.refused_at(&op, grant_at - 1, revoke(&c2)),
-        format!("key.revoke refused: statement time {} is before the time ({grant_at}) of the key's grant, which it refers to", grant_at - 1)
+        format!("key.revoke refused: statement time {} is before the time ({}) of the key's grant, which it refers to", t(grant_at - 1), t(grant_at))
     );
     let seq = w.state.applied().unwrap();
     w.ok(&c2, revoke(&c2));
@@ -525,8 +537,8 @@ fn article_field_rules() {
         }),
         format!(
             "article.record refused: published_at {} is after retrieved_at {}; an article cannot be retrieved before it is published",
-            base.retrieved_at + 1,
-            base.retrieved_at
+            t(base.retrieved_at + 1),
+            t(base.retrieved_at)
         )
     );
     assert_eq!(
@@ -536,8 +548,9 @@ fn article_field_rules() {
             ..base.clone()
         }),
         format!(
-            "article.record refused: retrieved_at {} is after the statement time {now}",
-            now + 1
+            "article.record refused: retrieved_at {} is after the statement time {}",
+            t(now + 1),
+            t(now)
         )
     );
     assert_eq!(
@@ -655,8 +668,9 @@ fn article_versions_form_one_line() {
     assert_eq!(
         f.w.refused(&ed, Body::ArticleRecord(a)),
         format!(
-            "article.record refused: retrieved_at {} is before the retrieved_at {prev_retrieved} of the version it supersedes ({})",
-            prev_retrieved - 5,
+            "article.record refused: retrieved_at {} is before the retrieved_at {} of the version it supersedes ({})",
+            t(prev_retrieved - 5),
+            t(prev_retrieved),
             short(&f.a2)
         )
     );
@@ -668,8 +682,9 @@ fn article_versions_form_one_line() {
     assert_eq!(
         f.w.refused_at(&ed, a2_at - 1, Body::ArticleRecord(a)),
         format!(
-            "article.record refused: statement time {} is before the time ({a2_at}) of supersedes {}, which it refers to",
-            a2_at - 1,
+            "article.record refused: statement time {} is before the time ({}) of supersedes {}, which it refers to",
+            t(a2_at - 1),
+            t(a2_at),
             short(&f.a2)
         )
     );
@@ -740,8 +755,9 @@ fn claim_references_must_exist_and_be_of_the_right_kind() {
     assert_eq!(
         f.w.refused_at(&ed, a1_at - 1, Body::ClaimRecord(c)),
         format!(
-            "claim.record refused: statement time {} is before the time ({a1_at}) of article {}, which it refers to",
-            a1_at - 1,
+            "claim.record refused: statement time {} is before the time ({}) of article {}, which it refers to",
+            t(a1_at - 1),
+            t(a1_at),
             short(&f.a1)
         )
     );
@@ -1049,8 +1065,9 @@ fn revise_references() {
             revise_body(f.delegation, f.a2, TEXT_V2, DELEGATION, None, ChangeReason::Error)
         ),
         format!(
-            "claim.revise refused: statement time {} is before the time ({r1_at}) of claim {}'s current revision {}, which it refers to",
-            r1_at - 1,
+            "claim.revise refused: statement time {} is before the time ({}) of claim {}'s current revision {}, which it refers to",
+            t(r1_at - 1),
+            t(r1_at),
             short(&f.delegation),
             short(&r1)
         )
@@ -1253,8 +1270,9 @@ fn retraction_is_final() {
     assert_eq!(
         f.w.refused_at(&ed, stance_at - 1, retract(f.stance, "x")),
         format!(
-            "claim.retract refused: statement time {} is before the time ({stance_at}) of claim {}, which it refers to",
-            stance_at - 1,
+            "claim.retract refused: statement time {} is before the time ({}) of claim {}, which it refers to",
+            t(stance_at - 1),
+            t(stance_at),
             short(&f.stance)
         )
     );
@@ -1399,8 +1417,9 @@ fn link_rules() {
     assert_eq!(
         f.w.refused_at(&ed, stance_at - 1, link(f.delegation, f.stance, Relation::SameOrigin)),
         format!(
-            "claim.link refused: statement time {} is before the time ({stance_at}) of to {}, which it refers to",
-            stance_at - 1,
+            "claim.link refused: statement time {} is before the time ({}) of to {}, which it refers to",
+            t(stance_at - 1),
+            t(stance_at),
             short(&f.stance)
         )
     );
@@ -1666,8 +1685,9 @@ fn verification_field_rules() {
     assert_eq!(
         f.w.refused_at(&checker, accused_at - 1, Body::Verification(base)),
         format!(
-            "verification refused: statement time {} is before the time ({accused_at}) of claim {}, which it refers to",
-            accused_at - 1,
+            "verification refused: statement time {} is before the time ({}) of claim {}, which it refers to",
+            t(accused_at - 1),
+            t(accused_at),
             short(&f.accused)
         )
     );
@@ -1715,8 +1735,9 @@ fn withdrawal_rules() {
     assert_eq!(
         f.w.refused_at(&checker, v_at - 1, withdraw(v, "premature")),
         format!(
-            "verification.withdraw refused: statement time {} is before the time ({v_at}) of verification {}, which it refers to",
-            v_at - 1,
+            "verification.withdraw refused: statement time {} is before the time ({}) of verification {}, which it refers to",
+            t(v_at - 1),
+            t(v_at),
             short(&v)
         )
     );
@@ -1845,7 +1866,7 @@ fn replay_stops_at_the_first_bad_entry() {
     assert!(matches!(e, StateError::Rule(_)));
     assert_eq!(
         e.to_string(),
-        "verification refused: signer editor (Eda Editor) has no role that may sign verification (needs checker)"
+        format!("verification refused: signer Eda Editor (editor, kid {}) has no role that may sign verification (needs checker)", kid(&f.w.editor))
     );
     assert_eq!(replay.applied().unwrap(), bad_at as u64);
 }

@@ -1,6 +1,6 @@
 //! `provledger key`: generate, grant, revoke and list keys.
 
-use super::output::{print_json, say, Signing};
+use super::output::{print_json, say, Signing, OPERATOR_DEFAULT_HELP};
 use super::render::Esc;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -35,6 +35,7 @@ pub struct GenerateArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP)))]
 pub struct GrantArgs {
     /// The key's public key file (NAME.pub).
     pubkey: PathBuf,
@@ -49,6 +50,7 @@ pub struct GrantArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP)))]
 pub struct RevokeArgs {
     /// The key to revoke: its public key file (NAME.pub).
     pubkey: PathBuf,

@@ -13,6 +13,7 @@ mod audit;
 mod checkpoint;
 mod claim;
 mod claims;
+mod completions;
 mod history;
 mod import;
 mod init;
@@ -29,7 +30,7 @@ mod status;
 mod verify;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,6 +74,8 @@ enum Command {
     Proof(proof::ProofCommand),
     Audit(audit::AuditArgs),
     Reindex(reindex::ReindexArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
 }
 
 /// A failure that maps to a specific exit code.
@@ -93,6 +96,7 @@ pub enum Fail {
 /// Parses the command line and runs the command.
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    output::say_lock_waits();
     let ledger = cli.ledger;
     let ran = match cli.command {
         Command::Init(a) => init::run(&ledger, a),
@@ -111,6 +115,8 @@ pub fn run() -> Result<ExitCode> {
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
         Command::Reindex(a) => reindex::run(&ledger, a),
+        Command::Completions(a) => completions::completions(Cli::command(), a),
+        Command::Man(a) => completions::man(Cli::command(), a),
     };
     ran.map_err(|e| output::name_disk_full(e, &ledger))?;
     Ok(ExitCode::SUCCESS)

@@ -7,12 +7,12 @@
 //! `writeln!` and return the io error; `main` ends quietly (exit 0) on a
 //! broken pipe, whatever the command was printing.
 
-use super::render::json_safe;
+use super::render::{json_safe, Esc};
 use anyhow::{Context, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
 use provledger::ledger::{Ledger, Receipt};
-use provledger::statement::{Body, SignedStatement, Statement};
+use provledger::statement::{Body, Kind, SignedStatement, Statement};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -126,11 +126,16 @@ pub fn print_committed(
 }
 
 /// Options of every command that signs and appends a statement.
+///
+/// Statements are signed with the signer's own key (`--key` or
+/// `PROVLEDGER_KEY`): the operator key may sign only key grants and
+/// revocations, so only `key grant` and `key revoke` default to it (their
+/// `--key` help says so, through [`OPERATOR_DEFAULT_HELP`]).
 #[derive(Args, Debug)]
 pub struct Signing {
-    /// Private key that signs the statement [default: the operator key that
-    /// `init` created, LEDGER/private/operator.key].
-    #[arg(long)]
+    /// Private key that signs the statement (NAME.key). No default: the
+    /// operator key signs only key grants and revocations.
+    #[arg(long, env = "PROVLEDGER_KEY", value_name = "NAME.key")]
     pub key: Option<PathBuf>,
     /// The operator key that signs the ledger's new checkpoint [default:
     /// LEDGER/private/operator.key].
@@ -141,14 +146,78 @@ pub struct Signing {
     pub json: bool,
 }
 
+/// The `--key` help of `key grant` and `key revoke`, whose statements the
+/// operator signs (a key may also revoke itself).
+pub const OPERATOR_DEFAULT_HELP: &str = "Private key that signs the statement (NAME.key) \
+[default: the operator key that `init` created, LEDGER/private/operator.key]";
+
+/// Whether a statement of this body may default to the operator key: only
+/// key grants and revocations (the state rules refuse the operator's
+/// signature on anything else but the genesis).
+fn operator_signs(kind: Kind) -> bool {
+    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke)
+}
+
+/// The error for a write that needs a key and was given none: which flag
+/// to pass, and whose key it is (`what` and the roles that may sign it).
+fn no_key(what: &str, roles: &[provledger::statement::Role]) -> anyhow::Error {
+    let whose: Vec<String> = roles
+        .iter()
+        .map(|r| {
+            let r = r.as_str();
+            let a = if r.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{a} {r}'s")
+        })
+        .collect();
+    let whose = match whose.as_slice() {
+        [] => "your own granted key".to_string(),
+        ws => format!("{} own key", ws.join(" or ")),
+    };
+    super::Fail::Usage(format!(
+        "{what} is signed with {whose}: pass --key NAME.key (or set PROVLEDGER_KEY); the operator key signs only key grants and revocations"
+    ))
+    .into()
+}
+
+/// [`no_key`] for a statement of `kind`.
+fn no_key_for(kind: Kind) -> anyhow::Error {
+    no_key(&format!("a {kind}"), provledger::state::allowed_roles(kind))
+}
+
 impl Signing {
-    /// Loads the statement signer's key.
-    pub fn signer(&self, ledger: &Path) -> Result<SecretKey> {
+    /// Loads the key that signs `bodies`: `--key`, else the operator key
+    /// for key grants and revocations; other statements need `--key`.
+    pub fn signer_for(&self, ledger: &Path, bodies: &[Body]) -> Result<SecretKey> {
+        let needs_key = bodies.iter().map(Body::kind).find(|k| !operator_signs(*k));
+        let path = match (&self.key, needs_key) {
+            (Some(path), _) => path.clone(),
+            (None, Some(kind)) => return Err(no_key_for(kind)),
+            (None, None) => Ledger::default_operator_key_path(ledger),
+        };
+        Ok(keys::load_secret_key(&path)?)
+    }
+
+    /// Refuses, before any work, a write whose statement needs `--key` and
+    /// has none (see [`Signing::signer_for`]).
+    pub fn require_key_for(&self, kind: Kind) -> Result<()> {
+        if self.key.is_none() && !operator_signs(kind) {
+            return Err(no_key_for(kind));
+        }
+        Ok(())
+    }
+
+    /// Loads the `--key` of `claim import`, whose statements (sources and
+    /// claims) an editor signs.
+    pub fn signer(&self, _ledger: &Path) -> Result<SecretKey> {
         let path = self
             .key
-            .clone()
-            .unwrap_or_else(|| Ledger::default_operator_key_path(ledger));
-        Ok(keys::load_secret_key(&path)?)
+            .as_ref()
+            .ok_or_else(|| no_key("a claim import", &[provledger::statement::Role::Editor]))?;
+        Ok(keys::load_secret_key(path)?)
     }
 
     /// Loads the operator key that signs checkpoints.
@@ -173,7 +242,7 @@ impl Signing {
         bodies: Vec<Body>,
         blobs: &[Vec<u8>],
     ) -> Result<Vec<Receipt>> {
-        let signer = self.signer(ledger)?;
+        let signer = self.signer_for(ledger, &bodies)?;
         let operator = self.operator(ledger)?;
         let at = super::now()?;
         let statements = bodies
@@ -181,7 +250,27 @@ impl Signing {
             .map(|body| SignedStatement::sign(&Statement { at, body }, &signer))
             .collect::<Result<Vec<_>, _>>()?;
         let mut l = Ledger::open_writer(ledger)?;
-        Ok(l.append_with_blobs(statements, blobs, &operator, at)?)
+        l.append_with_blobs(statements, blobs, &operator, at)
+            .map_err(|e| {
+                // The ledger can name only keys it knows; the key file names
+                // the others.
+                let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
+                let known = signer_name(&l, &signer.public().bytes()).ok().flatten();
+                let e = anyhow::Error::new(e);
+                if refused && known.is_none() {
+                    let path = self
+                        .key
+                        .clone()
+                        .unwrap_or_else(|| Ledger::default_operator_key_path(ledger));
+                    e.context(format!(
+                        "signed with key {} from {}",
+                        signer.public().name(),
+                        path.display()
+                    ))
+                } else {
+                    e
+                }
+            })
     }
 
     /// Signs and appends one statement, printing its receipt.
@@ -259,13 +348,30 @@ pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
     }
 }
 
+/// Makes a writer that waits for another's lock say so on stderr: who
+/// holds it (pid, command) and since when.
+pub fn say_lock_waits() {
+    provledger::lockwait::on_lock_wait(|w| {
+        let dir = w.dir.display().to_string();
+        match &w.holder {
+            Some(h) => say!(
+                "provledger: waiting for the writer lock of {}: held by pid {} ({}) since {}",
+                Esc(&dir),
+                h.pid,
+                Esc(&h.command),
+                time(h.since)
+            ),
+            None => say!(
+                "provledger: waiting for the writer lock of {}: another process holds it",
+                Esc(&dir)
+            ),
+        }
+    });
+}
+
 /// Formats unix seconds as an RFC 3339 UTC time.
 pub fn time(secs: u64) -> String {
-    i64::try_from(secs)
-        .ok()
-        .and_then(|s| jiff::Timestamp::from_second(s).ok())
-        .map(|t| t.to_string())
-        .unwrap_or_else(|| format!("@{secs}"))
+    provledger::time::rfc3339(secs)
 }
 
 /// Parses an RFC 3339 time (`2025-11-06T09:00:00Z`) into unix seconds.

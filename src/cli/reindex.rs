@@ -1,4 +1,4 @@
-//! `provledger reindex`: rebuild the derived index from the log.
+//! `provledger reindex`: rebuild the derived index (and `hashes`) from the log.
 
 use super::output::print_json;
 use anyhow::{Context, Result};
@@ -10,12 +10,16 @@ use provledger::state::VoidEntry;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// Rebuild the index from the log (it is derived data: nothing is lost).
+/// Rebuild the index and `hashes` from the log (derived data: nothing is lost).
 ///
 /// Deletes LEDGER/index.sqlite and replays the log through the rules.
-/// Needed if the index is damaged or was edited (append refuses such an
-/// index); opening a ledger already rebuilds an index that does not match
-/// its log, and catches up one that lags.
+/// Run it when a command says the index does not match the log (it was
+/// copied from another ledger, or the log was restored from a backup), or
+/// that the index or the `hashes` file is damaged or was edited: reading
+/// commands refuse an index that does not match until it is rebuilt, and an
+/// append refuses one that fails the writer's check. It also rebuilds
+/// LEDGER/hashes from the entry bundles. Opening a ledger to read only
+/// catches up an index that lags behind its log.
 #[derive(Args, Debug)]
 pub struct ReindexArgs {
     /// Apply every entry the rules admit and record each refused one as

@@ -23,8 +23,8 @@ use std::path::Path;
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     subcommand_help_heading = "Withdraw a verdict",
-    override_usage = "provledger verify [OPTIONS] --verdict <VERDICT> --key <KEY> <CLAIM>\n       \
-                      provledger verify withdraw [OPTIONS] --reason <REASON> --key <KEY> <VERIFICATION>"
+    override_usage = "provledger verify [OPTIONS] --verdict <VERDICT> --key <NAME.key> <CLAIM>\n       \
+                      provledger verify withdraw [OPTIONS] --reason <REASON> --key <NAME.key> <VERIFICATION>"
 )]
 pub struct VerifyArgs {
     #[command(subcommand)]
@@ -70,18 +70,6 @@ pub struct WithdrawArgs {
     signing: Signing,
 }
 
-/// Verdicts are a checker's own: signing one with the operator's key by
-/// default would only be refused later, with a less helpful message.
-fn require_key(signing: &Signing) -> Result<()> {
-    if signing.key.is_none() {
-        return Err(super::Fail::Usage(
-            "a verdict is signed with the checker's own key: pass --key CHECKER.key".into(),
-        )
-        .into());
-    }
-    Ok(())
-}
-
 pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
     if let Some(VerifyCommand::Withdraw(w)) = a.withdraw {
         return withdraw(ledger, w);
@@ -92,7 +80,8 @@ pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
         )
         .into());
     };
-    require_key(&a.signing)?;
+    // Before the work below: a verdict never defaults to the operator key.
+    a.signing.require_key_for(Kind::Verification)?;
     if a.evidence_sha256.len() > a.evidence.len() || a.evidence_note.len() > a.evidence.len() {
         return Err(super::Fail::Usage(format!(
             "{} --evidence-sha256 and {} --evidence-note for {} --evidence: each belongs to the --evidence in the same position",
@@ -138,7 +127,7 @@ pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
 }
 
 fn withdraw(ledger: &Path, w: WithdrawArgs) -> Result<()> {
-    require_key(&w.signing)?;
+    w.signing.require_key_for(Kind::VerificationWithdraw)?;
     let l = Ledger::open(ledger)?;
     let verification = l.resolve(&w.verification, &[Kind::Verification])?.id;
     drop(l);

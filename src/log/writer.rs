@@ -132,11 +132,20 @@ fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, LogError> {
     .map_err(io_err("cannot open the lock file", &path))?;
     let start = Instant::now();
     let deadline = wait.map(|w| start.checked_add(w));
+    let mut told = false;
     loop {
         match file.try_lock() {
-            Ok(()) => return Ok(file),
+            Ok(()) => {
+                crate::lockwait::taken(&file);
+                return Ok(file);
+            }
             Err(TryLockError::WouldBlock) => {}
             Err(TryLockError::Error(e)) => return Err(io_err("cannot lock", &path)(e)),
+        }
+        // Say once who we wait for (the lock file names its holder).
+        if wait.is_some() && !told {
+            crate::lockwait::waiting(dir, &path);
+            told = true;
         }
         let now = Instant::now();
         match deadline {
@@ -150,6 +159,7 @@ fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, LogError> {
             // A wait too long to represent means forever: block.
             Some(None) => {
                 file.lock().map_err(io_err("cannot lock", &path))?;
+                crate::lockwait::taken(&file);
                 return Ok(file);
             }
             Some(Some(d)) if now >= d => {

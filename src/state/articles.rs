@@ -135,15 +135,17 @@ pub(super) fn check(
     if let Some(p) = a.published_at {
         if p > a.retrieved_at {
             refuse!(
-                "published_at {p} is after retrieved_at {}; an article cannot be retrieved before it is published",
-                a.retrieved_at
+                "published_at {} is after retrieved_at {}; an article cannot be retrieved before it is published",
+                crate::time::rfc3339(p),
+                crate::time::rfc3339(a.retrieved_at)
             );
         }
     }
     if a.retrieved_at > at {
         refuse!(
-            "retrieved_at {} is after the statement time {at}",
-            a.retrieved_at
+            "retrieved_at {} is after the statement time {}",
+            crate::time::rfc3339(a.retrieved_at),
+            crate::time::rfc3339(at)
         );
     }
     if a.length == 0 {
@@ -203,8 +205,8 @@ pub(super) fn check(
     if a.retrieved_at < prev.retrieved_at {
         refuse!(
             "retrieved_at {} is before the retrieved_at {} of the version it supersedes ({})",
-            a.retrieved_at,
-            prev.retrieved_at,
+            crate::time::rfc3339(a.retrieved_at),
+            crate::time::rfc3339(prev.retrieved_at),
             short(&prev_id)
         );
     }

@@ -134,7 +134,9 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
 pub(super) fn not_before(at: u64, referenced_at: u64, what: &str) -> Result<(), String> {
     if at < referenced_at {
         return Err(format!(
-            "statement time {at} is before the time ({referenced_at}) of {what}, which it refers to"
+            "statement time {} is before the time ({}) of {what}, which it refers to",
+            crate::time::rfc3339(at),
+            crate::time::rfc3339(referenced_at)
         ));
     }
     Ok(())

@@ -543,8 +543,9 @@ impl State {
         let last_logged = self.meta_u64("last_logged_at")?.unwrap_or(0);
         if entry.logged_at < last_logged {
             refuse!(
-                "logged_at {} is before the previous entry's {last_logged}",
-                entry.logged_at
+                "logged_at {} is before the previous entry's {}",
+                crate::time::rfc3339(entry.logged_at),
+                crate::time::rfc3339(last_logged)
             );
         }
         if entry.logged_at > limits::MAX_TIME {
@@ -557,8 +558,8 @@ impl State {
         if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
             refuse!(
                 "statement time {} is after the time it was logged ({}): statements may not come from the future",
-                st.at,
-                entry.logged_at
+                crate::time::rfc3339(st.at),
+                crate::time::rfc3339(entry.logged_at)
             );
         }
         // Signing is deterministic, so the same statement twice has the same
@@ -627,33 +628,47 @@ impl State {
             }
             refuse!(
                 "only the operator key may sign {kind}; signer {} is not the operator",
-                hex::encode(signer)
+                self.signer_label(&signer)?
             );
         }
         let Some(rec) = self.key(&signer)? else {
             refuse!(
                 "signer {} is not a granted key of this ledger",
-                hex::encode(signer)
+                self.signer_label(&signer)?
             );
         };
         if let Some(seq) = rec.revoked_seq {
             refuse!(
-                "signer {} ({}) was revoked at entry {seq}",
-                rec.name,
-                rec.display_name
+                "signer {} was revoked at entry {seq}",
+                self.signer_label(&signer)?
             );
         }
         let allowed = allowed_roles(kind);
         if !rec.roles.iter().any(|r| allowed.contains(r)) {
             let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
             refuse!(
-                "signer {} ({}) has no role that may sign {kind} (needs {})",
-                rec.name,
-                rec.display_name,
+                "signer {} has no role that may sign {kind} (needs {})",
+                self.signer_label(&signer)?,
                 names.join(" or ")
             );
         }
         Ok(())
+    }
+
+    /// A signer as refusals name it: "display name (key name, kid
+    /// prefix)", "the operator (origin, kid prefix)", or for a key this
+    /// ledger never granted "an ungranted key (kid prefix)". The kid is the
+    /// statement's COSE kid, the raw public key, as hex.
+    fn signer_label(&self, signer: &[u8; 32]) -> Result<String, StateError> {
+        let kid = &hex::encode(signer)[..12];
+        if let Some(rec) = self.key(signer)? {
+            return Ok(format!("{} ({}, kid {kid})", rec.display_name, rec.name));
+        }
+        if self.operator_key()?.as_ref() == Some(signer) {
+            let origin = self.origin()?.unwrap_or_default();
+            return Ok(format!("the operator ({origin}, kid {kid})"));
+        }
+        Ok(format!("an ungranted key (kid {kid})"))
     }
 
     fn record_statement(&self, entry: &Entry) -> Result<(), StateError> {

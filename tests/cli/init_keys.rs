@@ -294,7 +294,7 @@ fn malformed_key_files_are_refused_without_echoing_them() {
     ])
     .fails_with(
         1,
-        "provledger: error: pub-as-private.key is not a signed-note Ed25519 private key",
+        "provledger: error: pub-as-private.key is a public key (of key bob); give its private key file instead, such as bob.key",
     );
 
     env.run(&[

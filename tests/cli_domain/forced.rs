@@ -87,7 +87,7 @@ fn a_verdict_signed_by_an_editor() {
     assert_audit_names(
         &s,
         seq,
-        "verification refused: signer eda (Eda Editor) has no role that may sign verification (needs checker)",
+        "verification refused: signer Eda Editor (eda, kid ",
     );
 }
 

@@ -168,12 +168,12 @@ fn verify_help_shows_both_forms() {
     let env = Env::new();
     let help = env.ok(&["verify", "--help"]);
     assert!(
-        help.contains("provledger verify [OPTIONS] --verdict <VERDICT> --key <KEY> <CLAIM>"),
+        help.contains("provledger verify [OPTIONS] --verdict <VERDICT> --key <NAME.key> <CLAIM>"),
         "{help}"
     );
     assert!(
         help.contains(
-            "provledger verify withdraw [OPTIONS] --reason <REASON> --key <KEY> <VERIFICATION>"
+            "provledger verify withdraw [OPTIONS] --reason <REASON> --key <NAME.key> <VERIFICATION>"
         ),
         "{help}"
     );

@@ -108,10 +108,14 @@ fn claim_add_refusals() {
     let mut args = add("the latest round of talks in Istanbul", &[]);
     let k = args.iter().position(|a| a == &eda).unwrap();
     args[k] = chloe;
+    refused(args, 1, "signer Chloe Checker (chloe, kid ");
     refused(
-        args,
+        add("the latest round of talks in Istanbul", &[])
+            .into_iter()
+            .map(|a| if a == eda { s.key("chloe") } else { a })
+            .collect(),
         1,
-        "signer chloe (Chloe Checker) has no role that may sign claim.record (needs editor)",
+        ") has no role that may sign claim.record (needs editor)",
     );
     s.assert_audit_clean();
 }
@@ -131,13 +135,13 @@ fn verify_refusals() {
             &s.key("eda"),
         ],
         1,
-        "verification refused: signer eda (Eda Editor) has no role that may sign verification (needs checker)",
+        "verification refused: signer Eda Editor (eda, kid ",
     );
     // Without --key, say whose key is wanted.
     s.refused(
         &["verify", s.claim("deadlock"), "--verdict", "true"],
         2,
-        "a verdict is signed with the checker's own key: pass --key CHECKER.key",
+        "a verification is signed with a checker's own key: pass --key NAME.key (or set PROVLEDGER_KEY)",
     );
     // Someone else's verdict cannot be withdrawn.
     s.refused(

@@ -117,6 +117,7 @@ impl Env {
             .current_dir(self.root())
             .env_remove("PROVLEDGER_DIR")
             .env_remove("PROVLEDGER_OPERATOR_KEY")
+            .env_remove("PROVLEDGER_KEY")
             .env("SOURCE_DATE_EPOCH", t.to_string())
             .env("NO_COLOR", "1")
             .arg("--ledger")

@@ -86,6 +86,7 @@ impl Env {
         cmd.current_dir(self.root())
             .env_remove("PROVLEDGER_DIR")
             .env_remove("PROVLEDGER_OPERATOR_KEY")
+            .env_remove("PROVLEDGER_KEY")
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LOG")
             .env("SOURCE_DATE_EPOCH", T0.to_string())

@@ -1,0 +1,161 @@
+//! Who holds the writer lock, so that a writer that has to wait for it can
+//! say so instead of pausing silently.
+//!
+//! The writer that takes the lock writes a [`Holder`] (pid, command, start
+//! time) into the lock file; a writer that finds the lock taken reads it and
+//! tells the callback set with [`on_lock_wait`]. The library never prints:
+//! the command line sets a callback that does.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// The longest command a holder records (the rest is cut), and the most a
+/// waiter reads of a lock file.
+const MAX_COMMAND: usize = 200;
+/// How many subcommand words a holder records after its program name.
+const MAX_WORDS: usize = 3;
+const MAX_HOLDER_BYTES: u64 = 1024;
+
+/// The process that holds (or last held) a ledger's writer lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// Its process id.
+    pub pid: u32,
+    /// Its command: the program's file name and its subcommand (the first
+    /// few arguments that are lowercase words, such as `claim add`; no
+    /// paths, values or text).
+    pub command: String,
+    /// When it took the lock, in unix seconds.
+    pub since: u64,
+}
+
+impl Holder {
+    /// This process, taking the lock now.
+    fn me() -> Holder {
+        let mut args = std::env::args();
+        let program = args
+            .next()
+            .map(|a| {
+                Path::new(&a)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(a)
+            })
+            .unwrap_or_default();
+        // The subcommand, not the whole command line: the lock file stays
+        // in the ledger directory, and arguments hold paths and text.
+        let words = args.filter(|a| is_word(a)).take(MAX_WORDS);
+        let command: String = std::iter::once(program)
+            .chain(words)
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(MAX_COMMAND)
+            .collect();
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Holder {
+            pid: std::process::id(),
+            command,
+            since,
+        }
+    }
+
+    /// The lock file's text: `pid N`, `since SECS`, `command TEXT` lines.
+    fn encode(&self) -> String {
+        let command = self.command.replace(['\n', '\r'], " ");
+        format!(
+            "pid {}\nsince {}\ncommand {command}\n",
+            self.pid, self.since
+        )
+    }
+
+    /// Parses [`Holder::encode`]'s text; `None` for anything else (an
+    /// empty lock file, or one being written).
+    pub fn parse(text: &str) -> Option<Holder> {
+        let mut lines = text.lines();
+        let pid = lines.next()?.strip_prefix("pid ")?.parse().ok()?;
+        let since = lines.next()?.strip_prefix("since ")?.parse().ok()?;
+        let command = lines.next()?.strip_prefix("command ")?.to_string();
+        Some(Holder {
+            pid,
+            command,
+            since,
+        })
+    }
+}
+
+/// Whether a command-line argument is a lowercase word (a subcommand
+/// name, or a plain value such as a role) rather than a flag, path or text.
+fn is_word(arg: &str) -> bool {
+    arg.starts_with(|c: char| c.is_ascii_lowercase())
+        && arg.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
+/// A writer found the lock taken and waits for it.
+#[derive(Debug)]
+pub struct LockWait<'a> {
+    /// The ledger directory.
+    pub dir: &'a Path,
+    /// Who holds the lock, if the lock file says.
+    pub holder: Option<Holder>,
+}
+
+type Hook = Box<dyn Fn(&LockWait<'_>) + Send + Sync>;
+
+static HOOK: OnceLock<Hook> = OnceLock::new();
+
+/// Sets what to do when a writer has to wait for the lock (say so, for a
+/// command line). Set once per process; returns false if one was set
+/// already (and keeps that one).
+pub fn on_lock_wait(hook: impl Fn(&LockWait<'_>) + Send + Sync + 'static) -> bool {
+    HOOK.set(Box::new(hook)).is_ok()
+}
+
+/// Records this process as the holder in the lock file it just locked.
+/// Best effort: who holds the lock is only told to waiting writers, so a
+/// failure here (a full disk) must not stop the append.
+pub(crate) fn taken(mut file: &File) {
+    let _ = file
+        .set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)))
+        .and_then(|_| file.write_all(Holder::me().encode().as_bytes()));
+}
+
+/// Tells the hook that this writer waits for the lock at `lock`, held by
+/// whoever the lock file names.
+pub(crate) fn waiting(dir: &Path, lock: &Path) {
+    let Some(hook) = HOOK.get() else { return };
+    let mut text = String::new();
+    let holder = File::open(lock)
+        .and_then(|f| f.take(MAX_HOLDER_BYTES).read_to_string(&mut text))
+        .ok()
+        .and_then(|_| Holder::parse(&text));
+    hook(&LockWait { dir, holder });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holder_round_trips_and_strips_line_breaks() {
+        let h = Holder {
+            pid: 42,
+            command: "provledger claim add --quote a\nb".into(),
+            since: 1_700_000_000,
+        };
+        let back = Holder::parse(&h.encode()).unwrap();
+        assert_eq!(back.pid, 42);
+        assert_eq!(back.since, 1_700_000_000);
+        assert_eq!(back.command, "provledger claim add --quote a b");
+        assert_eq!(Holder::parse(""), None);
+        assert!(is_word("claim") && is_word("key-grant"));
+        assert!(!is_word("--key") && !is_word("keys/eda.key") && !is_word("Talks"));
+        assert_eq!(Holder::parse("pid x\n"), None);
+    }
+}
