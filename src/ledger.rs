@@ -12,11 +12,12 @@
 use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogError, LogWriter};
-use crate::state::limits::{not_ahead, rfc3339, MAX_AHEAD_OF_CLOCK, MAX_TIME};
+use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{
     Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
 };
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
+use crate::time::rfc3339;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -231,7 +231,7 @@ pub(crate) fn opt_text(field: &str, v: &Option<String>, max: usize) -> Result<()
 /// The latest time a statement or log entry may carry, 9999-12-31T23:59:59Z
 /// in unix seconds: the last second RFC 3339 can write, and far inside what
 /// the index's signed 64-bit integers hold.
-pub const MAX_TIME: u64 = 253_402_300_799;
+pub const MAX_TIME: u64 = crate::time::LAST_RFC3339_SECOND;
 
 /// How far ahead of the clock of the machine that appends (or audits) a
 /// statement's time or an entry's `logged_at` may be, in seconds (5
@@ -239,23 +239,6 @@ pub const MAX_TIME: u64 = 253_402_300_799;
 /// would hold every later entry's `logged_at` at it, since log times never
 /// go back.
 pub const MAX_AHEAD_OF_CLOCK: u64 = 300;
-
-/// A unix time as RFC 3339 (`2026-12-01T07:40:00Z`), up to [`MAX_TIME`].
-pub fn rfc3339(t: u64) -> String {
-    // Civil time, because jiff's Timestamp stops a day short of year 10000.
-    i64::try_from(t)
-        .ok()
-        .and_then(|s| {
-            jiff::civil::DateTime::constant(1970, 1, 1, 0, 0, 0, 0)
-                .checked_add(jiff::SignedDuration::from_secs(s))
-                .ok()
-        })
-        .filter(|_| t <= MAX_TIME)
-        .map_or_else(
-            || format!("unix time {t}"),
-            |dt| dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        )
-}
 
 /// A duration for people, to two units: "88 years 112 days", "2 hours",
 /// "7 minutes 3 seconds".
@@ -290,9 +273,9 @@ pub fn not_ahead(what: &str, t: u64, clock: u64) -> Result<(), String> {
     }
     Err(format!(
         "{what} {} is {} ahead of this machine's clock ({}); at most {} ahead is allowed: check the clock or SOURCE_DATE_EPOCH",
-        rfc3339(t),
+        crate::time::rfc3339(t),
         span(t - clock),
-        rfc3339(clock),
+        crate::time::rfc3339(clock),
         span(MAX_AHEAD_OF_CLOCK)
     ))
 }

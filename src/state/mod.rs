@@ -552,7 +552,7 @@ impl State {
             refuse!(
                 "logged_at {} is after {}, the latest time a ledger can record",
                 entry.logged_at,
-                limits::rfc3339(limits::MAX_TIME)
+                crate::time::rfc3339(limits::MAX_TIME)
             );
         }
         if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
