@@ -37,7 +37,7 @@ export RUSTFLAGS="-Cpasses=sancov-module \
 --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 cargo build --release --locked --target "$host" --bins
 
-bin=target/$host/release
+bin=${CARGO_TARGET_DIR:-target}/$host/release
 for t in "${targets[@]}"; do
   echo "::: fuzz $t (${seconds}s)"
   rm -rf "artifacts/$t"
@@ -49,7 +49,7 @@ for t in "${targets[@]}"; do
   "$bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="artifacts/$t/" \
     "target/corpus/$t" "corpus/$t" >"$log" 2>&1 || rc=$?
-  grep -E '^#[0-9]+ +(INITED|DONE)|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" || true
+  grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log" || true
   if [ "$rc" -ne 0 ]; then
     tail -n 40 "$log"
     echo "fuzz $t failed (exit $rc): the input is in fuzz/artifacts/$t/, the log in fuzz/$log" >&2
