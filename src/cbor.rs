@@ -2,12 +2,16 @@
 //!
 //! Everything provledger hashes or signs is canonical CBOR: shortest integer
 //! and length arguments, definite lengths only, map keys sorted by the
-//! bytewise order of their encodings, no duplicate keys, no floats. We encode
+//! bytewise order of their encodings, no duplicate keys, no floats, and no
+//! bignums (tags 2 and 3: every integer we store fits 64 bits, and serde
+//! reads a bignum as a plain integer, a second encoding of it). We encode
 //! through [`ciborium::Value`] (sorting maps on the way out) and, on the way
 //! in, validate the raw bytes *before* decoding them, so that an error can
 //! name the exact offset and rule that a hostile or corrupted input breaks.
 //! Checking the bytes directly (instead of decoding, re-encoding and
-//! comparing) gives the same verdict with a better message.
+//! comparing) gives the same verdict with a better message; typed decoding
+//! ([`from_slice`]) then also re-encodes, because serde's leniency lets
+//! canonical bytes of the wrong shape decode.
 
 use ciborium::Value;
 use serde::{de::DeserializeOwned, Serialize};
@@ -52,10 +56,25 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, CborError> {
     Ok(out)
 }
 
-/// Checks `bytes` is canonical CBOR, then decodes it as `T`.
-pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CborError> {
+/// Checks `bytes` is canonical CBOR, decodes it as `T`, and checks that `T`
+/// encodes back to exactly `bytes`.
+///
+/// Canonical bytes alone do not make the decoding one-to-one: serde reads
+/// an integer field through any tag in front of it (`1(5)` as 5), a byte
+/// string field from a text string, an absent optional field from `null`.
+/// Each would be a second encoding of one value (and of a statement, a
+/// second id), so only the encoding `T` itself writes is accepted.
+pub fn from_slice<T: Serialize + DeserializeOwned>(bytes: &[u8]) -> Result<T, CborError> {
     check_canonical(bytes)?;
-    ciborium::from_reader(bytes).map_err(|e| CborError::Shape(e.to_string()))
+    let value: T = ciborium::from_reader(bytes).map_err(|e| CborError::Shape(e.to_string()))?;
+    if to_vec(&value)? != bytes {
+        return Err(CborError::Shape(
+            "it decodes, but is not the encoding of what it decodes to (a tag, a null \
+             for an absent field, or a value of another CBOR type than its field's)"
+                .into(),
+        ));
+    }
+    Ok(value)
 }
 
 /// Checks `bytes` is exactly one canonical CBOR data item and decodes it as a
@@ -65,8 +84,8 @@ pub fn value_from_slice(bytes: &[u8]) -> Result<Value, CborError> {
 }
 
 /// Checks that `bytes` is exactly one data item in RFC 8949 §4.2.1
-/// deterministic encoding (plus our rule: no floats), naming the first
-/// offending byte otherwise.
+/// deterministic encoding (plus our rules: no floats, no bignums), naming
+/// the first offending byte otherwise.
 pub fn check_canonical(bytes: &[u8]) -> Result<(), CborError> {
     if bytes.is_empty() {
         return Err(problem(0, "empty input"));
@@ -129,6 +148,10 @@ fn item(b: &[u8], pos: usize, depth: usize) -> Result<usize, CborError> {
             }
             Ok(at)
         }
+        6 if arg == 2 || arg == 3 => Err(problem(
+            pos,
+            format!("bignum (tag {arg}) is not allowed: integers must fit in 64 bits"),
+        )),
         6 => item(b, at, depth + 1),
         _ => match b[pos] & 0x1f {
             20..=22 => Ok(at),
@@ -225,6 +248,11 @@ fn canonicalize(value: &Value) -> Result<Value, CborError> {
             }
             Value::Map(keyed.into_iter().map(|(_, k, v)| (k, v)).collect())
         }
+        Value::Tag(2 | 3, _) => {
+            return Err(CborError::Encode(
+                "bignums (tags 2, 3) are not allowed: integers must fit in 64 bits".into(),
+            ))
+        }
         Value::Tag(t, inner) => Value::Tag(*t, Box::new(canonicalize(inner)?)),
         other => other.clone(),
     })
@@ -306,6 +334,66 @@ mod tests {
         assert!(err(&[0x82, 0x01]).contains("ends in the middle"));
         assert!(err(&[0x5a, 0xff, 0xff, 0xff, 0xff]).contains("runs past the end"));
         assert!(err(&[0x62, 0xff, 0xfe]).contains("UTF-8"));
+    }
+
+    #[test]
+    fn refuses_bignums() {
+        // Found by fuzz/fuzz_targets/cbor.rs: ciborium reads -(0xe626452c00)-1
+        // from this and writes it back as a plain negative integer.
+        assert_eq!(
+            err(&[0xc3, 0x45, 0xe6, 0x26, 0x45, 0x2c, 0x00]),
+            "non-canonical CBOR at byte 0: bignum (tag 3) is not allowed: integers must fit in 64 bits"
+        );
+        assert_eq!(
+            err(&[0x81, 0xc2, 0x49, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
+            "non-canonical CBOR at byte 1: bignum (tag 2) is not allowed: integers must fit in 64 bits"
+        );
+        assert_eq!(
+            value_to_vec(&Value::Tag(2, Box::new(Value::Bytes(vec![1; 9]))))
+                .unwrap_err()
+                .to_string(),
+            "cannot encode as canonical CBOR: bignums (tags 2, 3) are not allowed: integers must fit in 64 bits"
+        );
+        // Other tags are data, kept as they are.
+        let tagged = [0xc1, 0x1a, 0x51, 0x4b, 0x67, 0xb0];
+        check_canonical(&tagged).unwrap();
+        assert_eq!(
+            value_to_vec(&value_from_slice(&tagged).unwrap()).unwrap(),
+            tagged
+        );
+    }
+
+    #[test]
+    fn typed_decoding_refuses_a_second_encoding_of_a_value() {
+        #[derive(Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct S {
+            n: u64,
+            #[serde(with = "serde_bytes")]
+            b: Vec<u8>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            o: Option<u64>,
+        }
+        let msg = "CBOR does not have the expected structure: it decodes, but is not the \
+                   encoding of what it decodes to (a tag, a null for an absent field, or a \
+                   value of another CBOR type than its field's)";
+        // {"b": h'00', "n": 5}
+        let good = [0xa2, 0x61, 0x62, 0x41, 0x00, 0x61, 0x6e, 0x05];
+        assert_eq!(
+            from_slice::<S>(&good).unwrap(),
+            S {
+                n: 5,
+                b: vec![0],
+                o: None
+            }
+        );
+        // "n": 1(5): serde skips the tag.
+        let tagged = [0xa2, 0x61, 0x62, 0x41, 0x00, 0x61, 0x6e, 0xc1, 0x05];
+        assert_eq!(from_slice::<S>(&tagged).unwrap_err().to_string(), msg);
+        // "o": null instead of leaving the field out.
+        let null = [
+            0xa3, 0x61, 0x62, 0x41, 0x00, 0x61, 0x6e, 0x05, 0x61, 0x6f, 0xf6,
+        ];
+        assert_eq!(from_slice::<S>(&null).unwrap_err().to_string(), msg);
     }
 
     #[test]
