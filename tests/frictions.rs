@@ -117,6 +117,32 @@ fn provledger_key_is_the_default_key() {
     assert!(out.stdout.starts_with("source.record "), "{out}");
 }
 
+/// `PROVLEDGER_KEY`, set for everyday writes, does not make `key grant`
+/// or `key revoke` sign with that key (which the rules would refuse).
+#[test]
+fn provledger_key_does_not_sign_grants_or_revocations() {
+    let env = Env::with_ledger();
+    let (eda, _) = env.granted("eda", "editor");
+    let (_, cem_pub) = env.keygen("cem");
+    let cem_pub = cem_pub.display().to_string();
+    let out = env
+        .cmd(&["key", "grant", &cem_pub, "--role", "checker"])
+        .env("PROVLEDGER_KEY", &eda)
+        .run()
+        .ok();
+    assert!(out.stdout.starts_with("key.grant "), "{out}");
+    let out = env
+        .cmd(&["key", "revoke", &cem_pub, "--reason", "left"])
+        .env("PROVLEDGER_KEY", &eda)
+        .run()
+        .ok();
+    assert!(out.stdout.starts_with("key.revoke "), "{out}");
+    for cmd in [&["key", "grant"][..], &["key", "revoke"]] {
+        let help = env.bare(&[cmd, &["--help"]].concat()).run().ok();
+        assert!(!help.stdout.contains("PROVLEDGER_KEY"), "{help}");
+    }
+}
+
 #[test]
 fn only_key_grant_and_revoke_default_to_the_operator_key() {
     let env = Env::with_ledger();
@@ -250,7 +276,7 @@ fn reindex_help_agrees_with_the_readme() {
     );
     let readme = include_str!("../README.md");
     assert!(
-        readme.contains("is refused until `provledger reindex` rebuilds it"),
+        readme.contains("is refused by reading commands until `provledger reindex` rebuilds it"),
         "README no longer says what reindex --help says"
     );
 }

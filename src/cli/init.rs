@@ -1,5 +1,7 @@
 //! `provledger init`: create a ledger.
 
+use super::output::say;
+use super::render::Esc;
 use anyhow::{bail, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
@@ -49,10 +51,10 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     Ledger::genesis(&operator, &a.description, a.quorum, now)?;
     let existed = ledger.exists();
     if resume {
-        eprintln!(
+        say!(
             "finishing the unfinished init of {} with its operator key {}",
-            ledger.display(),
-            default_key.display()
+            Esc(&ledger.display().to_string()),
+            Esc(&default_key.display().to_string())
         );
     }
     if generated {
@@ -65,20 +67,24 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
         }
         let final_pub = dir.join("operator.pub");
         keys::write_key_files(&default_key, &final_pub, &operator)?;
-        eprintln!(
+        say!(
             "created operator key {} (keep it secret; never publish LEDGER/private/)",
-            default_key.display()
+            Esc(&default_key.display().to_string())
         );
     }
     if let Err(e) = Ledger::init(ledger, &operator, &a.description, a.quorum, now) {
-        if generated {
+        // Only while no ledger holds its genesis: an init whose genesis is
+        // durable and that failed afterwards (opening the index on a full
+        // disk, say) has made a ledger this key signs, and it must not be
+        // left without its operator key.
+        if generated && !Ledger::exists(ledger) {
             remove_new_key(ledger, &default_key, existed);
         }
         return Err(e.into());
     }
-    eprintln!(
+    say!(
         "created ledger {} with origin {}",
-        ledger.display(),
+        Esc(&ledger.display().to_string()),
         super::render::Esc(operator.public().name())
     );
     let public = operator.public().to_string();

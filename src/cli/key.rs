@@ -35,7 +35,7 @@ pub struct GenerateArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP)))]
+#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP).env(None::<&str>)))]
 pub struct GrantArgs {
     /// The key's public key file (NAME.pub).
     pubkey: PathBuf,
@@ -50,7 +50,7 @@ pub struct GrantArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP)))]
+#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP).env(None::<&str>)))]
 pub struct RevokeArgs {
     /// The key to revoke: its public key file (NAME.pub).
     pubkey: PathBuf,

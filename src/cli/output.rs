@@ -147,7 +147,9 @@ pub struct Signing {
 }
 
 /// The `--key` help of `key grant` and `key revoke`, whose statements the
-/// operator signs (a key may also revoke itself).
+/// operator signs (a key may also revoke itself). Those two do not read
+/// `PROVLEDGER_KEY`: an editor's or checker's key set there for everyday
+/// writes would otherwise sign, and be refused for, every grant.
 pub const OPERATOR_DEFAULT_HELP: &str = "Private key that signs the statement (NAME.key) \
 [default: the operator key that `init` created, LEDGER/private/operator.key]";
 

@@ -1,6 +1,7 @@
 //! `provledger reindex`: rebuild the derived index (and `hashes`) from the log.
 
-use super::output::print_json;
+use super::output::{print_json, say};
+use super::render::{esc, Esc};
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -70,16 +71,17 @@ pub fn run(ledger: &Path, a: ReindexArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     for v in &void {
-        eprintln!(
+        // The reason quotes the refused entry's own text: escaped.
+        say!(
             "void: entry {} ({}) is refused and was applied as nothing: {}",
             v.seq,
-            v.kind.as_deref().unwrap_or("undecodable"),
-            v.reason
+            Esc(v.kind.as_deref().unwrap_or("undecodable")),
+            esc(&v.reason)
         );
     }
-    eprintln!(
+    say!(
         "rebuilt the index of {} from {} entries{}",
-        ledger.display(),
+        Esc(&ledger.display().to_string()),
         l.size(),
         match void.len() {
             0 => String::new(),
@@ -87,9 +89,7 @@ pub fn run(ledger: &Path, a: ReindexArgs) -> Result<()> {
         }
     );
     if operator.is_none() {
-        eprintln!(
-            "note: without the operator key the index is not sealed; the next append rebuilds it"
-        );
+        say!("note: without the operator key the index is not sealed; the next append rebuilds it");
     }
     if a.json {
         print_json(&Report {
