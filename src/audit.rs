@@ -97,11 +97,17 @@ impl DiskIndex {
     /// rebuilds it anyway).
     fn open(dir: &Path) -> Result<Option<DiskIndex>, String> {
         let path = dir.join(crate::ledger::INDEX_FILE);
+        // A link there is reported, not followed (nor one at `-wal`, which
+        // even a read-only connection may write through).
+        crate::state::check_index_files(&path).map_err(|e| e.to_string())?;
         if !path.exists() {
             return Ok(None);
         }
         let read = || -> rusqlite::Result<Option<DiskIndex>> {
-            let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let conn = Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+            )?;
             let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
             if version != crate::state::SCHEMA_VERSION {
                 return Ok(None);
@@ -134,6 +140,37 @@ impl DiskIndex {
             )
         })
     }
+}
+
+/// What is wrong with an index that has applied more entries than the
+/// audited log holds, if anything. An append may have landed while the
+/// audit ran (it read the checkpoint first; the writer indexes as it
+/// appends), so the log is read again: an index within the log now, whose
+/// last leaf hash is that of the log's entry, is such an append and not a
+/// problem (its rows are not compared; the next audit does). An index
+/// beyond the log on disk now, or whose last leaf hash is not the log's,
+/// was edited or belongs to another ledger.
+fn index_ahead(dir: &Path, idx: &DiskIndex) -> Option<String> {
+    let name = crate::ledger::INDEX_FILE;
+    let at = idx.applied;
+    let hint = "run `provledger reindex` to rebuild it from the log (nothing is lost)";
+    // A log that cannot be opened again has had its problem reported by
+    // the audit itself; the index cannot be judged against it.
+    let log = log::Log::open(dir).ok()?;
+    if at > log.size() {
+        return Some(format!(
+            "{name} says it has applied {at} entries, but the log has only {} (it was edited, or belongs to another ledger); {hint}",
+            log.size()
+        ));
+    }
+    let ours = log.leaf_hash(at - 1).ok();
+    if idx.last_leaf_hash.as_deref() != ours.as_ref().map(|h| &h.0[..]) {
+        return Some(format!(
+            "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited); {hint}",
+            at - 1
+        ));
+    }
+    None
 }
 
 /// How many differing index rows an audit lists (the rest are counted).
@@ -469,9 +506,16 @@ pub fn audit(
             });
         }
     }
-    // An index that has applied more than the audited log is not compared:
-    // an append may have landed after the audit read the checkpoint (and
-    // readers refuse an index ahead of the log they see).
+    // An index that has applied more than the audited log is not compared
+    // row by row, but it is not passed over either (else bumping its
+    // `applied` would hide every edit): see `index_ahead`.
+    if let Some(idx) = replay.index.take() {
+        if idx.applied > report.size {
+            if let Some(what) = index_ahead(dir, &idx) {
+                replay.index_problems.push(Problem { entry: None, what });
+            }
+        }
+    }
     let mut problems = early;
     problems.extend(report.problems);
     problems.extend(replay.problems);
@@ -493,4 +537,39 @@ pub fn audit(
         omitted: report.omitted + replay.omitted,
         first_entry_at_fault: first,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index ahead of the audited log only because an append landed
+    /// while the audit ran is no problem; one ahead of the log on disk, or
+    /// whose last leaf hash is not the log's, is.
+    #[test]
+    fn an_index_ahead_of_the_audit_is_a_problem_only_if_ahead_of_the_log() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ledger");
+        let operator = crate::keys::SecretKey::generate("example.org/log").unwrap();
+        drop(crate::ledger::Ledger::init(&dir, &operator, "test", 1, 1_700_000_000).unwrap());
+        // The index has applied the genesis; an audit that read the
+        // checkpoint before it was appended saw an empty log.
+        let mut idx = DiskIndex::open(&dir).unwrap().unwrap();
+        assert_eq!(idx.applied, 1);
+        assert_eq!(index_ahead(&dir, &idx), None);
+
+        idx.applied = 3;
+        let what = index_ahead(&dir, &idx).unwrap();
+        assert!(
+            what.starts_with("index.sqlite says it has applied 3 entries, but the log has only 1 (it was edited, or belongs to another ledger); run `provledger reindex`"),
+            "{what}"
+        );
+        idx.applied = 1;
+        idx.last_leaf_hash = Some(vec![0; 32]);
+        let what = index_ahead(&dir, &idx).unwrap();
+        assert!(
+            what.contains("but its last leaf hash is not that of entry 0 of the log"),
+            "{what}"
+        );
+    }
 }

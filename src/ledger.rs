@@ -442,6 +442,9 @@ impl Ledger {
     /// cannot write the entries it lacks: the state replayed in memory from
     /// the whole log instead, so reads still answer from every entry.
     fn replay_in_memory(&mut self) -> Result<(), LedgerError> {
+        // The entries the index applies as nothing (`reindex
+        // --skip-refused`) are applied as nothing here too.
+        let listed = self.state.void_seqs()?;
         let mut state = State::in_memory()?;
         state.begin()?;
         replay_into(
@@ -449,7 +452,7 @@ impl Ledger {
             &self.log,
             0..self.log.size(),
             &mut |_, _| {},
-            &Refusals::Fail,
+            &Refusals::Void(listed),
         )?;
         state.commit()?;
         self.state = state;
@@ -584,6 +587,24 @@ impl Ledger {
         Ok(())
     }
 
+    /// The seal check of [`Ledger::authenticate`], inside the caller's
+    /// write transaction (which no other writer can change under it). The
+    /// index was made current by `authenticate`; anything but a current
+    /// seal now was changed since, and is refused.
+    fn check_seal_in_transaction(&self, operator: &SecretKey) -> Result<(), LedgerError> {
+        let tampered = |what: String| LedgerError::IndexTampered {
+            path: self.dir.join(INDEX_FILE).display().to_string(),
+            what,
+        };
+        match self.state.seal_status(&IndexKey::derive(operator))? {
+            SealStatus::Current => Ok(()),
+            SealStatus::Stale => Err(tampered(
+                "its seal is missing or does not cover the entries it has applied".into(),
+            )),
+            SealStatus::Forged(what) => Err(tampered(what)),
+        }
+    }
+
     /// The ledger directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -657,7 +678,15 @@ impl Ledger {
         let last_logged_at = self.state.meta_u64("last_logged_at")?.unwrap_or(0);
         let logged_at = now.max(last_logged_at);
         check_clock(&verified, logged_at, last_logged_at)?;
+        #[cfg(test)]
+        test_hook::before_seal_check(&self.dir);
         self.state.begin()?;
+        // The seal again, inside the transaction: `keys` edited after
+        // `authenticate` above is caught here, before the rules read it.
+        if let Err(e) = self.check_seal_in_transaction(operator) {
+            self.state.rollback()?;
+            return Err(e);
+        }
         let blobs = PendingBlobs {
             pending: new_blobs
                 .iter()
@@ -772,8 +801,14 @@ impl Ledger {
         skip_refused: bool,
         mut progress: impl FnMut(u64, u64),
     ) -> Result<(Ledger, Vec<VoidEntry>), LedgerError> {
+        // Refuse a wrong key before anything is written: rebuilding
+        // `hashes` renames a new file into place.
+        if let Some(op) = operator {
+            Log::check_signer_in(dir, &op.note_signer())?;
+        }
         let writer = Log::open_writer_rebuilding_hashes(dir, Some(LOCK_WAIT), &mut progress)?;
         if let Some(op) = operator {
+            // Again under the lock, against the checkpoint now current.
             check_operator(&writer, op)?;
         }
         let listed = State::void_seqs_in(&dir.join(INDEX_FILE));
@@ -1071,5 +1106,109 @@ impl Ledger {
             hashes: self.log.inclusion_proof(seq, size)?,
             checkpoint: self.log.checkpoint_bytes().to_vec(),
         })
+    }
+}
+
+/// A point inside [`Ledger::append_with_blobs`] where a unit test can
+/// change the index, as another process could between the first seal
+/// check and the batch's transaction.
+#[cfg(test)]
+mod test_hook {
+    use std::cell::RefCell;
+    use std::path::Path;
+
+    /// What a test runs there: given the ledger directory.
+    pub type Hook = Box<dyn FnMut(&Path)>;
+
+    thread_local! {
+        pub static HOOK: RefCell<Option<Hook>> = RefCell::new(None);
+    }
+
+    /// Runs the hook set for this thread, if any (once).
+    pub fn before_seal_check(dir: &Path) {
+        if let Some(mut f) = HOOK.with(|h| h.borrow_mut().take()) {
+            f(dir)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::SecretKey;
+
+    /// The seal is checked inside the batch's transaction: an edit of
+    /// `keys` made after `authenticate` checked it (by another process,
+    /// before this one began its transaction) is refused, not read by the
+    /// rules and sealed.
+    #[test]
+    fn an_index_edited_between_the_seal_check_and_the_transaction_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ledger");
+        let operator = SecretKey::generate("example.org/log").unwrap();
+        let now = 1_700_000_000;
+        drop(Ledger::init(&dir, &operator, "test", 1, now).unwrap());
+        let mut ledger = Ledger::open_writer(&dir).unwrap();
+        let before = std::fs::read(dir.join(crate::log::CHECKPOINT_FILE)).unwrap();
+        test_hook::HOOK.with(|h| {
+            *h.borrow_mut() = Some(Box::new(|dir: &Path| {
+                let conn = rusqlite::Connection::open(dir.join(INDEX_FILE)).unwrap();
+                conn.execute_batch(
+                    "INSERT INTO keys (pubkey, note, name, display_name, roles, granted_seq, granted_at)
+                     VALUES (randomblob(32), 'planted', 'planted', 'Planted', 'editor', 0, 0)",
+                )
+                .unwrap();
+            }))
+        });
+        let st = Ledger::genesis(&operator, "again", 1, now).unwrap();
+        let e = ledger
+            .append(vec![st], &operator, now)
+            .expect_err("an append on an index edited meanwhile");
+        assert!(
+            matches!(&e, LedgerError::IndexTampered { what, .. }
+                if what.starts_with("its keys, meta or void table is not what the writer sealed")),
+            "{e}"
+        );
+        assert_eq!(ledger.size(), 1);
+        assert_eq!(
+            std::fs::read(dir.join(crate::log::CHECKPOINT_FILE)).unwrap(),
+            before,
+            "nothing was appended"
+        );
+    }
+
+    /// A reader on a full disk replays the log in memory: the entries the
+    /// index applies as nothing (`reindex --skip-refused`) are applied as
+    /// nothing there too, not a failure of every read.
+    #[test]
+    fn the_in_memory_replay_of_a_full_disk_voids_what_the_index_voids() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ledger");
+        let operator = SecretKey::generate("example.org/log").unwrap();
+        let now = 1_700_000_000;
+        drop(Ledger::init(&dir, &operator, "test", 1, now).unwrap());
+        let mut w = Log::open_writer(&dir, None).unwrap();
+        w.append(
+            &[b"not a COSE_Sign1".to_vec()],
+            now,
+            &operator.note_signer(),
+        )
+        .unwrap();
+        drop(w);
+        let (ledger, void) = Ledger::reindex(&dir, Some(&operator), true, |_, _| {}).unwrap();
+        assert_eq!(void.iter().map(|v| v.seq).collect::<Vec<_>>(), [1]);
+        drop(ledger);
+        let mut reader = Ledger::open(&dir).unwrap();
+        reader.replay_in_memory().unwrap();
+        assert_eq!(reader.state().applied().unwrap(), 2);
+        assert_eq!(
+            reader
+                .state()
+                .void_seqs()
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            [1]
+        );
     }
 }

@@ -618,3 +618,68 @@ fn public_files_have_one_mode() {
         0o600
     );
 }
+
+/// The index and its companions, as SQLite would follow them.
+fn index_file_bytes(env: &Env) -> Vec<(String, Option<Vec<u8>>)> {
+    ["", "-wal", "-shm", "-journal"]
+        .iter()
+        .map(|s| {
+            let p = env.lpath(&format!("index.sqlite{s}"));
+            let b = match fs::symlink_metadata(&p) {
+                Ok(m) if m.file_type().is_symlink() => Some(fs::read_link(&p).unwrap()),
+                Ok(_) => Some(PathBuf::from(format!("{:?}", fs::read(&p).unwrap()))),
+                Err(_) => None,
+            };
+            (
+                s.to_string(),
+                b.map(|b| b.to_string_lossy().as_bytes().to_vec()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_link_at_the_index_or_its_wal_is_refused_by_readers_writers_and_audit() {
+    for name in ["index.sqlite", "index.sqlite-wal"] {
+        let env = Env::with_ledger();
+        env.run(&["key", "generate", "eda", "--out", "keys"]).ok();
+        let path = env.lpath(name);
+        // The outside copy of the index holds what the ledger's held, so
+        // that only following the link could tell the two apart.
+        let outside = env.path("outside");
+        match fs::read(&path) {
+            Ok(b) => fs::write(&outside, b).unwrap(),
+            Err(_) => fs::write(&outside, "not the ledger's\n").unwrap(),
+        }
+        let before = fs::read(&outside).unwrap();
+        let _ = fs::remove_file(&path);
+        symlink(&outside, &path).unwrap();
+        let files = snapshot(&env.ledger());
+        let index = index_file_bytes(&env);
+        let want = format!("{} {LINK_REFUSED}", path.display());
+        for args in [
+            &["claims"][..],
+            &["key", "grant", "keys/eda.pub", "--role", "editor"][..],
+        ] {
+            let out = env.run(args);
+            assert!(
+                out.code != Some(0) && out.stderr.contains(&want),
+                "{name} {args:?}: {out}"
+            );
+            assert_eq!(fs::read(&outside).unwrap(), before, "{name}: wrote outside");
+            assert_eq!(snapshot(&env.ledger()), files, "{name} {args:?} wrote");
+            assert_eq!(index_file_bytes(&env), index, "{name} {args:?} wrote");
+        }
+        assert_eq!(env.size(), 1);
+        let out = env.run(&["audit"]);
+        assert!(
+            out.code != Some(0) && out.stdout.contains(&want),
+            "{name} audit: {out}"
+        );
+        assert_eq!(
+            fs::read(&outside).unwrap(),
+            before,
+            "{name}: audit wrote outside"
+        );
+    }
+}

@@ -457,6 +457,7 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
 fn reindex_with_a_wrong_operator_key_is_refused_and_leaves_the_index() {
     let s = Seeded::new();
     edit(&s, "CREATE TABLE marker (x)");
+    let before = ledger_files(&s.ledger());
     let r = s.refused(
         &["reindex", "--operator-key", &s.key("eda")],
         1,
@@ -467,6 +468,9 @@ fn reindex_with_a_wrong_operator_key_is_refused_and_leaves_the_index() {
         "{}",
         r.stderr
     );
+    // Refused before anything was written: not even `hashes` was rebuilt
+    // (same bytes, but a new file renamed into place).
+    assert_eq!(ledger_files(&s.ledger()), before, "a refused reindex wrote");
     let conn = Connection::open(s.ledger().join("index.sqlite")).unwrap();
     let kept: i64 = conn
         .query_row(
@@ -648,4 +652,52 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
             .starts_with("statement: "),
         "{v:#}"
     );
+}
+
+/// Every file of the ledger (the lock and SQLite's own `-wal` and `-shm`
+/// left out) with the digest of its bytes and its inode, so that a file
+/// replaced by an identical one shows.
+fn ledger_files(dir: &Path) -> Vec<(std::path::PathBuf, String, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let m = std::fs::symlink_metadata(&p).unwrap();
+            if m.is_dir() {
+                stack.push(p);
+            } else if p.file_name().is_some_and(|n| {
+                !["lock", "index.sqlite-wal", "index.sqlite-shm"].contains(&&*n.to_string_lossy())
+            }) {
+                let digest = Digest::of(&std::fs::read(&p).unwrap()).to_hex();
+                out.push((p.clone(), digest, m.ino()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_index_ahead_of_the_log_is_reported_by_audit_not_passed_over() {
+    let s = Seeded::new();
+    let size = s.run(&["audit", "--json"]).json()["size"].as_u64().unwrap();
+    // Bumping `applied` past the log once hid every other edit from audit.
+    edit(
+        &s,
+        "UPDATE keys SET roles = 'editor' WHERE name = 'cem';
+         UPDATE meta SET v = v + 5 WHERE k = 'applied';",
+    );
+    let before = ledger_files(&s.ledger());
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let want = format!(
+        "PROBLEM: index.sqlite says it has applied {} entries, but the log has only {size} (it was edited, or belongs to another ledger); run `provledger reindex` to rebuild it from the log (nothing is lost)",
+        size + 5
+    );
+    assert!(r.stdout.contains(&want), "{want:?}:\n{}", r.stdout);
+    assert_eq!(ledger_files(&s.ledger()), before, "audit wrote");
+    s.ok(&["reindex"]);
+    s.assert_audit_clean();
 }

@@ -46,6 +46,7 @@ mod writer;
 
 pub use audit::{audit, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
+pub(crate) use fsutil::special_kind;
 pub use fsutil::{Refusal, RefusedPath, PUBLIC_DIR_MODE, PUBLIC_FILE_MODE};
 pub use leaf::{Leaf, LeafError, MAX_LEAF_BYTES};
 pub use proof::{root_of, verify_consistency, verify_inclusion, ProofError};

@@ -846,25 +846,56 @@ impl Log {
     /// id; lines by other keys are ignored, and the next checkpoint will not
     /// carry them).
     pub fn check_signer(&self, signer: &dyn Signer) -> Result<(), LogError> {
-        let wrong_signer = || LogError::WrongSigner {
-            key: signer.name().to_owned(),
-            key_id: signer.key_id(),
-            origin: self.origin().to_owned(),
-            origin_ids: self
-                .checkpoint
-                .origin_key_ids(&self.note)
-                .unwrap_or_default(),
+        check_signer_of(
+            &self.dir,
+            &self.note,
+            &self.checkpoint,
+            self.origin(),
+            signer,
+        )
+    }
+
+    /// [`Log::check_signer`] for the ledger in `dir`, reading only its
+    /// checkpoint: nothing is written and no lock is taken, so a command
+    /// can refuse a wrong key before it changes anything.
+    pub fn check_signer_in(dir: &Path, signer: &dyn Signer) -> Result<(), LogError> {
+        let Some(note) = super::read_checkpoint(dir)? else {
+            return Err(LogError::NotALedger {
+                dir: dir.to_path_buf(),
+                why: format!("it has no {CHECKPOINT_FILE} file"),
+            });
         };
-        if signer.name() != self.origin() {
-            return Err(wrong_signer());
-        }
-        match Checkpoint::verify_own(&self.note, signer) {
-            Ok(_) => Ok(()),
-            Err(CheckpointError::NotSignedBy { .. }) => Err(wrong_signer()),
-            Err(source) => Err(LogError::Checkpoint {
-                path: self.dir.join(CHECKPOINT_FILE),
+        let checkpoint =
+            Checkpoint::parse_unverified(&note).map_err(|source| LogError::Checkpoint {
+                path: dir.join(CHECKPOINT_FILE),
                 source,
-            }),
-        }
+            })?;
+        check_signer_of(dir, &note, &checkpoint, &checkpoint.origin, signer)
+    }
+}
+
+fn check_signer_of(
+    dir: &Path,
+    note: &[u8],
+    checkpoint: &Checkpoint,
+    origin: &str,
+    signer: &dyn Signer,
+) -> Result<(), LogError> {
+    let wrong_signer = || LogError::WrongSigner {
+        key: signer.name().to_owned(),
+        key_id: signer.key_id(),
+        origin: origin.to_owned(),
+        origin_ids: checkpoint.origin_key_ids(note).unwrap_or_default(),
+    };
+    if signer.name() != origin {
+        return Err(wrong_signer());
+    }
+    match Checkpoint::verify_own(note, signer) {
+        Ok(_) => Ok(()),
+        Err(CheckpointError::NotSignedBy { .. }) => Err(wrong_signer()),
+        Err(source) => Err(LogError::Checkpoint {
+            path: dir.join(CHECKPOINT_FILE),
+            source,
+        }),
     }
 }

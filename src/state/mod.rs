@@ -106,9 +106,41 @@ pub enum StateError {
     Blob(String),
     #[error("index database holds a value it cannot decode: {0}")]
     Corrupt(String),
+    /// A link or special file where an index file belongs.
+    #[error("{0}")]
+    Refused(String),
     /// A fact the rules rely on fails its authentication (see `seal.rs`).
     #[error("{0}")]
     Tampered(String),
+}
+
+/// The files SQLite keeps beside the index at `path`, and `path` itself.
+pub fn index_files(path: &Path) -> [std::path::PathBuf; 4] {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    ["", "-wal", "-shm", "-journal"].map(|s| path.with_file_name(format!("{name}{s}")))
+}
+
+/// Refuses a symlink, FIFO, device, socket or directory at the index
+/// `path` or at any file SQLite keeps beside it, before anything opens
+/// them: SQLite would follow a link and write pages wherever it points.
+/// The message is the one every other ledger file gets.
+pub fn check_index_files(path: &Path) -> Result<(), StateError> {
+    for p in index_files(path) {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) => {
+                let why = match crate::log::special_kind(&m) {
+                    Some(kind) => crate::log::Refusal::Special(kind),
+                    None => crate::log::Refusal::Directory,
+                };
+                return Err(StateError::Refused(
+                    crate::log::RefusedPath { path: p, why }.to_string(),
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    Ok(())
 }
 
 /// Whether SQLite failed for want of disk space: SQLITE_FULL, or a
@@ -244,7 +276,14 @@ impl State {
     /// read-only with a read-only `-shm` instead, so reads still work; any
     /// write then fails with SQLITE_FULL ("disk full") before changing
     /// anything.
+    ///
+    /// The index and its companions (`-wal`, `-shm`, `-journal`) must be
+    /// regular files or missing: a symlink there would have SQLite write
+    /// its pages wherever it points, so one is refused, as a ledger
+    /// refuses a link anywhere ([`check_index_files`]), and the files are
+    /// opened without following links.
     pub fn open(path: &Path) -> Result<State, StateError> {
+        check_index_files(path)?;
         match State::open_read_write(path) {
             Err(e) if is_disk_full(&e) => State::open_read_only(path).map_err(|_| e),
             other => other,
@@ -261,16 +300,22 @@ impl State {
         let mut create = std::fs::OpenOptions::new();
         create.write(true).create(true).truncate(false);
         #[cfg(unix)]
-        if let Ok(meta) = std::fs::metadata(path) {
-            // As SQLite makes it: with the database's permissions.
+        {
             use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-            create.mode(meta.permissions().mode() & 0o777);
+            // Never through a link (checked, but it may have been planted
+            // since), and never blocking on a FIFO.
+            create.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+            if let Ok(meta) = std::fs::symlink_metadata(path) {
+                // As SQLite makes it: with the database's permissions.
+                create.mode(meta.permissions().mode() & 0o777);
+            }
         }
         let _ = create.open(&shm);
         let uri = format!("file:{}?mode=ro&readonly_shm=1", uri_path(path));
         let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
             | rusqlite::OpenFlags::SQLITE_OPEN_URI
-            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
         let conn = Connection::open_with_flags(uri, flags).map_err(|source| StateError::Open {
             path: path.display().to_string(),
             source,
@@ -282,7 +327,9 @@ impl State {
     }
 
     fn open_read_write(path: &Path) -> Result<State, StateError> {
-        let conn = Connection::open(path).map_err(|source| StateError::Open {
+        // `Connection::open`'s flags, and never through a link.
+        let flags = rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(path, flags).map_err(|source| StateError::Open {
             path: path.display().to_string(),
             source,
         })?;
@@ -393,12 +440,15 @@ impl State {
     pub fn void_seqs_in(path: &Path) -> std::collections::BTreeSet<u64> {
         use rusqlite::OpenFlags;
         let read = || -> rusqlite::Result<std::collections::BTreeSet<u64>> {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+            )?;
             let mut stmt = conn.prepare("SELECT seq FROM void")?;
             let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?;
             rows.map(|r| r.map(|v| v as u64)).collect()
         };
-        if !path.exists() {
+        if !path.exists() || check_index_files(path).is_err() {
             return Default::default();
         }
         read().unwrap_or_default()
