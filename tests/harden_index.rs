@@ -369,7 +369,7 @@ fn force(s: &Seeded, signer: &SecretKey, body: Body) -> u64 {
     let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
     let at = s.now();
     let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
-    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    let mut w = Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30))).unwrap();
     w.append(&[st.bytes().to_vec()], at, &operator.note_signer())
         .unwrap()[0]
 }
@@ -614,7 +614,7 @@ fn an_edited_article_row_is_refused() {
 fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
     let s = Seeded::new();
     let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
-    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    let mut w = Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30))).unwrap();
     let bad = w
         .append(
             &[b"not a COSE_Sign1".to_vec()],

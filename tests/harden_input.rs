@@ -469,7 +469,7 @@ fn a_log_time_ahead_of_the_clock_is_reported_by_audit_and_blocks_no_silent_pinni
             roles: vec![Role::Checker],
         }),
     );
-    let mut w = Log::open_writer(&path, None).unwrap();
+    let mut w = Log::open_writer(&path, Some(std::time::Duration::from_secs(30))).unwrap();
     w.append(&[st.bytes().to_vec()], far, &op.note_signer())
         .unwrap();
     drop(w);

@@ -27,7 +27,7 @@ fn force(s: &Seeded, signer: &SecretKey, body: Body) -> u64 {
     let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
     let at = s.now();
     let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
-    let mut w = Log::open_writer(s.ledger(), None).unwrap();
+    let mut w = Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30))).unwrap();
     let seqs = w
         .append(&[st.bytes().to_vec()], at, &operator.note_signer())
         .unwrap();
