@@ -364,6 +364,12 @@ pub const MAX_KEY_FILE_BYTES: u64 = 4 * 1024;
 /// never a FIFO or device; UTF-8 text.
 fn read_key_file(path: &Path) -> Result<String, KeyError> {
     let shown = path.display().to_string();
+    // A missing or unreadable file is told as the OS says (stat does not
+    // block on a FIFO); what is there is then read bounded.
+    fs::metadata(path).map_err(|source| KeyError::Read {
+        path: shown.clone(),
+        source,
+    })?;
     let bytes = crate::log::read_bounded(path, MAX_KEY_FILE_BYTES, "the key file")
         .map_err(KeyError::Unreadable)?;
     String::from_utf8(bytes).map_err(|_| KeyError::Read {

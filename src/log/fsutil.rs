@@ -265,7 +265,7 @@ pub fn read_bounded(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> 
     }
     let file = opts
         .open(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot read {what} {p}: {e}")))?;
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot read {p}: {e}")))?;
     let meta = file
         .metadata()
         .map_err(|e| io::Error::new(e.kind(), format!("cannot stat {what} {p}: {e}")))?;
