@@ -54,6 +54,10 @@ pub enum KeyError {
         "{path} already exists; refusing to overwrite a key (move it away or pick another name)"
     )]
     Exists { path: String },
+    /// The key file is not a regular file or is larger than a key file
+    /// can be ([`MAX_KEY_FILE_BYTES`]); the message names file and limit.
+    #[error("{0}")]
+    Unreadable(std::io::Error),
     #[error("cannot read key file {path}: {source}")]
     Read {
         path: String,
@@ -352,15 +356,37 @@ fn write_new(path: &Path, text: &str, mode: u32) -> Result<(), KeyError> {
     f.sync_all().map_err(err)
 }
 
+/// The most a key file may hold: a key is one line of about a hundred
+/// bytes, so anything past a few KiB is not a key (or is `/dev/zero`).
+pub const MAX_KEY_FILE_BYTES: u64 = 4 * 1024;
+
+/// Reads a key file: a regular file of at most [`MAX_KEY_FILE_BYTES`],
+/// never a FIFO or device; UTF-8 text.
+fn read_key_file(path: &Path) -> Result<String, KeyError> {
+    let shown = path.display().to_string();
+    // A missing or unreadable file is told as the OS says (stat does not
+    // block on a FIFO); what is there is then read bounded.
+    fs::metadata(path).map_err(|source| KeyError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let bytes = crate::log::read_bounded(path, MAX_KEY_FILE_BYTES, "the key file")
+        .map_err(KeyError::Unreadable)?;
+    String::from_utf8(bytes).map_err(|_| KeyError::Read {
+        path: shown,
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
+    })
+}
+
 /// Loads a private key file, refusing one that group or others can read
 /// and saying so when it is a public key (`NAME.pub`, which is rightly
 /// world-readable: its mode is not the problem).
 pub fn load_secret_key(path: &Path) -> Result<SecretKey, KeyError> {
     let shown = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| KeyError::Read {
-        path: shown.clone(),
-        source,
-    })?;
+    let text = read_key_file(path)?;
     if let Ok(public) = PublicKey::parse(&text, &shown) {
         let want = match path.extension() {
             Some(e) if e == "pub" => path.with_extension("key").display().to_string(),
@@ -390,10 +416,7 @@ pub fn load_secret_key(path: &Path) -> Result<SecretKey, KeyError> {
 /// Loads a public key file (`NAME.pub`).
 pub fn load_public_key(path: &Path) -> Result<PublicKey, KeyError> {
     let shown = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| KeyError::Read {
-        path: shown.clone(),
-        source,
-    })?;
+    let text = read_key_file(path)?;
     PublicKey::parse(&text, &shown)
 }
 

@@ -7,7 +7,7 @@
 //! the command line sets a callback that does.
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -126,16 +126,44 @@ pub(crate) fn taken(mut file: &File) {
         .and_then(|_| file.write_all(Holder::me().encode().as_bytes()));
 }
 
-/// Tells the hook that this writer waits for the lock at `lock`, held by
-/// whoever the lock file names.
-pub(crate) fn waiting(dir: &Path, lock: &Path) {
+/// Tells the hook that this writer waits for the lock held on `lock` (the
+/// handle [`taken`]'s holder wrote to), with whoever the lock file names.
+///
+/// The holder is read through that handle, never by reopening the path:
+/// what is at the path now may be a link or a FIFO planted since.
+pub(crate) fn waiting(dir: &Path, lock: &File) {
     let Some(hook) = HOOK.get() else { return };
-    let mut text = String::new();
-    let holder = File::open(lock)
-        .and_then(|f| f.take(MAX_HOLDER_BYTES).read_to_string(&mut text))
-        .ok()
-        .and_then(|_| Holder::parse(&text));
-    hook(&LockWait { dir, holder });
+    hook(&LockWait {
+        dir,
+        holder: read_holder(lock),
+    });
+}
+
+/// Who the lock file open as `file` names: at most [`MAX_HOLDER_BYTES`],
+/// read from its start without moving a cursor other code relies on.
+fn read_holder(file: &File) -> Option<Holder> {
+    let mut buf = vec![0u8; MAX_HOLDER_BYTES as usize];
+    let mut got = 0;
+    while got < buf.len() {
+        match read_at(file, &mut buf[got..], got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Holder::parse(std::str::from_utf8(&buf[..got]).ok()?)
+}
+
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+    }
 }
 
 #[cfg(test)]
@@ -157,5 +185,34 @@ mod tests {
         assert!(is_word("claim") && is_word("key-grant"));
         assert!(!is_word("--key") && !is_word("keys/eda.key") && !is_word("Talks"));
         assert_eq!(Holder::parse("pid x\n"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_holder_is_read_through_the_handle_not_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock)
+            .unwrap();
+        taken(&file);
+        // Swap a FIFO in at the path: reopening it would block forever.
+        std::fs::remove_file(&lock).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(&lock)
+            .status()
+            .unwrap();
+        assert!(status.success(), "mkfifo {}", lock.display());
+        let h = read_holder(&file).expect("the handle names the holder");
+        assert_eq!(h.pid, std::process::id());
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::symlink_metadata(&lock)
+            .unwrap()
+            .file_type()
+            .is_fifo());
     }
 }

@@ -683,3 +683,243 @@ fn a_link_at_the_index_or_its_wal_is_refused_by_readers_writers_and_audit() {
         );
     }
 }
+
+#[test]
+fn a_hard_link_at_the_next_tile_path_is_replaced_not_written_through() {
+    use std::os::unix::fs::MetadataExt;
+    let env = Env::with_ledger();
+    let victim = victim(&env);
+    // The ledger holds the genesis; the next append writes width-2 tiles.
+    let rels = ["tile/0/000.p/2", "tile/entries/000.p/2"];
+    for rel in rels {
+        let at = env.lpath(rel);
+        fs::create_dir_all(at.parent().unwrap()).unwrap();
+        fs::hard_link(&victim, &at).unwrap();
+    }
+    grant_editor(&env, "eda").unwrap();
+    assert_eq!(env.size(), 2);
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "not the ledger's\n");
+    for rel in rels {
+        let m = fs::symlink_metadata(env.lpath(rel)).unwrap();
+        assert_eq!(m.nlink(), 1, "{rel} still shares the outside file");
+    }
+    assert_eq!(fs::metadata(&victim).unwrap().nlink(), 1);
+    env.run(&["audit"]).ok();
+}
+
+#[test]
+fn a_hard_link_at_a_temporary_is_replaced_not_written_through() {
+    use std::os::unix::fs::MetadataExt;
+    // The temporaries of an atomic replace and of a `hashes` rebuild.
+    for name in ["checkpoint.tmp", "pending.tmp", "hashes.tmp"] {
+        let env = Env::with_ledger();
+        let victim = victim(&env);
+        fs::hard_link(&victim, env.lpath(name)).unwrap();
+        if name == "hashes.tmp" {
+            // Makes the next writer rebuild `hashes`.
+            fs::remove_file(env.lpath("hashes")).unwrap();
+        }
+        grant_editor(&env, "eda").unwrap();
+        assert_eq!(env.size(), 2, "{name}");
+        assert_eq!(
+            fs::read_to_string(&victim).unwrap(),
+            "not the ledger's\n",
+            "{name}: wrote through the link"
+        );
+        assert_eq!(fs::metadata(&victim).unwrap().nlink(), 1, "{name}");
+        env.run(&["audit"]).ok();
+    }
+}
+
+#[test]
+fn a_fifo_or_link_at_hashes_is_refused_by_name_by_readers_and_writers() {
+    for kind in ["FIFO", "symlink"] {
+        let env = Env::with_ledger();
+        env.run(&["key", "generate", "eda", "--out", "keys"]).ok();
+        let victim = victim(&env);
+        let hashes = env.lpath("hashes");
+        fs::remove_file(&hashes).unwrap();
+        if kind == "FIFO" {
+            mkfifo(&hashes);
+        } else {
+            symlink(&victim, &hashes).unwrap();
+        }
+        let want = format!(
+            "{} is a {kind}; a ledger holds only regular files and directories",
+            hashes.display()
+        );
+        let (code, _, err) = run_guarded(&env, &["log"]);
+        assert_ne!(code, Some(0));
+        assert!(err.contains(&want), "{kind}: {err}");
+        let (code, _, err) =
+            run_guarded(&env, &["key", "grant", "keys/eda.pub", "--role", "editor"]);
+        assert_ne!(code, Some(0));
+        assert!(err.contains(&want), "{kind}: {err}");
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "not the ledger's\n");
+        let kept = fs::symlink_metadata(&hashes).unwrap().file_type();
+        assert!(!kept.is_file(), "{kind}: hashes was replaced");
+    }
+}
+
+/// `/dev/zero` and a FIFO (outside the scratch directory, which `Env::run`
+/// reads) to give where a user-given file belongs.
+fn bad_inputs() -> (tempfile::TempDir, Vec<(PathBuf, &'static str)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    mkfifo(&fifo);
+    let inputs = vec![
+        (PathBuf::from("/dev/zero"), "character device"),
+        (fifo, "FIFO"),
+    ];
+    (dir, inputs)
+}
+
+/// The message `read_bounded` gives for a non-regular file.
+fn not_regular(what: &str, path: &Path, kind: &str, limit: u64) -> String {
+    format!(
+        "{what} {} is a {kind}, not a regular file; it must be a regular file of at most \
+         {limit} bytes",
+        path.display()
+    )
+}
+
+fn article_args<'a>(text: &'a str, key: &'a str) -> Vec<&'a str> {
+    vec![
+        "article",
+        "add",
+        text,
+        "--url",
+        "https://news.example/a",
+        "--publisher",
+        "The Example",
+        "--title",
+        "A title",
+        "--published",
+        "2023-11-08T06:00:00Z",
+        "--key",
+        key,
+    ]
+}
+
+#[test]
+fn dev_zero_or_a_fifo_as_a_key_file_is_refused_fast() {
+    use provledger::keys::MAX_KEY_FILE_BYTES;
+    let env = Env::with_ledger();
+    let (eda_key, _) = env.granted("eda", "editor");
+    fs::write(env.path("article.txt"), "An article.\n").unwrap();
+    let (_tmp, inputs) = bad_inputs();
+    let before = snapshot(&env.ledger());
+    for (bad, kind) in &inputs {
+        let want = not_regular("the key file", bad, kind, MAX_KEY_FILE_BYTES);
+        let b = bad.to_str().unwrap();
+        // A public key (key grant) and a private key (--key).
+        let (code, _, err) = run_guarded(&env, &["key", "grant", b, "--role", "editor"]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(&want), "{err}");
+        let (code, _, err) = run_guarded(&env, &article_args("article.txt", b));
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(&want), "{err}");
+    }
+    // A regular file too large to be a key is refused unread.
+    let big = env.path("big.key");
+    fs::write(&big, vec![b'A'; MAX_KEY_FILE_BYTES as usize + 1]).unwrap();
+    fs::set_permissions(&big, fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, _, err) = run_guarded(&env, &article_args("article.txt", big.to_str().unwrap()));
+    assert_eq!(code, Some(1), "{err}");
+    let want = format!(
+        "the key file {} is larger than {MAX_KEY_FILE_BYTES} bytes, the most it may hold",
+        big.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert_eq!(snapshot(&env.ledger()), before, "a refused command wrote");
+    assert!(eda_key.exists());
+}
+
+#[test]
+fn dev_zero_or_a_fifo_as_a_proof_file_is_refused_fast() {
+    use provledger::proof::MAX_PROOF_BYTES;
+    let env = Env::with_ledger();
+    let op = env.operator_pub();
+    let op = op.to_str().unwrap();
+    let (_tmp, inputs) = bad_inputs();
+    let before = snapshot(&env.ledger());
+    for (bad, kind) in &inputs {
+        let want = not_regular("the proof file", bad, kind, MAX_PROOF_BYTES as u64);
+        let b = bad.to_str().unwrap();
+        let (code, _, err) = run_guarded(&env, &["proof", "verify", b, "--operator", op]);
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(&want), "{err}");
+    }
+    let big = env.path("big.proof");
+    fs::write(&big, vec![b'x'; MAX_PROOF_BYTES + 1]).unwrap();
+    let (code, _, err) = run_guarded(
+        &env,
+        &["proof", "verify", big.to_str().unwrap(), "--operator", op],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    let want = format!(
+        "the proof file {} is larger than {MAX_PROOF_BYTES} bytes, the most it may hold",
+        big.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert_eq!(snapshot(&env.ledger()), before, "a refused command wrote");
+}
+
+#[test]
+fn dev_zero_or_a_fifo_as_the_since_checkpoint_file_is_refused_fast() {
+    let env = Env::with_ledger();
+    let (_tmp, inputs) = bad_inputs();
+    let before = snapshot(&env.ledger());
+    for (bad, kind) in &inputs {
+        let want = not_regular(
+            "the --since-checkpoint file",
+            bad,
+            kind,
+            MAX_CHECKPOINT_BYTES,
+        );
+        let b = bad.to_str().unwrap();
+        let (code, out, err) = run_guarded(&env, &["audit", "--since-checkpoint", b]);
+        assert_eq!(code, Some(1), "{out}{err}");
+        assert!(err.contains(&want), "{err}");
+    }
+    let big = env.path("big.checkpoint");
+    fs::write(&big, vec![b'x'; MAX_CHECKPOINT_BYTES as usize + 1]).unwrap();
+    let (code, _, err) = run_guarded(
+        &env,
+        &["audit", "--since-checkpoint", big.to_str().unwrap()],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    let want = format!(
+        "the --since-checkpoint file {} is larger than {MAX_CHECKPOINT_BYTES} bytes, the most \
+         it may hold",
+        big.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert_eq!(snapshot(&env.ledger()), before, "a refused command wrote");
+}
+
+#[test]
+fn dev_zero_or_a_fifo_as_the_article_text_file_is_refused_fast() {
+    use provledger::state::limits::MAX_ARTICLE_BYTES;
+    let env = Env::with_ledger();
+    env.granted("eda", "editor");
+    let (_tmp, inputs) = bad_inputs();
+    let before = snapshot(&env.ledger());
+    for (bad, kind) in &inputs {
+        let want = not_regular("the article text file", bad, kind, MAX_ARTICLE_BYTES);
+        let b = bad.to_str().unwrap();
+        let (code, _, err) = run_guarded(&env, &article_args(b, "keys/eda.key"));
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(&want), "{err}");
+    }
+    let big = env.path("big.txt");
+    fs::write(&big, vec![b'a'; MAX_ARTICLE_BYTES as usize + 1]).unwrap();
+    let (code, _, err) = run_guarded(&env, &article_args(big.to_str().unwrap(), "keys/eda.key"));
+    assert_eq!(code, Some(1), "{err}");
+    let want = format!(
+        "the article text file {} is larger than {MAX_ARTICLE_BYTES} bytes, the most it may hold",
+        big.display()
+    );
+    assert!(err.contains(&want), "{err}");
+    assert_eq!(snapshot(&env.ledger()), before, "a refused command wrote");
+}

@@ -113,7 +113,11 @@ pub fn run(ledger: &Path, cmd: ArticleCommand) -> Result<()> {
 /// Reads an article text file; it must be UTF-8 (claims are anchored in
 /// Unicode scalar values).
 fn read_text(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = provledger::log::read_bounded(
+        path,
+        provledger::state::limits::MAX_ARTICLE_BYTES,
+        "the article text file",
+    )?;
     if let Err(e) = std::str::from_utf8(&bytes) {
         bail!(
             "{} is not UTF-8 text (invalid byte at offset {}); convert it first",

@@ -3,7 +3,7 @@
 use super::output::{print_json, say};
 use super::render::Esc;
 use super::Fail;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use provledger::keys;
@@ -42,7 +42,13 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
     let trusted = a
         .since_checkpoint
         .as_deref()
-        .map(|p| std::fs::read(p).with_context(|| format!("cannot read {}", p.display())))
+        .map(|p| {
+            provledger::log::read_bounded(
+                p,
+                provledger::log::MAX_CHECKPOINT_BYTES,
+                "the --since-checkpoint file",
+            )
+        })
         .transpose()?;
     let bar = ProgressBar::new(0);
     bar.set_style(

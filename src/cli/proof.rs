@@ -147,8 +147,11 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
         }
         ProofCommand::Verify(a) => {
             let operator = keys::load_public_key(&a.operator)?;
-            let text = std::fs::read(&a.file)
-                .with_context(|| format!("cannot read {}", a.file.display()))?;
+            let text = provledger::log::read_bounded(
+                &a.file,
+                provledger::proof::MAX_PROOF_BYTES as u64,
+                "the proof file",
+            )?;
             // A proof that does not check out is an answer ("no", exit 3),
             // not a failure to run (exit 1).
             let proven = TlogProof::parse(&text)

@@ -219,13 +219,88 @@ pub(crate) fn read_limited(
     Ok(Some(buf))
 }
 
-/// Creates (or truncates) the regular file `path` for writing with the
-/// public mode, without following a link.
+/// Creates the regular file `path` afresh for writing with the public
+/// mode. A regular file already there is unlinked first and the new one
+/// made with `O_EXCL`, so a hard link planted at `path` is replaced, never
+/// written through (truncating it would overwrite the file it shares with
+/// whatever is outside the ledger); a symlink or special file there is
+/// refused, not followed or removed.
 pub(crate) fn create_public(path: &Path) -> io::Result<File> {
-    open_regular(
-        path,
-        public_options().write(true).create(true).truncate(true),
-    )
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => match fs::remove_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        },
+        Ok(m) => {
+            let why = special_kind(&m).map_or(Refusal::Directory, Refusal::Special);
+            return Err(refused(path, why));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    // Whatever appears at `path` between the unlink and here (another
+    // planted link) makes this fail with "already exists": never followed.
+    open_regular(path, public_options().write(true).create_new(true))
+}
+
+/// Reads a user-given file outside the ledger (a key, a proof, a trusted
+/// checkpoint, an article text): at most `limit` bytes, from a regular
+/// file only. `what` names the file for messages ("the proof file").
+///
+/// A symlink is followed (the user chose the path, and keys are often
+/// reached through one), but what it leads to must be a regular file: a
+/// FIFO is opened without blocking and refused, as are devices such as
+/// `/dev/zero` and sockets; a file larger than `limit` is refused without
+/// reading more than `limit + 1` bytes. Every error names the file, and a
+/// refusal names the limit.
+pub fn read_bounded(path: &Path, limit: u64, what: &str) -> io::Result<Vec<u8>> {
+    let p = path.display();
+    let mut opts = File::options();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts
+        .open(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot read {p}: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot stat {what} {p}: {e}")))?;
+    if !meta.is_file() {
+        let kind = if meta.is_dir() {
+            "directory"
+        } else {
+            special_kind(&meta).unwrap_or("special file")
+        };
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{what} {p} is a {kind}, not a regular file; it must be a regular file of at \
+                 most {limit} bytes"
+            ),
+        ));
+    }
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{what} {p} is larger than {limit} bytes, the most it may hold"),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The length can change under us; the limit cannot.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot read {what} {p}: {e}")))?;
+    if buf.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(buf)
 }
 
 /// Open options that create files with [`PUBLIC_FILE_MODE`].

@@ -2,7 +2,7 @@
 //! `tlog::stored_hash_index` order, 32 bytes each) and the in-memory
 //! [`HashReader`]s that appends and audits compute new hashes with.
 
-use super::fsutil::{io_err, read_exact_at};
+use super::fsutil::{io_err, open_regular, read_exact_at};
 use super::LogError;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -29,7 +29,9 @@ pub(crate) struct HashFile {
 impl HashFile {
     /// Opens `path`, checking it holds at least `count` hashes.
     pub(crate) fn open(path: &Path, count: u64, write: bool) -> Result<HashFile, LogError> {
-        let file = match File::options().read(true).write(write).open(path) {
+        // Not following a link, and not blocking on a FIFO, whatever a
+        // check before this saw: the handle is what counts.
+        let file = match open_regular(path, File::options().read(true).write(write)) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(LogError::Damaged {

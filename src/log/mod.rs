@@ -47,7 +47,7 @@ mod writer;
 pub use audit::{audit, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
 pub(crate) use fsutil::special_kind;
-pub use fsutil::{Refusal, RefusedPath, PUBLIC_DIR_MODE, PUBLIC_FILE_MODE};
+pub use fsutil::{read_bounded, Refusal, RefusedPath, PUBLIC_DIR_MODE, PUBLIC_FILE_MODE};
 pub use leaf::{Leaf, LeafError, MAX_LEAF_BYTES};
 pub use proof::{root_of, verify_consistency, verify_inclusion, ProofError};
 pub use tiles::{entries_path, tile_path, TILE_WIDTH};

@@ -4,7 +4,7 @@
 
 use super::fsutil::{
     check_writable, io_err, open_regular, public_options, read_limited, replace_atomically,
-    sync_dir, tmp_path, write_all_at, DirtyDirs,
+    sync_dir, tmp_path, write_all_at, DirtyDirs, Refusal, RefusedPath,
 };
 use super::hashes::{Frontier, Overlay, Verified};
 use super::tiles::{self, TileKind, TileRef, TILE_HEIGHT, TILE_WIDTH};
@@ -125,9 +125,14 @@ struct Base {
 /// Takes the exclusive lock on `lock`, polling until `wait` has passed.
 fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, LogError> {
     let path = dir.join(LOCK_FILE);
+    // Readable too: a waiter reads who holds the lock through this handle.
     let file = open_regular(
         &path,
-        public_options().create(true).truncate(false).write(true),
+        public_options()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true),
     )
     .map_err(io_err("cannot open the lock file", &path))?;
     let start = Instant::now();
@@ -144,7 +149,7 @@ fn lock(dir: &Path, wait: Option<Duration>) -> Result<File, LogError> {
         }
         // Say once who we wait for (the lock file names its holder).
         if wait.is_some() && !told {
-            crate::lockwait::waiting(dir, &path);
+            crate::lockwait::waiting(dir, &file);
             told = true;
         }
         let now = Instant::now();
@@ -367,8 +372,14 @@ fn read_checkpoint(dir: &Path) -> Result<Checkpoint, LogError> {
 fn hashes_need_rebuild(dir: &Path) -> Result<bool, LogError> {
     let cp = read_checkpoint(dir)?;
     let path = dir.join(HASHES_FILE);
-    match fs::metadata(&path) {
-        Ok(m) => Ok(m.len() != stored_hash_count(cp.size) * HASH_SIZE as u64),
+    // Not following a link: a `hashes` that is a link or special file is
+    // refused by name, not measured through it.
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.is_file() => Ok(m.len() != stored_hash_count(cp.size) * HASH_SIZE as u64),
+        Ok(m) => {
+            let why = super::fsutil::special_kind(&m).map_or(Refusal::Directory, Refusal::Special);
+            Err(LogError::Refused(RefusedPath { path, why }))
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
         Err(e) => Err(io_err("cannot stat", &path)(e)),
     }
