@@ -63,7 +63,6 @@ use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tiles::TileRef;
 use tlog_tiles::{prove_record, prove_tree, stored_hash_count, stored_hash_index, tree_hash};
 
 /// File name of the signed checkpoint inside a ledger directory.
@@ -347,26 +346,7 @@ impl Log {
     /// The entries of bundle `n` that this view's size covers.
     fn bundle(&self, n: u64) -> Result<Vec<Vec<u8>>, LogError> {
         let width = (self.size() - n * TILE_WIDTH).min(TILE_WIDTH);
-        let t = TileRef::entries(n, width);
-        let path = self.dir.join(t.path());
-        let (bytes, _) = tiles::read_tile(&self.dir, t)
-            .map_err(io_err("cannot read", &path))?
-            .ok_or_else(|| LogError::Damaged {
-                path: path.clone(),
-                why: format!(
-                    "the entry bundle is missing (needed for entries {}..{})",
-                    n * TILE_WIDTH,
-                    n * TILE_WIDTH + width
-                ),
-            })?;
-        tiles::parse_bundle(&bytes, width, false).map_err(|e| LogError::Damaged {
-            path,
-            why: format!(
-                "entry bundle is malformed at entry {}: {}",
-                n * TILE_WIDTH + e.at as u64,
-                e.why
-            ),
-        })
+        writer::read_bundle(&self.dir, n, width)
     }
 
     /// The raw leaf bytes of entry `seq`.

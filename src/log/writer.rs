@@ -440,8 +440,8 @@ fn rebuild_hashes(dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), 
     sync_dir(dir)
 }
 
-/// The `width` entries of entry bundle `n`.
-fn read_bundle(dir: &Path, n: u64, width: u64) -> Result<Vec<Vec<u8>>, LogError> {
+/// The `width` entries of entry bundle `n` of the ledger in `dir`.
+pub(super) fn read_bundle(dir: &Path, n: u64, width: u64) -> Result<Vec<Vec<u8>>, LogError> {
     let t = TileRef::entries(n, width);
     let path = dir.join(t.path());
     let (bytes, _) = tiles::read_tile(dir, t)
