@@ -2,8 +2,8 @@
 //! (transparency-dev/merkle, every negative case included) and the Go
 //! signed-note key and note.
 //!
-//! The vectors are kept in `tests/vectors/`; when the shared copy beside the
-//! repository (`../shared/vectors`) exists, it is checked as well.
+//! The vectors are kept in `tests/vectors/` (the repository stands alone:
+//! nothing outside it is read).
 
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use provledger::log::{
@@ -14,15 +14,9 @@ use signed_note::{Note, StandardSigner, StandardVerifier, Verifier};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Every vector directory present.
+/// The vector directories.
 fn vector_roots() -> Vec<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut roots = vec![here.join("tests/vectors")];
-    let shared = here.join("../shared/vectors");
-    if shared.is_dir() {
-        roots.push(shared);
-    }
-    roots
+    vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")]
 }
 
 /// All `.json` files under `dir`, recursively, sorted.

@@ -402,8 +402,8 @@ pub fn verification(claim: Digest, revision: Digest, verdict: Verdict) -> Verifi
     }
 }
 
-/// The seed article's opening paragraphs (from
-/// ../shared/seed/istanbul-talks-2025-11.txt), the text most tests anchor in.
+/// The seed article's opening paragraphs (from sample/article-v1.txt), the
+/// text most tests anchor in.
 pub const TEXT_V1: &str = "NEW DELHI: The fragile thaw between Afghanistan and Pakistan has again collapsed, with the latest round of talks in Istanbul ending in deadlock despite mediation by Türkiye and Qatar.
 According to diplomatic sources, the Afghan delegation for the 6 November 2025 meeting was led by Intelligence Chief Abdul Haq Wasiq, while Pakistan’s side was headed by ISI Director General Asim Malik.
 One Kabul-based source called Islamabad’s stance “paradoxical,” pointing out that while Pakistan accuses Afghanistan of harbouring TTP militants, it also asked that they be moved onto Afghan soil.
