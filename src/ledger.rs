@@ -1040,6 +1040,12 @@ fn replay_into(
                 }
                 Ok(state.record_void(seq, id, kind, &what)?)
             };
+            // A statement the rules (or its signature) refuse.
+            let rule = |what: String| LedgerError::RefusedEntry {
+                seq,
+                what,
+                rebuilding: first == 0,
+            };
             match decoded {
                 Err(e) => {
                     let what = match &e {
@@ -1051,12 +1057,7 @@ fn replay_into(
                 Ok((id, kind)) => match verified.next().expect("one result per statement") {
                     Err(e) => {
                         let what = e.to_string();
-                        let fatal = LedgerError::RefusedEntry {
-                            seq,
-                            what: what.clone(),
-                            rebuilding: first == 0,
-                        };
-                        refused(state, Some(&id), Some(kind), what, fatal)?
+                        refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
                     }
                     Ok(v) => {
                         let entry = Entry {
@@ -1068,12 +1069,7 @@ fn replay_into(
                             Ok(()) => {}
                             Err(StateError::Rule(r)) => {
                                 let what = r.to_string();
-                                let fatal = LedgerError::RefusedEntry {
-                                    seq,
-                                    what: what.clone(),
-                                    rebuilding: first == 0,
-                                };
-                                refused(state, Some(&id), Some(kind), what, fatal)?
+                                refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
                             }
                             Err(e) => {
                                 return Err(LedgerError::Corrupt {

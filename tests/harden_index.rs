@@ -8,12 +8,11 @@
 mod support;
 
 use provledger::digest::Digest;
-use provledger::keys::{load_secret_key, SecretKey};
 use provledger::log::Log;
-use provledger::statement::{Body, SignedStatement, Statement, Verdict, Verification};
+use provledger::statement::{Body, Verdict, Verification};
 use rusqlite::Connection;
 use std::path::Path;
-use support::{assert_schema, Seeded};
+use support::{assert_schema, force, key, Seeded};
 
 /// What append says of an index whose sealed tables were edited.
 const TAMPERED: &str = "fails the writer's check: its keys, meta or void table is not what the writer sealed after entry";
@@ -357,21 +356,6 @@ fn an_index_written_for_another_ledger_position_is_refused_by_audit() {
         "{}",
         r.stdout
     );
-}
-
-fn key(path: &str) -> SecretKey {
-    load_secret_key(Path::new(path)).unwrap()
-}
-
-/// Signs `body` with `signer` and writes it at the end of the log by hand,
-/// past the rules, as a buggy or older writer could have; returns its index.
-fn force(s: &Seeded, signer: &SecretKey, body: Body) -> u64 {
-    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
-    let at = s.now();
-    let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
-    let mut w = Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30))).unwrap();
-    w.append(&[st.bytes().to_vec()], at, &operator.note_signer())
-        .unwrap()[0]
 }
 
 fn verdict(claim: &str, verdict: Verdict) -> Body {

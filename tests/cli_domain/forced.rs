@@ -3,35 +3,15 @@
 //! `Ledger::append` and its rules. `audit` replays the log through the
 //! same rules and must name the entry and the rule it breaks.
 
-use crate::support::Seeded;
+use crate::support::{force, key, Seeded};
 use provledger::digest::Digest;
-use provledger::keys::{load_secret_key, SecretKey};
-use provledger::log::Log;
 use provledger::statement::{
-    Anchor, Attribution, Body, ClaimRecord, Hedge, Mode, SignedStatement, Statement, Verdict,
-    Verification, VerificationWithdraw,
+    Anchor, Attribution, Body, ClaimRecord, Hedge, Mode, Verdict, Verification,
+    VerificationWithdraw,
 };
-use std::path::Path;
 
 fn digest(hex: &str) -> Digest {
     Digest::from_hex(hex).unwrap()
-}
-
-fn key(path: &str) -> SecretKey {
-    load_secret_key(Path::new(path)).unwrap()
-}
-
-/// Signs `body` with `signer` and writes it at the end of the log, as a
-/// misbehaving writer could; returns the entry's index.
-fn force(s: &Seeded, signer: &SecretKey, body: Body) -> u64 {
-    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
-    let at = s.now();
-    let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
-    let mut w = Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30))).unwrap();
-    let seqs = w
-        .append(&[st.bytes().to_vec()], at, &operator.note_signer())
-        .unwrap();
-    seqs[0]
 }
 
 /// `audit` exits 3, naming entry `seq` and `rule` on one problem line of

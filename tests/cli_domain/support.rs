@@ -379,3 +379,28 @@ impl Seeded {
         r[0]["id"].as_str().unwrap().to_string()
     }
 }
+
+/// The private key in the file at `path`.
+pub fn key(path: &str) -> provledger::keys::SecretKey {
+    provledger::keys::load_secret_key(Path::new(path)).unwrap()
+}
+
+/// Signs `body` with `signer` and writes it at the end of the log of `s` by
+/// hand, past the rules, as a buggy or older writer could have; returns its
+/// index. The writer waits for the lock: a sibling test's child holds a
+/// copy of the flock between fork and exec.
+pub fn force(
+    s: &Seeded,
+    signer: &provledger::keys::SecretKey,
+    body: provledger::statement::Body,
+) -> u64 {
+    use provledger::statement::{SignedStatement, Statement};
+    let operator = key(s.ledger().join("private/operator.key").to_str().unwrap());
+    let at = s.now();
+    let st = SignedStatement::sign(&Statement { at, body }, signer).unwrap();
+    let mut w =
+        provledger::log::Log::open_writer(s.ledger(), Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+    w.append(&[st.bytes().to_vec()], at, &operator.note_signer())
+        .unwrap()[0]
+}
