@@ -1,8 +1,7 @@
 //! Command tests: the `provledger` binary run against scratch ledgers, with
 //! its exit codes, exact error messages and `--json` output pinned.
 //!
-//! One test binary (as ripgrep does) so the binary is linked once; each
-//! module covers one area:
+//! Each module covers one area:
 //!
 //! - `init_keys`: `init`, `key generate|grant|revoke|list`, key file checks.
 //! - `show_log`: `log`, `show`, id prefixes (too short, unknown, ambiguous).
@@ -12,15 +11,11 @@
 //! - `schemas`: every `--json` output validates against its JSON Schema in
 //!   `schemas/`, and every schema is a valid draft 2020-12 schema.
 //!
-//! The helpers in `common` also check, for every command run, that no
+//! The helpers in `crate::common` also check, for every command run, that no
 //! private key material appears in its output.
 
-mod common;
-
-mod cli {
-    mod audit;
-    mod init_keys;
-    mod proof;
-    mod schemas;
-    mod show_log;
-}
+mod audit;
+mod init_keys;
+mod proof;
+mod schemas;
+mod show_log;

@@ -11,14 +11,7 @@
 //! - `forced`: statements forced past the rules into the log by hand are
 //!   named by `audit`.
 
-#[path = "cli_domain/support.rs"]
-mod support;
-
-#[path = "cli_domain/forced.rs"]
 mod forced;
-#[path = "cli_domain/lists.rs"]
 mod lists;
-#[path = "cli_domain/refusals.rs"]
 mod refusals;
-#[path = "cli_domain/scenario.rs"]
 mod scenario;

@@ -10,9 +10,7 @@
 //! - `provledger completions SHELL` and `provledger man`;
 //! - times in messages are RFC 3339.
 
-mod common;
-#[path = "cli_domain/support.rs"]
-mod support;
+use crate::{common, support};
 
 use common::{Env, ORIGIN, T0};
 use provledger::keys;
@@ -286,7 +284,9 @@ fn a_writer_waiting_for_the_lock_says_who_holds_it() {
     let env = Env::with_ledger();
     let (eda, _) = env.granted("eda", "editor");
     // This test process holds the lock, as another writer would.
-    let holder = provledger::log::Log::open_writer(env.ledger(), None).unwrap();
+    let holder =
+        provledger::log::Log::open_writer(env.ledger(), Some(std::time::Duration::from_secs(30)))
+            .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_provledger"))
         .current_dir(env.root())
         .env_remove("PROVLEDGER_DIR")
@@ -308,7 +308,7 @@ fn a_writer_waiting_for_the_lock_says_who_holds_it() {
     drop(holder);
     let out = child.wait_with_output().unwrap();
     let prefix = format!(
-        "provledger: waiting for the writer lock of {}: held by pid {} (frictions",
+        "provledger: waiting for the writer lock of {}: held by pid {} (tests",
         env.ledger().display(),
         std::process::id()
     );

@@ -6,8 +6,7 @@
 //! nothing; public files have one mode.
 #![cfg(unix)]
 
-mod common;
-mod log_support;
+use crate::{common, log_support};
 
 use common::{fixed_key, Env, ORIGIN, T0};
 use provledger::ledger::Ledger;

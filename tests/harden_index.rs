@@ -4,8 +4,7 @@
 //! always mends it, and `reindex --skip-refused` is the way out when the
 //! log itself holds an entry the rules refuse.
 
-#[path = "cli_domain/support.rs"]
-mod support;
+use crate::support;
 
 use provledger::digest::Digest;
 use provledger::log::Log;

@@ -14,9 +14,7 @@
 //!   and reported by audit.
 //! - Malformed ids are usage errors (exit 2) in every command that takes one.
 
-mod state_harness;
-#[path = "cli_domain/support.rs"]
-mod support;
+use crate::{state_harness, support};
 
 use provledger::digest::Digest;
 use provledger::keys::{KeyError, SecretKey};

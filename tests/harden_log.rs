@@ -4,8 +4,7 @@
 //! and how to mend it, rebuilds a missing or cut-short `hashes` from the
 //! entry bundles, and ignores signature lines by other keys.
 
-mod common;
-mod log_support;
+use crate::{common, log_support};
 
 use log_support::{build, flip, keys, operator, statement, T0};
 use provledger::log::{

@@ -11,7 +11,7 @@
 //! - a full disk (a small tmpfs; root only) gives "disk full: ..." naming
 //!   the file, and does not stop reads.
 
-mod common;
+use crate::common;
 
 use common::{library_ledger, Env, T0};
 use serde_json::Value;

@@ -95,7 +95,12 @@ fn killed_ledger_appenders_lose_nothing_and_the_index_follows() {
 
     for iter in 0..ITERATIONS {
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "ledger_crash::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

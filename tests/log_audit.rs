@@ -2,7 +2,7 @@
 //! reordered leaf, truncation or rollback is caught and pinned on the first
 //! entry at fault. Torn tails left by a crashed append are repaired.
 
-mod log_support;
+use crate::log_support;
 
 use log_support::*;
 use provledger::log::{audit, AuditOptions, AuditReport, CrashPoint, Leaf, Log, LogError};
@@ -362,7 +362,7 @@ fn a_crash_before_the_checkpoint_is_rolled_back() {
     let dir = tmp.path();
     let (signer, _) = operator();
     let root = Log::open(dir).unwrap().root();
-    let mut w = Log::open_writer(dir, None).unwrap();
+    let mut w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30))).unwrap();
     w.crash_at(Some(CrashPoint::BeforeCheckpoint));
     let stmts: Vec<Vec<u8>> = (N..N + 230).map(statement).collect();
     assert!(matches!(
@@ -392,7 +392,7 @@ fn a_crash_before_the_checkpoint_is_rolled_back() {
     assert_eq!(Log::open(dir).unwrap().size(), N);
     assert!(run(dir, None).is_clean());
 
-    let w = Log::open_writer(dir, None).unwrap();
+    let w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30))).unwrap();
     assert_eq!((w.size(), w.root()), (N, root));
     for f in [
         "pending",
@@ -411,7 +411,7 @@ fn a_crash_before_the_checkpoint_is_rolled_back() {
     assert!(run(dir, None).is_clean());
 
     // And the log carries on normally.
-    let mut w = Log::open_writer(dir, None).unwrap();
+    let mut w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30))).unwrap();
     w.append(&stmts, T0, &signer).unwrap();
     drop(w);
     let r = run(dir, None);
@@ -424,7 +424,7 @@ fn a_crash_after_the_checkpoint_is_finished() {
     let tmp = ledger();
     let dir = tmp.path();
     let (signer, _) = operator();
-    let mut w = Log::open_writer(dir, None).unwrap();
+    let mut w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30))).unwrap();
     w.crash_at(Some(CrashPoint::BeforeCleanup));
     let stmts: Vec<Vec<u8>> = (N..N + 20).map(statement).collect();
     assert!(w.append(&stmts, T0, &signer).is_err());
@@ -435,7 +435,7 @@ fn a_crash_after_the_checkpoint_is_finished() {
         dir.join("tile/entries/001.p/44").exists(),
         "superseded partial still there"
     );
-    let w = Log::open_writer(dir, None).unwrap();
+    let w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30))).unwrap();
     assert_eq!(w.size(), N + 20);
     assert!(!dir.join("tile/entries/001.p/44").exists());
     assert!(!dir.join("tile/0/001.p/44").exists());

@@ -6,7 +6,7 @@
 //!
 //! The child is this test binary itself, re-run with `CHILD_ENV` set.
 
-mod log_support;
+use crate::log_support;
 
 use log_support::*;
 use provledger::log::{audit, AuditOptions, Log};
@@ -96,7 +96,12 @@ fn killed_appenders_lose_nothing_acknowledged() {
     for iter in 0..ITERATIONS {
         let stderr_path = tmp.path().join("child.stderr");
         let mut child = Command::new(&exe)
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "log_crash::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &dir)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
@@ -148,7 +153,7 @@ fn killed_appenders_lose_nothing_acknowledged() {
 
 /// Repairs the ledger, audits it and checks it holds every acked entry.
 fn check(dir: &Path, verifier: &signed_note::StandardVerifier, acked: Option<u64>, iter: usize) {
-    let w = Log::open_writer(dir, None)
+    let w = Log::open_writer(dir, Some(std::time::Duration::from_secs(30)))
         .unwrap_or_else(|e| panic!("iteration {iter}: cannot reopen after the kill: {e}"));
     let size = w.size();
     drop(w);

@@ -2,7 +2,7 @@
 //! checked against an independent RFC 6962 computation, proofs, readers,
 //! the writer lock, blobs, and every error a caller can cause.
 
-mod log_support;
+use crate::log_support;
 
 use log_support::*;
 use provledger::digest::Digest;
@@ -303,7 +303,12 @@ fn a_second_writer_is_refused_with_a_clear_message() {
     // Readers are never blocked.
     assert_eq!(Log::open(tmp.path()).unwrap().size(), 3);
     drop(w);
-    assert_eq!(Log::open_writer(tmp.path(), None).unwrap().size(), 3);
+    assert_eq!(
+        Log::open_writer(tmp.path(), Some(Duration::from_secs(30)))
+            .unwrap()
+            .size(),
+        3
+    );
 }
 
 #[test]

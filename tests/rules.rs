@@ -4,7 +4,7 @@
 //! Audit replays the log through the same function, so the last test shows
 //! a replay stopping at a bad entry.
 
-mod state_harness;
+use crate::state_harness;
 
 use provledger::digest::Digest;
 use provledger::keys::SecretKey;

@@ -1,7 +1,7 @@
 //! Derived status (DESIGN.md §3) row by row, corroboration by independent
 //! origin, a claim's history, and the read queries.
 
-mod state_harness;
+use crate::state_harness;
 
 use provledger::digest::Digest;
 use provledger::history::{claim_history, word_diff, DiffPart, DiffTag, Direction};
