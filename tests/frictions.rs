@@ -29,20 +29,9 @@ fn kid(public: &Path) -> String {
 
 /// Every file under `dir` with its contents, to show nothing was written.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.file_name() != Some(OsStr::new("lock")) {
-                out.push((p.display().to_string(), fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::files_under(dir, |rel| rel == "lock")
+        .into_iter()
+        .collect()
 }
 
 /// `text` with every run of white space one space (help text is wrapped).

@@ -31,32 +31,10 @@ fn victim(env: &Env) -> PathBuf {
 /// Every file of the ledger and its bytes, not following links (a link is
 /// recorded as its target), the lock and the index left out.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
-            let name = rel.to_string_lossy();
-            if name == "lock" || name.starts_with("index.sqlite") {
-                continue;
-            }
-            let ft = e.file_type().unwrap();
-            if ft.is_symlink() {
-                let target = fs::read_link(&p).unwrap();
-                out.push((rel, target.to_string_lossy().as_bytes().to_vec()));
-            } else if ft.is_dir() {
-                stack.push(p);
-            } else if ft.is_file() {
-                out.push((rel, fs::read(&p).unwrap()));
-            } else {
-                out.push((rel, b"<special>".to_vec()));
-            }
-        }
-    }
-    out.sort();
-    out
+    common::ledger_files(dir)
+        .into_iter()
+        .map(|(rel, bytes)| (PathBuf::from(rel), bytes))
+        .collect()
 }
 
 /// Runs `provledger --ledger LEDGER ARGS` as a child and waits for it. The
@@ -93,6 +71,8 @@ fn run_guarded(env: &Env, args: &[&str]) -> (Option<i32>, String, String) {
     let mut err = String::new();
     child.stdout.unwrap().read_to_string(&mut out).unwrap();
     child.stderr.unwrap().read_to_string(&mut err).unwrap();
+    let what = format!("provledger {args:?}");
+    common::assert_no_secrets(env.root(), &what, out.as_bytes(), err.as_bytes());
     (status.code(), out, err)
 }
 
@@ -101,7 +81,7 @@ fn grant_editor(env: &Env, name: &str) -> Result<(), String> {
     env.run(&["key", "generate", name, "--out", "keys"]).ok();
     let public = env.path(&format!("keys/{name}.pub"));
     let out = env.run(&["key", "grant", public.to_str().unwrap(), "--role", "editor"]);
-    match out.code {
+    match out.code.0 {
         Some(0) => Ok(()),
         _ => Err(out.stderr),
     }

@@ -642,24 +642,16 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
 /// replaced by an identical one shows.
 fn ledger_files(dir: &Path) -> Vec<(std::path::PathBuf, String, u64)> {
     use std::os::unix::fs::MetadataExt;
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let m = std::fs::symlink_metadata(&p).unwrap();
-            if m.is_dir() {
-                stack.push(p);
-            } else if p.file_name().is_some_and(|n| {
-                !["lock", "index.sqlite-wal", "index.sqlite-shm"].contains(&&*n.to_string_lossy())
-            }) {
-                let digest = Digest::of(&std::fs::read(&p).unwrap()).to_hex();
-                out.push((p.clone(), digest, m.ino()));
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::common::walk(dir, |rel| {
+        ["lock", "index.sqlite-wal", "index.sqlite-shm"].contains(&rel)
+    })
+    .into_iter()
+    .map(|(_, p)| {
+        let digest = Digest::of(&std::fs::read(&p).unwrap()).to_hex();
+        let ino = std::fs::symlink_metadata(&p).unwrap().ino();
+        (p, digest, ino)
+    })
+    .collect()
 }
 
 #[test]

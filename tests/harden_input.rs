@@ -22,7 +22,6 @@ use provledger::ledger::{Ledger, LedgerError};
 use provledger::state::limits::{MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use provledger::statement::*;
 use state_harness::*;
-use std::process::Command;
 use support::{Env, Ran, Seeded};
 
 // ---------------------------------------------------------------------------
@@ -317,22 +316,7 @@ fn an_anchor_that_cuts_a_grapheme_is_refused() {
 
 /// Runs `provledger` in `env` with `SOURCE_DATE_EPOCH` set to `epoch`.
 fn run_at(env: &Env, epoch: &str, args: &[&str]) -> Ran {
-    let out = Command::new(env!("CARGO_BIN_EXE_provledger"))
-        .current_dir(env.root())
-        .env_remove("PROVLEDGER_DIR")
-        .env_remove("PROVLEDGER_OPERATOR_KEY")
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .env("NO_COLOR", "1")
-        .arg("--ledger")
-        .arg(env.ledger())
-        .args(args)
-        .output()
-        .expect("run provledger");
-    Ran {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    env.cmd(args).env("SOURCE_DATE_EPOCH", epoch).run()
 }
 
 /// `run_at` must fail with exit 1 and `message`, writing nothing.

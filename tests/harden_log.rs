@@ -45,21 +45,9 @@ fn run_audit(dir: &Path) -> AuditReport {
 
 /// Every file of the ledger but the lock, by relative path.
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else if p.file_name().unwrap() != "lock" {
-                let rel = p.strip_prefix(root).unwrap().display().to_string();
-                out.push((rel, fs::read(&p).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    common::files_under(dir, |rel| rel == "lock")
+        .into_iter()
+        .collect()
 }
 
 /// Appends one statement as the operator, returning the error message.

@@ -48,13 +48,24 @@ fn run_to(mut cmd: Command, stdout: impl Into<Stdio>) -> (Option<i32>, String) {
         .stderr(Stdio::piped())
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = scan(&cmd, out);
     (out.status.code(), String::from_utf8(out.stderr).unwrap())
 }
 
 /// Runs `cmd`, capturing everything.
 fn capture(mut cmd: Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    scan(&cmd, out)
+}
+
+/// Fails the test if `cmd` (run in a scratch directory) printed a private
+/// key of that directory (`common::assert_no_secrets`).
+#[track_caller]
+fn scan(cmd: &Command, out: Output) -> Output {
+    let root = cmd.get_current_dir().expect("run in a scratch directory");
+    common::scanned(root, &format!("{cmd:?}"), out)
 }
 
 /// `/dev/full`: every write fails with ENOSPC.
@@ -269,7 +280,7 @@ fn hostile() -> Hostile {
 /// the refusal must name the character.
 #[track_caller]
 fn admitted(out: common::Out) -> bool {
-    match out.code {
+    match out.code.0 {
         Some(0) => true,
         _ => {
             assert!(
@@ -455,6 +466,7 @@ fn on_a_terminal(env: &Env, args: &[&str], no_color: bool) -> Option<String> {
     }
     match cmd.output() {
         Ok(out) => {
+            let out = scan(&cmd, out);
             assert_eq!(out.status.code(), Some(0), "{line}: {out:?}");
             Some(String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n"))
         }

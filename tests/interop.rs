@@ -408,26 +408,12 @@ fn go_and_python_accept_our_ledger_as_it_grows() {
 /// Copies a ledger directory, leaving out the operator's private key: the
 /// checkers need only public files.
 fn copy_ledger(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_name() == "private" {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            copy_ledger(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    crate::common::copy_tree(from, to, |rel| rel == "private");
 }
 
 fn flip_byte(path: &Path, at: impl FnOnce(usize) -> usize) {
-    let mut bytes = fs::read(path).unwrap();
-    let i = at(bytes.len());
-    bytes[i] ^= 0x01;
-    fs::write(path, bytes).unwrap();
+    let len = fs::metadata(path).unwrap().len();
+    crate::common::flip(path, at(usize::try_from(len).unwrap()));
 }
 
 /// The checkers are not vacuous: each catches a tampered copy of a ledger

@@ -235,21 +235,11 @@ fn base64_of(b: &[u8]) -> String {
 }
 
 fn list_files(dir: &Path) -> Vec<String> {
-    fn walk(base: &Path, d: &Path, out: &mut Vec<String>) {
-        for e in fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let rel = p.strip_prefix(base.parent().unwrap()).unwrap();
-                out.push(rel.to_string_lossy().into_owned());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, dir, &mut out);
-    out.sort();
-    out
+    let name = dir.file_name().unwrap().to_string_lossy();
+    crate::common::walk(dir, |_| false)
+        .into_iter()
+        .map(|(rel, _)| format!("{name}/{rel}"))
+        .collect()
 }
 
 #[test]

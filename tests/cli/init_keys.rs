@@ -11,23 +11,7 @@ use std::path::Path;
 /// Every file of a ledger with its bytes, except the derived index and the
 /// lock file (which a reader may touch).
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(root).unwrap().display().to_string();
-            if rel.starts_with("index.sqlite") || rel == "lock" {
-                continue;
-            }
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                out.insert(rel, fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
+    crate::common::ledger_files(dir)
 }
 
 /// Asserts that the ledger still holds exactly what `before` recorded and

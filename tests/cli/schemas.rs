@@ -9,38 +9,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-fn schema_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schemas")
-}
-
-fn load(file: &str) -> Value {
-    let path = schema_dir().join(file);
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file} is not JSON: {e}"))
-}
-
-fn validator(file: &str) -> jsonschema::Validator {
-    jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&load(file))
-        .unwrap_or_else(|e| panic!("{file} does not compile: {e}"))
-}
-
-/// Asserts `instance` validates against `file`, listing every error.
-#[track_caller]
-fn valid(file: &str, instance: &Value) {
-    let v = validator(file);
-    let errors: Vec<String> = v
-        .iter_errors(instance)
-        .map(|e| format!("  at {}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "output does not match {file}:\n{}\n{}",
-        errors.join("\n"),
-        serde_json::to_string_pretty(instance).unwrap()
-    );
-}
+// `valid(file, instance)` asserts `instance` validates against `file`,
+// listing every error; `load(file)` reads a schema.
+use crate::common::{assert_schema as valid, schema as load};
 
 /// Asserts `instance` does not validate against `file`.
 #[track_caller]
@@ -520,24 +491,10 @@ fn altered_outputs_are_rejected() {
 /// directory without the files commands create (the index and the lock), so
 /// the tests leave the working tree as it was.
 fn sample_ledger(env: &Env) {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        fs::create_dir_all(to).unwrap();
-        for e in fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name == "lock" || name == "pending" || name.starts_with("index.sqlite") {
-                continue;
-            }
-            if e.file_type().unwrap().is_dir() {
-                copy(&e.path(), &to.join(&name));
-            } else {
-                fs::copy(e.path(), to.join(&name)).unwrap();
-            }
-        }
-    }
-    copy(
+    copy_tree(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ledger"),
         &env.ledger(),
+        |rel| rel == "pending" || is_local(rel),
     );
 }
 

@@ -1,13 +1,14 @@
 //! A ledger in a temporary directory driven through the `provledger`
 //! binary, with the seed article's claims imported, and assertions for
-//! commands that must be refused without writing anything.
+//! commands that must be refused without writing anything. The scratch
+//! directory and the command runner are `crate::common`'s, with a clock that
+//! moves a minute on with every command.
 #![allow(dead_code)]
 
+pub use crate::common::{assert_schema, schema, Env, Ran};
 use serde_json::Value;
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 /// `SOURCE_DATE_EPOCH` of the first command; each command runs a minute later.
 pub const T0: u64 = 1_762_600_000;
@@ -17,207 +18,6 @@ pub fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample")
         .join(name)
-}
-
-/// A published schema, by file name.
-pub fn schema(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
-}
-
-/// Panics unless `value` is valid under schemas/`name`, listing every error.
-pub fn assert_schema(name: &str, value: &Value) {
-    let schema = schema(name);
-    let validator = jsonschema::validator_for(&schema)
-        .unwrap_or_else(|e| panic!("schemas/{name} is not a valid JSON Schema: {e}"));
-    let errors: Vec<String> = validator
-        .iter_errors(value)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "output does not follow schemas/{name}:\n{}\n\noutput:\n{}",
-        errors.join("\n"),
-        serde_json::to_string_pretty(value).unwrap()
-    );
-}
-
-/// What a command did.
-pub struct Ran {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl Ran {
-    fn from(out: Output) -> Ran {
-        Ran {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// stdout as JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-/// A temporary directory with a ledger (`ledger/`) and keys (`keys/`).
-pub struct Env {
-    dir: tempfile::TempDir,
-    clock: Cell<u64>,
-}
-
-impl Env {
-    /// An empty directory.
-    pub fn new() -> Env {
-        Env {
-            dir: tempfile::Builder::new()
-                .prefix("provledger-domain-")
-                .tempdir()
-                .unwrap(),
-            clock: Cell::new(T0),
-        }
-    }
-
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn ledger(&self) -> PathBuf {
-        self.root().join("ledger")
-    }
-
-    /// A key file: `keys/NAME.key`.
-    pub fn key(&self, name: &str) -> String {
-        self.root()
-            .join("keys")
-            .join(format!("{name}.key"))
-            .display()
-            .to_string()
-    }
-
-    /// The time the next command will run at.
-    pub fn now(&self) -> u64 {
-        self.clock.get()
-    }
-
-    /// Runs `provledger --ledger LEDGER ARGS` one minute after the last command.
-    pub fn run(&self, args: &[&str]) -> Ran {
-        let t = self.clock.get();
-        self.clock.set(t + 60);
-        let out = Command::new(env!("CARGO_BIN_EXE_provledger"))
-            .current_dir(self.root())
-            .env_remove("PROVLEDGER_DIR")
-            .env_remove("PROVLEDGER_OPERATOR_KEY")
-            .env_remove("PROVLEDGER_KEY")
-            .env("SOURCE_DATE_EPOCH", t.to_string())
-            .env("NO_COLOR", "1")
-            .arg("--ledger")
-            .arg(self.ledger())
-            .args(args)
-            .output()
-            .expect("run provledger");
-        Ran::from(out)
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(
-            r.code, 0,
-            "provledger {args:?} failed (exit {}):\n{}{}",
-            r.code, r.stdout, r.stderr
-        );
-        r.stdout
-    }
-
-    /// Runs a command that must succeed and print JSON.
-    pub fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.push("--json");
-        let out = self.ok(&all);
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}):\n{out}"))
-    }
-
-    /// The ledger's checkpoint, byte for byte.
-    pub fn checkpoint(&self) -> Vec<u8> {
-        std::fs::read(self.ledger().join("checkpoint")).unwrap()
-    }
-
-    /// Every file of the ledger (path → bytes), the derived index and the
-    /// lock file left out: what "nothing is written" is about.
-    pub fn ledger_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
-        fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
-            for e in std::fs::read_dir(dir).unwrap() {
-                let p = e.unwrap().path();
-                let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-                if rel.starts_with("index.sqlite") || rel == "lock" {
-                    continue;
-                }
-                if p.is_dir() {
-                    walk(base, &p, out);
-                } else {
-                    out.insert(rel, std::fs::read(&p).unwrap());
-                }
-            }
-        }
-        let mut out = std::collections::BTreeMap::new();
-        walk(&self.ledger(), &self.ledger(), &mut out);
-        out
-    }
-
-    /// Runs a command that must be refused with exit `code` and `message`
-    /// on stderr, leaving every file of the ledger as it was.
-    pub fn refused(&self, args: &[&str], code: i32, message: &str) -> Ran {
-        let before = self.checkpoint();
-        let files = self.ledger_files();
-        let r = self.run(args);
-        assert_eq!(
-            r.code, code,
-            "provledger {args:?}: want exit {code}, got {}:\n{}{}",
-            r.code, r.stdout, r.stderr
-        );
-        assert!(
-            r.stderr.contains(message),
-            "provledger {args:?}: stderr does not say {message:?}:\n{}",
-            r.stderr
-        );
-        assert!(
-            r.stdout.is_empty(),
-            "a refused command printed on stdout:\n{}",
-            r.stdout
-        );
-        assert_eq!(
-            self.checkpoint(),
-            before,
-            "provledger {args:?} was refused but the checkpoint changed"
-        );
-        let after = self.ledger_files();
-        assert!(
-            after == files,
-            "provledger {args:?} was refused but wrote {:?}",
-            after
-                .keys()
-                .filter(|k| files.get(*k) != after.get(*k))
-                .collect::<Vec<_>>()
-        );
-        r
-    }
-
-    /// `audit` exits 0.
-    pub fn assert_audit_clean(&self) {
-        let r = self.run(&["audit"]);
-        assert_eq!(r.code, 0, "audit failed:\n{}{}", r.stdout, r.stderr);
-        assert!(r.stdout.contains("audit ok"), "{}", r.stdout);
-    }
 }
 
 /// The seed article's ledger: an editor (eda) and two checkers (cem,
@@ -241,7 +41,7 @@ impl std::ops::Deref for Seeded {
 
 impl Seeded {
     pub fn new() -> Seeded {
-        let env = Env::new();
+        let env = Env::with_clock(T0);
         env.ok(&["init", "--origin", "test.example/ledger"]);
         let keys = env.root().join("keys").display().to_string();
         for (name, display, role) in [

@@ -1,20 +1,33 @@
 //! Helpers for the command tests: a scratch directory, a way to run the
 //! `provledger` binary in it and look at what it printed, deterministic keys,
-//! ledgers built quickly through the library, and byte surgery on them.
+//! ledgers built quickly through the library, and (in `files`) byte surgery
+//! on them and the walk that shows nothing was written; (in `schema`) the
+//! JSON Schema assertion.
 //!
-//! Every command run through [`Run`] is also checked for leaked private key
-//! material: before returning, its stdout and stderr are scanned for every
-//! private key file in the scratch directory (base64 and hex of the seed).
+//! Every command run through [`Env`] (`run`, `ok`, `json`, `refused`, or
+//! `cmd(..).run()`) is also checked for leaked private key material: before
+//! returning, its stdout and stderr are scanned for every private key file
+//! in the scratch directory (base64 and hex of the seed). Tests that drive
+//! the binary by hand (pipes, terminals, signals) check what they captured
+//! with [`assert_no_secrets`].
 #![allow(dead_code)]
+
+mod files;
+mod schema;
+
+pub use files::*;
+pub use schema::*;
 
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use provledger::keys::{self, SecretKey};
 use provledger::ledger::Ledger;
 use provledger::statement::{Body, KeyGrant, Role, SignedStatement, Statement};
+use serde_json::Value;
+use std::cell::Cell;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// The time every test statement and leaf carries (`SOURCE_DATE_EPOCH`).
 pub const T0: u64 = 1_700_000_000;
@@ -23,19 +36,35 @@ pub const T0: u64 = 1_700_000_000;
 pub const ORIGIN: &str = "test.example/ledger";
 
 /// A scratch directory that holds a ledger (`ledger/`), key files and
-/// anything else a test writes; removed when dropped.
+/// anything else a test writes; removed when dropped. Its clock
+/// (`SOURCE_DATE_EPOCH` of the commands it runs) stands still at [`T0`], or,
+/// made by [`Env::with_clock`], moves a minute on with every command.
 pub struct Env {
     dir: tempfile::TempDir,
+    clock: Cell<u64>,
+    tick: u64,
 }
 
 impl Env {
-    /// A fresh, empty scratch directory.
+    /// A fresh, empty scratch directory whose commands all run at [`T0`].
     pub fn new() -> Env {
+        Env::clocked(T0, 0)
+    }
+
+    /// A fresh, empty scratch directory whose first command runs at `start`
+    /// and each later one a minute after the one before.
+    pub fn with_clock(start: u64) -> Env {
+        Env::clocked(start, 60)
+    }
+
+    fn clocked(start: u64, tick: u64) -> Env {
         Env {
             dir: tempfile::Builder::new()
-                .prefix("provledger-cli-")
+                .prefix("provledger-test-")
                 .tempdir()
                 .expect("create a temporary directory"),
+            clock: Cell::new(start),
+            tick,
         }
     }
 
@@ -80,8 +109,11 @@ impl Env {
 
     /// `provledger ARGS...` without `--ledger`, run in the scratch directory
     /// with a clean environment: no `PROVLEDGER_*` variables, and
-    /// `SOURCE_DATE_EPOCH` set to [`T0`].
+    /// `SOURCE_DATE_EPOCH` set to the clock ([`Env::now`]), which then moves
+    /// on if it is a moving one.
     pub fn bare<S: AsRef<OsStr>>(&self, args: &[S]) -> Run<'_> {
+        let t = self.clock.get();
+        self.clock.set(t + self.tick);
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_provledger"));
         cmd.current_dir(self.root())
             .env_remove("PROVLEDGER_DIR")
@@ -89,7 +121,7 @@ impl Env {
             .env_remove("PROVLEDGER_KEY")
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LOG")
-            .env("SOURCE_DATE_EPOCH", T0.to_string())
+            .env("SOURCE_DATE_EPOCH", t.to_string())
             .env("NO_COLOR", "1")
             .args(args);
         Run { env: self, cmd }
@@ -98,6 +130,87 @@ impl Env {
     /// Shorthand for `self.cmd(args).run()`.
     pub fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Out {
         self.cmd(args).run()
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    #[track_caller]
+    pub fn ok<S: AsRef<OsStr>>(&self, args: &[S]) -> String {
+        self.run(args).ok().stdout
+    }
+
+    /// Runs a command with `--json` that must succeed and print JSON.
+    #[track_caller]
+    pub fn json<S: AsRef<OsStr>>(&self, args: &[S]) -> Value {
+        let mut run = self.cmd(args);
+        run.cmd.arg("--json");
+        run.run().ok().json()
+    }
+
+    /// Runs a command that must be refused with exit `code` and `message`
+    /// on stderr, printing nothing on stdout and leaving every file of the
+    /// ledger as it was.
+    #[track_caller]
+    pub fn refused<S: AsRef<OsStr>>(&self, args: &[S], code: i32, message: &str) -> Out {
+        let files = self.ledger_files();
+        let r = self.run(args);
+        assert_eq!(r.code, code, "want exit {code}:\n{r}");
+        assert!(
+            r.stderr.contains(message),
+            "stderr does not say {message:?}:\n{r}"
+        );
+        assert!(
+            r.stdout.is_empty(),
+            "a refused command printed on stdout:\n{r}"
+        );
+        self.assert_unchanged(&files, &r.what);
+        r
+    }
+
+    /// Asserts the ledger's files are still `before` ([`Env::ledger_files`]);
+    /// `what` says what ran.
+    #[track_caller]
+    pub fn assert_unchanged(
+        &self,
+        before: &std::collections::BTreeMap<String, Vec<u8>>,
+        what: &str,
+    ) {
+        let after = self.ledger_files();
+        assert!(
+            &after == before,
+            "{what} was refused but wrote {:?}",
+            after
+                .keys()
+                .chain(before.keys())
+                .filter(|k| before.get(*k) != after.get(*k))
+                .collect::<std::collections::BTreeSet<_>>()
+        );
+    }
+
+    /// `audit` exits 0 and says so.
+    #[track_caller]
+    pub fn assert_audit_clean(&self) {
+        self.run(&["audit"]).ok().stdout_has("audit ok");
+    }
+
+    /// A key file: `keys/NAME.key`, as [`Env::keygen`] writes it.
+    pub fn key(&self, name: &str) -> String {
+        self.path(&format!("keys/{name}.key")).display().to_string()
+    }
+
+    /// The time the next command will run at.
+    pub fn now(&self) -> u64 {
+        self.clock.get()
+    }
+
+    /// The ledger's checkpoint, byte for byte.
+    pub fn checkpoint(&self) -> Vec<u8> {
+        fs::read(self.lpath("checkpoint")).expect("read checkpoint")
+    }
+
+    /// Every file of the ledger (path → bytes), the derived index and the
+    /// lock file left out: what "nothing is written" is about.
+    pub fn ledger_files(&self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        ledger_files(&self.ledger())
     }
 
     /// `key generate NAME --out keys`: returns the private and public key
@@ -134,34 +247,55 @@ impl Env {
     /// under the scratch directory, the base64 of its encoded seed, the
     /// base64 of the bare seed and its hex.
     pub fn secrets(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.root().to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            let Ok(rd) = fs::read_dir(&dir) else { continue };
-            for e in rd.flatten() {
-                let p = e.path();
-                let name = e.file_name();
-                if p.is_dir() {
-                    // The log's own directories hold no keys and can be big.
-                    if !matches!(name.to_str(), Some("tile" | "blobs")) {
-                        stack.push(p);
-                    }
-                } else if e.metadata().is_ok_and(|m| m.len() < 4096) {
-                    let Ok(text) = fs::read_to_string(&p) else {
-                        continue;
-                    };
-                    let text = text.trim();
-                    if let Some(b64) = text
-                        .strip_prefix("PRIVATE+KEY+")
-                        .and_then(|rest| rest.splitn(3, '+').nth(2))
-                    {
-                        out.extend(secret_forms(b64));
-                    }
-                }
-            }
-        }
-        out
+        secrets_under(self.root())
     }
+}
+
+/// The secrets of every private key file under `root` ([`Env::secrets`]).
+pub fn secrets_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    // The log's own directories hold no keys and can be big.
+    for (_, p) in walk(root, |rel| {
+        matches!(rel.rsplit('/').next(), Some("tile" | "blobs"))
+    }) {
+        if !fs::metadata(&p).is_ok_and(|m| m.is_file() && m.len() < 4096) {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(&p) else {
+            continue;
+        };
+        if let Some(b64) = text
+            .trim()
+            .strip_prefix("PRIVATE+KEY+")
+            .and_then(|rest| rest.splitn(3, '+').nth(2))
+        {
+            out.extend(secret_forms(b64));
+        }
+    }
+    out
+}
+
+/// Fails the test if `what`'s `stdout` or `stderr` holds the secret of any
+/// private key file under `root`.
+#[track_caller]
+pub fn assert_no_secrets(root: &Path, what: &str, stdout: &[u8], stderr: &[u8]) {
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(stdout),
+        String::from_utf8_lossy(stderr),
+    );
+    for s in secrets_under(root) {
+        assert!(
+            !stdout.contains(&s) && !stderr.contains(&s),
+            "private key material printed by {what}!\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}"
+        );
+    }
+}
+
+/// [`assert_no_secrets`] on a finished command's output; returns it.
+#[track_caller]
+pub fn scanned(root: &Path, what: &str, out: Output) -> Output {
+    assert_no_secrets(root, what, &out.stdout, &out.stderr);
+    out
 }
 
 /// The printable forms of a private key whose signed-note base64 is `b64`.
@@ -199,26 +333,28 @@ impl Run<'_> {
         self
     }
 
+    /// Adds an argument.
+    pub fn arg(mut self, a: impl AsRef<OsStr>) -> Self {
+        self.cmd.arg(a);
+        self
+    }
+
     /// Runs the command and captures what it printed. Fails the test if it
     /// printed any private key.
+    #[track_caller]
     pub fn run(mut self) -> Out {
+        let what = format!("{:?}", self.cmd);
         let o = self
             .cmd
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {:?}: {e}", self.cmd));
-        let out = Out {
-            what: format!("{:?}", self.cmd),
+            .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+        assert_no_secrets(self.env.root(), &what, &o.stdout, &o.stderr);
+        Out {
+            what,
             stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
-            code: o.status.code(),
-        };
-        for s in self.env.secrets() {
-            assert!(
-                !out.stdout.contains(&s) && !out.stderr.contains(&s),
-                "private key material printed!\n{out}"
-            );
+            code: Code(o.status.code()),
         }
-        out
     }
 }
 
@@ -227,14 +363,50 @@ pub struct Out {
     pub what: String,
     pub stdout: String,
     pub stderr: String,
-    pub code: Option<i32>,
+    pub code: Code,
 }
+
+/// An exit code (`None`: killed by a signal), which compares with an `i32`
+/// and with an `Option<i32>` (`assert_eq!(out.code, 3)`,
+/// `out.code != Some(0)`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Code(pub Option<i32>);
+
+impl PartialEq<i32> for Code {
+    fn eq(&self, other: &i32) -> bool {
+        self.0 == Some(*other)
+    }
+}
+
+impl PartialEq<Option<i32>> for Code {
+    fn eq(&self, other: &Option<i32>) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(c) => write!(f, "{c}"),
+            None => f.write_str("a signal"),
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
+/// The name the domain tests (`crate::support`) know [`Out`] by.
+pub type Ran = Out;
 
 impl std::fmt::Display for Out {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} exited with {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
+            "{} exited with {}\n--- stdout ---\n{}--- stderr ---\n{}",
             self.what, self.code, self.stdout, self.stderr
         )
     }
@@ -244,14 +416,14 @@ impl Out {
     /// Asserts success; returns self.
     #[track_caller]
     pub fn ok(self) -> Out {
-        assert_eq!(self.code, Some(0), "expected success:\n{self}");
+        assert_eq!(self.code, 0, "expected success:\n{self}");
         self
     }
 
     /// Asserts exit code `code`; returns self.
     #[track_caller]
     pub fn code(self, code: i32) -> Out {
-        assert_eq!(self.code, Some(code), "expected exit code {code}:\n{self}");
+        assert_eq!(self.code, code, "expected exit code {code}:\n{self}");
         self
     }
 
@@ -372,55 +544,4 @@ pub fn library_ledger_with(env: &Env, statements: Vec<SignedStatement>) -> Vec<S
     (0..l.size())
         .map(|seq| l.entry(seq).unwrap().statement.id().to_hex())
         .collect()
-}
-
-/// Copies the ledger directory `from` to `to` (which must not exist).
-pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-            fs::set_permissions(&target, e.metadata().unwrap().permissions()).unwrap();
-        }
-    }
-}
-
-/// Flips every bit of byte `at` of `path`.
-pub fn flip_byte(path: &Path, at: usize) {
-    let mut b = fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    b[at] ^= 0xff;
-    fs::write(path, b).unwrap();
-}
-
-/// The entries of an entry bundle (uint16 big-endian length ‖ leaf, ...).
-pub fn read_bundle(path: &Path) -> Vec<Vec<u8>> {
-    let b = fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < b.len() {
-        let len = usize::from(u16::from_be_bytes([b[pos], b[pos + 1]]));
-        out.push(b[pos + 2..pos + 2 + len].to_vec());
-        pos += 2 + len;
-    }
-    out
-}
-
-/// Writes `entries` as an entry bundle.
-pub fn write_bundle(path: &Path, entries: &[Vec<u8>]) {
-    let mut b = Vec::new();
-    for e in entries {
-        b.extend_from_slice(&u16::try_from(e.len()).unwrap().to_be_bytes());
-        b.extend_from_slice(e);
-    }
-    fs::write(path, b).unwrap();
-}
-
-/// Byte offset, within its entry bundle, of the first byte of entry `i`'s
-/// leaf (after its length prefix).
-pub fn leaf_offset(bundle: &[Vec<u8>], i: usize) -> usize {
-    bundle[..i].iter().map(|e| 2 + e.len()).sum::<usize>() + 2
 }

@@ -1,6 +1,9 @@
 //! Helpers shared by the log tests: deterministic keys, an independent
-//! RFC 6962 implementation to check against, and byte surgery on ledgers.
+//! RFC 6962 implementation to check against, and (from `crate::common`,
+//! the one copy) byte surgery on ledgers.
 #![allow(dead_code)]
+
+pub use crate::common::{entry_offset, flip, join_bundle, split_bundle};
 
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use provledger::digest::Digest;
@@ -105,42 +108,4 @@ pub fn build(dir: &Path, n: u64) -> LogWriter {
         batch = batch * 3 % 97 + 1;
     }
     w
-}
-
-/// Flips the low bit of byte `at` of `path`.
-pub fn flip(path: &Path, at: usize) {
-    let mut b = std::fs::read(path).unwrap();
-    b[at] ^= 1;
-    std::fs::write(path, b).unwrap();
-}
-
-/// Splits an entry bundle into entries.
-pub fn split_bundle(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        let len = u16::from_be_bytes([bytes[at], bytes[at + 1]]) as usize;
-        out.push(bytes[at + 2..at + 2 + len].to_vec());
-        at += 2 + len;
-    }
-    out
-}
-
-/// Joins entries into an entry bundle.
-pub fn join_bundle(entries: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for e in entries {
-        out.extend_from_slice(&(e.len() as u16).to_be_bytes());
-        out.extend_from_slice(e);
-    }
-    out
-}
-
-/// Byte offset of entry `k`'s content within an entry bundle.
-pub fn entry_offset(bytes: &[u8], k: usize) -> usize {
-    let mut at = 0;
-    for _ in 0..k {
-        at += 2 + u16::from_be_bytes([bytes[at], bytes[at + 1]]) as usize;
-    }
-    at + 2
 }
