@@ -6,8 +6,11 @@
 //! pass the full statement-level audit, hold every acknowledged entry, and
 //! its index must agree with its log.
 //!
-//! The child is this test binary itself, re-run with `CHILD_ENV` set.
+//! The child is this test binary itself, re-run with `CHILD_ENV` set to run
+//! the `#[ignore]`d `crash_child`. Batch sizes and kill times come from one
+//! seed (`common::seed`), printed and settable with `PROVLEDGER_TEST_SEED`.
 
+use crate::common;
 use ed25519_dalek::SigningKey;
 use provledger::keys::SecretKey;
 use provledger::ledger::Ledger;
@@ -17,9 +20,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 const CHILD_ENV: &str = "PROVLEDGER_LEDGER_CRASH_CHILD";
+/// The child's first batch size, less one (0..4).
+const CHILD_SEED_ENV: &str = "PROVLEDGER_LEDGER_CRASH_CHILD_SEED";
 const ITERATIONS: u64 = 15;
 const T0: u64 = 1_762_400_000;
 
@@ -49,16 +54,19 @@ fn grant(seq: u64) -> SignedStatement {
     .unwrap()
 }
 
-/// The child: append forever, acknowledging each append on stdout. Under a
-/// normal test run (no `CHILD_ENV`) it does nothing.
+/// The child: append forever, acknowledging each append on stdout. Run
+/// only by `killed_ledger_appenders_lose_nothing_and_the_index_follows`;
+/// without `CHILD_ENV` it does nothing.
 #[test]
+#[ignore = "the crash test's child; its parent runs it"]
 fn crash_child() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return;
     };
     let op = operator();
     let mut l = Ledger::open_writer(Path::new(&dir)).unwrap();
-    let mut n = 1 + (std::process::id() as u64 % 4);
+    let seed: u64 = std::env::var(CHILD_SEED_ENV).unwrap().parse().unwrap();
+    let mut n = 1 + seed % 4;
     let mut out = std::io::stdout();
     loop {
         let start = l.size();
@@ -75,12 +83,7 @@ fn killed_ledger_appenders_lose_nothing_and_the_index_follows() {
     if std::env::var(CHILD_ENV).is_ok() {
         return;
     }
-    let mut seed = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64
-        | 1;
-    println!("seed {seed}");
+    let mut seed = common::seed();
     let mut next = move |n: u64| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -95,13 +98,9 @@ fn killed_ledger_appenders_lose_nothing_and_the_index_follows() {
 
     for iter in 0..ITERATIONS {
         let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "ledger_crash::crash_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(common::child_args("ledger_crash::crash_child"))
             .env(CHILD_ENV, &dir)
+            .env(CHILD_SEED_ENV, next(4).to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

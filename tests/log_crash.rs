@@ -4,9 +4,11 @@
 //! After every kill the ledger must open for writing, audit clean, and hold
 //! at least every acknowledged entry, byte for byte.
 //!
-//! The child is this test binary itself, re-run with `CHILD_ENV` set.
+//! The child is this test binary itself, re-run with `CHILD_ENV` set to run
+//! the `#[ignore]`d `crash_child`. Batch sizes and kill times come from one
+//! seed (`common::seed`), printed and settable with `PROVLEDGER_TEST_SEED`.
 
-use crate::log_support;
+use crate::{common, log_support};
 
 use log_support::*;
 use provledger::log::{audit, AuditOptions, Log};
@@ -15,9 +17,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 const CHILD_ENV: &str = "PROVLEDGER_LOG_CRASH_CHILD";
+/// The seed of the child's batch sizes.
+const CHILD_SEED_ENV: &str = "PROVLEDGER_LOG_CRASH_CHILD_SEED";
 const ITERATIONS: usize = 30;
 
 /// A small deterministic generator (xorshift64*), seeded per run.
@@ -51,16 +55,18 @@ fn crash_statement(i: u64) -> Vec<u8> {
 }
 
 /// The child's job: append forever, acknowledging each append on stdout.
-/// Under a normal test run (no `CHILD_ENV`) it does nothing.
+/// Run only by `killed_appenders_lose_nothing_acknowledged`; without
+/// `CHILD_ENV` it does nothing.
 #[test]
+#[ignore = "the crash test's child; its parent runs it"]
 fn crash_child() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return;
     };
     let (signer, _) = operator();
     let mut w = Log::open_writer(&dir, Some(Duration::from_secs(20))).unwrap();
-    let mut rng =
-        Rng(w.size().wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(std::process::id()) | 1);
+    let seed: u64 = std::env::var(CHILD_SEED_ENV).unwrap().parse().unwrap();
+    let mut rng = Rng(w.size().wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ seed | 1);
     // Straight to the process's stdout, bypassing the test harness capture.
     let mut out = std::io::stdout();
     loop {
@@ -78,13 +84,7 @@ fn killed_appenders_lose_nothing_acknowledged() {
     if std::env::var(CHILD_ENV).is_ok() {
         return;
     }
-    let seed = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    println!("seed {seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng(common::seed());
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ledger");
     let (signer, verifier) = operator();
@@ -96,13 +96,9 @@ fn killed_appenders_lose_nothing_acknowledged() {
     for iter in 0..ITERATIONS {
         let stderr_path = tmp.path().join("child.stderr");
         let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "log_crash::crash_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(common::child_args("log_crash::crash_child"))
             .env(CHILD_ENV, &dir)
+            .env(CHILD_SEED_ENV, rng.next().to_string())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&stderr_path).unwrap())
             .spawn()

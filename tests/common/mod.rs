@@ -477,6 +477,38 @@ impl Out {
     }
 }
 
+/// The variable that sets the seed of the crash tests' randomness.
+pub const SEED_ENV: &str = "PROVLEDGER_TEST_SEED";
+
+/// The seed of a randomised test: `PROVLEDGER_TEST_SEED` if set, else one
+/// from the clock. Printed, so that a failing run (whose output the harness
+/// shows) says how to repeat it. Never 0.
+pub fn seed() -> u64 {
+    let seed = match std::env::var(SEED_ENV) {
+        Ok(s) => s
+            .parse()
+            .unwrap_or_else(|e| panic!("{SEED_ENV}={s:?} is not a u64: {e}")),
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64,
+    } | 1;
+    println!("seed {seed} (repeat with {SEED_ENV}={seed})");
+    seed
+}
+
+/// The arguments that make this test binary run only the crash-test child
+/// `name` (an `#[ignore]`d test, so that a plain `cargo test` never runs it).
+pub fn child_args(name: &str) -> [&str; 5] {
+    [
+        "--ignored",
+        "--exact",
+        name,
+        "--nocapture",
+        "--test-threads=1",
+    ]
+}
+
 /// The tree size a signed checkpoint states (its second line).
 pub fn checkpoint_size(note: &[u8]) -> u64 {
     std::str::from_utf8(note)
