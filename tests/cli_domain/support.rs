@@ -1,8 +1,8 @@
 //! A ledger in a temporary directory driven through the `provledger`
-//! binary, with the seed article's claims imported, and assertions for
-//! commands that must be refused without writing anything. The scratch
-//! directory and the command runner are `crate::common`'s, with a clock that
-//! moves a minute on with every command.
+//! binary, with the seed article's claims imported (`Seeded`), and statements
+//! forced into its log past the rules (`force`). The scratch directory, the
+//! command runner and the refusal assertions are `crate::common`'s `Env`,
+//! here with a clock that moves a minute on with every command.
 #![allow(dead_code)]
 
 pub use crate::common::{assert_schema, schema, Env, Ran};
