@@ -8,6 +8,7 @@
 //! - `lists`: the list and show commands and their JSON Schemas.
 //! - `refusals`: every refusal these commands can trigger shows its
 //!   message and writes nothing.
+//! - `handles`: a write command resolves and appends on one writer handle.
 //! - `forced`: statements forced past the rules into the log by hand are
 //!   named by `audit`.
 
@@ -16,6 +17,8 @@ mod support;
 
 #[path = "cli_domain/forced.rs"]
 mod forced;
+#[path = "cli_domain/handles.rs"]
+mod handles;
 #[path = "cli_domain/lists.rs"]
 mod lists;
 #[path = "cli_domain/refusals.rs"]
