@@ -4,10 +4,9 @@ use super::output::{parse_time, print_json, say, time, Signing};
 use super::render::{attribution, clip, esc, short, Esc, Style};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use provledger::digest::Digest;
 use provledger::ledger::Ledger;
 use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
-use provledger::statement::{ArticleRecord, Body, Kind};
+use provledger::statement::{ArticleChanges, ArticleRecord, Body, Kind};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::io::Write;
@@ -133,20 +132,19 @@ fn read_text(path: &Path) -> Result<Vec<u8>> {
 
 fn add(ledger: &Path, a: AddArgs) -> Result<()> {
     let bytes = read_text(&a.file)?;
-    let content = Digest::of(&bytes);
-    let body = Body::ArticleRecord(ArticleRecord {
-        url: a.url,
-        publisher: a.publisher,
-        title: a.title,
-        published_at: a.published,
-        retrieved_at: match a.retrieved {
-            Some(t) => t,
-            None => super::now()?,
-        },
-        content,
-        length: bytes.len() as u64,
-        supersedes: None,
-    });
+    let retrieved_at = match a.retrieved {
+        Some(t) => t,
+        None => super::now()?,
+    };
+    let record = ArticleRecord::first_version(
+        &bytes,
+        a.url,
+        a.publisher,
+        a.title,
+        a.published,
+        retrieved_at,
+    );
+    let body = Body::ArticleRecord(record);
     // Checked and appended on one writer handle; the text is stored only
     // if the record is admitted.
     let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
@@ -157,6 +155,16 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
 
 fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
     let bytes = read_text(&a.file)?;
+    let fields = ArticleChanges {
+        url: a.url,
+        publisher: a.publisher,
+        title: a.title,
+        published_at: a.published,
+        retrieved_at: match a.retrieved {
+            Some(t) => t,
+            None => super::now()?,
+        },
+    };
     // Resolved and appended on one writer handle: the version superseded
     // is the newest when the update lands.
     let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
@@ -166,21 +174,7 @@ fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
         .state()
         .article_chain(&id)?
         .with_context(|| format!("article {} is not in the index", short(&id)))?;
-    let latest = chain.latest().clone();
-    let content = Digest::of(&bytes);
-    let body = Body::ArticleRecord(ArticleRecord {
-        url: a.url.unwrap_or(latest.url),
-        publisher: a.publisher.unwrap_or(latest.publisher),
-        title: a.title.unwrap_or(latest.title),
-        published_at: a.published,
-        retrieved_at: match a.retrieved {
-            Some(t) => t,
-            None => super::now()?,
-        },
-        content,
-        length: bytes.len() as u64,
-        supersedes: Some(latest.id),
-    });
+    let body = Body::ArticleRecord(ArticleRecord::next_version(chain.latest(), &bytes, fields));
     let receipts = w.append_with_blobs(vec![body], &[bytes])?;
     a.signing.print_receipts(&receipts)
 }

@@ -4,8 +4,11 @@
 //! `claim import`, `source add`) builds its bodies here, so a default is
 //! decided once, beside the type it fills in.
 
-use super::{Anchor, Attribution, ClaimContent, Hedge, Mode, SourceCount, SourceKind};
+use super::{
+    Anchor, ArticleRecord, Attribution, ClaimContent, Hedge, Mode, SourceCount, SourceKind,
+};
 use crate::digest::Digest;
+use crate::state::ArticleInfo;
 
 impl SourceCount {
     /// How many people a source of `kind` stands for when the user does not
@@ -48,6 +51,62 @@ impl Attribution {
             mode: mode.unwrap_or(Mode::default_for(quote.as_deref())),
             quote,
             relayed_by,
+        }
+    }
+}
+
+/// What a new version of an article gives besides its text; the url,
+/// publisher and title not given carry over from the version it updates.
+#[derive(Clone, Debug)]
+pub struct ArticleChanges {
+    /// Where it was published.
+    pub url: Option<String>,
+    /// The outlet.
+    pub publisher: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
+    /// When the outlet published this version.
+    pub published_at: Option<u64>,
+    /// When the text was retrieved.
+    pub retrieved_at: u64,
+}
+
+impl ArticleRecord {
+    /// The record of an article's first version, whose exact text is
+    /// `text` (it carries the text's digest and length).
+    pub fn first_version(
+        text: &[u8],
+        url: String,
+        publisher: String,
+        title: String,
+        published_at: Option<u64>,
+        retrieved_at: u64,
+    ) -> ArticleRecord {
+        ArticleRecord {
+            url,
+            publisher,
+            title,
+            published_at,
+            retrieved_at,
+            content: Digest::of(text),
+            length: text.len() as u64,
+            supersedes: None,
+        }
+    }
+
+    /// The record of a new version of the article whose newest version is
+    /// `latest`, with the text `text`: it supersedes `latest`, and the
+    /// url, publisher and title not given carry over from it.
+    pub fn next_version(latest: &ArticleInfo, text: &[u8], f: ArticleChanges) -> ArticleRecord {
+        ArticleRecord {
+            url: f.url.unwrap_or_else(|| latest.url.clone()),
+            publisher: f.publisher.unwrap_or_else(|| latest.publisher.clone()),
+            title: f.title.unwrap_or_else(|| latest.title.clone()),
+            published_at: f.published_at,
+            retrieved_at: f.retrieved_at,
+            content: Digest::of(text),
+            length: text.len() as u64,
+            supersedes: Some(latest.id),
         }
     }
 }

@@ -19,7 +19,7 @@ mod body;
 mod compose;
 
 pub use body::*;
-pub use compose::{ContentChanges, LocateError};
+pub use compose::{ArticleChanges, ContentChanges, LocateError};
 
 use crate::cbor::{self, CborError};
 use crate::digest::Digest;
