@@ -664,3 +664,83 @@ impl SignedImport {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(json: &[u8]) -> ImportProblems {
+        ImportFile::read(json).expect_err("the file has problems")
+    }
+
+    #[test]
+    fn problems_are_typed_with_their_pointer_ref_and_field() {
+        let p = problems(
+            br#"{"claims": [{"ref": "c1", "proposition": "P", "exact": "E", "mode": "sung", "colour": 1}]}"#,
+        );
+        assert_eq!(p.stage, Stage::Schema);
+        let mut got: Vec<_> = p
+            .problems
+            .iter()
+            .map(|p| {
+                (
+                    p.kind,
+                    p.pointer.as_str(),
+                    p.field.as_deref(),
+                    p.to_string(),
+                )
+            })
+            .collect();
+        got.sort_by_key(|g| g.1.to_string());
+        assert_eq!(
+            got,
+            [
+                (
+                    ProblemKind::UnknownField,
+                    "/claims/0/colour",
+                    Some("colour"),
+                    "/claims/0 (ref \"c1\"): unknown field \"colour\"".to_string()
+                ),
+                (
+                    ProblemKind::InvalidValue,
+                    "/claims/0/mode",
+                    Some("mode"),
+                    "/claims/0 (ref \"c1\"): field \"mode\": \"sung\" is not one of: direct_quote, paraphrase".to_string()
+                ),
+            ]
+        );
+        assert!(p.to_string().starts_with(
+            "does not follow schemas/claim-import.schema.json (2 problems; nothing was written):\n  "
+        ));
+    }
+
+    #[test]
+    fn the_strict_reader_names_the_pointer() {
+        let p = problems(b"\xEF\xBB\xBF{}");
+        assert_eq!(
+            (p.stage, p.problems[0].kind),
+            (Stage::NotJson, ProblemKind::NotJson)
+        );
+        let p = problems(br#"{"claims": [{"ref": "a", "ref": "b"}]}"#);
+        assert_eq!(p.problems[0].pointer, "/claims/0/ref");
+        assert!(p.problems[0].message.contains("appears twice"), "{p}");
+        let long = "x".repeat(crate::state::limits::MAX_PROPOSITION_CHARS + 1);
+        let p = problems(
+            format!(r#"{{"claims": [{{"ref": "a", "proposition": "{long}", "exact": "e"}}]}}"#)
+                .as_bytes(),
+        );
+        assert_eq!(
+            (p.stage, p.problems[0].kind),
+            (Stage::TooLong, ProblemKind::TooLong)
+        );
+        assert_eq!(p.problems[0].pointer, "/claims/0/proposition");
+        // A file that passes decodes, with its defaults left to the plan.
+        let f = ImportFile::read(
+            &br#"{"sources": [{"ref": "s", "label": "officials", "kind": "anonymous_group"}],
+                 "claims": [{"ref": "a", "proposition": "p", "exact": "e", "source": "s", "cue": "said"}]}"#[..],
+        )
+        .unwrap();
+        assert_eq!(f.sources[0].record().count, SourceCount::Unknown);
+        assert_eq!(f.claims[0].source.as_deref(), Some("s"));
+    }
+}
