@@ -23,7 +23,9 @@ pub enum ClaimCommand {
     /// character for character; it is located in the stored text and must
     /// occur there exactly once (quote more of the sentence, or pick one
     /// occurrence with --prefix or --suffix, if it is ambiguous). Without
-    /// --source the claim is the outlet's own assertion.
+    /// --source the claim is the outlet's own assertion. A claim its article
+    /// version already has (the same proposition at the same passage) is
+    /// refused.
     Add(AddArgs),
     /// Record many sources and claims from a JSON file in one batch.
     ///
@@ -246,6 +248,7 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
             relayed_by,
         ),
     });
+    w.ledger.state().refuse_repeat(&body)?;
     w.append_one(body)
 }
 

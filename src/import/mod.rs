@@ -29,7 +29,7 @@ pub use schema::SCHEMA;
 use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::ledger::{Ledger, LedgerError, Receipt};
-use crate::state::ArticleInfo;
+use crate::state::{claim_identity, ArticleInfo};
 use crate::statement::{
     Anchor, Attribution, Body, ClaimRecord, Hedge, Kind, Mode, SignedStatement, SourceCount,
     SourceKind, SourceRecord, Statement, StatementError,
@@ -394,7 +394,7 @@ impl ImportPlan {
             .claims_reading(article)
             .map_err(LedgerError::from)?
             .into_iter()
-            .map(|(id, c)| ((c.anchor.start, c.anchor.exact, c.proposition), id))
+            .map(|(id, c)| (claim_identity(&c.anchor, &c.proposition), id))
             .collect();
         let mut in_file: HashMap<(u64, String, String), usize> = HashMap::new();
         let mut claim_refs: HashMap<String, usize> = HashMap::new();
@@ -420,7 +420,7 @@ impl ImportPlan {
                 .and_then(|v| resolve(format!("/claims/{i}/relayed_by"), v, &mut problems));
             match Anchor::locate(&text, &c.exact) {
                 Ok(anchor) => {
-                    let key = (anchor.start, c.exact.clone(), c.proposition.clone());
+                    let key = claim_identity(&anchor, &c.proposition);
                     if let Some(id) = recorded.get(&key) {
                         repeated.push((i, c.key.clone(), *id));
                     } else if let Some(j) = in_file.insert(key, i) {

@@ -22,19 +22,38 @@ pub enum Repeat {
         /// Its version number.
         version: u64,
     },
+    /// A `claim.record` of a proposition at a passage that a claim of the
+    /// same article version already has.
+    #[error("this claim is already recorded as claim {} (the same proposition at the same passage of this article version); nothing was written", super::short(.id))]
+    Claim {
+        /// The claim that has it.
+        id: Digest,
+    },
     /// The index failed.
     #[error(transparent)]
     State(#[from] StateError),
+}
+
+/// What makes two claims of one article version the same claim: the same
+/// proposition at the same passage (the same `exact` at the same position).
+/// The attribution is left out: a claim recorded again with another
+/// attribution is a revision of the first, not a second claim.
+pub fn claim_identity(
+    anchor: &crate::statement::Anchor,
+    proposition: &str,
+) -> (u64, String, String) {
+    (anchor.start, anchor.exact.clone(), proposition.to_string())
 }
 
 impl State {
     /// Refuses a statement that would record again what the ledger holds:
     /// an article's first version whose url and text an article version
     /// already has (an update of the same text is `article update`'s
-    /// business, and a different url is another publication).
+    /// business, and a different url is another publication), or a claim
+    /// that its article version has already ([`claim_identity`]).
     pub fn refuse_repeat(&self, body: &Body) -> Result<(), Repeat> {
-        if let Body::ArticleRecord(a) = body {
-            if a.supersedes.is_none() {
+        match body {
+            Body::ArticleRecord(a) if a.supersedes.is_none() => {
                 if let Some(found) = self.article_with_text(&a.url, &a.content)? {
                     return Err(Repeat::Article {
                         url: a.url.clone(),
@@ -43,6 +62,17 @@ impl State {
                     });
                 }
             }
+            Body::ClaimRecord(c) => {
+                let key = claim_identity(&c.anchor, &c.proposition);
+                if let Some((id, _)) = self
+                    .claims_reading(&c.article)?
+                    .into_iter()
+                    .find(|(_, was)| claim_identity(&was.anchor, &was.proposition) == key)
+                {
+                    return Err(Repeat::Claim { id });
+                }
+            }
+            _ => {}
         }
         Ok(())
     }

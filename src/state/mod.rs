@@ -43,7 +43,7 @@ mod seal;
 mod sources;
 mod verifications;
 
-pub use existing::Repeat;
+pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
 pub use query::{
     ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary,

@@ -728,3 +728,45 @@ fn revising_a_passage_that_occurs_twice_says_how_to_pick_one() {
     );
     s.assert_audit_clean();
 }
+
+#[test]
+fn the_same_claim_added_twice_is_refused() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("claims-v1.json")).unwrap()).unwrap();
+    let deadlock = &file["claims"][0];
+    let add = |proposition: &str| {
+        vec![
+            "claim",
+            "add",
+            &s.v1,
+            "--quote",
+            deadlock["exact"].as_str().unwrap(),
+            "--proposition",
+            proposition,
+            "--key",
+            &eda,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<String>>()
+    };
+    let mut args = add(deadlock["proposition"].as_str().unwrap());
+    args.insert(2, "--article".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.refused(
+        &args,
+        1,
+        &format!(
+            "provledger: error: this claim is already recorded as claim {} (the same proposition at the same passage of this article version); nothing was written",
+            &s.claim("deadlock")[..12]
+        ),
+    );
+    // Another proposition at the same passage is another claim.
+    let mut args = add("The talks ended without agreement.");
+    args.insert(2, "--article".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.json(&args);
+    s.assert_audit_clean();
+}
