@@ -743,4 +743,91 @@ mod tests {
         assert_eq!(f.sources[0].record().count, SourceCount::Unknown);
         assert_eq!(f.claims[0].source.as_deref(), Some("s"));
     }
+
+    #[test]
+    fn a_plan_is_checked_signed_and_appended_on_one_writer_and_not_twice() {
+        use crate::statement::{ArticleRecord, KeyGrant, Role};
+        const T: u64 = 1_762_400_000;
+        let dir = tempfile::tempdir().unwrap();
+        let operator = SecretKey::generate("operator").unwrap();
+        let editor = SecretKey::generate("eda").unwrap();
+        let mut ledger = Ledger::init(dir.path(), &operator, "test", 1, T).unwrap();
+        let sign = |key: &SecretKey, body: Body| {
+            SignedStatement::sign(&Statement { at: T, body }, key).unwrap()
+        };
+        let grant = sign(
+            &operator,
+            Body::KeyGrant(KeyGrant {
+                key: editor.public().to_note_string(),
+                display_name: "Eda Editor".into(),
+                roles: vec![Role::Editor],
+            }),
+        );
+        ledger.append(vec![grant], &operator, T).unwrap();
+        let text = b"Officials said the talks failed. Others said they went well.".to_vec();
+        let article = sign(
+            &editor,
+            Body::ArticleRecord(ArticleRecord::first_version(
+                &text,
+                "https://news.example/talks".into(),
+                "News".into(),
+                "Talks".into(),
+                None,
+                T,
+            )),
+        );
+        let article_id = article.id();
+        ledger
+            .append_with_blobs(vec![article], &[text], &operator, T)
+            .unwrap();
+        let file = br#"{"sources": [{"ref": "officials", "label": "Officials", "kind": "anonymous_group"}],
+            "claims": [
+                {"ref": "failed", "proposition": "The talks failed.", "exact": "the talks failed", "source": "officials", "cue": "said"},
+                {"ref": "well", "proposition": "The talks went well.", "exact": "they went well"}
+            ]}"#;
+        let plan = ImportPlan::check(
+            &ledger,
+            &article_id,
+            ImportFile::read(&file[..]).unwrap(),
+            &mut || {},
+        )
+        .unwrap();
+        assert_eq!(plan.len(), 3);
+        let imported = plan
+            .sign(&editor, T, &mut || {})
+            .unwrap()
+            .append(&mut ledger, &operator, T)
+            .unwrap();
+        assert_eq!(imported.receipts.len(), 3);
+        assert_eq!(imported.sources, 1);
+        let failed = ledger
+            .state()
+            .claim(&imported.entries[1].id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            failed.attribution.source.as_ref().map(|s| s.id),
+            Some(imported.entries[0].id)
+        );
+        assert_eq!(failed.attribution.mode, Mode::Paraphrase);
+        // The same file again: refused, as one problem at /claims.
+        let again = ImportPlan::check(
+            &ledger,
+            &article_id,
+            ImportFile::read(&file[..]).unwrap(),
+            &mut || {},
+        )
+        .unwrap_err();
+        let ImportError::Problems(p) = again else {
+            panic!("{again}");
+        };
+        assert_eq!(p.stage, Stage::Plan);
+        assert_eq!(
+            p.problems
+                .iter()
+                .map(|p| (p.kind, p.pointer.as_str()))
+                .collect::<Vec<_>>(),
+            [(ProblemKind::AlreadyRecorded, "/claims")]
+        );
+    }
 }
