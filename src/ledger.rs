@@ -640,6 +640,22 @@ impl Ledger {
         Ok(self.log.get_blob(digest)?)
     }
 
+    /// The exact text of the article version `article`, read as the rules
+    /// read it: from the blob store, checked against the version's digest,
+    /// UTF-8.
+    pub fn article_text(&self, article: &Digest) -> Result<String, LedgerError> {
+        let row = crate::state::articles::row(&self.state, article)?.ok_or_else(|| {
+            LedgerError::NotFound(format!(
+                "article {} is not in the index",
+                crate::state::short(article)
+            ))
+        })?;
+        crate::state::articles::text(&LogBlobs(&self.log), &row).map_err(|e| match e {
+            crate::state::Check::Refused(why) => LedgerError::State(StateError::Blob(why)),
+            crate::state::Check::Failed(e) => LedgerError::State(e),
+        })
+    }
+
     /// Appends `statements` as one batch, with the checkpoint signed by
     /// `operator`. All are checked (signatures and every rule) before
     /// anything is written; if one fails, nothing is written and the error

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod cbor;
 pub mod digest;
 pub mod history;
+pub mod import;
 pub mod keys;
 pub mod ledger;
 pub mod lockwait;

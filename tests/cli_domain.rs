@@ -8,10 +8,12 @@
 //! - `lists`: the list and show commands and their JSON Schemas.
 //! - `refusals`: every refusal these commands can trigger shows its
 //!   message and writes nothing.
+//! - `handles`: a write command resolves and appends on one writer handle.
 //! - `forced`: statements forced past the rules into the log by hand are
 //!   named by `audit`.
 
 mod forced;
+mod handles;
 mod lists;
 mod refusals;
 mod scenario;

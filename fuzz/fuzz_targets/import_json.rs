@@ -1,10 +1,12 @@
 //! Claim-import JSON (`provledger claim import`).
 //!
-//! The import command itself lives in the binary (src/cli/import.rs), out of
-//! the library's reach, so this target fuzzes the library-side decoders and
-//! the published contract the command relies on:
-//! - JSON in, validated against the embedded schemas/claim-import.schema.json
-//!   exactly as the command does (its error messages rendered too);
+//! Fuzzes the library's import reader (`provledger::import`) and the
+//! published contract the command relies on:
+//! - bytes in, read by `ImportFile::read` exactly as the command does (the
+//!   strict reader, the length limits, the schema and the readable messages
+//!   its problems are said in: none may panic, and a refusal has problems);
+//! - JSON validated against the embedded schemas/claim-import.schema.json
+//!   decodes through `ImportFile::from_value` when the schema admits it;
 //! - whatever the schema admits decodes into the library's types (source
 //!   kind and count, hedge, mode): the schema and the code agree;
 //! - every admitted claim's `exact` is anchored in the sample article with
@@ -14,6 +16,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use provledger::import::ImportFile;
 use provledger::statement::{Anchor, Hedge, Mode, SourceCount, SourceKind};
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -40,6 +43,17 @@ fn decodes<T: serde::de::DeserializeOwned>(v: Option<&Value>, what: &str) {
 
 fuzz_target!(|data: &[u8]| {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    match ImportFile::read(data) {
+        Ok(file) => {
+            for c in &file.claims {
+                anchored(ARTICLE, &c.exact);
+            }
+        }
+        Err(p) => {
+            assert!(!p.problems.is_empty(), "a refusal without problems");
+            let _ = p.to_string();
+        }
+    }
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -60,6 +74,9 @@ fuzz_target!(|data: &[u8]| {
     if !errors.is_empty() {
         assert!(!validator.is_valid(&value));
         return;
+    }
+    if let Err(p) = ImportFile::from_value(value.clone()) {
+        panic!("the schema admits {value} but the library refuses it: {p}");
     }
     let list = |key: &str| {
         value

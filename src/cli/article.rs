@@ -4,10 +4,9 @@ use super::output::{parse_time, print_json, say, time, Signing};
 use super::render::{attribution, clip, esc, short, Esc, Style};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use provledger::digest::Digest;
 use provledger::ledger::Ledger;
 use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
-use provledger::statement::{ArticleRecord, Body, Kind};
+use provledger::statement::{ArticleChanges, ArticleRecord, Body, Kind};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::io::Write;
@@ -133,8 +132,30 @@ fn read_text(path: &Path) -> Result<Vec<u8>> {
 
 fn add(ledger: &Path, a: AddArgs) -> Result<()> {
     let bytes = read_text(&a.file)?;
-    let content = Digest::of(&bytes);
-    let body = Body::ArticleRecord(ArticleRecord {
+    let retrieved_at = match a.retrieved {
+        Some(t) => t,
+        None => super::now()?,
+    };
+    let record = ArticleRecord::first_version(
+        &bytes,
+        a.url,
+        a.publisher,
+        a.title,
+        a.published,
+        retrieved_at,
+    );
+    let body = Body::ArticleRecord(record);
+    // Checked and appended on one writer handle; the text is stored only
+    // if the record is admitted.
+    let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
+    w.ledger.state().refuse_repeat(&body)?;
+    let receipts = w.append_with_blobs(vec![body], &[bytes])?;
+    a.signing.print_receipts(&receipts)
+}
+
+fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
+    let bytes = read_text(&a.file)?;
+    let fields = ArticleChanges {
         url: a.url,
         publisher: a.publisher,
         title: a.title,
@@ -143,40 +164,18 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
             Some(t) => t,
             None => super::now()?,
         },
-        content,
-        length: bytes.len() as u64,
-        supersedes: None,
-    });
-    // The text is stored only if the record is admitted.
-    let receipts = a.signing.append_with_blobs(ledger, vec![body], &[bytes])?;
-    a.signing.print_receipts(&receipts)
-}
-
-fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
-    let bytes = read_text(&a.file)?;
-    let l = Ledger::open(ledger)?;
-    let id = l.resolve(&a.article, &[Kind::ArticleRecord])?.id;
-    let chain = l
+    };
+    // Resolved and appended on one writer handle: the version superseded
+    // is the newest when the update lands.
+    let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
+    let id = w.ledger.resolve(&a.article, &[Kind::ArticleRecord])?.id;
+    let chain = w
+        .ledger
         .state()
         .article_chain(&id)?
         .with_context(|| format!("article {} is not in the index", short(&id)))?;
-    let latest = chain.latest().clone();
-    let content = Digest::of(&bytes);
-    drop(l);
-    let body = Body::ArticleRecord(ArticleRecord {
-        url: a.url.unwrap_or(latest.url),
-        publisher: a.publisher.unwrap_or(latest.publisher),
-        title: a.title.unwrap_or(latest.title),
-        published_at: a.published,
-        retrieved_at: match a.retrieved {
-            Some(t) => t,
-            None => super::now()?,
-        },
-        content,
-        length: bytes.len() as u64,
-        supersedes: Some(latest.id),
-    });
-    let receipts = a.signing.append_with_blobs(ledger, vec![body], &[bytes])?;
+    let body = Body::ArticleRecord(ArticleRecord::next_version(chain.latest(), &bytes, fields));
+    let receipts = w.append_with_blobs(vec![body], &[bytes])?;
     a.signing.print_receipts(&receipts)
 }
 
@@ -261,19 +260,6 @@ struct ShowView<'a> {
     text: Option<&'a str>,
 }
 
-/// The exact text of an article version, checked against its digest.
-pub fn text_of(l: &Ledger, article: &ArticleInfo) -> Result<String> {
-    let bytes = l.get_blob(&article.content).with_context(|| {
-        format!(
-            "reading the text of article {} (blob {})",
-            short(&article.id),
-            short(&article.content)
-        )
-    })?;
-    String::from_utf8(bytes)
-        .with_context(|| format!("the text of article {} is not UTF-8", short(&article.id)))
-}
-
 fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
     let l = Ledger::open(ledger)?;
     let id = l.resolve(&a.article, &[Kind::ArticleRecord])?.id;
@@ -287,7 +273,7 @@ fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
         .find(|v| v.id == id)
         .context("the article is missing from its own chain")?;
     let text = if a.text {
-        Some(text_of(&l, article)?)
+        Some(l.article_text(&article.id)?)
     } else {
         None
     };

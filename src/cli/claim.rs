@@ -1,6 +1,5 @@
 //! `provledger claim`: record, import, revise and retract claims.
 
-use super::article::text_of;
 use super::output::Signing;
 use super::render::short;
 use anyhow::{Context, Result};
@@ -9,8 +8,8 @@ use provledger::digest::Digest;
 use provledger::ledger::Ledger;
 use provledger::state::ArticleInfo;
 use provledger::statement::{
-    Anchor, Attribution, Body, Change, ChangeReason, ClaimContent, ClaimRecord, ClaimRetract,
-    ClaimRevise, Hedge, Kind, Mode,
+    Anchor, Attribution, Body, Change, ChangeReason, ClaimRecord, ClaimRetract, ClaimRevise,
+    ContentChanges, Hedge, Kind, Mode,
 };
 use std::path::Path;
 
@@ -22,22 +21,29 @@ pub enum ClaimCommand {
     ///
     /// --quote is the passage of the article that makes the claim, copied
     /// character for character; it is located in the stored text and must
-    /// occur there exactly once (quote more of the sentence if it is
-    /// ambiguous). Without --source the claim is the outlet's own assertion.
+    /// occur there exactly once (quote more of the sentence, or pick one
+    /// occurrence with --prefix or --suffix, if it is ambiguous). Without
+    /// --source the claim is the outlet's own assertion. A claim its article
+    /// version already has (the same proposition at the same passage) is
+    /// refused.
     Add(AddArgs),
     /// Record many sources and claims from a JSON file in one batch.
     ///
     /// The file follows schemas/claim-import.schema.json (example:
     /// sample/claims-v1.json) and is checked against it, and every quote
     /// located in the article, before anything is signed or written. Either
-    /// every statement is appended or none is.
+    /// every statement is appended or none is. A claim the article version
+    /// already has (the same proposition at the same passage) is refused,
+    /// so running an import again writes nothing.
     Import(super::import::ImportArgs),
     /// Record a new revision of a claim: the article was updated, corrected,
     /// or the claim was recorded wrongly.
     ///
     /// Fields not given are carried over from the claim's current revision;
-    /// the quote is located again in the new version's text. A change of
-    /// proposition, quoted text or attribution makes earlier verdicts stale.
+    /// the quote is located again in the new version's text (--prefix or
+    /// --suffix pick one occurrence of a passage that occurs more than
+    /// once). A change of proposition, quoted text or attribution makes
+    /// earlier verdicts stale.
     /// With --removed, the new version no longer makes the claim.
     Revise(ReviseArgs),
     /// Retract a claim that should never have been recorded.
@@ -73,6 +79,19 @@ pub struct AttributionArgs {
     relayed_by: Option<String>,
 }
 
+/// Which occurrence of a passage that occurs more than once.
+#[derive(Args, Debug, Default)]
+pub struct ContextArgs {
+    /// The text just before the passage, to pick one occurrence of a
+    /// passage that occurs more than once.
+    #[arg(long, value_name = "TEXT")]
+    prefix: Option<String>,
+    /// The text just after the passage, to pick one occurrence of a
+    /// passage that occurs more than once.
+    #[arg(long, value_name = "TEXT")]
+    suffix: Option<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct AddArgs {
     /// The article version the claim is in: its id (prefix).
@@ -84,6 +103,8 @@ pub struct AddArgs {
     /// The proposition, in your words: what would be true or false.
     #[arg(long)]
     proposition: String,
+    #[command(flatten)]
+    context: ContextArgs,
     #[command(flatten)]
     attribution: AttributionArgs,
     #[command(flatten)]
@@ -106,9 +127,11 @@ pub struct ReviseArgs {
     #[arg(long, conflicts_with = "removed")]
     proposition: Option<String>,
     #[command(flatten)]
+    context: ContextArgs,
+    #[command(flatten)]
     attribution: AttributionArgs,
     /// The article version no longer makes the claim.
-    #[arg(long, conflicts_with_all = ["source", "cue", "hedge", "mode", "direct_quote", "relayed_by"])]
+    #[arg(long, conflicts_with_all = ["source", "cue", "hedge", "mode", "direct_quote", "relayed_by", "prefix", "suffix"])]
     removed: bool,
     /// Why: article_updated, correction (the outlet published one) or error
     /// (our record was wrong).
@@ -142,7 +165,7 @@ pub fn run(ledger: &Path, cmd: ClaimCommand) -> Result<()> {
 }
 
 /// The source a flag names by id prefix.
-pub fn source_id(l: &Ledger, flag: &str, prefix: &str) -> Result<Digest> {
+fn source_id(l: &Ledger, flag: &str, prefix: &str) -> Result<Digest> {
     Ok(l.resolve(prefix, &[Kind::SourceRecord])
         .with_context(|| format!("{flag} {prefix}"))?
         .id)
@@ -156,77 +179,103 @@ fn article(l: &Ledger, prefix: &str) -> Result<ArticleInfo> {
         .with_context(|| format!("article {} is not in the index", short(&id)))
 }
 
-/// Locates `quote` in the article version's text.
-fn locate(l: &Ledger, article: &ArticleInfo, quote: &str) -> Result<Anchor> {
-    let text = text_of(l, article)?;
-    Anchor::locate(&text, quote).map_err(|why| {
-        anyhow::anyhow!(
-            "cannot anchor the quote in article {} (version {}): {why}",
-            short(&article.id),
-            article.version
-        )
+/// Locates `quote` (between `--prefix` and `--suffix`, if given) in the
+/// article version's text. `current`: the quote is the claim's current
+/// passage, not given on the command line.
+fn locate(
+    l: &Ledger,
+    article: &ArticleInfo,
+    quote: &str,
+    context: &ContextArgs,
+    current: bool,
+) -> Result<Anchor> {
+    let text = l.article_text(&article.id)?;
+    Anchor::locate_between(
+        &text,
+        quote,
+        context.prefix.as_deref(),
+        context.suffix.as_deref(),
+    )
+    .map_err(|e| {
+        let at = format!("article {} (version {})", short(&article.id), article.version);
+        let pick = "pick one with --prefix TEXT (the text just before it) or --suffix TEXT (the text just after it)";
+        let with_context = context.prefix.is_some() || context.suffix.is_some();
+        match (current, e.occurrences) {
+            (true, 0) if !with_context => anyhow::anyhow!(
+                "the claim's current passage is not in this version; give its new wording with --quote ({at}: {e})"
+            ),
+            (true, n) if n > 1 => anyhow::anyhow!(
+                "the claim's current passage occurs {n} times in {at}: {e}; {pick}, or give a longer --quote"
+            ),
+            (false, n) if n > 1 => {
+                anyhow::anyhow!("cannot anchor the quote in {at}: {e}; or {pick}")
+            }
+            (_, _) if with_context => anyhow::anyhow!(
+                "cannot anchor the quote in {at} with the given --prefix/--suffix: {e}"
+            ),
+            _ => anyhow::anyhow!("cannot anchor the quote in {at}: {e}"),
+        }
     })
 }
 
 fn add(ledger: &Path, a: AddArgs) -> Result<()> {
-    let l = Ledger::open(ledger)?;
-    let article = article(&l, &a.article)?;
-    let anchor = locate(&l, &article, &a.quote)?;
+    // Resolved and appended on one writer handle.
+    let mut w = a.signing.open(ledger, &[Kind::ClaimRecord])?;
+    let l = &w.ledger;
+    let article = article(l, &a.article)?;
+    let anchor = locate(l, &article, &a.quote, &a.context, false)?;
     let t = &a.attribution;
     let source = t
         .source
         .as_deref()
-        .map(|s| source_id(&l, "--source", s))
+        .map(|s| source_id(l, "--source", s))
         .transpose()?;
     let relayed_by = t
         .relayed_by
         .as_deref()
-        .map(|s| source_id(&l, "--relayed-by", s))
+        .map(|s| source_id(l, "--relayed-by", s))
         .transpose()?;
-    let mode = t.mode.unwrap_or(if t.direct_quote.is_some() {
-        Mode::DirectQuote
-    } else {
-        Mode::Paraphrase
-    });
-    drop(l);
     let body = Body::ClaimRecord(ClaimRecord {
         article: article.id,
         proposition: a.proposition,
         anchor,
-        attribution: Attribution {
+        attribution: Attribution::with_defaults(
             source,
-            cue: t.cue.clone(),
-            hedge: t.hedge.unwrap_or(Hedge::None),
-            mode,
-            quote: t.direct_quote.clone(),
+            t.cue.clone(),
+            t.hedge,
+            t.mode,
+            t.direct_quote.clone(),
             relayed_by,
-        },
+        ),
     });
-    a.signing.append_one(ledger, body)
+    w.ledger.state().refuse_repeat(&body)?;
+    w.append_one(body)
 }
 
-/// A revise flag's new value: not given (keep), "none" (clear) or a value.
-fn update<T>(
+/// A revise flag's change: not given (keep), "none" (clear) or a value.
+fn change<T>(
     flag: Option<&str>,
-    keep: Option<T>,
     parse: impl FnOnce(&str) -> Result<T>,
-) -> Result<Option<T>> {
+) -> Result<Option<Option<T>>> {
     match flag {
-        None => Ok(keep),
-        Some("none") => Ok(None),
-        Some(v) => parse(v).map(Some),
+        None => Ok(None),
+        Some("none") => Ok(Some(None)),
+        Some(v) => parse(v).map(|v| Some(Some(v))),
     }
 }
 
 fn revise(ledger: &Path, a: ReviseArgs) -> Result<()> {
-    let l = Ledger::open(ledger)?;
+    // Resolved and appended on one writer handle: the revision read is the
+    // claim's current one when the revise lands.
+    let mut w = a.signing.open(ledger, &[Kind::ClaimRevise])?;
+    let l = &w.ledger;
     let claim_id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
     let current = l
         .state()
         .claim(&claim_id)?
         .with_context(|| format!("claim {} is not in the index", short(&claim_id)))?;
     let article = match &a.article {
-        Some(p) => article(&l, p)?,
+        Some(p) => article(l, p)?,
         None => {
             let chain = l
                 .state()
@@ -239,50 +288,19 @@ fn revise(ledger: &Path, a: ReviseArgs) -> Result<()> {
         Change::Removed
     } else {
         let quote = a.quote.as_deref().unwrap_or(&current.anchor.exact);
-        let anchor = locate(&l, &article, quote).with_context(|| {
-            if a.quote.is_none() {
-                "the claim's current passage is not in this version; give its new wording with --quote"
-                    .to_string()
-            } else {
-                "--quote".to_string()
-            }
-        })?;
+        let anchor = locate(l, &article, quote, &a.context, a.quote.is_none())?;
         let t = &a.attribution;
-        let was = &current.attribution;
-        let source = update(
-            t.source.as_deref(),
-            was.source.as_ref().map(|s| s.id),
-            |s| source_id(&l, "--source", s),
-        )?;
-        let relayed_by = update(
-            t.relayed_by.as_deref(),
-            was.relayed_by.as_ref().map(|s| s.id),
-            |s| source_id(&l, "--relayed-by", s),
-        )?;
-        let cue = update(t.cue.as_deref(), was.cue.clone(), |s| Ok(s.to_string()))?;
-        let quote = update(t.direct_quote.as_deref(), was.quote.clone(), |s| {
-            Ok(s.to_string())
-        })?;
-        let mode = match (t.mode, &t.direct_quote) {
-            (Some(m), _) => m,
-            (None, Some(q)) if q != "none" => Mode::DirectQuote,
-            (None, Some(_)) => Mode::Paraphrase,
-            (None, None) => was.mode,
+        let changes = ContentChanges {
+            proposition: a.proposition.clone(),
+            source: change(t.source.as_deref(), |s| source_id(l, "--source", s))?,
+            cue: change(t.cue.as_deref(), |s| Ok(s.to_string()))?,
+            hedge: t.hedge,
+            mode: t.mode,
+            quote: change(t.direct_quote.as_deref(), |s| Ok(s.to_string()))?,
+            relayed_by: change(t.relayed_by.as_deref(), |s| source_id(l, "--relayed-by", s))?,
         };
-        Change::Content(ClaimContent {
-            proposition: a.proposition.unwrap_or(current.proposition.clone()),
-            anchor,
-            attribution: Attribution {
-                source,
-                cue,
-                hedge: t.hedge.unwrap_or(was.hedge),
-                mode,
-                quote,
-                relayed_by,
-            },
-        })
+        Change::Content(current.content().revised(anchor, changes))
     };
-    drop(l);
     let body = Body::ClaimRevise(ClaimRevise {
         claim: claim_id,
         article: article.id,
@@ -290,18 +308,14 @@ fn revise(ledger: &Path, a: ReviseArgs) -> Result<()> {
         reason: a.reason,
         note: a.note,
     });
-    a.signing.append_one(ledger, body)
+    w.append_one(body)
 }
 
 fn retract(ledger: &Path, a: RetractArgs) -> Result<()> {
-    let l = Ledger::open(ledger)?;
-    let claim = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
-    drop(l);
-    a.signing.append_one(
-        ledger,
-        Body::ClaimRetract(ClaimRetract {
-            claim,
-            reason: a.reason,
-        }),
-    )
+    let mut w = a.signing.open(ledger, &[Kind::ClaimRetract])?;
+    let claim = w.ledger.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
+    w.append_one(Body::ClaimRetract(ClaimRetract {
+        claim,
+        reason: a.reason,
+    }))
 }

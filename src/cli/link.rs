@@ -3,7 +3,6 @@
 use super::output::Signing;
 use anyhow::Result;
 use clap::Args;
-use provledger::ledger::Ledger;
 use provledger::statement::{Body, ClaimLink, Kind, Relation};
 use std::path::Path;
 
@@ -30,17 +29,14 @@ pub struct LinkArgs {
 }
 
 pub fn run(ledger: &Path, a: LinkArgs) -> Result<()> {
-    let l = Ledger::open(ledger)?;
-    let from = l.resolve(&a.from, &[Kind::ClaimRecord])?.id;
-    let to = l.resolve(&a.to, &[Kind::ClaimRecord])?.id;
-    drop(l);
-    a.signing.append_one(
-        ledger,
-        Body::ClaimLink(ClaimLink {
-            from,
-            to,
-            relation: a.relation,
-            note: a.note,
-        }),
-    )
+    // Resolved and appended on one writer handle.
+    let mut w = a.signing.open(ledger, &[Kind::ClaimLink])?;
+    let from = w.ledger.resolve(&a.from, &[Kind::ClaimRecord])?.id;
+    let to = w.ledger.resolve(&a.to, &[Kind::ClaimRecord])?.id;
+    w.append_one(Body::ClaimLink(ClaimLink {
+        from,
+        to,
+        relation: a.relation,
+        note: a.note,
+    }))
 }

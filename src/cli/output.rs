@@ -191,18 +191,6 @@ fn no_key_for(kind: Kind) -> anyhow::Error {
 }
 
 impl Signing {
-    /// Loads the key that signs `bodies`: `--key`, else the operator key
-    /// for key grants and revocations; other statements need `--key`.
-    pub fn signer_for(&self, ledger: &Path, bodies: &[Body]) -> Result<SecretKey> {
-        let needs_key = bodies.iter().map(Body::kind).find(|k| !operator_signs(*k));
-        let path = match (&self.key, needs_key) {
-            (Some(path), _) => path.clone(),
-            (None, Some(kind)) => return Err(no_key_for(kind)),
-            (None, None) => Ledger::default_operator_key_path(ledger),
-        };
-        Ok(keys::load_secret_key(&path)?)
-    }
-
     /// Refuses, before any work, a write whose statement needs `--key` and
     /// has none (see [`Signing::signer_for`]).
     pub fn require_key_for(&self, kind: Kind) -> Result<()> {
@@ -231,6 +219,44 @@ impl Signing {
         keys::load_secret_key(&path).context("loading the operator key that signs checkpoints")
     }
 
+    /// Loads the key that signs statements of `kinds` (see
+    /// [`Signing::signer_for`]) and the operator key, then opens the
+    /// ledger for writing: the command resolves its ids and appends on
+    /// this one handle, so no other append lands in between.
+    pub fn open(&self, ledger: &Path, kinds: &[Kind]) -> Result<Writer<'_>> {
+        let signer = self.signer_for(ledger, kinds)?;
+        self.open_signed_by(ledger, signer)
+    }
+
+    /// [`Signing::open`] for `claim import` (see [`Signing::signer`]).
+    pub fn open_import(&self, ledger: &Path) -> Result<Writer<'_>> {
+        let signer = self.signer(ledger)?;
+        self.open_signed_by(ledger, signer)
+    }
+
+    fn open_signed_by(&self, ledger: &Path, signer: SecretKey) -> Result<Writer<'_>> {
+        let operator = self.operator(ledger)?;
+        Ok(Writer {
+            ledger: Ledger::open_writer(ledger)?,
+            signer,
+            operator,
+            signing: self,
+        })
+    }
+
+    /// Loads the key that signs statements of `kinds`: `--key`, else the
+    /// operator key for key grants and revocations; other statements need
+    /// `--key`.
+    pub fn signer_for(&self, ledger: &Path, kinds: &[Kind]) -> Result<SecretKey> {
+        let needs_key = kinds.iter().copied().find(|k| !operator_signs(*k));
+        let path = match (&self.key, needs_key) {
+            (Some(path), _) => path.clone(),
+            (None, Some(kind)) => return Err(no_key_for(kind)),
+            (None, None) => Ledger::default_operator_key_path(ledger),
+        };
+        Ok(keys::load_secret_key(&path)?)
+    }
+
     /// Signs `bodies` with the signer key and appends them as one batch.
     pub fn append(&self, ledger: &Path, bodies: Vec<Body>) -> Result<Vec<Receipt>> {
         self.append_with_blobs(ledger, bodies, &[])
@@ -244,35 +270,8 @@ impl Signing {
         bodies: Vec<Body>,
         blobs: &[Vec<u8>],
     ) -> Result<Vec<Receipt>> {
-        let signer = self.signer_for(ledger, &bodies)?;
-        let operator = self.operator(ledger)?;
-        let at = super::now()?;
-        let statements = bodies
-            .into_iter()
-            .map(|body| SignedStatement::sign(&Statement { at, body }, &signer))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut l = Ledger::open_writer(ledger)?;
-        l.append_with_blobs(statements, blobs, &operator, at)
-            .map_err(|e| {
-                // The ledger can name only keys it knows; the key file names
-                // the others.
-                let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
-                let known = signer_name(&l, &signer.public().bytes()).ok().flatten();
-                let e = anyhow::Error::new(e);
-                if refused && known.is_none() {
-                    let path = self
-                        .key
-                        .clone()
-                        .unwrap_or_else(|| Ledger::default_operator_key_path(ledger));
-                    e.context(format!(
-                        "signed with key {} from {}",
-                        signer.public().name(),
-                        path.display()
-                    ))
-                } else {
-                    e
-                }
-            })
+        let kinds: Vec<Kind> = bodies.iter().map(Body::kind).collect();
+        self.open(ledger, &kinds)?.append_with_blobs(bodies, blobs)
     }
 
     /// Signs and appends one statement, printing its receipt.
@@ -293,6 +292,66 @@ impl Signing {
             }
             Ok(())
         })
+    }
+}
+
+/// A ledger open for writing, with the keys that sign: made by
+/// [`Signing::open`]. Resolve ids through `ledger` and append through the
+/// same handle.
+pub struct Writer<'a> {
+    /// The ledger, open for writing (holding the writer lock).
+    pub ledger: Ledger,
+    /// The key that signs the statements.
+    pub signer: SecretKey,
+    /// The operator key that signs the new checkpoint.
+    pub operator: SecretKey,
+    signing: &'a Signing,
+}
+
+impl Writer<'_> {
+    /// Signs `bodies` with the signer key and appends them as one batch,
+    /// storing `blobs` (which the bodies refer to) only if every statement
+    /// is admitted.
+    pub fn append_with_blobs(
+        &mut self,
+        bodies: Vec<Body>,
+        blobs: &[Vec<u8>],
+    ) -> Result<Vec<Receipt>> {
+        let at = super::now()?;
+        let signer = &self.signer;
+        let statements = bodies
+            .into_iter()
+            .map(|body| SignedStatement::sign(&Statement { at, body }, signer))
+            .collect::<Result<Vec<_>, _>>()?;
+        let l = &mut self.ledger;
+        l.append_with_blobs(statements, blobs, &self.operator, at)
+            .map_err(|e| {
+                // The ledger can name only keys it knows; the key file names
+                // the others.
+                let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
+                let known = signer_name(l, &signer.public().bytes()).ok().flatten();
+                let e = anyhow::Error::new(e);
+                if refused && known.is_none() {
+                    let path = self
+                        .signing
+                        .key
+                        .clone()
+                        .unwrap_or_else(|| Ledger::default_operator_key_path(l.dir()));
+                    e.context(format!(
+                        "signed with key {} from {}",
+                        signer.public().name(),
+                        path.display()
+                    ))
+                } else {
+                    e
+                }
+            })
+    }
+
+    /// Signs and appends one statement, printing its receipt.
+    pub fn append_one(&mut self, body: Body) -> Result<()> {
+        let receipts = self.append_with_blobs(vec![body], &[])?;
+        self.signing.print_receipts(&receipts)
     }
 }
 

@@ -74,20 +74,11 @@ pub fn run(ledger: &Path, cmd: SourceCommand) -> Result<()> {
                 affiliation: a.affiliation,
                 place: a.place,
                 on_record: a.on_record,
-                count: a.count.unwrap_or(default_count(a.kind)),
+                count: a.count.unwrap_or(SourceCount::default_for(a.kind)),
             });
             a.signing.append_one(ledger, body)
         }
         SourceCommand::List(a) => list(ledger, a),
-    }
-}
-
-/// How many people a source of `kind` stands for, unless told: one for a
-/// person, else unknown.
-pub fn default_count(kind: SourceKind) -> SourceCount {
-    match kind {
-        SourceKind::NamedPerson | SourceKind::AnonymousPerson => SourceCount::One,
-        _ => SourceCount::Unknown,
     }
 }
 

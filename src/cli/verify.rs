@@ -5,7 +5,6 @@ use super::render::short;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use provledger::digest::Digest;
-use provledger::ledger::Ledger;
 use provledger::statement::{Body, Evidence, Kind, Verdict, Verification, VerificationWithdraw};
 use std::path::Path;
 
@@ -107,35 +106,33 @@ pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
             note: given(a.evidence_note.get(i)),
         });
     }
-    let l = Ledger::open(ledger)?;
-    let claim = l.resolve(&claim, &[Kind::ClaimRecord])?.id;
-    let summary = l
+    // Resolved and appended on one writer handle: the verdict is bound to
+    // the revision that is current when it lands.
+    let mut w = a.signing.open(ledger, &[Kind::Verification])?;
+    let claim = w.ledger.resolve(&claim, &[Kind::ClaimRecord])?.id;
+    let summary = w
+        .ledger
         .state()
         .claim(&claim)?
         .ok_or_else(|| anyhow::anyhow!("claim {} is not in the index", short(&claim)))?;
-    drop(l);
-    a.signing.append_one(
-        ledger,
-        Body::Verification(Verification {
-            claim,
-            revision: summary.revision,
-            verdict,
-            evidence,
-            note: a.note,
-        }),
-    )
+    w.append_one(Body::Verification(Verification {
+        claim,
+        revision: summary.revision,
+        verdict,
+        evidence,
+        note: a.note,
+    }))
 }
 
 fn withdraw(ledger: &Path, w: WithdrawArgs) -> Result<()> {
     w.signing.require_key_for(Kind::VerificationWithdraw)?;
-    let l = Ledger::open(ledger)?;
-    let verification = l.resolve(&w.verification, &[Kind::Verification])?.id;
-    drop(l);
-    w.signing.append_one(
-        ledger,
-        Body::VerificationWithdraw(VerificationWithdraw {
-            verification,
-            reason: w.reason,
-        }),
-    )
+    let mut writer = w.signing.open(ledger, &[Kind::VerificationWithdraw])?;
+    let verification = writer
+        .ledger
+        .resolve(&w.verification, &[Kind::Verification])?
+        .id;
+    writer.append_one(Body::VerificationWithdraw(VerificationWithdraw {
+        verification,
+        reason: w.reason,
+    }))
 }

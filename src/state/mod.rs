@@ -33,6 +33,7 @@
 pub(crate) mod articles;
 pub(crate) mod claims;
 pub(crate) mod compare;
+mod existing;
 mod keys;
 pub mod limits;
 pub(crate) mod links;
@@ -42,6 +43,7 @@ mod seal;
 mod sources;
 mod verifications;
 
+pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
 pub use query::{
     ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary,

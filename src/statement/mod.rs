@@ -16,8 +16,10 @@
 //! validity function takes, so nothing unsigned can reach the rules.
 
 mod body;
+mod compose;
 
 pub use body::*;
+pub use compose::{ArticleChanges, ContentChanges, LocateError};
 
 use crate::cbor::{self, CborError};
 use crate::digest::Digest;

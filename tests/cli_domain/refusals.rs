@@ -11,8 +11,17 @@ fn write_json(s: &Seeded, name: &str, v: &Value) -> String {
     path.display().to_string()
 }
 
+/// The sample import file, its propositions reworded: the seeded ledger
+/// holds its claims already, and an import of the same proposition at the
+/// same passage is refused (see `import_refusals`).
 fn sample_import() -> Value {
-    serde_json::from_str(&std::fs::read_to_string(sample("claims-v1.json")).unwrap()).unwrap()
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("claims-v1.json")).unwrap()).unwrap();
+    for c in v["claims"].as_array_mut().unwrap() {
+        let p = c["proposition"].as_str().unwrap();
+        c["proposition"] = json!(format!("Again: {p}"));
+    }
+    v
 }
 
 #[test]
@@ -254,15 +263,46 @@ fn import_refusals() {
     let file = write_json(&s, "bad-schema.json", &bad);
     for msg in [
         "does not follow schemas/claim-import.schema.json (4 problems; nothing was written)",
-        "/claims/3/hedge: \"maybe\" is not one of",
-        "/claims/5: \"cue\" is a required property",
-        "/sources/1/name: ",
-        "/claims/0: Additional properties are not allowed ('colour' was unexpected)",
+        "\n  /claims/0 (ref \"deadlock\"): unknown field \"colour\"\n",
+        "\n  /claims/3 (ref \"joint-statement-optimism\"): field \"hedge\": \"maybe\" is not one of: none, reportedly, believed, alleged, claimed, suspected, apparently, unconfirmed\n",
+        "\n  /claims/5 (ref \"officials-detached\"): missing field \"cue\" (the attributing words are required with source or relayed_by)\n",
+        "\n  /sources/1 (ref \"afghan-officials\"): field \"name\" is not allowed for a source of kind \"anonymous_group\"",
     ] {
         refused(import(&file), msg);
     }
+    // The validator's own wording of the schema never shows.
+    let out = s.run(&import(&file).iter().map(String::as_str).collect::<Vec<_>>());
+    let stderr = &out.stderr;
+    for wording in [
+        "False schema",
+        "is a required property",
+        "Additional properties",
+    ] {
+        assert!(!stderr.contains(wording), "{stderr}");
+    }
+    // Types, patterns, empty text, const and an empty claims list.
+    let mut bad = sample_import();
+    bad["claims"][1]["proposition"] = json!(5);
+    bad["claims"][2]["ref"] = json!("not a ref");
+    bad["claims"][4]["cue"] = json!("  ");
+    bad["sources"][1]["on_record"] = json!(true);
+    let file = write_json(&s, "bad-values.json", &bad);
+    for msg in [
+        "(4 problems; nothing was written)",
+        "/claims/1 (ref \"wasiq-led\"): field \"proposition\": must be a string, not 5",
+        "/claims/2 (ref \"not a ref\"): field \"ref\": \"not a ref\" is not a ref: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ": field \"cue\": must hold more than spaces",
+        "/sources/1 (ref \"afghan-officials\"): field \"on_record\": must be false for a source of kind \"anonymous_group\"",
+    ] {
+        refused(import(&file), msg);
+    }
+    let file = write_json(&s, "empty-claims.json", &json!({"claims": []}));
+    refused(
+        import(&file),
+        "/: field \"claims\": must hold at least one entry",
+    );
     let file = write_json(&s, "no-claims.json", &json!({"sources": []}));
-    refused(import(&file), "/: \"claims\" is a required property");
+    refused(import(&file), "/: missing field \"claims\"");
     let file = s.root().join("not-json.json");
     std::fs::write(&file, "{ \"claims\": [").unwrap();
     refused(import(file.to_str().unwrap()), "not-json.json is not JSON");
@@ -300,6 +340,44 @@ fn import_refusals() {
         "/claims/10 (ref \"mujahid-accused\"): claim.record refused: attribution.quote does not occur in anchor.exact",
     );
     refused(import(&file), "nothing was written");
+
+    // The same file again: every claim is recorded already (the seeded
+    // ledger imported it), so nothing is written.
+    let again: Vec<String> = import(sample("claims-v1.json").to_str().unwrap());
+    refused(
+        again.clone(),
+        &format!(
+            "claims-v1.json cannot be imported (1 problem; nothing was written):\n  /claims: every claim of this file is already recorded in article {} (version 1), as claims {} to {}: the file was imported before",
+            &s.v1[..12],
+            &s.claim("deadlock")[..12],
+            &s.claim("mujahid-soil")[..12]
+        ),
+    );
+    // Some claims recorded already: each is named, with the claim it repeats.
+    let mut some = sample_import();
+    let original =
+        serde_json::from_str::<Value>(&std::fs::read_to_string(sample("claims-v1.json")).unwrap())
+            .unwrap();
+    some["claims"][3] = original["claims"][3].clone();
+    some["claims"][7] = original["claims"][7].clone();
+    // A claim given twice in the file.
+    some["claims"][9]["proposition"] = some["claims"][10]["proposition"].clone();
+    some["claims"][9]["exact"] = some["claims"][10]["exact"].clone();
+    let file = write_json(&s, "some-again.json", &some);
+    for msg in [
+        "some-again.json cannot be imported (3 problems; nothing was written)",
+        &format!(
+            "\n  /claims/3: claim \"joint-statement-optimism\" is already recorded as claim {} (the same proposition at the same passage of this article version)",
+            &s.claim("joint-statement-optimism")[..12]
+        ),
+        &format!(
+            "\n  /claims/7: claim \"new-headache\" is already recorded as claim {} (the same proposition at the same passage of this article version)",
+            &s.claim("new-headache")[..12]
+        ),
+        "\n  /claims/10: claim \"mujahid-accused\" has the same proposition at the same passage as /claims/9: keep one",
+    ] {
+        refused(import(&file), msg);
+    }
 
     // Sources already in the ledger may be named by id.
     let claims = json!({"claims": [{
@@ -525,5 +603,170 @@ fn a_refused_article_stores_no_text() {
         .ledger_files()
         .keys()
         .any(|k| k.contains(&digest.to_hex())));
+    s.assert_audit_clean();
+}
+
+#[test]
+fn the_same_article_text_at_the_same_url_is_refused() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let v1 = sample("article-v1.txt").display().to_string();
+    let url = "https://www.sundayguardianlive.com/world/afghan-pakistan-talks-istanbul";
+    let add = |url: &str| {
+        vec![
+            "article",
+            "add",
+            &v1,
+            "--url",
+            url,
+            "--publisher",
+            "Another",
+            "--title",
+            "Another",
+            "--key",
+            &eda,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<String>>()
+    };
+    let args = add(url);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.refused(
+        &args,
+        1,
+        &format!(
+            "provledger: error: this text of {url} is already recorded as article {} (version 1); nothing was written",
+            &s.v1[..12]
+        ),
+    );
+    // The same text at another url is another publication.
+    let args = add("https://mirror.example/talks");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = s.json(&args);
+    assert_ne!(r[0]["id"].as_str().unwrap(), s.v1);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn revising_a_passage_that_occurs_twice_says_how_to_pick_one() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let passage =
+        "the latest round of talks in Istanbul ending in deadlock despite mediation by Türkiye and Qatar";
+    let mut text = std::fs::read_to_string(sample("article-v1.txt")).unwrap();
+    text.push_str(&format!("\nUpdate: {passage}, again.\n"));
+    let file = s.root().join("v2-twice.txt");
+    std::fs::write(&file, &text).unwrap();
+    let v2 = s.json(&[
+        "article",
+        "update",
+        &s.v1,
+        file.to_str().unwrap(),
+        "--key",
+        &eda,
+    ])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let revise = |extra: &[&str]| {
+        let mut v = vec![
+            "claim",
+            "revise",
+            s.claim("deadlock"),
+            "--reason",
+            "article_updated",
+            "--key",
+            &eda,
+        ];
+        v.extend_from_slice(extra);
+        v.into_iter().map(String::from).collect::<Vec<String>>()
+    };
+    let args = revise(&[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = s.refused(
+        &args,
+        1,
+        &format!(
+            "the claim's current passage occurs 2 times in article {} (version 2): ",
+            &v2[..12]
+        ),
+    );
+    assert!(
+        r.stderr.contains(
+            "; pick one with --prefix TEXT (the text just before it) or --suffix TEXT (the text just after it), or give a longer --quote"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("not in this version"), "{}", r.stderr);
+    // A context that matches neither occurrence.
+    let args = revise(&["--suffix", ", never"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.refused(
+        &args,
+        1,
+        &format!(
+            "cannot anchor the quote in article {} (version 2) with the given --prefix/--suffix: ",
+            &v2[..12]
+        ),
+    );
+    // The suffix picks the second occurrence.
+    let args = revise(&["--suffix", ", again"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let revision = s.json(&args)[0]["id"].as_str().unwrap().to_string();
+    let shown = s.json(&["show", &revision]);
+    let anchor = &shown["body"]["change"]["anchor"];
+    assert_eq!(anchor["exact"], passage, "{shown}");
+    assert!(
+        anchor["suffix"].as_str().unwrap().starts_with(", again."),
+        "{shown}"
+    );
+    assert!(
+        anchor["prefix"].as_str().unwrap().ends_with("Update: "),
+        "{shown}"
+    );
+    s.assert_audit_clean();
+}
+
+#[test]
+fn the_same_claim_added_twice_is_refused() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(sample("claims-v1.json")).unwrap()).unwrap();
+    let deadlock = &file["claims"][0];
+    let add = |proposition: &str| {
+        vec![
+            "claim",
+            "add",
+            &s.v1,
+            "--quote",
+            deadlock["exact"].as_str().unwrap(),
+            "--proposition",
+            proposition,
+            "--key",
+            &eda,
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<String>>()
+    };
+    let mut args = add(deadlock["proposition"].as_str().unwrap());
+    args.insert(2, "--article".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.refused(
+        &args,
+        1,
+        &format!(
+            "provledger: error: this claim is already recorded as claim {} (the same proposition at the same passage of this article version); nothing was written",
+            &s.claim("deadlock")[..12]
+        ),
+    );
+    // Another proposition at the same passage is another claim.
+    let mut args = add("The talks ended without agreement.");
+    args.insert(2, "--article".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    s.json(&args);
     s.assert_audit_clean();
 }
