@@ -39,17 +39,20 @@ pub enum LedgerError {
     Log(#[from] LogError),
     #[error(transparent)]
     State(#[from] StateError),
-    #[error("statement {index} of the batch: {source}")]
+    #[error("statement {index} of the batch")]
     Statement {
         index: usize,
         source: StatementError,
     },
-    #[error("{}{source}", batch_position(*.index, *.batch, .id))]
+    /// A statement of the batch is refused. The message is self-contained
+    /// (the refusal, with its position in the batch), so `error` is not
+    /// also a source.
+    #[error("{}{error}", batch_position(*.index, *.batch, .id))]
     Refused {
         index: usize,
         batch: usize,
         id: String,
-        source: Box<StateError>,
+        error: Box<StateError>,
     },
     #[error("{0}")]
     NotFound(String),
@@ -60,7 +63,7 @@ pub enum LedgerError {
     ReadOnly,
     #[error(transparent)]
     Resolve(#[from] ResolveError),
-    #[error("entry {seq}: {what}; run `provledger audit` to see everything that is wrong")]
+    #[error("entry {seq}: {what}")]
     Corrupt { seq: u64, what: String },
     #[error("the index {path} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)")]
     IndexMismatch { path: String },
@@ -75,49 +78,17 @@ pub enum LedgerError {
         what: String,
         rebuilding: bool,
     },
-    #[error("cannot build the index {path}: {source}")]
+    #[error("cannot build the index {path}")]
     Index {
         path: String,
         source: std::io::Error,
     },
-    #[error("{source}; removing what the failed init had made also failed: {cleanup}")]
+    /// Both errors are in the message, so neither is also a source.
+    #[error("{error}; removing what the failed init had made also failed: {cleanup}")]
     InitCleanup {
-        source: Box<LedgerError>,
+        error: Box<LedgerError>,
         cleanup: Box<LedgerError>,
     },
-}
-
-impl LedgerError {
-    /// What the user can do about it, where there is something.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            LedgerError::Log(LogError::NotALedger { .. }) => Some(
-                "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
-                    .into(),
-            ),
-            LedgerError::IndexMismatch { .. } | LedgerError::IndexTampered { .. } => Some(
-                "run `provledger reindex` to rebuild it from the log (nothing is lost)".into(),
-            ),
-            LedgerError::RefusedEntry {
-                rebuilding: false, ..
-            } => Some(
-                "the index may be damaged: run `provledger reindex` to rebuild it from the log (nothing is lost); if the rebuild refuses the entry too, `provledger reindex --skip-refused` applies every other entry and lists each refused one (see README, \"A refused entry in the log\")"
-                    .into(),
-            ),
-            LedgerError::RefusedEntry { .. } => Some(
-                "the log holds an entry that a replay refuses; `provledger reindex --skip-refused` rebuilds the index applying every other entry and lists each refused one (see README, \"A refused entry in the log\"); `provledger audit` names them all"
-                    .into(),
-            ),
-            LedgerError::Log(LogError::WrongSigner { .. }) => Some(
-                "pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)"
-                    .into(),
-            ),
-            LedgerError::Resolve(ResolveError::Ambiguous { .. }) => {
-                Some("give more hex digits of the id".into())
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Names a statement within a batch, unless the batch holds only it.
@@ -322,7 +293,7 @@ impl Ledger {
                 index: 0,
                 batch: 1,
                 id: verified.id().to_hex(),
-                source: Box::new(source),
+                error: Box::new(source),
             })?;
         Ok(genesis)
     }
@@ -712,7 +683,7 @@ impl Ledger {
                     index: i,
                     batch: verified.len(),
                     id: v.id().to_hex(),
-                    source: Box::new(source),
+                    error: Box::new(source),
                 });
             }
         }
@@ -899,7 +870,7 @@ fn open_state(dir: &Path) -> Result<State, LedgerError> {
 fn undo_init(dir: &Path, existed: bool, keep: &[&str], e: LedgerError) -> LedgerError {
     if let Err(cleanup) = remove_ledger_files(dir, keep) {
         return LedgerError::InitCleanup {
-            source: Box::new(e),
+            error: Box::new(e),
             cleanup: Box::new(cleanup),
         };
     }

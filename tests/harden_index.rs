@@ -685,3 +685,22 @@ fn an_index_ahead_of_the_log_is_reported_by_audit_not_passed_over() {
     s.ok(&["reindex"]);
     s.assert_audit_clean();
 }
+
+#[test]
+fn an_index_of_another_schema_version_says_so_and_leaves_the_hint_to_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("index.sqlite");
+    drop(provledger::state::State::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let e = provledger::state::State::open(&path).err().unwrap();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "index database was built by another provledger version (schema 999, want {})",
+            provledger::state::SCHEMA_VERSION
+        )
+    );
+}

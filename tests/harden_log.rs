@@ -67,9 +67,15 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn append_err(dir: &Path) -> String {
     let (signer, _) = operator();
     let mut w = Log::open_writer(dir, WAIT).unwrap();
-    w.append(&[statement(N)], T0, &signer)
-        .unwrap_err()
-        .to_string()
+    let e = w.append(&[statement(N)], T0, &signer).unwrap_err();
+    // The message and its causes, as the command line says them.
+    let mut msg = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        msg = format!("{msg}: {c}");
+        cause = c.source();
+    }
+    msg
 }
 
 /// Appends `k` statements as the operator.

@@ -2,13 +2,13 @@
 
 use super::output::{print_json, say};
 use super::render::Esc;
-use super::Fail;
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use provledger::keys;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Replay the ledger from genesis and check everything: canonical encoding
 /// of every leaf, the prev chain, every statement signature, every rule
@@ -33,7 +33,7 @@ pub struct AuditArgs {
     json: bool,
 }
 
-pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
+pub fn run(ledger: &Path, a: AuditArgs) -> Result<ExitCode> {
     let operator = a
         .operator
         .as_deref()
@@ -118,11 +118,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             .map(|e| format!(", first at entry {e}"))
             .unwrap_or_default();
         let n = report.problems.len() as u64 + report.omitted;
-        return Err(Fail::No(format!(
+        return Ok(super::error::no(&format!(
             "audit found {n} problem{}{first}",
             if n == 1 { "" } else { "s" }
-        ))
-        .into());
+        )));
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -540,7 +540,7 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
                     (format!("/claims/{}", i - n), &claim_refs[i - n])
                 };
                 let why = match e {
-                    LedgerError::Refused { source, .. } => source.to_string(),
+                    LedgerError::Refused { error, .. } => error.to_string(),
                     LedgerError::Statement { source, .. } => source.to_string(),
                     other => other.to_string(),
                 };

@@ -32,7 +32,7 @@ pub struct Leaf {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LeafError {
     /// Not canonical CBOR, or not a map with exactly the leaf's fields.
-    #[error("leaf is not a canonical CBOR leaf map: {0}")]
+    #[error("leaf is not a canonical CBOR leaf map")]
     Cbor(#[from] CborError),
     /// A leaf format version we do not know.
     #[error("leaf has version {0}; this provledger reads version {LEAF_VERSION}")]

@@ -91,16 +91,18 @@ pub struct RuleError {
 /// Errors from the state database itself (not rule violations).
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
-    #[error("index database {path}: {source}")]
+    #[error("index database {path}")]
     Open {
         path: String,
         source: rusqlite::Error,
     },
-    #[error("index database: {0}")]
+    #[error("index database")]
     Sql(#[from] rusqlite::Error),
     #[error(transparent)]
     Rule(#[from] RuleError),
-    #[error("index database was built by another provledger version (schema {found}, want {want}); run `provledger reindex`")]
+    #[error(
+        "index database was built by another provledger version (schema {found}, want {want})"
+    )]
     Schema { found: i64, want: i64 },
     #[error("blob store: {0}")]
     Blob(String),

@@ -40,7 +40,7 @@ pub const MAX_STATEMENT_BYTES: usize = 60_000;
 pub enum StatementError {
     #[error("statement is {0} bytes; the most a statement may be is {MAX_STATEMENT_BYTES}")]
     TooLarge(usize),
-    #[error("statement is not canonical CBOR: {0}")]
+    #[error("statement is not canonical CBOR")]
     Cbor(#[from] CborError),
     #[error("statement is not a COSE_Sign1: {0}")]
     Cose(String),

@@ -96,7 +96,7 @@ fn audit_fails(env: &Env, args: &[&str], first: Option<u64>) -> Value {
     assert_eq!(
         out.stderr,
         format!(
-            "provledger: error: audit found {n} problem{}{at}\n",
+            "provledger: audit found {n} problem{}{at}\n",
             if n == 1 { "" } else { "s" }
         ),
         "{out}"
