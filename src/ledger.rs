@@ -14,7 +14,8 @@ use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogError, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{
-    Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
+    BlobError, Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
+    RULE_SIGNATURE, RULE_UNDECODABLE,
 };
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
 use crate::time::rfc3339;
@@ -75,6 +76,8 @@ pub enum LedgerError {
     #[error("entry {seq} of the log is refused by the rules: {what}")]
     RefusedEntry {
         seq: u64,
+        /// The refusing rule's id (README: "Rule ids").
+        rule: &'static str,
         what: String,
         rebuilding: bool,
     },
@@ -163,11 +166,11 @@ impl std::ops::Deref for Handle {
 struct LogBlobs<'a>(&'a Log);
 
 impl Blobs for LogBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         match self.0.get_blob(digest) {
             Ok(b) => Ok(Some(b)),
             Err(LogError::BlobNotFound { .. }) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 }
@@ -836,7 +839,7 @@ struct PendingBlobs<'a> {
 }
 
 impl Blobs for PendingBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         match self.pending.get(digest) {
             Some(b) => Ok(Some(b.to_vec())),
             None => self.stored.blob(digest),
@@ -848,7 +851,7 @@ impl Blobs for PendingBlobs<'_> {
 struct NoBlobs;
 
 impl Blobs for NoBlobs {
-    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         Ok(None)
     }
 }
@@ -1003,17 +1006,19 @@ fn replay_into(
             let refused = |state: &State,
                            id: Option<&Digest>,
                            kind: Option<Kind>,
+                           rule: &str,
                            what: String,
                            fatal: LedgerError|
              -> Result<(), LedgerError> {
                 if !refusals.voids(seq) {
                     return Err(fatal);
                 }
-                Ok(state.record_void(seq, id, kind, &what)?)
+                Ok(state.record_void(seq, id, kind, rule, &what)?)
             };
             // A statement the rules (or its signature) refuse.
-            let rule = |what: String| LedgerError::RefusedEntry {
+            let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
                 seq,
+                rule,
                 what,
                 rebuilding: first == 0,
             };
@@ -1023,12 +1028,13 @@ fn replay_into(
                         LedgerError::Corrupt { what, .. } => what.clone(),
                         other => other.to_string(),
                     };
-                    refused(state, None, None, what, e)?
+                    refused(state, None, None, RULE_UNDECODABLE, what, e)?
                 }
                 Ok((id, kind)) => match verified.next().expect("one result per statement") {
                     Err(e) => {
                         let what = e.to_string();
-                        refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
+                        let fatal = by_rule(RULE_SIGNATURE, what.clone());
+                        refused(state, Some(&id), Some(kind), RULE_SIGNATURE, what, fatal)?
                     }
                     Ok(v) => {
                         let entry = Entry {
@@ -1040,12 +1046,13 @@ fn replay_into(
                             Ok(()) => {}
                             Err(StateError::Rule(r)) => {
                                 let what = r.to_string();
-                                refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
+                                let fatal = by_rule(r.rule, what.clone());
+                                refused(state, Some(&id), Some(kind), r.rule, what, fatal)?
                             }
                             Err(e) => {
                                 return Err(LedgerError::Corrupt {
                                     seq,
-                                    what: e.to_string(),
+                                    what: crate::error::chain(&e),
                                 })
                             }
                         }

@@ -415,6 +415,7 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
     assert_eq!(void.len(), 1, "{v:#}");
     assert_eq!(void[0]["seq"], refused);
     assert_eq!(void[0]["kind"], "verification");
+    assert_eq!(void[0]["rule"], "signer.role");
     assert_eq!(void[0]["reason"], rule);
 
     // The entry after the refused one counts; the ledger is usable again.
@@ -434,6 +435,7 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
     let problems = v["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{v:#}");
     assert_eq!(problems[0]["entry"], refused);
+    assert_eq!(problems[0]["rule"], "signer.role");
     assert_eq!(problems[0]["what"], rule);
 }
 
@@ -623,6 +625,7 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
     assert_schema("reindex.schema.json", &v);
     assert_eq!(v["void"][0]["seq"], bad);
     assert_eq!(v["void"][0]["kind"], serde_json::Value::Null);
+    assert_eq!(v["void"][0]["rule"], "entry.undecodable");
     assert_eq!(s.status("deadlock")["status"], "verified");
 
     let v = s.run(&["audit", "--json"]).json();

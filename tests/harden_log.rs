@@ -69,13 +69,7 @@ fn append_err(dir: &Path) -> String {
     let mut w = Log::open_writer(dir, WAIT).unwrap();
     let e = w.append(&[statement(N)], T0, &signer).unwrap_err();
     // The message and its causes, as the command line says them.
-    let mut msg = e.to_string();
-    let mut cause = std::error::Error::source(&e);
-    while let Some(c) = cause {
-        msg = format!("{msg}: {c}");
-        cause = c.source();
-    }
-    msg
+    provledger::error::chain(&e)
 }
 
 /// Appends `k` statements as the operator.

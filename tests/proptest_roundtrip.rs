@@ -511,7 +511,10 @@ fn a_tag_in_front_of_a_payload_field_is_refused() {
     let msg = "statement is not canonical CBOR: CBOR does not have the expected structure: it \
                decodes, but is not the encoding of what it decodes to (a tag, a null for an \
                absent field, or a value of another CBOR type than its field's)";
-    assert_eq!(chain(&Statement::from_payload(&tagged).unwrap_err()), msg);
+    assert_eq!(
+        Statement::from_payload(&tagged).unwrap_err().to_string(),
+        msg
+    );
 
     // Signed properly, by a key, over the tagged payload: still refused.
     use coset::CborSerializable;
@@ -531,16 +534,8 @@ fn a_tag_in_front_of_a_payload_field_is_refused() {
         .to_bytes()
         .to_vec();
     let bytes = sign1.to_vec().unwrap();
-    assert_eq!(chain(&SignedStatement::decode(&bytes).unwrap_err()), msg);
-}
-
-/// An error's message and its causes, as the command line says them.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        msg = format!("{msg}: {c}");
-        cause = c.source();
-    }
-    msg
+    assert_eq!(
+        SignedStatement::decode(&bytes).unwrap_err().to_string(),
+        msg
+    );
 }

@@ -95,19 +95,10 @@ pub fn no(msg: &str) -> ExitCode {
     ExitCode::from(NO_EXIT)
 }
 
-/// An error's message followed by each of its causes, once each: the
-/// library's errors do not repeat their `source` in their message. A SQLite
-/// error is the last said: its message is SQLite's own, and its source is
-/// the bare result code that message already describes.
+/// An error's message followed by each of its causes, once each
+/// ([`provledger::error::chain`]).
 pub fn message(err: &anyhow::Error) -> String {
-    let mut parts = Vec::new();
-    for cause in err.chain() {
-        parts.push(cause.to_string());
-        if cause.is::<rusqlite::Error>() {
-            break;
-        }
-    }
-    parts.join(": ")
+    provledger::error::chain(err.as_ref())
 }
 
 /// The resolve error in `cause`, alone or inside a [`LedgerError`].
