@@ -3,7 +3,8 @@
 //! Two layers check each entry. The log layer ([`crate::log::audit`])
 //! recomputes the canonical leaf encoding, the `prev` chain, every stored
 //! hash, hash tile and entry bundle, the root against the signed checkpoint,
-//! consistency with a previously trusted checkpoint, and every blob's digest.
+//! that the log extends a previously trusted checkpoint (the root of its
+//! first entries, recomputed from them), and every blob's digest.
 //! This layer decodes each leaf's statement, checks its signature (batch
 //! verification on all cores; `verify_strict` decides and pinpoints any
 //! failure) and replays it through [`State::apply`] — the same validity
@@ -40,13 +41,19 @@ pub struct AuditSummary {
     pub ledger: String,
     /// The operator key the checkpoint was checked against.
     pub operator_key: String,
-    /// Where that key came from: "given" (--operator) or "genesis" (trusted
-    /// on first use from entry 0).
-    pub operator_key_source: String,
+    /// Where that key came from.
+    pub operator_key_source: OperatorKeySource,
     /// The checkpoint's tree size.
     pub size: u64,
-    /// The checkpoint's root hash (hex), if readable.
+    /// The checkpoint's root hash, base64 as in the checkpoint note, if
+    /// readable.
     pub root: Option<String>,
+    /// The previously trusted checkpoint the ledger was checked against, if
+    /// one was given and could be parsed. When the audit is ok, its
+    /// signature verified under the operator key and the root of the
+    /// ledger's first `size` entries, recomputed from the entries, is its
+    /// root: the ledger extends it.
+    pub trusted_checkpoint: Option<TrustedCheckpoint>,
     /// Entries replayed.
     pub entries_checked: u64,
     /// Statements whose signature verified.
@@ -61,6 +68,31 @@ pub struct AuditSummary {
     pub omitted: u64,
     /// The first entry at fault, if any.
     pub first_entry_at_fault: Option<u64>,
+}
+
+/// Where the operator key an audit checks the checkpoint against came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorKeySource {
+    /// Given by the caller (`--operator`).
+    Given,
+    /// Read from the ledger's own genesis (trust on first use).
+    Genesis,
+}
+
+/// A previously trusted checkpoint, as an audit report names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrustedCheckpoint {
+    /// Its tree size.
+    pub size: u64,
+    /// Its root hash, base64 as in the checkpoint note.
+    pub root: String,
+}
+
+/// A tree hash as checkpoints and proofs write it: standard base64.
+fn base64_root(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Blobs read straight from the ledger directory being audited.
@@ -459,9 +491,9 @@ pub fn audit(
     }
     let mut early = Vec::new();
     let (operator, source) = match operator {
-        Some(k) => (Some(k), "given"),
+        Some(k) => (Some(k), OperatorKeySource::Given),
         None => match genesis_operator(dir) {
-            Ok(k) => (Some(k), "genesis"),
+            Ok(k) => (Some(k), OperatorKeySource::Genesis),
             Err(why) => {
                 early.push(Problem {
                     entry: Some(0),
@@ -470,7 +502,7 @@ pub fn audit(
                         "cannot read the operator key from the genesis ({why}); the checkpoint cannot be verified (pass --operator KEY.pub)"
                     ),
                 });
-                (None, "genesis")
+                (None, OperatorKeySource::Genesis)
             }
         },
     };
@@ -560,9 +592,15 @@ pub fn audit(
         ok: problems.is_empty() && report.omitted == 0 && replay.omitted == 0,
         ledger: dir.display().to_string(),
         operator_key: operator.map(|k| k.to_note_string()).unwrap_or_default(),
-        operator_key_source: source.into(),
+        operator_key_source: source,
         size: report.size,
-        root: report.root.map(|r| r.to_hex()),
+        root: report.root.map(|r| base64_root(&r.0)),
+        trusted_checkpoint: trusted_checkpoint
+            .and_then(|note| log::Checkpoint::parse_unverified(note).ok())
+            .map(|t| TrustedCheckpoint {
+                size: t.size,
+                root: base64_root(&t.root.0),
+            }),
         entries_checked: report.entries_checked,
         signatures_checked: replay.signatures,
         blobs_checked: report.blobs_checked,

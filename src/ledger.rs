@@ -109,7 +109,7 @@ pub struct Receipt {
     /// The statement id (hex).
     pub id: String,
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its index in the log.
     pub seq: u64,
     /// The log's size after the append.
@@ -729,7 +729,7 @@ impl Ledger {
             .zip(seqs)
             .map(|(v, seq)| Receipt {
                 id: v.id().to_hex(),
-                kind: v.statement().body.kind().as_str().to_string(),
+                kind: v.statement().body.kind(),
                 seq,
                 tree_size: self.log.size(),
                 checkpoint: checkpoint.clone(),
