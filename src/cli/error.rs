@@ -174,6 +174,10 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
                 out.push("create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR".into());
                 break;
             }
+            Some(LogError::Derived { .. }) => {
+                out.push("run `provledger reindex` to rebuild it from the entry bundles (nothing is lost)".into());
+                break;
+            }
             Some(LogError::WrongSigner { .. }) => {
                 out.push("pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)".into());
                 break;

@@ -151,6 +151,16 @@ pub enum LogError {
         /// What is wrong.
         why: String,
     },
+    /// A file derived from the entry bundles (`hashes`) is inconsistent
+    /// with the checkpoint or missing: a rebuild from the bundles (the
+    /// writer's, or a reindex) mends it, and nothing is lost.
+    #[error("{path} is damaged: {why}; the file is derived from the entry bundles", path = .path.display())]
+    Derived {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
     /// The checkpoint file cannot be parsed or verified.
     #[error("{path}", path = .path.display())]
     Checkpoint {
