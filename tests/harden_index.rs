@@ -612,6 +612,24 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
     let claim = s.claim("deadlock").to_string();
     force(&s, &key(&s.key("cem")), verdict(&claim, Verdict::True));
 
+    // Until then, readers stop at it, and the advice is a hint.
+    let r = s.run(&["claims"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut lines = r.stderr.lines();
+    assert!(
+        lines.next().unwrap().starts_with(&format!(
+            "provledger: error: entry {bad}: statement is not canonical CBOR"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        lines.next(),
+        Some("hint: run `provledger audit` to see everything that is wrong"),
+        "{}",
+        r.stderr
+    );
+
     let r = s.run(&["reindex", "--skip-refused", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(

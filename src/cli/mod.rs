@@ -4,9 +4,12 @@
 //!
 //! Exit codes (documented in the README):
 //! 0 ok; 1 error; 2 usage (also a malformed id); 3 the answer is "no"
-//! (`status --require` not met, `audit` found problems); 4 not found
-//! (unknown id or claim); 5 committed, but the receipt could not be printed
-//! (`output::Unprinted`).
+//! (`status --require` not met, `audit` found problems, a proof that does
+//! not check out: an `Ok(ExitCode)`, see `error::no`); 4 not found (unknown
+//! id or claim); 5 committed, but the receipt could not be printed
+//! (`output::Unprinted`). Failures are `error::CommandError`s, whose kind
+//! picks 1, 2 or 4 and whose hints are built from the library's typed
+//! errors.
 
 mod article;
 mod audit;
