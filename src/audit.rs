@@ -3,7 +3,8 @@
 //! Two layers check each entry. The log layer ([`crate::log::audit`])
 //! recomputes the canonical leaf encoding, the `prev` chain, every stored
 //! hash, hash tile and entry bundle, the root against the signed checkpoint,
-//! consistency with a previously trusted checkpoint, and every blob's digest.
+//! that the log extends a previously trusted checkpoint (the root of its
+//! first entries, recomputed from them), and every blob's digest.
 //! This layer decodes each leaf's statement, checks its signature (batch
 //! verification on all cores; `verify_strict` decides and pinpoints any
 //! failure) and replays it through [`State::apply`] — the same validity
@@ -20,7 +21,7 @@ use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
-use crate::state::{Blobs, Entry, State, StateError};
+use crate::state::{BlobError, Blobs, Entry, State, StateError, RULE_SIGNATURE, RULE_UNDECODABLE};
 use crate::statement::{verify_batch, Body, Kind, SignedStatement};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
@@ -40,13 +41,19 @@ pub struct AuditSummary {
     pub ledger: String,
     /// The operator key the checkpoint was checked against.
     pub operator_key: String,
-    /// Where that key came from: "given" (--operator) or "genesis" (trusted
-    /// on first use from entry 0).
-    pub operator_key_source: String,
+    /// Where that key came from.
+    pub operator_key_source: OperatorKeySource,
     /// The checkpoint's tree size.
     pub size: u64,
-    /// The checkpoint's root hash (hex), if readable.
+    /// The checkpoint's root hash, base64 as in the checkpoint note, if
+    /// readable.
     pub root: Option<String>,
+    /// The previously trusted checkpoint the ledger was checked against, if
+    /// one was given and could be parsed. When the audit is ok, its
+    /// signature verified under the operator key and the root of the
+    /// ledger's first `size` entries, recomputed from the entries, is its
+    /// root: the ledger extends it.
+    pub trusted_checkpoint: Option<TrustedCheckpoint>,
     /// Entries replayed.
     pub entries_checked: u64,
     /// Statements whose signature verified.
@@ -63,17 +70,42 @@ pub struct AuditSummary {
     pub first_entry_at_fault: Option<u64>,
 }
 
+/// Where the operator key an audit checks the checkpoint against came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OperatorKeySource {
+    /// Given by the caller (`--operator`).
+    Given,
+    /// Read from the ledger's own genesis (trust on first use).
+    Genesis,
+}
+
+/// A previously trusted checkpoint, as an audit report names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TrustedCheckpoint {
+    /// Its tree size.
+    pub size: u64,
+    /// Its root hash, base64 as in the checkpoint note.
+    pub root: String,
+}
+
+/// A tree hash as checkpoints and proofs write it: standard base64.
+fn base64_root(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
 /// Blobs read straight from the ledger directory being audited.
 struct DirBlobs<'a>(&'a Path);
 
 impl Blobs for DirBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         let path = log::blobs::blob_path(self.0, digest);
         match log::blobs::read_file(self.0, digest) {
             Ok(Some(b)) if Digest::of(&b) == *digest => Ok(Some(b)),
-            Ok(Some(_)) => Err(format!("blob {} does not match its digest", path.display())),
+            Ok(Some(_)) => Err(BlobError::Mismatch { path }),
             Ok(None) => Ok(None),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+            Err(source) => Err(BlobError::Read { path, source }),
         }
     }
 }
@@ -238,8 +270,8 @@ impl Replay<'_> {
                 self.flush();
                 // The reason is worded as reindex words it, so that an index
                 // rebuilt with --skip-refused compares equal.
-                self.problem(seq, format!("statement: {e}"));
-                self.void(seq, None, None, &e.to_string());
+                self.refusal(seq, RULE_UNDECODABLE, format!("statement: {e}"));
+                self.void(seq, None, None, RULE_UNDECODABLE, &e.to_string());
             }
         }
         if self.pending.len() >= BATCH {
@@ -248,6 +280,15 @@ impl Replay<'_> {
     }
 
     fn problem(&mut self, seq: u64, what: String) {
+        self.push_problem(seq, None, what);
+    }
+
+    /// A problem that is a refusal by `rule` (README: "Rule ids").
+    fn refusal(&mut self, seq: u64, rule: &'static str, what: String) {
+        self.push_problem(seq, Some(rule), what);
+    }
+
+    fn push_problem(&mut self, seq: u64, rule: Option<&'static str>, what: String) {
         // As the log layer does: list the first problems, count the rest.
         if self.problems.len() >= log::audit::MAX_PROBLEMS {
             self.omitted += 1;
@@ -255,6 +296,7 @@ impl Replay<'_> {
         }
         self.problems.push(Problem {
             entry: Some(seq),
+            rule,
             what,
         });
     }
@@ -276,8 +318,8 @@ impl Replay<'_> {
             let verified = match result {
                 Ok(v) => v,
                 Err(e) => {
-                    self.problem(seq, e.to_string());
-                    self.void(seq, Some(&id), Some(kind), &e.to_string());
+                    self.refusal(seq, RULE_SIGNATURE, e.to_string());
+                    self.void(seq, Some(&id), Some(kind), RULE_SIGNATURE, &e.to_string());
                     continue;
                 }
             };
@@ -293,11 +335,11 @@ impl Replay<'_> {
             match self.state.apply(&entry, &self.blobs) {
                 Ok(()) => self.reached(seq + 1),
                 Err(StateError::Rule(r)) => {
-                    self.problem(seq, r.to_string());
-                    self.void(seq, Some(&id), Some(kind), &r.to_string());
+                    self.refusal(seq, r.rule, r.to_string());
+                    self.void(seq, Some(&id), Some(kind), r.rule, &r.to_string());
                 }
                 Err(e) => {
-                    self.problem(seq, e.to_string());
+                    self.problem(seq, crate::error::chain(&e));
                     self.stop_rules(seq);
                 }
             }
@@ -306,14 +348,21 @@ impl Replay<'_> {
 
     /// Applies a refused entry as nothing, as `reindex --skip-refused`
     /// does, so that the rules go on being checked after it.
-    fn void(&mut self, seq: u64, id: Option<&Digest>, kind: Option<Kind>, reason: &str) {
+    fn void(
+        &mut self,
+        seq: u64,
+        id: Option<&Digest>,
+        kind: Option<Kind>,
+        rule: &str,
+        reason: &str,
+    ) {
         if self.rules_stopped_at.is_some() {
             return;
         }
-        match self.state.record_void(seq, id, kind, reason) {
+        match self.state.record_void(seq, id, kind, rule, reason) {
             Ok(()) => self.reached(seq + 1),
             Err(e) => {
-                self.problem(seq, e.to_string());
+                self.problem(seq, crate::error::chain(&e));
                 self.stop_rules(seq);
             }
         }
@@ -332,7 +381,11 @@ impl Replay<'_> {
         let name = crate::ledger::INDEX_FILE;
         let at = idx.applied;
         let mut push = |what: String| {
-            self.index_problems.push(Problem { entry: None, what });
+            self.index_problems.push(Problem {
+                entry: None,
+                rule: None,
+                what,
+            });
         };
         if at > 0 && idx.last_leaf_hash.as_deref() != idx.log_leaf_hash.as_ref().map(|h| &h.0[..]) {
             push(format!(
@@ -373,7 +426,7 @@ impl Replay<'_> {
 /// entry it concerns, not as an unreadable genesis.
 fn genesis_operator(dir: &Path) -> Result<PublicKey, String> {
     let note = log::read_checkpoint(dir)
-        .map_err(|e| format!("cannot read the checkpoint: {e}"))?
+        .map_err(|e| format!("cannot read the checkpoint: {}", crate::error::chain(&e)))?
         .ok_or("cannot read the checkpoint: it is missing")?;
     let cp = log::Checkpoint::parse_unverified(&note).map_err(|e| e.to_string())?;
     if cp.size == 0 {
@@ -438,17 +491,18 @@ pub fn audit(
     }
     let mut early = Vec::new();
     let (operator, source) = match operator {
-        Some(k) => (Some(k), "given"),
+        Some(k) => (Some(k), OperatorKeySource::Given),
         None => match genesis_operator(dir) {
-            Ok(k) => (Some(k), "genesis"),
+            Ok(k) => (Some(k), OperatorKeySource::Genesis),
             Err(why) => {
                 early.push(Problem {
                     entry: Some(0),
+                    rule: None,
                     what: format!(
                         "cannot read the operator key from the genesis ({why}); the checkpoint cannot be verified (pass --operator KEY.pub)"
                     ),
                 });
-                (None, "genesis")
+                (None, OperatorKeySource::Genesis)
             }
         },
     };
@@ -462,7 +516,14 @@ pub fn audit(
     };
     let (index, index_problems) = match DiskIndex::open(dir) {
         Ok(i) => (i, Vec::new()),
-        Err(what) => (None, vec![Problem { entry: None, what }]),
+        Err(what) => (
+            None,
+            vec![Problem {
+                entry: None,
+                rule: None,
+                what,
+            }],
+        ),
     };
     let mut replay = Replay {
         index,
@@ -498,6 +559,7 @@ pub fn audit(
         if seq + 1 < report.entries_checked {
             replay.problems.push(Problem {
                 entry: Some(seq),
+                rule: None,
                 what: format!(
                     "rule checks stopped after entry {seq}; entries {}..{} were checked for encoding, chain and signature only",
                     seq + 1,
@@ -512,7 +574,11 @@ pub fn audit(
     if let Some(idx) = replay.index.take() {
         if idx.applied > report.size {
             if let Some(what) = index_ahead(dir, &idx) {
-                replay.index_problems.push(Problem { entry: None, what });
+                replay.index_problems.push(Problem {
+                    entry: None,
+                    rule: None,
+                    what,
+                });
             }
         }
     }
@@ -526,9 +592,15 @@ pub fn audit(
         ok: problems.is_empty() && report.omitted == 0 && replay.omitted == 0,
         ledger: dir.display().to_string(),
         operator_key: operator.map(|k| k.to_note_string()).unwrap_or_default(),
-        operator_key_source: source.into(),
+        operator_key_source: source,
         size: report.size,
-        root: report.root.map(|r| r.to_hex()),
+        root: report.root.map(|r| base64_root(&r.0)),
+        trusted_checkpoint: trusted_checkpoint
+            .and_then(|note| log::Checkpoint::parse_unverified(note).ok())
+            .map(|t| TrustedCheckpoint {
+                size: t.size,
+                root: base64_root(&t.root.0),
+            }),
         entries_checked: report.entries_checked,
         signatures_checked: replay.signatures,
         blobs_checked: report.blobs_checked,

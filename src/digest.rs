@@ -50,17 +50,54 @@ impl fmt::Debug for Digest {
     }
 }
 
+/// One text form: in JSON (and any human-readable format) a digest is its
+/// 64 lowercase hex digits; in CBOR it is a 32-byte byte string.
 impl Serialize for Digest {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_hex())
+        } else {
+            s.serialize_bytes(&self.0)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Digest {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let text = String::deserialize(d)?;
+            return Digest::from_hex(&text).map_err(serde::de::Error::custom);
+        }
         let b: serde_bytes::ByteBuf = Deserialize::deserialize(d)?;
         Digest::from_slice(&b).ok_or_else(|| {
             serde::de::Error::custom(format!("digest must be 32 bytes, got {}", b.len()))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Digest;
+
+    #[test]
+    fn a_digest_is_hex_in_json_and_bytes_in_cbor() {
+        let d = Digest::of(b"x");
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            format!("\"{}\"", d.to_hex())
+        );
+        assert_eq!(
+            serde_json::from_str::<Digest>(&format!("\"{}\"", d.to_hex())).unwrap(),
+            d
+        );
+        assert_eq!(
+            serde_json::from_str::<Digest>("\"zz\"")
+                .unwrap_err()
+                .to_string(),
+            "'zz' is not a hex digest: Invalid character 'z' at position 0"
+        );
+        let cbor = crate::cbor::to_vec(&d).unwrap();
+        assert_eq!(&cbor[..2], &[0x58, 0x20]);
+        assert_eq!(crate::cbor::from_slice::<Digest>(&cbor).unwrap(), d);
     }
 }

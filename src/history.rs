@@ -8,7 +8,7 @@
 use crate::digest::Digest;
 use crate::state::query::{content, hex, signer};
 use crate::state::{ArticleRef, AttributionView, ClaimSummary, Signer, State, StateError};
-use crate::statement::{Anchor, ChangeReason, ClaimContent, Relation};
+use crate::statement::{Anchor, ChangeReason, ClaimContent, Kind, Relation};
 use crate::status::{self, Judgement, Standing, Status};
 use serde::Serialize;
 
@@ -29,7 +29,7 @@ pub struct Revision {
     pub id: Digest,
     pub number: u64,
     /// `claim.record` or `claim.revise`.
-    pub kind: &'static str,
+    pub kind: Kind,
     pub signer: Signer,
     pub seq: u64,
     pub at: u64,
@@ -42,14 +42,41 @@ pub struct Revision {
     pub removed: bool,
     /// The claim as of this revision (none when removed).
     pub content: Option<RevisionContent>,
-    /// The fields that differ from the previous revision with text
-    /// (`proposition`, `anchor.exact`, `attribution.source`,
-    /// `attribution.cue`, `attribution.hedge`, `attribution.mode`,
-    /// `attribution.quote`, `attribution.relayed_by`); empty for the record.
-    pub changed: Vec<&'static str>,
+    /// The fields that differ from the previous revision with text; empty
+    /// for the record.
+    pub changed: Vec<ClaimField>,
     /// Whether verdicts on this revision count now (its text and
     /// attribution are the claim's current ones).
     pub current: bool,
+}
+
+/// A field of a claim's content that a revision may change, named in JSON
+/// by its path in the statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ClaimField {
+    #[serde(rename = "proposition")]
+    Proposition,
+    #[serde(rename = "anchor.exact")]
+    AnchorExact,
+    #[serde(rename = "attribution.source")]
+    AttributionSource,
+    #[serde(rename = "attribution.cue")]
+    AttributionCue,
+    #[serde(rename = "attribution.hedge")]
+    AttributionHedge,
+    #[serde(rename = "attribution.mode")]
+    AttributionMode,
+    #[serde(rename = "attribution.quote")]
+    AttributionQuote,
+    #[serde(rename = "attribution.relayed_by")]
+    AttributionRelayedBy,
+}
+
+impl ClaimField {
+    /// Whether the field is part of the attribution.
+    pub fn is_attribution(self) -> bool {
+        !matches!(self, ClaimField::Proposition | ClaimField::AnchorExact)
+    }
 }
 
 /// The retraction of a claim.
@@ -147,17 +174,23 @@ impl History {
 }
 
 /// The fields of `new` that differ from `old`.
-fn changed(old: &ClaimContent, new: &ClaimContent) -> Vec<&'static str> {
+fn changed(old: &ClaimContent, new: &ClaimContent) -> Vec<ClaimField> {
     let (a, b) = (&old.attribution, &new.attribution);
     [
-        ("proposition", old.proposition != new.proposition),
-        ("anchor.exact", old.anchor.exact != new.anchor.exact),
-        ("attribution.source", a.source != b.source),
-        ("attribution.cue", a.cue != b.cue),
-        ("attribution.hedge", a.hedge != b.hedge),
-        ("attribution.mode", a.mode != b.mode),
-        ("attribution.quote", a.quote != b.quote),
-        ("attribution.relayed_by", a.relayed_by != b.relayed_by),
+        (ClaimField::Proposition, old.proposition != new.proposition),
+        (
+            ClaimField::AnchorExact,
+            old.anchor.exact != new.anchor.exact,
+        ),
+        (ClaimField::AttributionSource, a.source != b.source),
+        (ClaimField::AttributionCue, a.cue != b.cue),
+        (ClaimField::AttributionHedge, a.hedge != b.hedge),
+        (ClaimField::AttributionMode, a.mode != b.mode),
+        (ClaimField::AttributionQuote, a.quote != b.quote),
+        (
+            ClaimField::AttributionRelayedBy,
+            a.relayed_by != b.relayed_by,
+        ),
     ]
     .into_iter()
     .filter_map(|(name, differs)| differs.then_some(name))
@@ -200,9 +233,9 @@ pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, S
             id: digest(r.get(0)?)?,
             number,
             kind: if number == 0 {
-                "claim.record"
+                Kind::ClaimRecord
             } else {
-                "claim.revise"
+                Kind::ClaimRevise
             },
             signer: signer(state, &key)?,
             seq: r.get::<_, i64>(7)? as u64,

@@ -58,12 +58,12 @@ pub enum KeyError {
     /// can be ([`MAX_KEY_FILE_BYTES`]); the message names file and limit.
     #[error("{0}")]
     Unreadable(std::io::Error),
-    #[error("cannot read key file {path}: {source}")]
+    #[error("cannot read key file {path}")]
     Read {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot write key file {path}: {source}")]
+    #[error("cannot write key file {path}")]
     Write {
         path: String,
         source: std::io::Error,

@@ -14,7 +14,8 @@ use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogError, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{
-    Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
+    BlobError, Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
+    RULE_SIGNATURE, RULE_UNDECODABLE,
 };
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
 use crate::time::rfc3339;
@@ -39,17 +40,20 @@ pub enum LedgerError {
     Log(#[from] LogError),
     #[error(transparent)]
     State(#[from] StateError),
-    #[error("statement {index} of the batch: {source}")]
+    #[error("statement {index} of the batch")]
     Statement {
         index: usize,
         source: StatementError,
     },
-    #[error("{}{source}", batch_position(*.index, *.batch, .id))]
+    /// A statement of the batch is refused. The message is self-contained
+    /// (the refusal, with its position in the batch), so `error` is not
+    /// also a source.
+    #[error("{}{error}", batch_position(*.index, *.batch, .id))]
     Refused {
         index: usize,
         batch: usize,
         id: String,
-        source: Box<StateError>,
+        error: Box<StateError>,
     },
     #[error("{0}")]
     NotFound(String),
@@ -60,7 +64,7 @@ pub enum LedgerError {
     ReadOnly,
     #[error(transparent)]
     Resolve(#[from] ResolveError),
-    #[error("entry {seq}: {what}; run `provledger audit` to see everything that is wrong")]
+    #[error("entry {seq}: {what}")]
     Corrupt { seq: u64, what: String },
     #[error("the index {path} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)")]
     IndexMismatch { path: String },
@@ -72,52 +76,22 @@ pub enum LedgerError {
     #[error("entry {seq} of the log is refused by the rules: {what}")]
     RefusedEntry {
         seq: u64,
+        /// The refusing rule's id (README: "Rule ids").
+        rule: &'static str,
         what: String,
         rebuilding: bool,
     },
-    #[error("cannot build the index {path}: {source}")]
+    #[error("cannot build the index {path}")]
     Index {
         path: String,
         source: std::io::Error,
     },
-    #[error("{source}; removing what the failed init had made also failed: {cleanup}")]
+    /// Both errors are in the message, so neither is also a source.
+    #[error("{error}; removing what the failed init had made also failed: {cleanup}")]
     InitCleanup {
-        source: Box<LedgerError>,
+        error: Box<LedgerError>,
         cleanup: Box<LedgerError>,
     },
-}
-
-impl LedgerError {
-    /// What the user can do about it, where there is something.
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            LedgerError::Log(LogError::NotALedger { .. }) => Some(
-                "create one with `provledger init`, or point at one with --ledger DIR or PROVLEDGER_DIR"
-                    .into(),
-            ),
-            LedgerError::IndexMismatch { .. } | LedgerError::IndexTampered { .. } => Some(
-                "run `provledger reindex` to rebuild it from the log (nothing is lost)".into(),
-            ),
-            LedgerError::RefusedEntry {
-                rebuilding: false, ..
-            } => Some(
-                "the index may be damaged: run `provledger reindex` to rebuild it from the log (nothing is lost); if the rebuild refuses the entry too, `provledger reindex --skip-refused` applies every other entry and lists each refused one (see README, \"A refused entry in the log\")"
-                    .into(),
-            ),
-            LedgerError::RefusedEntry { .. } => Some(
-                "the log holds an entry that a replay refuses; `provledger reindex --skip-refused` rebuilds the index applying every other entry and lists each refused one (see README, \"A refused entry in the log\"); `provledger audit` names them all"
-                    .into(),
-            ),
-            LedgerError::Log(LogError::WrongSigner { .. }) => Some(
-                "pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)"
-                    .into(),
-            ),
-            LedgerError::Resolve(ResolveError::Ambiguous { .. }) => {
-                Some("give more hex digits of the id".into())
-            }
-            _ => None,
-        }
-    }
 }
 
 /// Names a statement within a batch, unless the batch holds only it.
@@ -135,7 +109,7 @@ pub struct Receipt {
     /// The statement id (hex).
     pub id: String,
     /// Its kind.
-    pub kind: String,
+    pub kind: Kind,
     /// Its index in the log.
     pub seq: u64,
     /// The log's size after the append.
@@ -192,11 +166,11 @@ impl std::ops::Deref for Handle {
 struct LogBlobs<'a>(&'a Log);
 
 impl Blobs for LogBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         match self.0.get_blob(digest) {
             Ok(b) => Ok(Some(b)),
             Err(LogError::BlobNotFound { .. }) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 }
@@ -322,7 +296,7 @@ impl Ledger {
                 index: 0,
                 batch: 1,
                 id: verified.id().to_hex(),
-                source: Box::new(source),
+                error: Box::new(source),
             })?;
         Ok(genesis)
     }
@@ -651,7 +625,9 @@ impl Ledger {
             ))
         })?;
         crate::state::articles::text(&LogBlobs(&self.log), &row).map_err(|e| match e {
-            crate::state::Check::Refused(why) => LedgerError::State(StateError::Blob(why)),
+            // The text the version names is missing or not its text: say
+            // why, as the rule that reads it would.
+            crate::state::Check::Refused(r) => LedgerError::NotFound(r.reason),
             crate::state::Check::Failed(e) => LedgerError::State(e),
         })
     }
@@ -728,7 +704,7 @@ impl Ledger {
                     index: i,
                     batch: verified.len(),
                     id: v.id().to_hex(),
-                    source: Box::new(source),
+                    error: Box::new(source),
                 });
             }
         }
@@ -771,7 +747,7 @@ impl Ledger {
             .zip(seqs)
             .map(|(v, seq)| Receipt {
                 id: v.id().to_hex(),
-                kind: v.statement().body.kind().as_str().to_string(),
+                kind: v.statement().body.kind(),
                 seq,
                 tree_size: self.log.size(),
                 checkpoint: checkpoint.clone(),
@@ -881,7 +857,7 @@ struct PendingBlobs<'a> {
 }
 
 impl Blobs for PendingBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         match self.pending.get(digest) {
             Some(b) => Ok(Some(b.to_vec())),
             None => self.stored.blob(digest),
@@ -893,7 +869,7 @@ impl Blobs for PendingBlobs<'_> {
 struct NoBlobs;
 
 impl Blobs for NoBlobs {
-    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         Ok(None)
     }
 }
@@ -915,7 +891,7 @@ fn open_state(dir: &Path) -> Result<State, LedgerError> {
 fn undo_init(dir: &Path, existed: bool, keep: &[&str], e: LedgerError) -> LedgerError {
     if let Err(cleanup) = remove_ledger_files(dir, keep) {
         return LedgerError::InitCleanup {
-            source: Box::new(e),
+            error: Box::new(e),
             cleanup: Box::new(cleanup),
         };
     }
@@ -1048,17 +1024,19 @@ fn replay_into(
             let refused = |state: &State,
                            id: Option<&Digest>,
                            kind: Option<Kind>,
+                           rule: &str,
                            what: String,
                            fatal: LedgerError|
              -> Result<(), LedgerError> {
                 if !refusals.voids(seq) {
                     return Err(fatal);
                 }
-                Ok(state.record_void(seq, id, kind, &what)?)
+                Ok(state.record_void(seq, id, kind, rule, &what)?)
             };
             // A statement the rules (or its signature) refuse.
-            let rule = |what: String| LedgerError::RefusedEntry {
+            let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
                 seq,
+                rule,
                 what,
                 rebuilding: first == 0,
             };
@@ -1068,12 +1046,13 @@ fn replay_into(
                         LedgerError::Corrupt { what, .. } => what.clone(),
                         other => other.to_string(),
                     };
-                    refused(state, None, None, what, e)?
+                    refused(state, None, None, RULE_UNDECODABLE, what, e)?
                 }
                 Ok((id, kind)) => match verified.next().expect("one result per statement") {
                     Err(e) => {
                         let what = e.to_string();
-                        refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
+                        let fatal = by_rule(RULE_SIGNATURE, what.clone());
+                        refused(state, Some(&id), Some(kind), RULE_SIGNATURE, what, fatal)?
                     }
                     Ok(v) => {
                         let entry = Entry {
@@ -1085,12 +1064,13 @@ fn replay_into(
                             Ok(()) => {}
                             Err(StateError::Rule(r)) => {
                                 let what = r.to_string();
-                                refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
+                                let fatal = by_rule(r.rule, what.clone());
+                                refused(state, Some(&id), Some(kind), r.rule, what, fatal)?
                             }
                             Err(e) => {
                                 return Err(LedgerError::Corrupt {
                                     seq,
-                                    what: e.to_string(),
+                                    what: crate::error::chain(&e),
                                 })
                             }
                         }

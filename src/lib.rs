@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod cbor;
 pub mod digest;
+pub mod error;
 pub mod history;
 pub mod import;
 pub mod keys;

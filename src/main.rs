@@ -3,8 +3,8 @@
 
 mod cli;
 
+use cli::error::CommandError;
 use cli::output::{Unprinted, UNPRINTED_EXIT};
-use cli::render::esc_lines;
 use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 
@@ -23,12 +23,16 @@ fn main() -> ExitCode {
 }
 
 /// Says what went wrong on stderr and picks the exit code.
-fn report(err: &anyhow::Error) -> ExitCode {
+fn report(err: &CommandError) -> ExitCode {
     // Never `eprintln!`: it panics when stderr is closed too.
     let mut stderr = std::io::stderr().lock();
     // A committed append says what it committed even when its receipt could
     // not be printed, and does not exit 1: a retry would append it again.
-    if let Some(u) = err.chain().find_map(|e| e.downcast_ref::<Unprinted>()) {
+    if let Some(u) = err
+        .error
+        .chain()
+        .find_map(|e| e.downcast_ref::<Unprinted>())
+    {
         let _ = writeln!(stderr, "provledger: {u}");
         return if u.cause.kind() == ErrorKind::BrokenPipe {
             ExitCode::SUCCESS
@@ -37,7 +41,7 @@ fn report(err: &anyhow::Error) -> ExitCode {
         };
     }
     // A closed pipe (`provledger log | head`) is not an error.
-    if err.chain().any(|e| {
+    if err.error.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
             || e.downcast_ref::<serde_json::Error>()
@@ -45,12 +49,7 @@ fn report(err: &anyhow::Error) -> ExitCode {
     }) {
         return ExitCode::SUCCESS;
     }
-    let msg = cli::output::message(err);
-    // Messages quote inputs (passages, names, file contents): escaped, but
-    // for the line breaks of a message that lists several problems.
-    let _ = writeln!(stderr, "provledger: error: {}", esc_lines(&msg));
-    if let Some(hint) = cli::hint(err) {
-        let _ = writeln!(stderr, "hint: {}", esc_lines(&hint));
-    }
-    ExitCode::from(cli::exit_code(err))
+    drop(stderr);
+    cli::error::say_error(err);
+    ExitCode::from(err.exit_code())
 }

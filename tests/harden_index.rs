@@ -414,6 +414,7 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
     assert_eq!(void.len(), 1, "{v:#}");
     assert_eq!(void[0]["seq"], refused);
     assert_eq!(void[0]["kind"], "verification");
+    assert_eq!(void[0]["rule"], "signer.role");
     assert_eq!(void[0]["reason"], rule);
 
     // The entry after the refused one counts; the ledger is usable again.
@@ -433,6 +434,7 @@ fn a_refused_entry_in_the_log_has_a_way_out_that_loses_no_valid_entry() {
     let problems = v["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 1, "{v:#}");
     assert_eq!(problems[0]["entry"], refused);
+    assert_eq!(problems[0]["rule"], "signer.role");
     assert_eq!(problems[0]["what"], rule);
 }
 
@@ -609,6 +611,24 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
     let claim = s.claim("deadlock").to_string();
     force(&s, &key(&s.key("cem")), verdict(&claim, Verdict::True));
 
+    // Until then, readers stop at it, and the advice is a hint.
+    let r = s.run(&["claims"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut lines = r.stderr.lines();
+    assert!(
+        lines.next().unwrap().starts_with(&format!(
+            "provledger: error: entry {bad}: statement is not canonical CBOR"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        lines.next(),
+        Some("hint: run `provledger audit` to see everything that is wrong"),
+        "{}",
+        r.stderr
+    );
+
     let r = s.run(&["reindex", "--skip-refused", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -622,6 +642,7 @@ fn an_undecodable_entry_is_voided_too_and_the_rest_of_the_log_is_checked() {
     assert_schema("reindex.schema.json", &v);
     assert_eq!(v["void"][0]["seq"], bad);
     assert_eq!(v["void"][0]["kind"], serde_json::Value::Null);
+    assert_eq!(v["void"][0]["rule"], "entry.undecodable");
     assert_eq!(s.status("deadlock")["status"], "verified");
 
     let v = s.run(&["audit", "--json"]).json();
@@ -675,4 +696,23 @@ fn an_index_ahead_of_the_log_is_reported_by_audit_not_passed_over() {
     assert_eq!(ledger_files(&s.ledger()), before, "audit wrote");
     s.ok(&["reindex"]);
     s.assert_audit_clean();
+}
+
+#[test]
+fn an_index_of_another_schema_version_says_so_and_leaves_the_hint_to_the_cli() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("index.sqlite");
+    drop(provledger::state::State::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let e = provledger::state::State::open(&path).err().unwrap();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "index database was built by another provledger version (schema 999, want {})",
+            provledger::state::SCHEMA_VERSION
+        )
+    );
 }

@@ -547,6 +547,7 @@ fn malformed_ids_are_usage_errors_in_every_command() {
             v(&["proof", "inclusion", id]),
             v(&["article", "show", id]),
             v(&["claims", "--article", id]),
+            v(&["claims", "--source", id]),
             v(&["claim", "revise", id, "--reason", "error", "--key", &eda]),
             v(&[
                 "claim",

@@ -54,9 +54,9 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn append_err(dir: &Path) -> String {
     let (signer, _) = operator();
     let mut w = Log::open_writer(dir, WAIT).unwrap();
-    w.append(&[statement(N)], T0, &signer)
-        .unwrap_err()
-        .to_string()
+    let e = w.append(&[statement(N)], T0, &signer).unwrap_err();
+    // The message and its causes, as the command line says them.
+    provledger::error::chain(&e)
 }
 
 /// Appends `k` statements as the operator.
@@ -71,8 +71,7 @@ fn append_ok(dir: &Path, k: u64) {
 fn hashes_message(dir: &Path, index: u64, what: &str) -> String {
     format!(
         "{} is damaged: stored hash {index} ({what}) is not the one the signed checkpoint \
-         covers; nothing was appended. The file is derived from the entry bundles: run \
-         `provledger reindex` to rebuild it",
+         covers; nothing was appended; the file is derived from the entry bundles",
         dir.join("hashes").display()
     )
 }
@@ -182,8 +181,8 @@ fn a_flipped_hash_tile_and_hashes_file_together_stop_the_append() {
     let i = stored_hash_index(8, 0);
     let msg = format!(
         "{} is damaged: its stored hashes for the tree of 300 entries do not give the root of \
-         the signed checkpoint; nothing was appended. The file is derived from the entry \
-         bundles: run `provledger reindex` to rebuild it",
+         the signed checkpoint; nothing was appended; the file is derived from the entry \
+         bundles",
         tmp.path().join("hashes").display()
     );
     let damage = |d: &Path| {
@@ -302,8 +301,7 @@ fn a_deleted_or_cut_short_hashes_file_is_rebuilt_by_the_writer() {
         assert_eq!(
             msg,
             format!(
-                "{} is damaged: {why}; it is derived from the entry bundles: run `provledger \
-                 reindex` (or append) to rebuild it",
+                "{} is damaged: {why}; the file is derived from the entry bundles",
                 h.display()
             )
         );
@@ -471,15 +469,23 @@ fn reindex_mends_the_hashes_file_an_append_refused() {
             "editor".as_ref(),
         ])
     };
-    grant(&env).error(
+    let r = grant(&env).error(
         1,
         &format!(
             "{} is damaged: stored hash {i} (the leaf hash of entry {}) is not the one the \
-             signed checkpoint covers; nothing was appended. The file is derived from the entry \
-             bundles: run `provledger reindex` to rebuild it",
+             signed checkpoint covers; nothing was appended; the file is derived from the entry \
+             bundles",
             env.lpath("hashes").display(),
             size - 1
         ),
+    );
+    // The way out is a hint of the command line, not part of the message.
+    assert_eq!(
+        r.stderr.lines().nth(1),
+        Some(
+            "hint: run `provledger reindex` to rebuild it from the entry bundles (nothing is lost)"
+        ),
+        "{r}"
     );
     assert_eq!(fs::read(env.lpath("checkpoint")).unwrap(), checkpoint);
 

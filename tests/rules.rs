@@ -137,3 +137,96 @@ mod links;
 mod replay;
 mod sources;
 mod verifications;
+
+/// The rule ids the library gives: every `refuse!("id", ..)`, `rule: "id"`
+/// and `refusal("id", ..)` in `src/state/`, and the replay's `RULE_*`.
+fn rule_ids_in_source() -> std::collections::BTreeSet<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/state");
+    let mut ids = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for marker in ["refuse!(", "rule: ", "refusal(", "const RULE_"] {
+            for (i, _) in text.match_indices(marker) {
+                let mut rest = text[i + marker.len()..].trim_start();
+                if marker == "const RULE_" {
+                    rest = rest.split_once("= ").unwrap().1;
+                }
+                let Some(rest) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let id = &rest[..rest.find('"').unwrap()];
+                if id.contains('.') {
+                    ids.insert(id.to_string());
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_rule_id_is_listed_once_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let section = readme
+        .split("### Rule ids")
+        .nth(1)
+        .expect("README has a Rule ids section");
+    let listed: Vec<&str> = section
+        .lines()
+        .skip_while(|l| !l.starts_with("| rule |"))
+        .skip(2)
+        .take_while(|l| l.starts_with("| `"))
+        .map(|l| l.split('`').nth(1).unwrap())
+        .collect();
+    let unique: std::collections::BTreeSet<String> = listed.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        unique.len(),
+        listed.len(),
+        "a rule id is listed twice: {listed:?}"
+    );
+    let used = rule_ids_in_source();
+    assert!(
+        used.len() > 70,
+        "the source scan found too few rule ids: {used:?}"
+    );
+    assert_eq!(
+        used, unique,
+        "the README's rule ids differ from the library's"
+    );
+    for id in &used {
+        let (area, name) = id.split_once('.').unwrap();
+        assert!(
+            !area.is_empty()
+                && area.bytes().all(|b| b.is_ascii_lowercase())
+                && name.split('-').all(|w| !w.is_empty()
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+            "{id} is not a dotted lowercase id"
+        );
+    }
+}
+
+#[test]
+fn a_refusal_names_its_rule_by_id() {
+    let mut f = fx();
+    let ed = ed(&f.w);
+    let long = "x".repeat(MAX_LABEL_CHARS + 1);
+    let (rule, msg) = f.w.refused_by(
+        &ed,
+        Body::SourceRecord(source(SourceKind::Document, &long, None)),
+    );
+    assert_eq!(rule, "field.too-long");
+    assert_eq!(
+        msg,
+        format!(
+            "source.record refused: label is {} characters; at most {MAX_LABEL_CHARS} are allowed",
+            MAX_LABEL_CHARS + 1
+        )
+    );
+}

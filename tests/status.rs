@@ -4,7 +4,7 @@
 use crate::state_harness;
 
 use provledger::digest::Digest;
-use provledger::history::{claim_history, word_diff, DiffPart, DiffTag, Direction};
+use provledger::history::{claim_history, word_diff, ClaimField, DiffPart, DiffTag, Direction};
 use provledger::keys::SecretKey;
 use provledger::state::{ClaimFilter, ResolveError};
 use provledger::statement::*;
@@ -559,7 +559,7 @@ fn history_shows_revisions_verdicts_and_links() {
     assert_eq!(h.status, Status::Retracted);
 
     // (number, kind, reason, changed, current, article version)
-    type RevisionView<'a> = (u64, &'a str, Option<ChangeReason>, Vec<&'a str>, bool, u64);
+    type RevisionView = (u64, Kind, Option<ChangeReason>, Vec<ClaimField>, bool, u64);
     let revs: Vec<RevisionView> = h
         .revisions
         .iter()
@@ -577,18 +577,18 @@ fn history_shows_revisions_verdicts_and_links() {
     assert_eq!(
         revs,
         vec![
-            (0, "claim.record", None, vec![], false, 1),
+            (0, Kind::ClaimRecord, None, vec![], false, 1),
             (
                 1,
-                "claim.revise",
+                Kind::ClaimRevise,
                 Some(ChangeReason::ArticleUpdated),
-                vec!["attribution.source"],
+                vec![ClaimField::AttributionSource],
                 true,
                 2
             ),
             (
                 2,
-                "claim.revise",
+                Kind::ClaimRevise,
                 Some(ChangeReason::ArticleUpdated),
                 vec![],
                 true,

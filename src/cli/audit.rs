@@ -2,26 +2,30 @@
 
 use super::output::{print_json, say};
 use super::render::Esc;
-use super::Fail;
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use provledger::audit::OperatorKeySource;
 use provledger::keys;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Replay the ledger from genesis and check everything: canonical encoding
 /// of every leaf, the prev chain, every statement signature, every rule
 /// (signers granted and not revoked at that point, references, times), tree
-/// root = checkpoint root, the checkpoint signature, consistency with a
-/// previously trusted checkpoint, and blob digests.
+/// root = checkpoint root, the checkpoint signature, and blob digests. With
+/// --since-checkpoint, also that the trusted checkpoint's signature
+/// verifies and that the root of the ledger's first entries (as many as it
+/// has), recomputed from them, is its root: the ledger extends it.
 ///
 /// Exits 0 when all holds, 3 when problems were found (each named with its
 /// entry index), 1 when the audit could not run.
 #[derive(Args, Debug)]
 pub struct AuditArgs {
     /// A checkpoint trusted earlier (e.g. saved from `provledger
-    /// checkpoint`): the ledger must be an extension of it.
+    /// checkpoint`): its signature must verify and the ledger's first
+    /// entries must have its root (recomputed from them).
     #[arg(long, value_name = "FILE")]
     since_checkpoint: Option<PathBuf>,
     /// The operator's public key (.pub). Default: the key the genesis
@@ -33,7 +37,7 @@ pub struct AuditArgs {
     json: bool,
 }
 
-pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
+pub fn run(ledger: &Path, a: AuditArgs) -> Result<ExitCode> {
     let operator = a
         .operator
         .as_deref()
@@ -60,7 +64,7 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
         bar.set_position(done);
     })?;
     bar.finish_and_clear();
-    if report.operator_key_source == "genesis" {
+    if report.operator_key_source == OperatorKeySource::Genesis {
         say!(
             "note: the operator key was read from the ledger's own genesis (trust on first use); \
              a ledger re-signed end to end with another key would pass. Pin the key with --operator KEY.pub."
@@ -75,7 +79,7 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             out,
             "operator   {} ({})",
             report.operator_key,
-            if report.operator_key_source == "given" {
+            if report.operator_key_source == OperatorKeySource::Given {
                 "given"
             } else {
                 "from the genesis; pass --operator to pin it"
@@ -90,6 +94,13 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             report.size,
             report.root.as_deref().unwrap_or("unreadable")
         )?;
+        if let (true, Some(t)) = (report.ok, &report.trusted_checkpoint) {
+            writeln!(
+                out,
+                "trusted    checkpoint of {} entries, root {}: its signature verifies and the first {} entries have that root, so the ledger extends it",
+                t.size, t.root, t.size
+            )?;
+        }
         for (kind, n) in &report.counts {
             writeln!(out, "  {n:>8}  {kind}")?;
         }
@@ -118,11 +129,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<()> {
             .map(|e| format!(", first at entry {e}"))
             .unwrap_or_default();
         let n = report.problems.len() as u64 + report.omitted;
-        return Err(Fail::No(format!(
+        return Ok(super::error::no(&format!(
             "audit found {n} problem{}{first}",
             if n == 1 { "" } else { "s" }
-        ))
-        .into());
+        )));
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use super::status::{print_verdict_details, resolve_claim, standing};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
-use provledger::history::{claim_history, Direction, Event, History, Revision};
+use provledger::history::{claim_history, ClaimField, Direction, Event, History, Revision};
 use provledger::ledger::Ledger;
 use provledger::state::Signer;
 use std::io::Write;
@@ -194,21 +194,21 @@ fn print_revision(
                     "    unchanged    same proposition, passage and attribution"
                 )?;
             }
-            if r.changed.contains(&"proposition") {
+            if r.changed.contains(&ClaimField::Proposition) {
                 writeln!(
                     out,
                     "    proposition  {}",
                     style.diff(&before.proposition, &now.proposition)
                 )?;
             }
-            if r.changed.contains(&"anchor.exact") {
+            if r.changed.contains(&ClaimField::AnchorExact) {
                 writeln!(
                     out,
                     "    passage      “{}”",
                     style.diff(&before.anchor.exact, &now.anchor.exact)
                 )?;
             }
-            if r.changed.iter().any(|f| f.starts_with("attribution.")) {
+            if r.changed.iter().any(|f| f.is_attribution()) {
                 let before_attr = attribution(&before.attribution, publisher);
                 writeln!(
                     out,

@@ -355,19 +355,6 @@ impl Writer<'_> {
     }
 }
 
-/// An error's message with its causes, each said once: a cause whose text
-/// its parent's message already includes is not repeated.
-pub fn message(err: &anyhow::Error) -> String {
-    let mut msg = err.to_string();
-    for cause in err.chain().skip(1) {
-        let c = cause.to_string();
-        if !msg.contains(&c) {
-            msg = format!("{msg}: {c}");
-        }
-    }
-    msg
-}
-
 /// `err` said as "disk full: ..." naming the file, when it comes from a
 /// full disk: ENOSPC (whose message names its file: the library and the
 /// commands say which file they were writing), or SQLite's SQLITE_FULL or
@@ -402,7 +389,7 @@ pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
     if err.chain().count() == 1 && err.is::<std::io::Error>() {
         return err.context("writing to stdout");
     }
-    let msg = message(&err);
+    let msg = super::error::message(&err);
     match file {
         Some(file) if !msg.contains(&file) => anyhow::anyhow!("disk full: {file}: {msg}"),
         _ => anyhow::anyhow!("disk full: {msg}"),

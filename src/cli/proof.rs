@@ -11,6 +11,7 @@ use provledger::proof::TlogProof;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Merkle proofs that tools can check offline.
 #[derive(Subcommand, Debug)]
@@ -96,95 +97,109 @@ struct VerifiedView {
     statement: serde_json::Value,
 }
 
-pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<ExitCode> {
     match cmd {
-        ProofCommand::Inclusion(a) => {
-            let l = Ledger::open(ledger)?;
-            let r = l.resolve(&a.id, &[])?;
-            let p = l.inclusion_proof(r.seq)?;
-            if let Some(file) = &a.out {
-                std::fs::write(file, p.to_text())
-                    .with_context(|| format!("cannot write {}", file.display()))?;
-            }
-            if a.json {
-                let leaf = p.extra.clone().unwrap_or_default();
-                print_json(&InclusionView {
-                    id: r.id.to_hex(),
-                    index: p.index,
-                    tree_size: l.size(),
-                    leaf_hash: provledger::log::Leaf::hash_bytes(&leaf).to_hex(),
-                    root: BASE64.encode(l.log().root().0),
-                    proof: p.hashes.iter().map(|h| BASE64.encode(h.0)).collect(),
-                    checkpoint: String::from_utf8_lossy(&p.checkpoint).into_owned(),
-                    leaf: BASE64.encode(&leaf),
-                })
-            } else {
-                write!(out, "{}", p.to_text())?;
-                Ok(())
-            }
-        }
-        ProofCommand::Consistency(a) => {
-            let l = Ledger::open(ledger)?;
-            let new = a.new_size.unwrap_or(l.size());
-            let proof = l.log().consistency_proof(a.old_size, new)?;
-            let view = ConsistencyView {
-                old_size: a.old_size,
-                new_size: new,
-                old_root: BASE64.encode(l.log().root_at(a.old_size)?.0),
-                new_root: BASE64.encode(l.log().root_at(new)?.0),
-                proof: proof.iter().map(|h| BASE64.encode(h.0)).collect(),
-            };
-            if a.json {
-                return print_json(&view);
-            }
-            writeln!(out, "old {} {}", view.old_size, view.old_root)?;
-            writeln!(out, "new {} {}", view.new_size, view.new_root)?;
-            for h in view.proof {
-                writeln!(out, "{h}")?;
-            }
-            Ok(())
-        }
-        ProofCommand::Verify(a) => {
-            let operator = keys::load_public_key(&a.operator)?;
-            let text = provledger::log::read_bounded(
-                &a.file,
-                provledger::proof::MAX_PROOF_BYTES as u64,
-                "the proof file",
-            )?;
-            // A proof that does not check out is an answer ("no", exit 3),
-            // not a failure to run (exit 1).
-            let proven = TlogProof::parse(&text)
-                .and_then(|p| p.verify(&operator))
-                .map_err(|e| {
-                    super::Fail::No(format!(
-                        "proof {} does not check out: {e}",
-                        a.file.display()
-                    ))
-                })?;
-            let st = proven.statement.statement();
-            let view = VerifiedView {
-                ok: true,
-                origin: proven.checkpoint.origin.clone(),
-                tree_size: proven.checkpoint.size,
-                index: proven.leaf.seq,
-                id: proven.statement.id().to_hex(),
-                kind: st.body.kind().as_str().to_string(),
-                statement: st.to_json(),
-            };
-            if a.json {
-                return print_json(&view);
-            }
-            writeln!(
-                out,
-                "ok: {} {} is entry {} of {} (tree size {})",
-                view.kind,
-                view.id,
-                view.index,
-                super::render::Esc(&view.origin),
-                view.tree_size
-            )?;
-            Ok(())
-        }
+        ProofCommand::Inclusion(a) => inclusion(ledger, &a),
+        ProofCommand::Consistency(a) => consistency(ledger, &a),
+        ProofCommand::Verify(a) => verify(&a),
     }
+}
+
+/// `proof inclusion`.
+fn inclusion(ledger: &Path, a: &InclusionArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let l = Ledger::open(ledger)?;
+    let r = l.resolve(&a.id, &[])?;
+    let p = l.inclusion_proof(r.seq)?;
+    if let Some(file) = &a.out {
+        std::fs::write(file, p.to_text())
+            .with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    if a.json {
+        let leaf = p.extra.clone().unwrap_or_default();
+        print_json(&InclusionView {
+            id: r.id.to_hex(),
+            index: p.index,
+            tree_size: l.size(),
+            leaf_hash: provledger::log::Leaf::hash_bytes(&leaf).to_hex(),
+            root: BASE64.encode(l.log().root().0),
+            proof: p.hashes.iter().map(|h| BASE64.encode(h.0)).collect(),
+            checkpoint: String::from_utf8_lossy(&p.checkpoint).into_owned(),
+            leaf: BASE64.encode(&leaf),
+        })?;
+    } else {
+        write!(out, "{}", p.to_text())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `proof consistency`.
+fn consistency(ledger: &Path, a: &ConsistencyArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let l = Ledger::open(ledger)?;
+    let new = a.new_size.unwrap_or(l.size());
+    let proof = l.log().consistency_proof(a.old_size, new)?;
+    let view = ConsistencyView {
+        old_size: a.old_size,
+        new_size: new,
+        old_root: BASE64.encode(l.log().root_at(a.old_size)?.0),
+        new_root: BASE64.encode(l.log().root_at(new)?.0),
+        proof: proof.iter().map(|h| BASE64.encode(h.0)).collect(),
+    };
+    if a.json {
+        print_json(&view)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "old {} {}", view.old_size, view.old_root)?;
+    writeln!(out, "new {} {}", view.new_size, view.new_root)?;
+    for h in view.proof {
+        writeln!(out, "{h}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `proof verify`: exit 3 when the proof does not check out.
+fn verify(a: &VerifyArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let operator = keys::load_public_key(&a.operator)?;
+    let text = provledger::log::read_bounded(
+        &a.file,
+        provledger::proof::MAX_PROOF_BYTES as u64,
+        "the proof file",
+    )?;
+    // A proof that does not check out is an answer ("no", exit 3),
+    // not a failure to run (exit 1).
+    let proven = match TlogProof::parse(&text).and_then(|p| p.verify(&operator)) {
+        Ok(proven) => proven,
+        Err(e) => {
+            return Ok(super::error::no(&format!(
+                "proof {} does not check out: {e}",
+                a.file.display()
+            )))
+        }
+    };
+    let st = proven.statement.statement();
+    let view = VerifiedView {
+        ok: true,
+        origin: proven.checkpoint.origin.clone(),
+        tree_size: proven.checkpoint.size,
+        index: proven.leaf.seq,
+        id: proven.statement.id().to_hex(),
+        kind: st.body.kind().as_str().to_string(),
+        statement: st.to_json(),
+    };
+    if a.json {
+        print_json(&view)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "ok: {} {} is entry {} of {} (tree size {})",
+        view.kind,
+        view.id,
+        view.index,
+        super::render::Esc(&view.origin),
+        view.tree_size
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -75,7 +75,7 @@ pub fn run(ledger: &Path, a: ReindexArgs) -> Result<()> {
         say!(
             "void: entry {} ({}) is refused and was applied as nothing: {}",
             v.seq,
-            Esc(v.kind.as_deref().unwrap_or("undecodable")),
+            v.kind.map_or("undecodable", |k| k.as_str()),
             esc(&v.reason)
         );
     }

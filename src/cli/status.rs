@@ -12,6 +12,7 @@ use provledger::statement::Kind;
 use provledger::status::{claim_status, ClaimStatus, Judgement, Origin, Side, Standing, Status};
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 
 /// A claim's derived status, verdicts and corroboration (README: "Status").
 ///
@@ -48,7 +49,7 @@ pub fn resolve_claim(l: &Ledger, prefix: &str) -> Result<provledger::digest::Dig
     }
 }
 
-pub fn run(ledger: &Path, a: StatusArgs) -> Result<()> {
+pub fn run(ledger: &Path, a: StatusArgs) -> Result<ExitCode> {
     let l = Ledger::open(ledger)?;
     let id = resolve_claim(&l, &a.claim)?;
     let st = claim_status(l.state(), &id)?
@@ -59,14 +60,13 @@ pub fn run(ledger: &Path, a: StatusArgs) -> Result<()> {
         print_status(&st, Style::detect())?;
     }
     match a.require {
-        Some(want) if want != st.status => Err(Fail::No(format!(
+        Some(want) if want != st.status => Ok(super::error::no(&format!(
             "claim {} is {}, not {} as required",
             short(&id),
             st.status,
             want
-        ))
-        .into()),
-        _ => Ok(()),
+        ))),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -643,7 +643,7 @@ impl SignedImport {
                 format!("/claims/{}", index - sources)
             };
             let why = match e {
-                LedgerError::Refused { source, .. } => source.to_string(),
+                LedgerError::Refused { error, .. } => error.to_string(),
                 LedgerError::Statement { source, .. } => source.to_string(),
                 other => other.to_string(),
             };

@@ -44,6 +44,9 @@ pub struct AuditOptions<'a> {
 pub struct Problem {
     /// The first entry at fault, if the problem concerns entries.
     pub entry: Option<u64>,
+    /// For an entry the rules refuse, the refusing rule's id (README:
+    /// "Rule ids"); `None` for every other problem.
+    pub rule: Option<&'static str>,
     /// What is wrong, naming the file at fault.
     pub what: String,
 }
@@ -157,6 +160,7 @@ impl Auditor {
         if self.problems.len() < MAX_PROBLEMS {
             self.problems.push(Problem {
                 entry,
+                rule: None,
                 what: what.into(),
             });
         } else {

@@ -13,11 +13,6 @@ use tlog_tiles::{
     HASH_SIZE,
 };
 
-/// What a reader is told about a `hashes` file it cannot use: it is derived,
-/// so the way out is to rebuild it, which only the writer may do.
-const REBUILD_HINT: &str = "it is derived from the entry bundles: run `provledger reindex` \
-                            (or append) to rebuild it";
-
 /// The `hashes` file, readable up to the hashes of a given tree size.
 pub(crate) struct HashFile {
     pub(crate) file: File,
@@ -34,9 +29,9 @@ impl HashFile {
         let file = match open_regular(path, File::options().read(true).write(write)) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(LogError::Damaged {
+                return Err(LogError::Derived {
                     path: path.to_path_buf(),
-                    why: format!("the file is missing; {REBUILD_HINT}"),
+                    why: "the file is missing".into(),
                 })
             }
             Err(e) => return Err(io_err("cannot open", path)(e)),
@@ -44,12 +39,9 @@ impl HashFile {
         let len = file.metadata().map_err(io_err("cannot stat", path))?.len();
         let want = count * HASH_SIZE as u64;
         if len < want {
-            return Err(LogError::Damaged {
+            return Err(LogError::Derived {
                 path: path.to_path_buf(),
-                why: format!(
-                    "it is {len} bytes but the checkpoint needs {want} ({count} hashes); \
-                     {REBUILD_HINT}"
-                ),
+                why: format!("it is {len} bytes but the checkpoint needs {want} ({count} hashes)"),
             });
         }
         Ok(HashFile {

@@ -32,8 +32,9 @@ pub struct Leaf {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LeafError {
     /// Not canonical CBOR, or not a map with exactly the leaf's fields.
+    /// Self-contained: the CBOR problem is in the message, not a source.
     #[error("leaf is not a canonical CBOR leaf map: {0}")]
-    Cbor(#[from] CborError),
+    Cbor(CborError),
     /// A leaf format version we do not know.
     #[error("leaf has version {0}; this provledger reads version {LEAF_VERSION}")]
     Version(u64),
@@ -47,6 +48,12 @@ pub enum LeafError {
         /// The most a bundle entry can hold.
         max: usize,
     },
+}
+
+impl From<CborError> for LeafError {
+    fn from(e: CborError) -> LeafError {
+        LeafError::Cbor(e)
+    }
 }
 
 /// The wire form; `deny_unknown_fields` makes extra keys an error.

@@ -108,7 +108,7 @@ fn check_hashes_file(dir: &Path) -> Result<(), LogError> {
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
     /// An operating-system error on a ledger file.
-    #[error("{op} {path}: {source}", path = .path.display())]
+    #[error("{op} {path}", path = .path.display())]
     Io {
         /// What we were doing ("cannot read").
         op: &'static str,
@@ -151,8 +151,18 @@ pub enum LogError {
         /// What is wrong.
         why: String,
     },
+    /// A file derived from the entry bundles (`hashes`) is inconsistent
+    /// with the checkpoint or missing: a rebuild from the bundles (the
+    /// writer's, or a reindex) mends it, and nothing is lost.
+    #[error("{path} is damaged: {why}; the file is derived from the entry bundles", path = .path.display())]
+    Derived {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
     /// The checkpoint file cannot be parsed or verified.
-    #[error("{path}: {source}", path = .path.display())]
+    #[error("{path}", path = .path.display())]
     Checkpoint {
         /// The checkpoint file.
         path: PathBuf,
@@ -166,7 +176,7 @@ pub enum LogError {
     #[error(transparent)]
     Leaf(#[from] LeafError),
     /// An entry's bytes are not a valid leaf.
-    #[error("entry {seq} of {dir}: {source}", dir = .dir.display())]
+    #[error("entry {seq} of {dir}", dir = .dir.display())]
     BadEntry {
         /// The ledger.
         dir: PathBuf,

@@ -107,10 +107,6 @@ impl Pending {
     }
 }
 
-/// How a damaged `hashes` is mended: it is derived from the entry bundles.
-const REINDEX: &str = "The file is derived from the entry bundles: run `provledger reindex` to \
-                       rebuild it";
-
 /// What an append takes from the tree it extends, each part proven against
 /// the signed root by [`LogWriter::verified_base`].
 struct Base {
@@ -745,11 +741,11 @@ impl LogWriter {
         if proves(stored) {
             return Err(self.entry_altered(seq));
         }
-        Err(LogError::Damaged {
+        Err(LogError::Derived {
             path: self.log.hashes.path.clone(),
             why: format!(
                 "its stored hashes on the path of entry {seq} do not lead to the root of the \
-                 signed {CHECKPOINT_FILE}; nothing was appended. {REINDEX}"
+                 signed {CHECKPOINT_FILE}; nothing was appended"
             ),
         })
     }
@@ -797,11 +793,11 @@ impl LogWriter {
                 }
             }
         }
-        LogError::Damaged {
+        LogError::Derived {
             path: self.log.hashes.path.clone(),
             why: format!(
                 "its stored hashes for the tree of {} entries do not give the root of the \
-                 signed {CHECKPOINT_FILE}; nothing was appended. {REINDEX}",
+                 signed {CHECKPOINT_FILE}; nothing was appended",
                 self.log.size()
             ),
         }
@@ -819,11 +815,11 @@ impl LogWriter {
                 (n + 1) << level
             )
         };
-        LogError::Damaged {
+        LogError::Derived {
             path: self.log.hashes.path.clone(),
             why: format!(
                 "stored hash {index} ({what}) is not the one the signed {CHECKPOINT_FILE} \
-                 covers; nothing was appended. {REINDEX}"
+                 covers; nothing was appended"
             ),
         }
     }

@@ -8,7 +8,7 @@
 //! revision say "a newer version of the same article" with two integers.
 
 use super::limits::{line, url, MAX_ARTICLE_BYTES, MAX_LABEL_CHARS, MAX_TITLE_CHARS};
-use super::{refuse, short, Blobs, Check, Entry, State, StateError};
+use super::{refuse, short, Blobs, Check, Entry, Refusal, State, StateError};
 use crate::digest::Digest;
 use crate::statement::{ArticleRecord, Kind};
 use rusqlite::{params, OptionalExtension};
@@ -97,8 +97,9 @@ fn mac_fields<'a>(
 
 /// The text of a recorded article version, from the blob store.
 pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Check> {
-    let Some(bytes) = blobs.blob(&article.content).map_err(StateError::Blob)? else {
+    let Some(bytes) = blobs.blob(&article.content).map_err(StateError::from)? else {
         refuse!(
+            "article.text-missing",
             "the text of article {} (blob {}) is not in the blob store",
             short(&article.id),
             short(&article.content)
@@ -108,16 +109,20 @@ pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Ch
     // returns other bytes is damaged, and a claim must not be anchored in it.
     if Digest::of(&bytes) != article.content {
         refuse!(
+            "article.text-digest",
             "the blob store's copy of article {}'s text (blob {}) does not match its digest",
             short(&article.id),
             short(&article.content)
         );
     }
     String::from_utf8(bytes).map_err(|_| {
-        Check::Refused(format!(
-            "the text of article {} is not valid UTF-8",
-            short(&article.id)
-        ))
+        Check::Refused(Refusal {
+            rule: "article.text-utf8",
+            reason: format!(
+                "the text of article {} is not valid UTF-8",
+                short(&article.id)
+            ),
+        })
     })
 }
 
@@ -134,7 +139,7 @@ pub(super) fn check(
     line("title", &a.title, MAX_TITLE_CHARS)?;
     if let Some(p) = a.published_at {
         if p > a.retrieved_at {
-            refuse!(
+            refuse!("article.published-after-retrieved", 
                 "published_at {} is after retrieved_at {}; an article cannot be retrieved before it is published",
                 crate::time::rfc3339(p),
                 crate::time::rfc3339(a.retrieved_at)
@@ -143,34 +148,39 @@ pub(super) fn check(
     }
     if a.retrieved_at > at {
         refuse!(
+            "article.retrieved-after-statement",
             "retrieved_at {} is after the statement time {}",
             crate::time::rfc3339(a.retrieved_at),
             crate::time::rfc3339(at)
         );
     }
     if a.length == 0 {
-        refuse!("length is 0; an article needs text");
+        refuse!("article.empty", "length is 0; an article needs text");
     }
     if a.length > MAX_ARTICLE_BYTES {
         refuse!(
+            "article.too-large",
             "length is {} bytes; an article text may be at most {MAX_ARTICLE_BYTES} bytes",
             a.length
         );
     }
-    let Some(bytes) = blobs.blob(&a.content).map_err(StateError::Blob)? else {
+    let Some(bytes) = blobs.blob(&a.content).map_err(StateError::from)? else {
         refuse!(
+            "article.content-missing",
             "content blob {} is not in the blob store; store the article text first",
             short(&a.content)
         );
     };
     if Digest::of(&bytes) != a.content {
         refuse!(
+            "article.content-digest",
             "content blob {} in the blob store does not hash to its address",
             short(&a.content)
         );
     }
     if bytes.len() as u64 != a.length {
         refuse!(
+            "article.length-mismatch",
             "length is {} bytes but content blob {} is {} bytes",
             a.length,
             short(&a.content),
@@ -178,7 +188,11 @@ pub(super) fn check(
         );
     }
     if std::str::from_utf8(&bytes).is_err() {
-        refuse!("content blob {} is not valid UTF-8 text", short(&a.content));
+        refuse!(
+            "article.content-utf8",
+            "content blob {} is not valid UTF-8 text",
+            short(&a.content)
+        );
     }
     let Some(prev_id) = a.supersedes else {
         return Ok(Plan {
@@ -190,20 +204,21 @@ pub(super) fn check(
     let prev = row(state, &prev_id)?
         .ok_or_else(|| StateError::Corrupt(format!("article {} has no row", short(&prev_id))))?;
     if let Some(next) = prev.superseded_by {
-        refuse!(
+        refuse!("article.supersedes-superseded", 
             "supersedes {}, which is already superseded by {}; an update must supersede the latest version",
             short(&prev_id),
             short(&next)
         );
     }
     if prev.content == a.content {
-        refuse!(
+        refuse!("article.unchanged", 
             "content is the same as that of the version it supersedes ({}); record an update only when the text changed",
             short(&prev_id)
         );
     }
     if a.retrieved_at < prev.retrieved_at {
         refuse!(
+            "article.retrieved-before-previous",
             "retrieved_at {} is before the retrieved_at {} of the version it supersedes ({})",
             crate::time::rfc3339(a.retrieved_at),
             crate::time::rfc3339(prev.retrieved_at),

@@ -20,7 +20,7 @@ use super::limits::{
     line, opt_line, opt_text, quoted, text, MAX_CONTEXT_CHARS, MAX_EXACT_CHARS, MAX_LABEL_CHARS,
     MAX_NOTE_CHARS, MAX_PROPOSITION_CHARS, MAX_QUOTE_CHARS,
 };
-use super::{refuse, short, Blobs, Check, Entry, State, StateError};
+use super::{refuse, short, Blobs, Check, Entry, Refusal, State, StateError};
 use crate::digest::Digest;
 use crate::statement::{
     Change, ChangeReason, ClaimContent, ClaimRecord, ClaimRetract, ClaimRevise, Kind, Mode,
@@ -101,6 +101,7 @@ pub(crate) fn referenced(
 pub(crate) fn not_retracted(claim: &ClaimRow, what: &str) -> Result<(), Check> {
     if let Some(r) = claim.retraction {
         refuse!(
+            "claim.retracted",
             "claim {} was retracted (by {}); a retracted claim cannot be {what}",
             short(&claim.id),
             short(&r)
@@ -163,7 +164,10 @@ fn check_content(
     ] {
         let n = v.chars().count();
         if n > max {
-            refuse!("{field} is {n} characters; at most {max} are allowed");
+            refuse!(
+                "field.too-long",
+                "{field} is {n} characters; at most {max} are allowed"
+            );
         }
     }
     let t = &c.attribution;
@@ -173,7 +177,7 @@ fn check_content(
     if let Some(r) = &t.relayed_by {
         state.reference("attribution.relayed_by", r, &[Kind::SourceRecord], at)?;
         if t.source == Some(*r) {
-            refuse!(
+            refuse!("claim.relays-itself", 
                 "attribution.relayed_by is the same source as attribution.source ({}); a source does not relay itself",
                 short(r)
             );
@@ -182,24 +186,32 @@ fn check_content(
     opt_line("attribution.cue", &t.cue, MAX_LABEL_CHARS)?;
     let attributed = t.source.is_some() || t.relayed_by.is_some();
     if attributed && t.cue.is_none() {
-        refuse!("attribution.cue is missing; an attributed claim needs the words that attribute it (\"according to\", \"said\")");
+        refuse!("claim.cue-missing", "attribution.cue is missing; an attributed claim needs the words that attribute it (\"according to\", \"said\")");
     }
     quoted("attribution.quote", &t.quote, MAX_QUOTE_CHARS)?;
     if let Some(q) = &t.quote {
         if !a.exact.contains(q.as_str()) {
-            refuse!("attribution.quote does not occur in anchor.exact; the quoted words must be inside the anchored text");
+            refuse!("claim.quote-not-in-anchor", "attribution.quote does not occur in anchor.exact; the quoted words must be inside the anchored text");
         }
     }
     if t.mode == Mode::DirectQuote {
         if t.quote.is_none() {
-            refuse!("attribution.quote is missing; a direct_quote needs the quoted words");
+            refuse!(
+                "claim.quote-missing",
+                "attribution.quote is missing; a direct_quote needs the quoted words"
+            );
         }
         if !attributed {
-            refuse!("a direct_quote needs attribution.source or attribution.relayed_by: whose words are they?");
+            refuse!("claim.quote-unattributed", "a direct_quote needs attribution.source or attribution.relayed_by: whose words are they?");
         }
     }
     let text = articles::text(blobs, article)?;
-    a.check(&text).map_err(Check::Refused)
+    a.check(&text).map_err(|reason| {
+        Check::Refused(Refusal {
+            rule: "claim.anchor",
+            reason,
+        })
+    })
 }
 
 /// Checks a `claim.record`.
@@ -247,14 +259,14 @@ pub(super) fn check_revise(
         StateError::Corrupt(format!("article {} has no row", short(&claim.article)))
     })?;
     if article.chain != reads.chain {
-        refuse!(
+        refuse!("claim.revise-other-article", 
             "article {} is not a version of the article claim {} is in (it belongs to another version chain)",
             short(&r.article),
             short(&claim.id)
         );
     }
     if article.version < reads.version {
-        refuse!(
+        refuse!("claim.revise-older-version", 
             "article {} is version {}, older than version {} that claim {}'s current revision reads",
             short(&r.article),
             article.version,
@@ -265,6 +277,7 @@ pub(super) fn check_revise(
     let removing = r.change == Change::Removed;
     if removing && claim.removed {
         refuse!(
+            "claim.already-removed",
             "claim {} is already removed (revision {})",
             short(&claim.id),
             short(&claim.revision)
@@ -272,14 +285,14 @@ pub(super) fn check_revise(
     }
     if article.version == reads.version {
         if removing {
-            refuse!(
+            refuse!("claim.remove-needs-newer-version", 
                 "removed needs a newer article version than version {} that claim {} reads; to take back a claim recorded in error, retract it",
                 reads.version,
                 short(&claim.id)
             );
         }
         if r.reason != ChangeReason::Error {
-            refuse!(
+            refuse!("claim.revise-needs-newer-version", 
                 "article {} is version {}, the version claim {}'s current revision already reads; reason {} needs a newer version (only reason error revises within a version)",
                 short(&r.article),
                 article.version,
@@ -289,6 +302,7 @@ pub(super) fn check_revise(
         }
         if claim.removed {
             refuse!(
+                "claim.restore-needs-newer-version",
                 "claim {} was removed from version {}; only a newer version can restore it",
                 short(&claim.id),
                 reads.version
@@ -297,6 +311,7 @@ pub(super) fn check_revise(
         if let Change::Content(c) = &r.change {
             if c.substance_key() == claim.substance {
                 refuse!(
+                    "claim.revise-unchanged",
                     "nothing to revise: claim {} already reads like this in article version {}",
                     short(&claim.id),
                     reads.version
@@ -327,6 +342,7 @@ pub(super) fn check_retract(state: &State, entry: &Entry, r: &ClaimRetract) -> R
     let claim = referenced(state, "claim", &r.claim, at)?;
     if let Some(by) = claim.retraction {
         refuse!(
+            "claim.already-retracted",
             "claim {} is already retracted (by {})",
             short(&claim.id),
             short(&by)

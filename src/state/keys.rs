@@ -1,7 +1,7 @@
 //! Rules and tables for `ledger.genesis`, `key.grant` and `key.revoke`.
 
 use super::limits::{line, text, MAX_LABEL_CHARS, MAX_NOTE_CHARS};
-use super::{refuse, Check, Entry, State, StateError};
+use super::{refuse, Check, Entry, Refusal, State, StateError};
 use crate::keys::PublicKey;
 use crate::statement::{Body, Role};
 use rusqlite::{params, OptionalExtension, Row};
@@ -41,13 +41,17 @@ pub(super) enum Effect {
 
 /// Parses a verifier key field, which must be in its one canonical form
 /// (parsing forgives surrounding white space; the ledger does not).
-fn parse_key(field: &str, v: &str) -> Result<PublicKey, String> {
-    let key = PublicKey::parse(v, field).map_err(|e| e.to_string())?;
+fn parse_key(field: &str, v: &str) -> Result<PublicKey, Refusal> {
+    let form = |reason| Refusal {
+        rule: "key.form",
+        reason,
+    };
+    let key = PublicKey::parse(v, field).map_err(|e| form(e.to_string()))?;
     if key.to_note_string() != v {
-        return Err(format!(
+        return Err(form(format!(
             "{field} must be exactly the verifier key {}, without surrounding white space",
             key.to_note_string()
-        ));
+        )));
     }
     Ok(key)
 }
@@ -60,10 +64,14 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
         Body::Genesis(g) => {
             let op = parse_key("operator", &g.operator)?;
             if op.bytes() != signer {
-                refuse!("genesis must be signed by the operator key it names");
+                refuse!(
+                    "genesis.signer",
+                    "genesis must be signed by the operator key it names"
+                );
             }
             if g.origin != op.name() {
                 refuse!(
+                    "genesis.origin",
                     "origin '{}' must equal the operator key's name '{}'",
                     g.origin,
                     op.name()
@@ -71,6 +79,7 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
             }
             if g.policy.quorum == 0 || g.policy.quorum > MAX_QUORUM {
                 refuse!(
+                    "genesis.quorum",
                     "policy quorum {} must be between 1 and {MAX_QUORUM}",
                     g.policy.quorum
                 );
@@ -82,25 +91,28 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
             let key = parse_key("key", &g.key)?;
             line("display_name", &g.display_name, MAX_LABEL_CHARS)?;
             if g.roles.is_empty() {
-                refuse!("a grant needs at least one role (editor, checker, auditor)");
+                refuse!(
+                    "grant.roles-empty",
+                    "a grant needs at least one role (editor, checker, auditor)"
+                );
             }
             let mut roles = g.roles.clone();
             roles.sort();
             roles.dedup();
             if roles.len() != g.roles.len() {
-                refuse!("roles are listed more than once");
+                refuse!("grant.roles-repeated", "roles are listed more than once");
             }
             if let Some(rec) = lookup(state, &key.bytes())? {
                 return Err(Check::Refused(match rec.revoked_seq {
-                    Some(seq) => format!(
+                    Some(seq) => Refusal { rule: "grant.revoked-key", reason: format!(
                         "key {} was revoked at entry {seq}; a revoked key cannot be granted again (generate a new key)",
                         key.name()
-                    ),
-                    None => format!(
+                    ) },
+                    None => Refusal { rule: "grant.already-granted", reason: format!(
                         "key {} is already granted (entry {})",
                         key.name(),
                         rec.granted_seq
-                    ),
+                    ) },
                 }));
             }
             let genesis_at = state.meta_u64("genesis_at")?;
@@ -111,14 +123,19 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
             let key = parse_key("key", &r.key)?;
             text("reason", &r.reason, MAX_NOTE_CHARS)?;
             let Some(rec) = lookup(state, &key.bytes())? else {
-                refuse!("key {} was never granted", key.name());
+                refuse!("revoke.unknown-key", "key {} was never granted", key.name());
             };
             if let Some(seq) = rec.revoked_seq {
-                refuse!("key {} is already revoked (entry {seq})", key.name());
+                refuse!(
+                    "revoke.already-revoked",
+                    "key {} is already revoked (entry {seq})",
+                    key.name()
+                );
             }
             let operator = state.operator_key()?;
             if operator != Some(signer) && key.bytes() != signer {
                 refuse!(
+                    "revoke.signer",
                     "only the operator or the key itself may revoke key {}",
                     key.name()
                 );
@@ -131,13 +148,16 @@ pub(super) fn check(state: &State, entry: &Entry) -> Result<Effect, Check> {
 }
 
 /// A statement may not be dated before a statement it refers to.
-pub(super) fn not_before(at: u64, referenced_at: u64, what: &str) -> Result<(), String> {
+pub(super) fn not_before(at: u64, referenced_at: u64, what: &str) -> Result<(), Refusal> {
     if at < referenced_at {
-        return Err(format!(
-            "statement time {} is before the time ({}) of {what}, which it refers to",
-            crate::time::rfc3339(at),
-            crate::time::rfc3339(referenced_at)
-        ));
+        return Err(Refusal {
+            rule: "time.before-reference",
+            reason: format!(
+                "statement time {} is before the time ({}) of {what}, which it refers to",
+                crate::time::rfc3339(at),
+                crate::time::rfc3339(referenced_at)
+            ),
+        });
     }
     Ok(())
 }

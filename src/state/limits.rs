@@ -9,6 +9,8 @@
 //! other characters that hide text, nor consist of invisible characters
 //! only: what a reviewer reads on screen must be what is signed.
 
+use super::Refusal;
+
 /// Source labels, names, roles, affiliations, places, publishers, cues and
 /// key display names.
 pub const MAX_LABEL_CHARS: usize = 200;
@@ -113,13 +115,21 @@ pub fn refused_char(v: &str, allowed: &[char]) -> Option<(usize, char)> {
     })
 }
 
-fn length(field: &str, v: &str, max: usize) -> Result<(), String> {
+/// A refusal by `rule`.
+fn refusal(rule: &'static str, reason: String) -> Refusal {
+    Refusal { rule, reason }
+}
+
+fn length(field: &str, v: &str, max: usize) -> Result<(), Refusal> {
     bounded(field, v, max)?;
     if let Some(c) = v.chars().find(|c| !c.is_whitespace()) {
         if v.chars().all(is_invisible) {
-            return Err(format!(
-                "{field} has no visible character (it holds only invisible ones such as {})",
-                describe(c)
+            return Err(refusal(
+                "field.invisible",
+                format!(
+                    "{field} has no visible character (it holds only invisible ones such as {})",
+                    describe(c)
+                ),
             ));
         }
     }
@@ -127,14 +137,15 @@ fn length(field: &str, v: &str, max: usize) -> Result<(), String> {
 }
 
 /// Not blank, at most `max` characters.
-fn bounded(field: &str, v: &str, max: usize) -> Result<(), String> {
+fn bounded(field: &str, v: &str, max: usize) -> Result<(), Refusal> {
     if v.trim().is_empty() {
-        return Err(format!("{field} is empty"));
+        return Err(refusal("field.empty", format!("{field} is empty")));
     }
     let n = v.chars().count();
     if n > max {
-        return Err(format!(
-            "{field} is {n} characters; at most {max} are allowed"
+        return Err(refusal(
+            "field.too-long",
+            format!("{field} is {n} characters; at most {max} are allowed"),
         ));
     }
     Ok(())
@@ -142,18 +153,24 @@ fn bounded(field: &str, v: &str, max: usize) -> Result<(), String> {
 
 /// Control characters other than `allowed` (refused with `rule`), then
 /// directional formatting and hiding characters, with their position.
-fn visible(field: &str, v: &str, allowed: &[char], rule: &str) -> Result<(), String> {
+fn visible(field: &str, v: &str, allowed: &[char], rule: &str) -> Result<(), Refusal> {
     if let Some(c) = v.chars().find(|c| c.is_control() && !allowed.contains(c)) {
-        return Err(format!(
-            "{field} contains the control character U+{:04X}; {rule}",
-            c as u32
+        return Err(refusal(
+            "field.control-character",
+            format!(
+                "{field} contains the control character U+{:04X}; {rule}",
+                c as u32
+            ),
         ));
     }
     match refused_char(v, allowed) {
         None => Ok(()),
-        Some((i, c)) => Err(format!(
-            "{field} contains {} at char {i}; directional formatting and hidden characters are not allowed (what is shown must be what is signed)",
-            describe(c)
+        Some((i, c)) => Err(refusal(
+            "field.hidden-character",
+            format!(
+                "{field} contains {} at char {i}; directional formatting and hidden characters are not allowed (what is shown must be what is signed)",
+                describe(c)
+            ),
         )),
     }
 }
@@ -161,13 +178,13 @@ fn visible(field: &str, v: &str, allowed: &[char], rule: &str) -> Result<(), Str
 /// A one-line field: not blank, at most `max` characters, no control
 /// characters, no directional formatting or other hiding characters, and
 /// some visible character.
-pub(crate) fn line(field: &str, v: &str, max: usize) -> Result<(), String> {
+pub(crate) fn line(field: &str, v: &str, max: usize) -> Result<(), Refusal> {
     length(field, v, max)?;
     visible(field, v, &[], "it must be one line of text")
 }
 
 /// Free text: as [`line`], but newlines and tabs are allowed.
-pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
+pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), Refusal> {
     length(field, v, max)?;
     visible(
         field,
@@ -183,7 +200,7 @@ pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<(), String> {
 /// may rightly hold them (right-to-left marks in Persian or Arabic copy);
 /// the quote is checked against it, and every text view shows such
 /// characters escaped.
-pub(crate) fn quoted(field: &str, v: &Option<String>, max: usize) -> Result<(), String> {
+pub(crate) fn quoted(field: &str, v: &Option<String>, max: usize) -> Result<(), Refusal> {
     let Some(v) = v.as_deref() else {
         return Ok(());
     };
@@ -192,16 +209,19 @@ pub(crate) fn quoted(field: &str, v: &Option<String>, max: usize) -> Result<(), 
         .chars()
         .find(|c| c.is_control() && !['\n', '\t'].contains(c))
     {
-        Some(c) => Err(format!(
-            "{field} contains the control character U+{:04X}; only newlines and tabs are allowed",
-            c as u32
+        Some(c) => Err(refusal(
+            "field.control-character",
+            format!(
+                "{field} contains the control character U+{:04X}; only newlines and tabs are allowed",
+                c as u32
+            ),
         )),
         None => Ok(()),
     }
 }
 
 /// An absolute URL: `scheme:rest`, no spaces, at most [`MAX_URL_CHARS`].
-pub(crate) fn url(field: &str, v: &str) -> Result<(), String> {
+pub(crate) fn url(field: &str, v: &str) -> Result<(), Refusal> {
     line(field, v, MAX_URL_CHARS)?;
     let scheme_ok = v.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
@@ -211,20 +231,21 @@ pub(crate) fn url(field: &str, v: &str) -> Result<(), String> {
                 .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     });
     if !scheme_ok || v.contains(char::is_whitespace) {
-        return Err(format!(
-            "{field} '{v}' is not an absolute URL (like https://example.org/page)"
+        return Err(refusal(
+            "field.url",
+            format!("{field} '{v}' is not an absolute URL (like https://example.org/page)"),
         ));
     }
     Ok(())
 }
 
 /// Text that may be absent; when present, as [`line`].
-pub(crate) fn opt_line(field: &str, v: &Option<String>, max: usize) -> Result<(), String> {
+pub(crate) fn opt_line(field: &str, v: &Option<String>, max: usize) -> Result<(), Refusal> {
     v.as_deref().map_or(Ok(()), |v| line(field, v, max))
 }
 
 /// Text that may be absent; when present, as [`text`].
-pub(crate) fn opt_text(field: &str, v: &Option<String>, max: usize) -> Result<(), String> {
+pub(crate) fn opt_text(field: &str, v: &Option<String>, max: usize) -> Result<(), Refusal> {
     v.as_deref().map_or(Ok(()), |v| text(field, v, max))
 }
 

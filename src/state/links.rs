@@ -38,6 +38,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
     let to = claims::referenced(state, "to", &l.to, at)?;
     if l.from == l.to {
         refuse!(
+            "link.self",
             "from and to are the same claim {}; a claim cannot be linked to itself",
             short(&l.from)
         );
@@ -63,6 +64,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         let same_direction = efrom == l.from;
         if rel == l.relation && (same_direction || rel.is_symmetric()) {
             refuse!(
+                "link.duplicate",
                 "claims {} and {} are already linked as {rel} (link {})",
                 short(&l.from),
                 short(&l.to),
@@ -71,7 +73,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         }
         let opposed = [Relation::Corroborates, Relation::Contradicts];
         if opposed.contains(&rel) && opposed.contains(&l.relation) {
-            refuse!(
+            refuse!("link.contradictory", 
                 "claims {} and {} are already linked as {rel} (link {}); a pair cannot both corroborate and contradict",
                 short(&l.from),
                 short(&l.to),
@@ -81,7 +83,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
     }
     if l.relation == Relation::Cites {
         if let Some((cited, link)) = cited_by(state, &l.from)? {
-            refuse!(
+            refuse!("link.cites-one", 
                 "claim {} already cites claim {} (link {}); a claim cites one claim, so that its origin is one source",
                 short(&l.from),
                 short(&cited),
@@ -94,13 +96,13 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         while let Some((next, _)) = cited_by(state, &at_claim)? {
             hops += 1;
             if hops >= MAX_CITES_HOPS {
-                refuse!(
+                refuse!("link.cites-chain-length", 
                     "claim {} starts a chain of {MAX_CITES_HOPS} or more cites links; a longer chain would hide the claim's origin",
                     short(&l.to)
                 );
             }
             if next == l.from {
-                refuse!(
+                refuse!("link.cites-cycle", 
                     "claim {} already leads back to claim {} through cites links; citations cannot form a cycle",
                     short(&l.to),
                     short(&l.from)

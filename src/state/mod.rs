@@ -77,7 +77,25 @@ pub struct Entry<'a> {
 /// evidence), which some rules check statements against.
 pub trait Blobs {
     /// The blob with this digest, or `None` if the ledger does not hold it.
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String>;
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError>;
+}
+
+/// Why a blob could not be read (a failure of the store, not a refusal:
+/// a blob the store does not hold is `Ok(None)`).
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    /// The stored file does not hash to the digest it is stored under.
+    #[error("blob {} does not match its digest", .path.display())]
+    Mismatch { path: std::path::PathBuf },
+    /// The stored file cannot be read.
+    #[error("cannot read {}", .path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The log's blob store failed.
+    #[error(transparent)]
+    Log(#[from] crate::log::LogError),
 }
 
 /// Why a statement may not enter the ledger.
@@ -86,6 +104,9 @@ pub trait Blobs {
 pub struct RuleError {
     /// The kind of the refused statement.
     pub kind: Kind,
+    /// The rule it breaks: a stable dotted id (README: "Rule ids") that
+    /// tools match instead of the reason's English.
+    pub rule: &'static str,
     /// What rule it breaks, for a person to read.
     pub reason: String,
 }
@@ -93,19 +114,21 @@ pub struct RuleError {
 /// Errors from the state database itself (not rule violations).
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
-    #[error("index database {path}: {source}")]
+    #[error("index database {path}")]
     Open {
         path: String,
         source: rusqlite::Error,
     },
-    #[error("index database: {0}")]
+    #[error("index database")]
     Sql(#[from] rusqlite::Error),
     #[error(transparent)]
     Rule(#[from] RuleError),
-    #[error("index database was built by another provledger version (schema {found}, want {want}); run `provledger reindex`")]
+    #[error(
+        "index database was built by another provledger version (schema {found}, want {want})"
+    )]
     Schema { found: i64, want: i64 },
-    #[error("blob store: {0}")]
-    Blob(String),
+    #[error("blob store")]
+    Blob(#[from] BlobError),
     #[error("index database holds a value it cannot decode: {0}")]
     Corrupt(String),
     /// A link or special file where an index file belongs.
@@ -180,8 +203,16 @@ fn uri_path(path: &Path) -> String {
 /// rule, or the check itself could not run (database or blob store failure,
 /// which must not be reported as a refusal).
 pub(crate) enum Check {
-    Refused(String),
+    Refused(Refusal),
     Failed(StateError),
+}
+
+/// A statement refused by one rule: the rule's stable id and, for a person,
+/// why.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub rule: &'static str,
+    pub reason: String,
 }
 
 impl From<StateError> for Check {
@@ -196,16 +227,20 @@ impl From<rusqlite::Error> for Check {
     }
 }
 
-impl From<String> for Check {
-    fn from(reason: String) -> Check {
-        Check::Refused(reason)
+impl From<Refusal> for Check {
+    fn from(r: Refusal) -> Check {
+        Check::Refused(r)
     }
 }
 
-/// Returns from a check with a refusal built like `format!`.
+/// Returns from a check with a refusal by rule `$rule` (a stable dotted id,
+/// listed in the README's "Rule ids"), its reason built like `format!`.
 macro_rules! refuse {
-    ($($arg:tt)*) => {
-        return Err($crate::state::Check::Refused(format!($($arg)*)))
+    ($rule:literal, $($arg:tt)*) => {
+        return Err($crate::state::Check::Refused($crate::state::Refusal {
+            rule: $rule,
+            reason: format!($($arg)*),
+        }))
     };
 }
 pub(crate) use refuse;
@@ -254,10 +289,17 @@ pub struct VoidEntry {
     /// The statement's id (hex), if it could be decoded.
     pub id: Option<String>,
     /// The statement's kind, if it could be decoded.
-    pub kind: Option<String>,
+    pub kind: Option<Kind>,
+    /// The id of the rule that refuses it (README: "Rule ids").
+    pub rule: String,
     /// Why the rules refuse it.
     pub reason: String,
 }
+
+/// The rule id of a log entry whose leaf or statement cannot be decoded.
+pub const RULE_UNDECODABLE: &str = "entry.undecodable";
+/// The rule id of a logged statement whose signature does not verify.
+pub const RULE_SIGNATURE: &str = "entry.signature";
 
 /// The ledger's state: every statement applied so far, queryable.
 pub struct State {
@@ -395,6 +437,7 @@ impl State {
         seq: u64,
         id: Option<&Digest>,
         kind: Option<Kind>,
+        rule: &str,
         reason: &str,
     ) -> Result<(), StateError> {
         let applied = self.applied()?;
@@ -404,11 +447,14 @@ impl State {
             )));
         }
         self.conn
-            .prepare_cached("INSERT INTO void (seq, id, kind, reason) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(
+                "INSERT INTO void (seq, id, kind, rule, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
             .execute(params![
                 seq as i64,
                 id.map(|d| d.0.to_vec()),
                 kind.map(|k| k.as_str()),
+                rule,
                 reason
             ])?;
         self.set_meta("applied", seq + 1)
@@ -418,16 +464,28 @@ impl State {
     pub fn void_entries(&self) -> Result<Vec<VoidEntry>, StateError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT seq, id, kind, reason FROM void ORDER BY seq")?;
+            .prepare_cached("SELECT seq, id, kind, rule, reason FROM void ORDER BY seq")?;
         let rows = stmt.query_map([], |r| {
-            Ok(VoidEntry {
-                seq: r.get::<_, i64>(0)? as u64,
-                id: r.get::<_, Option<Vec<u8>>>(1)?.map(hex::encode),
-                kind: r.get(2)?,
-                reason: r.get(3)?,
-            })
+            Ok((
+                VoidEntry {
+                    seq: r.get::<_, i64>(0)? as u64,
+                    id: r.get::<_, Option<Vec<u8>>>(1)?.map(hex::encode),
+                    kind: None,
+                    rule: r.get(3)?,
+                    reason: r.get(4)?,
+                },
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.map(|row| {
+            let (mut v, kind) = row?;
+            v.kind = kind
+                .map(|k| Kind::parse(&k))
+                .transpose()
+                .map_err(StateError::Corrupt)?;
+            Ok(v)
+        })
+        .collect()
     }
 
     /// The log indexes of the entries applied as nothing.
@@ -560,7 +618,9 @@ impl State {
         let kind = entry.statement.statement().body.kind();
         let plan = match self.check(entry, blobs) {
             Ok(plan) => plan,
-            Err(Check::Refused(reason)) => return Err(RuleError { kind, reason }.into()),
+            Err(Check::Refused(Refusal { rule, reason })) => {
+                return Err(RuleError { kind, rule, reason }.into())
+            }
             Err(Check::Failed(e)) => return Err(e),
         };
         // No savepoint around the writes: it would make SQLite's full-text
@@ -578,12 +638,14 @@ impl State {
         let kind = st.body.kind();
         if entry.seq != applied {
             refuse!(
+                "entry.sequence",
                 "entry {} offered to a state that has applied {applied} entries",
                 entry.seq
             );
         }
         if (entry.seq == 0) != (kind == Kind::Genesis) {
             refuse!(
+                "ledger.genesis-position",
                 "{}",
                 if entry.seq == 0 {
                     "the first entry of a ledger must be its ledger.genesis"
@@ -595,6 +657,7 @@ impl State {
         let last_logged = self.meta_u64("last_logged_at")?.unwrap_or(0);
         if entry.logged_at < last_logged {
             refuse!(
+                "time.log-order",
                 "logged_at {} is before the previous entry's {}",
                 crate::time::rfc3339(entry.logged_at),
                 crate::time::rfc3339(last_logged)
@@ -602,13 +665,14 @@ impl State {
         }
         if entry.logged_at > limits::MAX_TIME {
             refuse!(
+                "time.log-max",
                 "logged_at {} is after {}, the latest time a ledger can record",
                 entry.logged_at,
                 crate::time::rfc3339(limits::MAX_TIME)
             );
         }
         if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
-            refuse!(
+            refuse!("time.statement-after-log", 
                 "statement time {} is after the time it was logged ({}): statements may not come from the future",
                 crate::time::rfc3339(st.at),
                 crate::time::rfc3339(entry.logged_at)
@@ -618,6 +682,7 @@ impl State {
         // id; the second copy adds nothing and would be counted twice.
         if let Some(seen) = self.referenced(&entry.statement.id())? {
             refuse!(
+                "statement.duplicate",
                 "statement {} is already in the ledger (entry {})",
                 short(&entry.statement.id()),
                 seen.seq
@@ -679,18 +744,21 @@ impl State {
                 return Ok(());
             }
             refuse!(
+                "signer.operator-only",
                 "only the operator key may sign {kind}; signer {} is not the operator",
                 self.signer_label(&signer)?
             );
         }
         let Some(rec) = self.key(&signer)? else {
             refuse!(
+                "signer.not-granted",
                 "signer {} is not a granted key of this ledger",
                 self.signer_label(&signer)?
             );
         };
         if let Some(seq) = rec.revoked_seq {
             refuse!(
+                "signer.revoked",
                 "signer {} was revoked at entry {seq}",
                 self.signer_label(&signer)?
             );
@@ -699,6 +767,7 @@ impl State {
         if !rec.roles.iter().any(|r| allowed.contains(r)) {
             let names: Vec<&str> = allowed.iter().map(|r| r.as_str()).collect();
             refuse!(
+                "signer.role",
                 "signer {} has no role that may sign {kind} (needs {})",
                 self.signer_label(&signer)?,
                 names.join(" or ")
@@ -828,12 +897,13 @@ impl State {
         at: u64,
     ) -> Result<Referenced, Check> {
         let Some(r) = self.referenced(id)? else {
-            refuse!("{field} {} is not in the ledger", short(id));
+            refuse!("ref.missing", "{field} {} is not in the ledger", short(id));
         };
         if !kinds.contains(&r.kind) {
             let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
             let want = want.join(" or ");
             refuse!(
+                "ref.kind",
                 "{field} {} is {} {}, not {} {want}",
                 short(id),
                 a(r.kind.as_str()),

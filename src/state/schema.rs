@@ -9,7 +9,7 @@ use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
@@ -40,11 +40,13 @@ CREATE TABLE IF NOT EXISTS keys (
 
 -- Log entries the rules refuse, applied as nothing by `reindex
 -- --skip-refused` (and by audit's replay) so that the ledger stays usable.
--- `kind` and `id` are NULL when the statement could not be decoded.
+-- `kind` and `id` are NULL when the statement could not be decoded; `rule`
+-- is the refusing rule's id (README, Rule ids).
 CREATE TABLE IF NOT EXISTS void (
     seq INTEGER PRIMARY KEY,
     id BLOB,
     kind TEXT,
+    rule TEXT NOT NULL,
     reason TEXT NOT NULL
 );
 

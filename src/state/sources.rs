@@ -22,27 +22,32 @@ pub(super) fn check(s: &SourceRecord) -> Result<(), Check> {
         SourceKind::NamedPerson | SourceKind::NamedOrganization | SourceKind::MediaReport
     );
     if needs_name && s.name.is_none() {
-        refuse!("a {kind} source needs a name");
+        refuse!("source.name-missing", "a {kind} source needs a name");
     }
     if kind.is_anonymous() {
         if s.name.is_some() {
             refuse!(
+                "source.anonymous-named",
                 "an {kind} source has no name; describe it with label, role, affiliation and place"
             );
         }
         if s.on_record {
-            refuse!("an {kind} source is not on the record; on_record must be false");
+            refuse!(
+                "source.anonymous-on-record",
+                "an {kind} source is not on the record; on_record must be false"
+            );
         }
     }
     match (kind, s.count) {
         (SourceKind::NamedPerson | SourceKind::AnonymousPerson, c) if c != SourceCount::One => {
             refuse!(
+                "source.count-one",
                 "{} {kind} source is one person; count must be one, not {c}",
                 a(kind.as_str())
             )
         }
         (SourceKind::AnonymousGroup, SourceCount::One) => {
-            refuse!("an anonymous_group source is more than one person; count must be several or unknown, not one")
+            refuse!("source.group-count", "an anonymous_group source is more than one person; count must be several or unknown, not one")
         }
         _ => Ok(()),
     }

@@ -27,7 +27,7 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
     let claim = claims::referenced(state, "claim", &v.claim, at)?;
     claims::not_retracted(&claim, "judged")?;
     if claim.removed {
-        refuse!(
+        refuse!("verification.claim-removed", 
             "claim {} was removed from its article (revision {}); there is no current text to judge",
             short(&claim.id),
             short(&claim.revision)
@@ -44,6 +44,7 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
     })?;
     if rev.claim != claim.id {
         refuse!(
+            "verification.revision-other-claim",
             "revision {} is not a revision of claim {} (it revises claim {})",
             short(&v.revision),
             short(&claim.id),
@@ -51,12 +52,12 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
         );
     }
     match rev.substance {
-        None => refuse!(
+        None => refuse!("verification.revision-removed", 
             "revision {} removed claim {}; judge a revision that has text",
             short(&v.revision),
             short(&claim.id)
         ),
-        Some(s) if s != claim.substance => refuse!(
+        Some(s) if s != claim.substance => refuse!("verification.revision-outdated", 
             "revision {} is out of date: claim {}'s text or attribution changed in revision {}; judge the current revision",
             short(&v.revision),
             short(&claim.id),
@@ -66,6 +67,7 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
     }
     if v.evidence.len() > MAX_EVIDENCE {
         refuse!(
+            "verification.evidence-count",
             "evidence has {} items; at most {MAX_EVIDENCE} are allowed",
             v.evidence.len()
         );
@@ -93,6 +95,7 @@ pub(super) fn check_withdraw(
             None => hex::encode(v.signer),
         };
         refuse!(
+            "verification.withdraw-signer",
             "verification {} was signed by {who}; only its own signer may withdraw it",
             short(&w.verification)
         );
@@ -112,6 +115,7 @@ pub(super) fn check_withdraw(
         })?;
     if let Some(by) = withdrawal {
         refuse!(
+            "verification.already-withdrawn",
             "verification {} is already withdrawn (by {})",
             short(&w.verification),
             short(&digest(by)?)

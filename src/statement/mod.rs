@@ -42,8 +42,9 @@ pub const MAX_STATEMENT_BYTES: usize = 60_000;
 pub enum StatementError {
     #[error("statement is {0} bytes; the most a statement may be is {MAX_STATEMENT_BYTES}")]
     TooLarge(usize),
+    /// Self-contained: the CBOR problem is in the message, not a source.
     #[error("statement is not canonical CBOR: {0}")]
-    Cbor(#[from] CborError),
+    Cbor(CborError),
     #[error("statement is not a COSE_Sign1: {0}")]
     Cose(String),
     #[error("statement's protected header must be exactly {{1: -8 (EdDSA), 4: kid (32-byte Ed25519 key)}}: {0}")]
@@ -54,6 +55,12 @@ pub enum StatementError {
     Payload(String),
     #[error("statement signature does not verify under its signer key {signer}")]
     BadSignature { signer: String },
+}
+
+impl From<CborError> for StatementError {
+    fn from(e: CborError) -> StatementError {
+        StatementError::Cbor(e)
+    }
 }
 
 /// A statement's content: its body and when its author made it.

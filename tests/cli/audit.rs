@@ -96,7 +96,7 @@ fn audit_fails(env: &Env, args: &[&str], first: Option<u64>) -> Value {
     assert_eq!(
         out.stderr,
         format!(
-            "provledger: error: audit found {n} problem{}{at}\n",
+            "provledger: audit found {n} problem{}{at}\n",
             if n == 1 { "" } else { "s" }
         ),
         "{out}"
@@ -391,10 +391,42 @@ fn since_an_older_checkpoint_the_ledger_is_an_extension() {
         .ok()
         .json();
     assert_eq!(r["ok"], true);
+    // The report says which checkpoint it checked, its root as the
+    // checkpoint note and `checkpoint --json` write it.
+    let old_root = fs::read_to_string(&old)
+        .unwrap()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        r["trusted_checkpoint"],
+        serde_json::json!({ "size": SIZE, "root": old_root })
+    );
+    assert_eq!(
+        r["root"],
+        env.run(&["checkpoint", "--json"]).ok().json()["root"]
+    );
+    // The text says exactly what was checked.
+    let text = env
+        .run(&["audit", "--since-checkpoint", old.to_str().unwrap()])
+        .ok();
+    assert!(
+        text.stdout.contains(&format!(
+            "trusted    checkpoint of {SIZE} entries, root {old_root}: its signature verifies and \
+             the first {SIZE} entries have that root, so the ledger extends it\n"
+        )),
+        "{text}"
+    );
     // The current checkpoint trusts itself.
     fs::write(&old, fs::read(env.lpath("checkpoint")).unwrap()).unwrap();
     env.run(&["audit", "--since-checkpoint", old.to_str().unwrap()])
         .ok();
+    // Without --since-checkpoint the report names none.
+    assert_eq!(
+        env.run(&["audit", "--json"]).ok().json()["trusted_checkpoint"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]

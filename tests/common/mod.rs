@@ -438,6 +438,16 @@ impl Out {
         out
     }
 
+    /// Asserts the command answered no: exit 3 and stderr's first line is
+    /// exactly `provledger: MSG` (not an error: the command ran).
+    #[track_caller]
+    pub fn answer_no(self, msg: &str) -> Out {
+        let out = self.code(3);
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("provledger: {msg}"), "\n{out}");
+        out
+    }
+
     /// Asserts exit code `code` and that stderr contains `needle`.
     #[track_caller]
     pub fn fails_with(self, code: i32, needle: &str) -> Out {

@@ -154,6 +154,7 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
             kid(&stranger)
         )
     );
+    assert_eq!(f.w.last_rule, Some("signer.not-granted"));
 
     let ed = ed(&f.w);
     let v = verification(f.delegation, f.delegation, Verdict::True);
@@ -161,6 +162,7 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
         f.w.refused(&ed, Body::Verification(v)),
         format!("verification refused: signer Eda Editor (editor, kid {}) has no role that may sign verification (needs checker)", kid(&ed))
     );
+    assert_eq!(f.w.last_rule, Some("signer.role"));
     let checker = f.w.checker.clone();
     assert_eq!(
         f.w.refused(&checker, Body::ClaimRecord(body_claim(&f, DELEGATION, None))),
@@ -204,4 +206,5 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
         ),
         format!("verification refused: signer Carl Checker (checker3, kid {}) was revoked at entry {revoke_seq}", kid(&c3))
     );
+    assert_eq!(f.w.last_rule, Some("signer.revoked"));
 }

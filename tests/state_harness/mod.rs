@@ -5,7 +5,7 @@
 
 use provledger::digest::Digest;
 use provledger::keys::SecretKey;
-use provledger::state::{Blobs, Entry, State, StateError};
+use provledger::state::{BlobError, Blobs, Entry, State, StateError};
 use provledger::statement::*;
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 pub struct MemBlobs(pub HashMap<Digest, Vec<u8>>);
 
 impl Blobs for MemBlobs {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, String> {
+    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
         Ok(self.0.get(digest).cloned())
     }
 }
@@ -42,6 +42,8 @@ pub struct World {
     /// check that audit flags it (see [`World::audit_flags`]). Off only for
     /// tests whose state or blob store is not what `log` describes.
     pub forced_audit: bool,
+    /// The rule id of the last refusal.
+    pub last_rule: Option<&'static str>,
 }
 
 impl World {
@@ -59,6 +61,7 @@ impl World {
             now: T0,
             log: Vec::new(),
             forced_audit: true,
+            last_rule: None,
         };
         let op = w.operator.clone();
         w.ok(
@@ -110,7 +113,10 @@ impl World {
                 self.now += 10;
                 Ok(st.id())
             }
-            Err(StateError::Rule(r)) => Err(r.to_string()),
+            Err(StateError::Rule(r)) => {
+                self.last_rule = Some(r.rule);
+                Err(r.to_string())
+            }
             Err(e) => panic!("state failure, not a rule: {e}"),
         }
     }
@@ -204,6 +210,18 @@ impl World {
             "audit named entry {seq} but not the rule: {:?} does not contain {message:?}",
             report.problems[0].what
         );
+        // Audit reports the refusing rule by the id the validity function gave.
+        assert_eq!(
+            report.problems[0].rule, self.last_rule,
+            "{:#?}",
+            report.problems[0]
+        );
+    }
+
+    /// As [`World::refused`], returning the refusing rule's id too.
+    pub fn refused_by(&mut self, key: &SecretKey, body: Body) -> (&'static str, String) {
+        let msg = self.refused(key, body);
+        (self.last_rule.expect("a refusal has a rule"), msg)
     }
 
     /// A fingerprint of everything in the state: the applied count, the
