@@ -24,11 +24,17 @@
 //! - `links.rs`: `claim.link`;
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
-//! with the field limits in [`limits`] and the read queries the CLI uses in
-//! `query.rs`. The writer authenticates what the rules read from the
-//! on-disk copy (`seal.rs`); audit compares that copy with its replay
-//! (`compare.rs`). Rules that concern every statement (entry order, clock,
-//! signer and role, no statement twice) are in [`State::apply`] itself.
+//! with the field limits in [`limits`]. The status the index caches for
+//! each claim (which verdicts count) is decided in `standing.rs`.
+//!
+//! The read side: `query.rs` answers the CLI's listings and lookups with
+//! the views of `views.rs`, `resolve.rs` turns id prefixes into ids, and
+//! `rows.rs` gives `crate::status` and `crate::history` the typed rows they
+//! compute from (they run no SQL of their own). The writer authenticates
+//! what the rules read from the on-disk copy (`seal.rs`); audit compares
+//! that copy with its replay (`compare.rs`). Rules that concern every
+//! statement (entry order, clock, signer and role, no statement twice) are
+//! in [`State::apply`] itself.
 
 pub(crate) mod articles;
 pub(crate) mod claims;
@@ -161,7 +167,7 @@ pub fn is_disk_full(e: &StateError) -> bool {
 /// Whether the index file cannot be read as a database at all (it is not
 /// one, or SQLite finds it malformed): derived data that only a rebuild
 /// from the log mends.
-pub fn is_unreadable(e: &StateError) -> bool {
+pub(crate) fn is_unreadable(e: &StateError) -> bool {
     match e {
         StateError::Open { source, .. } | StateError::Sql(source) => matches!(
             source,

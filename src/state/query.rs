@@ -198,6 +198,7 @@ impl State {
         .pop())
     }
 
+    /// The recorded source `id`, as a claim names it.
     pub(crate) fn source_ref(&self, id: &Digest) -> Result<SourceRef, StateError> {
         let row: Option<(String, String, Option<String>)> = self
             .conn
@@ -214,6 +215,7 @@ impl State {
         })
     }
 
+    /// The attribution of `c` with its sources looked up.
     pub(crate) fn attribution_view(&self, c: &ClaimContent) -> Result<AttributionView, StateError> {
         let t = &c.attribution;
         Ok(AttributionView {
@@ -226,6 +228,7 @@ impl State {
         })
     }
 
+    /// The recorded article version `id`, as a claim names it.
     pub(crate) fn article_ref(&self, id: &Digest) -> Result<ArticleRef, StateError> {
         let row: Option<(i64, String, String, String)> = self
             .conn
