@@ -53,6 +53,8 @@
 //! is in `status/corroboration.rs`, the verdict views in
 //! `status/verdicts.rs`. The rows come from `state/rows.rs`: nothing here
 //! reads the database itself.
+//!
+//! [`MAX_CITES_HOPS`]: crate::state::limits::MAX_CITES_HOPS
 
 mod corroboration;
 mod verdicts;

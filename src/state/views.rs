@@ -203,7 +203,7 @@ pub struct ClaimSummary {
     pub at: u64,
 }
 
-/// Which claims [`State::claims`] lists. Empty filters match everything;
+/// Which claims [`State::claims`](super::State::claims) lists. Empty filters match everything;
 /// set ones must all hold.
 #[derive(Clone, Debug, Default)]
 pub struct ClaimFilter {
