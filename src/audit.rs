@@ -125,7 +125,7 @@ struct DiskIndex {
 impl DiskIndex {
     /// Opens the index of `dir` read-only, in one read transaction so that
     /// an append meanwhile does not change what is compared. `None` when
-    /// there is no index, or it is of another schema version (the next open
+    /// there is no index, or it is of another schema version (the next writer
     /// rebuilds it anyway).
     fn open(dir: &Path) -> Result<Option<DiskIndex>, String> {
         let path = dir.join(crate::ledger::INDEX_FILE);
@@ -394,7 +394,7 @@ impl Replay<'_> {
             ));
             return;
         }
-        match crate::state::compare::compare(self.state.conn(), &idx.conn, MAX_INDEX_PROBLEMS) {
+        match self.state.compare_with(&idx.conn, MAX_INDEX_PROBLEMS) {
             Err(e) => push(format!(
                 "{name} cannot be compared with the replayed log: {e}"
             )),

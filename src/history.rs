@@ -2,21 +2,29 @@
 //! text and attribution as of that revision), every verdict with its
 //! standing (stale, superseded, withdrawn …), the links and the retraction.
 //!
-//! [`History`] is data for the CLI and the HTTP API to render; the
-//! revision-to-revision changes of text are shown with [`word_diff`].
+//! [`History`] is data for the CLI and the HTTP API to render, assembled
+//! from the state's rows (`state/rows.rs`); the revision-to-revision
+//! changes of text are shown with [`word_diff`] (`history/diff.rs`).
+
+mod diff;
+
+pub use diff::{word_diff, DiffPart, DiffTag};
 
 use crate::digest::Digest;
-use crate::state::query::{content, hex, signer};
+use crate::state::views::hex;
 use crate::state::{ArticleRef, AttributionView, ClaimSummary, Signer, State, StateError};
 use crate::statement::{Anchor, ChangeReason, ClaimContent, Kind, Relation};
-use crate::status::{self, Judgement, Standing, Status};
+use crate::status::{self, Judgement, Status};
 use serde::Serialize;
 
 /// A claim as one revision has it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RevisionContent {
+    /// What the claim says.
     pub proposition: String,
+    /// Where the article says it.
     pub anchor: Anchor,
+    /// Who the article says says it.
     pub attribution: AttributionView,
 }
 
@@ -27,16 +35,21 @@ pub struct Revision {
     /// The statement id.
     #[serde(serialize_with = "hex")]
     pub id: Digest,
+    /// 0 for the `claim.record`, then 1, 2, … in log order.
     pub number: u64,
     /// `claim.record` or `claim.revise`.
     pub kind: Kind,
+    /// Who signed it.
     pub signer: Signer,
+    /// Log index.
     pub seq: u64,
+    /// Statement time.
     pub at: u64,
     /// The article version it reads.
     pub article: ArticleRef,
     /// Why it was revised (none for the record).
     pub reason: Option<ChangeReason>,
+    /// The editor's note.
     pub note: Option<String>,
     /// This revision says the article version dropped the claim.
     pub removed: bool,
@@ -82,11 +95,16 @@ impl ClaimField {
 /// The retraction of a claim.
 #[derive(Clone, Debug, Serialize)]
 pub struct Retraction {
+    /// The `claim.retract` id.
     #[serde(serialize_with = "hex")]
     pub id: Digest,
+    /// Who signed it.
     pub signer: Signer,
+    /// Log index.
     pub seq: u64,
+    /// Statement time.
     pub at: u64,
+    /// Why the claim was retracted.
     pub reason: String,
 }
 
@@ -103,41 +121,57 @@ pub enum Direction {
 /// A link from or to the claim.
 #[derive(Clone, Debug, Serialize)]
 pub struct LinkEntry {
+    /// The `claim.link` id.
     #[serde(serialize_with = "hex")]
     pub id: Digest,
+    /// How the claims are linked.
     pub relation: Relation,
+    /// Which end the claim is.
     pub direction: Direction,
     /// The claim at the other end.
     #[serde(serialize_with = "hex")]
     pub other: Digest,
+    /// The other claim's proposition.
     pub other_proposition: String,
+    /// Who signed the link.
     pub signer: Signer,
+    /// Log index.
     pub seq: u64,
+    /// Statement time.
     pub at: u64,
+    /// The signer's note.
     pub note: Option<String>,
 }
 
 /// Everything that happened to a claim.
 #[derive(Clone, Debug, Serialize)]
 pub struct History {
+    /// The claim's status now.
     pub status: Status,
     /// The claim as it stands now.
     pub claim: ClaimSummary,
+    /// Every revision, the record first.
     pub revisions: Vec<Revision>,
     /// Every verdict, in log order, with its standing.
     pub verdicts: Vec<Judgement>,
+    /// Every link from or to the claim, in log order.
     pub links: Vec<LinkEntry>,
+    /// Its retraction, if retracted.
     pub retraction: Option<Retraction>,
 }
 
 /// One event of a history, for rendering in log order.
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
+    /// A `claim.record` or `claim.revise`.
     Revision(&'a Revision),
+    /// A `verification`.
     Verdict(&'a Judgement),
     /// A verdict's withdrawal (the verdict carries it).
     Withdrawal(&'a Judgement),
+    /// A `claim.link` from or to the claim.
     Link(&'a LinkEntry),
+    /// The `claim.retract`.
     Retraction(&'a Retraction),
 }
 
@@ -197,57 +231,40 @@ fn changed(old: &ClaimContent, new: &ClaimContent) -> Vec<ClaimField> {
     .collect()
 }
 
-fn digest(b: Vec<u8>) -> Result<Digest, StateError> {
-    Digest::from_slice(&b).ok_or_else(|| StateError::Corrupt("an id is not 32 bytes".into()))
-}
-
 /// The history of `claim` (a `claim.record` id), or `None` if there is no
 /// such claim.
 pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, StateError> {
     let Some(st) = status::claim_status(state, claim)? else {
         return Ok(None);
     };
-    let row = crate::state::claims::row(state, claim)?
+    let row = state
+        .claim_row(claim)?
         .ok_or_else(|| StateError::Corrupt(format!("claim {claim} has no row")))?;
-    let conn = state.conn();
 
     let mut revisions = Vec::new();
     let mut previous: Option<ClaimContent> = None;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, number, article, reason, note, content, substance, seq, at, signer
-         FROM revisions WHERE claim = ?1 ORDER BY number",
-    )?;
-    let mut rows = stmt.query([claim.0.as_slice()])?;
-    while let Some(r) = rows.next()? {
-        let number = r.get::<_, i64>(1)? as u64;
-        let reason: Option<String> = r.get(3)?;
-        let bytes: Option<Vec<u8>> = r.get(5)?;
-        let substance: Option<Vec<u8>> = r.get(6)?;
-        let key: Vec<u8> = r.get(9)?;
-        let c = bytes.as_deref().map(content).transpose()?;
-        let changes = match (&previous, &c) {
+    for r in state.revision_details(claim)? {
+        let changes = match (&previous, &r.content) {
             (Some(old), Some(new)) => changed(old, new),
             _ => Vec::new(),
         };
         revisions.push(Revision {
-            id: digest(r.get(0)?)?,
-            number,
-            kind: if number == 0 {
+            id: r.id,
+            number: r.number,
+            kind: if r.number == 0 {
                 Kind::ClaimRecord
             } else {
                 Kind::ClaimRevise
             },
-            signer: signer(state, &key)?,
-            seq: r.get::<_, i64>(7)? as u64,
-            at: r.get::<_, i64>(8)? as u64,
-            article: state.article_ref(&digest(r.get(2)?)?)?,
-            reason: reason
-                .map(|s| s.parse())
-                .transpose()
-                .map_err(StateError::Corrupt)?,
-            note: r.get(4)?,
-            removed: c.is_none(),
-            content: c
+            signer: r.signer,
+            seq: r.seq,
+            at: r.at,
+            article: state.article_ref(&r.article)?,
+            reason: r.reason,
+            note: r.note,
+            removed: r.content.is_none(),
+            content: r
+                .content
                 .as_ref()
                 .map(|c| -> Result<RevisionContent, StateError> {
                     Ok(RevisionContent {
@@ -258,63 +275,45 @@ pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, S
                 })
                 .transpose()?,
             changed: changes,
-            current: substance.as_deref() == Some(row.substance.0.as_slice()),
+            current: r.substance == Some(row.substance),
         });
-        if c.is_some() {
-            previous = c;
+        if r.content.is_some() {
+            previous = r.content;
         }
     }
 
-    let verdicts = status::judgements(state, &row)?;
+    let verdicts = status::judgements(state.verdict_rows(claim)?, &row.substance);
 
     let mut links = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, from_claim, to_claim, relation, note, seq, at, signer FROM links WHERE from_claim = ?1
-         UNION ALL
-         SELECT id, from_claim, to_claim, relation, note, seq, at, signer FROM links WHERE to_claim = ?1
-         ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([claim.0.as_slice()])?;
-    while let Some(r) = rows.next()? {
-        let from = digest(r.get(1)?)?;
-        let to = digest(r.get(2)?)?;
-        let (direction, other) = if from == *claim {
-            (Direction::Outgoing, to)
+    for l in state.link_rows(claim)? {
+        let (direction, other) = if l.from == *claim {
+            (Direction::Outgoing, l.to)
         } else {
-            (Direction::Incoming, from)
+            (Direction::Incoming, l.from)
         };
-        let relation: String = r.get(3)?;
-        let key: Vec<u8> = r.get(7)?;
-        let other_content: Vec<u8> = conn
-            .prepare_cached("SELECT content FROM claims WHERE id = ?1")?
-            .query_row([other.0.as_slice()], |r| r.get(0))?;
         links.push(LinkEntry {
-            id: digest(r.get(0)?)?,
-            relation: relation.parse().map_err(StateError::Corrupt)?,
+            id: l.id,
+            relation: l.relation,
             direction,
             other,
-            other_proposition: content(&other_content)?.proposition,
-            signer: signer(state, &key)?,
-            seq: r.get::<_, i64>(5)? as u64,
-            at: r.get::<_, i64>(6)? as u64,
-            note: r.get(4)?,
+            other_proposition: state.proposition(&other)?,
+            signer: l.signer,
+            seq: l.seq,
+            at: l.at,
+            note: l.note,
         });
     }
 
     let retraction = match row.retraction {
         None => None,
         Some(id) => {
-            let (reason, seq, at, key): (String, i64, i64, Vec<u8>) = conn
-                .prepare_cached("SELECT reason, seq, at, signer FROM retractions WHERE id = ?1")?
-                .query_row([id.0.as_slice()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?;
+            let r = state.retraction_row(&id)?;
             Some(Retraction {
                 id,
-                signer: signer(state, &key)?,
-                seq: seq as u64,
-                at: at as u64,
-                reason,
+                signer: r.signer,
+                seq: r.seq,
+                at: r.at,
+                reason: r.reason,
             })
         }
     };
@@ -327,81 +326,4 @@ pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, S
         links,
         retraction,
     }))
-}
-
-/// Whether a stretch of a diff is in both texts, only the old or only the new.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DiffTag {
-    Same,
-    Removed,
-    Added,
-}
-
-/// A stretch of a word diff.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DiffPart {
-    pub tag: DiffTag,
-    /// The words, with the whitespace between them as in the text.
-    pub text: String,
-}
-
-/// A word-level diff of `old` to `new`: runs of unchanged, removed and
-/// added words, whitespace kept as in the texts. A change is shown as its
-/// removed words, then its added words; a space between two changed words
-/// belongs to the change, so "diplomatic sources" → "Afghan officials" is
-/// one removal and one addition, not two interleaved pairs.
-pub fn word_diff(old: &str, new: &str) -> Vec<DiffPart> {
-    let diff = similar::TextDiff::from_words(old, new);
-    let changes: Vec<(DiffTag, &str)> = diff
-        .iter_all_changes()
-        .map(|c| {
-            let tag = match c.tag() {
-                similar::ChangeTag::Equal => DiffTag::Same,
-                similar::ChangeTag::Delete => DiffTag::Removed,
-                similar::ChangeTag::Insert => DiffTag::Added,
-            };
-            (tag, c.value())
-        })
-        .collect();
-    let mut out: Vec<DiffPart> = Vec::new();
-    let (mut removed, mut added) = (String::new(), String::new());
-    let push = |out: &mut Vec<DiffPart>, tag, text: &str| match out.last_mut() {
-        Some(last) if last.tag == tag => last.text.push_str(text),
-        _ if text.is_empty() => {}
-        _ => out.push(DiffPart {
-            tag,
-            text: text.to_string(),
-        }),
-    };
-    for (i, (tag, text)) in changes.iter().enumerate() {
-        match tag {
-            DiffTag::Removed => removed.push_str(text),
-            DiffTag::Added => added.push_str(text),
-            DiffTag::Same => {
-                let in_change = !(removed.is_empty() && added.is_empty());
-                let more = changes.get(i + 1).is_some_and(|(t, _)| *t != DiffTag::Same);
-                if in_change && more && text.trim().is_empty() {
-                    if !removed.is_empty() {
-                        removed.push_str(text);
-                    }
-                    if !added.is_empty() {
-                        added.push_str(text);
-                    }
-                    continue;
-                }
-                push(&mut out, DiffTag::Removed, &std::mem::take(&mut removed));
-                push(&mut out, DiffTag::Added, &std::mem::take(&mut added));
-                push(&mut out, DiffTag::Same, text);
-            }
-        }
-    }
-    push(&mut out, DiffTag::Removed, &removed);
-    push(&mut out, DiffTag::Added, &added);
-    out
-}
-
-/// Whether a verdict counts now (for renderers that only have a [`Judgement`]).
-pub fn counts(j: &Judgement) -> bool {
-    j.standing == Standing::Current
 }

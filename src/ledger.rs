@@ -395,17 +395,34 @@ impl Ledger {
     }
 
     /// Opens the ledger in `dir` for reading, bringing its index up to date.
+    ///
+    /// A reader never deletes or rebuilds the index (other readers may have
+    /// it open). One built by another schema version (which the next writer
+    /// rebuilds), or that SQLite cannot read as a database (which
+    /// `provledger reindex` rebuilds), is left as it is, and this reader
+    /// answers from the log replayed in memory.
     pub fn open(dir: &Path) -> Result<Ledger, LedgerError> {
         let log = Log::open(dir)?;
-        let state = open_state(dir)?;
+        let index = dir.join(INDEX_FILE);
+        let (state, from_log) = match State::open(&index) {
+            Err(e) if matches!(e, StateError::Schema { .. }) || crate::state::is_unreadable(&e) => {
+                (State::in_memory()?, true)
+            }
+            other => (other?, false),
+        };
         let mut ledger = Ledger {
             dir: dir.to_path_buf(),
             log: Handle::Reader(log),
             state,
         };
+        if from_log {
+            ledger.replay_in_memory(State::void_seqs_in(&index))?;
+            return Ok(ledger);
+        }
         match ledger.catch_up() {
             Err(LedgerError::State(e)) if crate::state::is_disk_full(&e) => {
-                ledger.replay_in_memory()?
+                let listed = ledger.state.void_seqs()?;
+                ledger.replay_in_memory(listed)?
             }
             other => other?,
         }
@@ -413,12 +430,15 @@ impl Ledger {
     }
 
     /// For a reader whose index is behind the log on a full disk, where it
-    /// cannot write the entries it lacks: the state replayed in memory from
-    /// the whole log instead, so reads still answer from every entry.
-    fn replay_in_memory(&mut self) -> Result<(), LedgerError> {
-        // The entries the index applies as nothing (`reindex
-        // --skip-refused`) are applied as nothing here too.
-        let listed = self.state.void_seqs()?;
+    /// cannot write the entries it lacks, or that it cannot use at all
+    /// ([`Ledger::open`]): the state replayed in memory from the whole log
+    /// instead, so reads still answer from every entry. The entries the
+    /// index applies as nothing (`listed`, from `reindex --skip-refused`)
+    /// are applied as nothing here too.
+    fn replay_in_memory(
+        &mut self,
+        listed: std::collections::BTreeSet<u64>,
+    ) -> Result<(), LedgerError> {
         let mut state = State::in_memory()?;
         state.begin()?;
         replay_into(
@@ -874,8 +894,9 @@ impl Blobs for NoBlobs {
     }
 }
 
-/// Opens the index, rebuilding it from scratch when it was made by another
-/// schema version (it is derived data; the log is the truth).
+/// Opens the index for the writer, rebuilding it from scratch when it was
+/// made by another schema version (it is derived data; the log is the
+/// truth). Readers leave such an index alone ([`Ledger::open`]).
 fn open_state(dir: &Path) -> Result<State, LedgerError> {
     match State::open(&dir.join(INDEX_FILE)) {
         Err(StateError::Schema { .. }) => {
@@ -1191,7 +1212,8 @@ mod tests {
         assert_eq!(void.iter().map(|v| v.seq).collect::<Vec<_>>(), [1]);
         drop(ledger);
         let mut reader = Ledger::open(&dir).unwrap();
-        reader.replay_in_memory().unwrap();
+        let listed = reader.state().void_seqs().unwrap();
+        reader.replay_in_memory(listed).unwrap();
         assert_eq!(reader.state().applied().unwrap(), 2);
         assert_eq!(
             reader

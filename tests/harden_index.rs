@@ -716,3 +716,59 @@ fn an_index_of_another_schema_version_says_so_and_leaves_the_hint_to_the_cli() {
         )
     );
 }
+
+/// The index's schema version, as SQLite keeps it.
+fn user_version(s: &Seeded) -> i64 {
+    Connection::open(s.ledger().join("index.sqlite"))
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_reader_leaves_an_index_of_another_schema_version_as_it_is_and_still_answers() {
+    let s = Seeded::new();
+    s.verify("cem", "deadlock", "true");
+    let claims = s.json(&["claims"]);
+    let claim = s.claim("deadlock").to_string();
+    let status = s.json(&["status", &claim]);
+    let history = s.json(&["history", &claim]);
+    edit(&s, "PRAGMA user_version = 2");
+    let index = s.ledger().join("index.sqlite");
+    let before = std::fs::read(&index).unwrap();
+    // Readers answer from the log replayed in memory, as a fresh index would.
+    assert_eq!(s.json(&["claims"]), claims);
+    assert_eq!(s.json(&["status", &claim]), status);
+    assert_eq!(s.json(&["history", &claim]), history);
+    s.ok(&["article", "list"]);
+    assert!(
+        std::fs::read(&index).unwrap() == before,
+        "a reader wrote to an index of another schema version"
+    );
+    assert_eq!(user_version(&s), 2);
+    // Only the writer rebuilds it.
+    s.ok(&args(&source_add(&s, "eda")));
+    assert_eq!(user_version(&s), provledger::state::SCHEMA_VERSION);
+    assert_eq!(s.json(&["claims"]), claims);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn a_reader_answers_from_the_log_when_the_index_is_not_a_database_and_leaves_it() {
+    let s = Seeded::new();
+    let claims = s.json(&["claims"]);
+    let index = s.ledger().join("index.sqlite");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(&index, b"this is not an SQLite database, just bytes").unwrap();
+    assert_eq!(s.json(&["claims"]), claims);
+    s.ok(&["key", "list"]);
+    assert_eq!(
+        std::fs::read(&index).unwrap(),
+        b"this is not an SQLite database, just bytes"
+    );
+    s.ok(&["reindex"]);
+    assert_eq!(s.json(&["claims"]), claims);
+    s.assert_audit_clean();
+}

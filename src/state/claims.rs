@@ -548,9 +548,9 @@ fn insert_revision(
     Ok(())
 }
 
-/// Recomputes the cached status of `claim` (see `crate::status`).
+/// Recomputes the cached status of `claim` (see `standing.rs`).
 pub(crate) fn refresh_status(state: &State, claim: &Digest) -> Result<(), StateError> {
-    let status = crate::status::derive(state, claim)?;
+    let status = super::standing::derive(state, claim)?;
     state
         .conn
         .prepare_cached("UPDATE claims SET status = ?2 WHERE id = ?1")?

@@ -8,6 +8,8 @@
 //! key order and merged, so the comparison streams in constant memory.
 
 use super::seal::SEAL_META;
+use super::{State, StateError};
+use crate::digest::Digest;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use std::cmp::Ordering;
@@ -255,4 +257,56 @@ pub fn compare(
         }
     }
     Ok(out)
+}
+
+impl State {
+    /// Compares the index on disk, opened as `disk`, with this state (the
+    /// one audit replayed from the log): [`compare`].
+    pub(crate) fn compare_with(
+        &self,
+        disk: &Connection,
+        limit: usize,
+    ) -> rusqlite::Result<Divergence> {
+        compare(&self.conn, disk, limit)
+    }
+
+    /// A SHA-256 digest of every row of every table (the tables that audit
+    /// compares, in primary key order, every column but the row MACs), so
+    /// that a caller can tell that something left the state as it was: a
+    /// refused statement, say, must not change it.
+    pub fn fingerprint(&self) -> Result<Digest, StateError> {
+        use sha2::{Digest as _, Sha256};
+        let mut h = Sha256::new();
+        let bytes = |h: &mut Sha256, tag: u8, b: &[u8]| {
+            h.update([tag]);
+            h.update((b.len() as u64).to_be_bytes());
+            h.update(b);
+        };
+        for t in tables(&self.conn)? {
+            let quote = |c: &String| format!("\"{c}\"");
+            let all: Vec<String> = t.key.iter().chain(&t.columns).map(quote).collect();
+            let key: Vec<String> = t.key.iter().map(quote).collect();
+            let sql = format!(
+                "SELECT {} FROM \"{}\" ORDER BY {}",
+                all.join(", "),
+                t.name,
+                key.join(", ")
+            );
+            bytes(&mut h, b't', t.name.as_bytes());
+            let mut stmt = self.conn.prepare(&sql)?;
+            for row in rows(&mut stmt, all.len())? {
+                h.update(b"r");
+                for v in row? {
+                    match v {
+                        Value::Null => h.update(b"n"),
+                        Value::Integer(i) => bytes(&mut h, b'i', &i.to_be_bytes()),
+                        Value::Real(f) => bytes(&mut h, b'f', &f.to_bits().to_be_bytes()),
+                        Value::Text(s) => bytes(&mut h, b's', s.as_bytes()),
+                        Value::Blob(b) => bytes(&mut h, b'b', &b),
+                    }
+                }
+            }
+        }
+        Ok(Digest(h.finalize().into()))
+    }
 }

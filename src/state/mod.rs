@@ -24,11 +24,17 @@
 //! - `links.rs`: `claim.link`;
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
-//! with the field limits in [`limits`] and the read queries the CLI uses in
-//! `query.rs`. The writer authenticates what the rules read from the
-//! on-disk copy (`seal.rs`); audit compares that copy with its replay
-//! (`compare.rs`). Rules that concern every statement (entry order, clock,
-//! signer and role, no statement twice) are in [`State::apply`] itself.
+//! with the field limits in [`limits`]. The status the index caches for
+//! each claim (which verdicts count) is decided in `standing.rs`.
+//!
+//! The read side: `query.rs` answers the CLI's listings and lookups with
+//! the views of `views.rs`, `resolve.rs` turns id prefixes into ids, and
+//! `rows.rs` gives `crate::status` and `crate::history` the typed rows they
+//! compute from (they run no SQL of their own). The writer authenticates
+//! what the rules read from the on-disk copy (`seal.rs`); audit compares
+//! that copy with its replay (`compare.rs`). Rules that concern every
+//! statement (entry order, clock, signer and role, no statement twice) are
+//! in [`State::apply`] itself.
 
 pub(crate) mod articles;
 pub(crate) mod claims;
@@ -37,20 +43,25 @@ mod existing;
 mod keys;
 pub mod limits;
 pub(crate) mod links;
-pub(crate) mod query;
+mod query;
+mod resolve;
+pub(crate) mod rows;
 mod schema;
 mod seal;
 mod sources;
+pub(crate) mod standing;
 mod verifications;
+pub(crate) mod views;
 
 pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
-pub use query::{
-    ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary,
-    ResolveError, Signer, SourceInfo, SourceRef, VerificationInfo, MIN_ID_PREFIX,
-};
+pub use resolve::{ResolveError, MIN_ID_PREFIX};
 pub use schema::SCHEMA_VERSION;
 pub use seal::{IndexKey, SealStatus};
+pub use views::{
+    ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary, Signer,
+    SourceInfo, SourceRef,
+};
 
 use crate::digest::Digest;
 use crate::statement::{Body, Kind, Role, VerifiedStatement};
@@ -174,6 +185,20 @@ pub fn check_index_files(path: &Path) -> Result<(), StateError> {
 pub fn is_disk_full(e: &StateError) -> bool {
     match e {
         StateError::Open { source, .. } | StateError::Sql(source) => sqlite_disk_full(source),
+        _ => false,
+    }
+}
+
+/// Whether the index file cannot be read as a database at all (it is not
+/// one, or SQLite finds it malformed): derived data that only a rebuild
+/// from the log mends.
+pub(crate) fn is_unreadable(e: &StateError) -> bool {
+    match e {
+        StateError::Open { source, .. } | StateError::Sql(source) => matches!(
+            source,
+            rusqlite::Error::SqliteFailure(f, _)
+                if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        ),
         _ => false,
     }
 }
@@ -377,6 +402,9 @@ impl State {
             path: path.display().to_string(),
             source,
         })?;
+        // Another schema version is refused before the journal mode below
+        // (a write): a reader leaves such an index as it is.
+        schema::check(&conn)?;
         // WAL lets readers run while a writer applies a batch.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -568,11 +596,6 @@ impl State {
             .prepare_cached("SELECT v FROM meta WHERE k = 'genesis_id'")?
             .query_row([], |r| r.get(0))
             .optional()?)
-    }
-
-    /// The database connection, for the read queries of other modules.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
     }
 
     /// How many log entries have been applied.

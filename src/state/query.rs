@@ -1,44 +1,16 @@
 //! Read queries for the CLI and the HTTP API: articles with their version
-//! chains, sources, claims with filters and full-text search, and id
-//! prefixes resolved to one statement of the wanted kind.
-//!
-//! Every type here is `serde::Serialize` for `--json` output; ids are
-//! written as 64 hex digits.
+//! chains, sources, and claims with filters and full-text search, returned
+//! as the views of `views.rs`.
 
 use super::articles::{digest, opt_digest};
+use super::views::{
+    ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary, Signer,
+    SourceInfo, SourceRef,
+};
 use super::{short, State, StateError};
 use crate::digest::Digest;
-use crate::statement::{Anchor, ClaimContent, Hedge, Kind, Mode, SourceCount, SourceKind, Verdict};
-use crate::status::Status;
-use rusqlite::{params, params_from_iter, OptionalExtension, Row, ToSql};
-use serde::{Serialize, Serializer};
-
-/// The fewest hex digits [`State::resolve`] accepts as an id prefix.
-pub const MIN_ID_PREFIX: usize = 6;
-
-/// Serializes a digest as 64 hex digits.
-pub(crate) fn hex<S: Serializer>(d: &Digest, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.to_hex())
-}
-
-/// Serializes an optional digest as 64 hex digits or null.
-pub(crate) fn hex_opt<S: Serializer>(d: &Option<Digest>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&d.to_hex()),
-        None => s.serialize_none(),
-    }
-}
-
-/// A key that signed something, as people know it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Signer {
-    /// The key's signed-note name.
-    pub key: String,
-    /// Who holds it.
-    pub display_name: String,
-    /// The raw public key, hex.
-    pub pubkey: String,
-}
+use crate::statement::ClaimContent;
+use rusqlite::{params_from_iter, OptionalExtension, Row, ToSql};
 
 /// The signer with public key `pubkey` (every signer but the operator holds
 /// a grant; the operator is named by the ledger's origin).
@@ -60,217 +32,6 @@ pub(crate) fn signer(state: &State, pubkey: &[u8]) -> Result<Signer, StateError>
         display_name,
         pubkey: hex::encode(pubkey),
     })
-}
-
-/// One version of an article.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArticleInfo {
-    /// The `article.record` id.
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    pub url: String,
-    pub publisher: String,
-    pub title: String,
-    pub published_at: Option<u64>,
-    pub retrieved_at: u64,
-    /// SHA-256 of the text (the blob's address).
-    #[serde(serialize_with = "hex")]
-    pub content: Digest,
-    /// The text's length in bytes.
-    pub length: u64,
-    /// The version this one updates.
-    #[serde(serialize_with = "hex_opt")]
-    pub supersedes: Option<Digest>,
-    /// The version that updates this one.
-    #[serde(serialize_with = "hex_opt")]
-    pub superseded_by: Option<Digest>,
-    /// The id of the chain's first version.
-    #[serde(serialize_with = "hex")]
-    pub chain: Digest,
-    /// 1 for the first version.
-    pub version: u64,
-    /// Log index of the record.
-    pub seq: u64,
-    /// Statement time.
-    pub at: u64,
-    /// Who recorded it.
-    pub signer: Signer,
-}
-
-/// An article: its versions, oldest first.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArticleChain {
-    /// The id of the first version.
-    #[serde(serialize_with = "hex")]
-    pub chain: Digest,
-    /// Every version, oldest first.
-    pub versions: Vec<ArticleInfo>,
-    /// How many claims are recorded in any version.
-    pub claims: u64,
-}
-
-impl ArticleChain {
-    /// The newest version.
-    pub fn latest(&self) -> &ArticleInfo {
-        self.versions
-            .last()
-            .expect("a chain has at least one version")
-    }
-}
-
-/// A source record.
-#[derive(Clone, Debug, Serialize)]
-pub struct SourceInfo {
-    /// The `source.record` id.
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    pub label: String,
-    pub kind: SourceKind,
-    pub name: Option<String>,
-    pub role: Option<String>,
-    pub affiliation: Option<String>,
-    pub place: Option<String>,
-    pub on_record: bool,
-    pub count: SourceCount,
-    pub seq: u64,
-    pub at: u64,
-    /// Claims currently attributed to it or relayed by it.
-    pub claims: u64,
-}
-
-/// A source as a claim names it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SourceRef {
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    pub label: String,
-    pub kind: SourceKind,
-    pub name: Option<String>,
-}
-
-/// A claim's attribution with its sources looked up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AttributionView {
-    /// `None`: the outlet's own assertion.
-    pub source: Option<SourceRef>,
-    pub cue: Option<String>,
-    pub hedge: Hedge,
-    pub mode: Mode,
-    pub quote: Option<String>,
-    pub relayed_by: Option<SourceRef>,
-}
-
-/// An article version as a claim names it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ArticleRef {
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    pub version: u64,
-    pub title: String,
-    pub publisher: String,
-    pub url: String,
-}
-
-/// A claim as it stands now.
-#[derive(Clone, Debug, Serialize)]
-pub struct ClaimSummary {
-    /// The `claim.record` id.
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    /// The proposition of its latest revision with text.
-    pub proposition: String,
-    /// Where that revision anchors it.
-    pub anchor: Anchor,
-    pub attribution: AttributionView,
-    /// The article version its current revision reads.
-    pub article: ArticleRef,
-    /// Its current revision (the `claim.record` or the latest `claim.revise`).
-    #[serde(serialize_with = "hex")]
-    pub revision: Digest,
-    /// How many revisions it has, the record included.
-    pub revisions: u64,
-    /// The current revision says the article no longer makes the claim.
-    pub removed: bool,
-    /// The claim was retracted.
-    pub retracted: bool,
-    /// Its derived status (crate::status).
-    pub status: Status,
-    /// Log index of the `claim.record`.
-    pub seq: u64,
-    /// Statement time of the `claim.record`.
-    pub at: u64,
-}
-
-/// Which claims [`State::claims`] lists. Empty filters match everything;
-/// set ones must all hold.
-#[derive(Clone, Debug, Default)]
-pub struct ClaimFilter {
-    /// Claims in any version of this article's chain.
-    pub article: Option<Digest>,
-    /// Claims attributed to, or relayed by, this source.
-    pub source: Option<Digest>,
-    /// Claims with this status.
-    pub status: Option<Status>,
-    /// Words that must all occur in the proposition, the quote or the
-    /// anchored text (whole words, case and diacritics ignored).
-    pub search: Option<String>,
-    /// At most this many, oldest first.
-    pub limit: Option<usize>,
-    /// Skip this many first.
-    pub offset: usize,
-}
-
-/// A verdict, for commands that act on one (`verify withdraw`).
-#[derive(Clone, Debug, Serialize)]
-pub struct VerificationInfo {
-    #[serde(serialize_with = "hex")]
-    pub id: Digest,
-    #[serde(serialize_with = "hex")]
-    pub claim: Digest,
-    #[serde(serialize_with = "hex")]
-    pub revision: Digest,
-    pub verdict: Verdict,
-    pub signer: Signer,
-    pub seq: u64,
-    pub at: u64,
-    /// The `verification.withdraw`, if withdrawn.
-    #[serde(serialize_with = "hex_opt")]
-    pub withdrawal: Option<Digest>,
-}
-
-/// Why an id prefix does not name exactly one statement of the wanted kind.
-#[derive(Debug, thiserror::Error)]
-pub enum ResolveError {
-    #[error("'{0}' is not an id prefix: use {MIN_ID_PREFIX} to 64 hex digits of a statement id")]
-    BadPrefix(String),
-    #[error("'{0}' is not an id prefix: ids are hex digits (0-9, a-f)")]
-    NotHex(String),
-    #[error("no {want} has an id starting with {prefix}")]
-    NotFound { prefix: String, want: String },
-    #[error("{prefix} is {} {found}, not {} {want}", super::a(found.as_str()), super::a(want))]
-    WrongKind {
-        prefix: String,
-        found: Kind,
-        want: String,
-    },
-    #[error("id prefix {prefix} is ambiguous; it matches {}", candidates.iter().map(|(d, k)| format!("{} ({k})", short(d))).collect::<Vec<_>>().join(", "))]
-    Ambiguous {
-        prefix: String,
-        candidates: Vec<(Digest, Kind)>,
-    },
-    #[error(transparent)]
-    State(#[from] StateError),
-}
-
-impl From<rusqlite::Error> for ResolveError {
-    fn from(e: rusqlite::Error) -> ResolveError {
-        ResolveError::State(StateError::Sql(e))
-    }
-}
-
-fn kinds_text(kinds: &[Kind]) -> String {
-    let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-    names.join(" or ")
 }
 
 const ARTICLE_COLUMNS: &str =
@@ -437,6 +198,7 @@ impl State {
         .pop())
     }
 
+    /// The recorded source `id`, as a claim names it.
     pub(crate) fn source_ref(&self, id: &Digest) -> Result<SourceRef, StateError> {
         let row: Option<(String, String, Option<String>)> = self
             .conn
@@ -453,6 +215,7 @@ impl State {
         })
     }
 
+    /// The attribution of `c` with its sources looked up.
     pub(crate) fn attribution_view(&self, c: &ClaimContent) -> Result<AttributionView, StateError> {
         let t = &c.attribution;
         Ok(AttributionView {
@@ -465,6 +228,7 @@ impl State {
         })
     }
 
+    /// The recorded article version `id`, as a claim names it.
     pub(crate) fn article_ref(&self, id: &Digest) -> Result<ArticleRef, StateError> {
         let row: Option<(i64, String, String, String)> = self
             .conn
@@ -549,79 +313,6 @@ impl State {
             out.extend(self.claim(&id)?);
         }
         Ok(out)
-    }
-
-    /// One verdict.
-    pub fn verification(&self, id: &Digest) -> Result<Option<VerificationInfo>, StateError> {
-        Ok(collect(
-            self,
-            "SELECT id, claim, revision, verdict, signer, seq, at, withdrawal FROM verifications WHERE id = ?1",
-            [id.0.as_slice()],
-            |state, r| {
-                let verdict: String = r.get(3)?;
-                let key: Vec<u8> = r.get(4)?;
-                Ok(VerificationInfo {
-                    id: digest(r.get(0)?)?,
-                    claim: digest(r.get(1)?)?,
-                    revision: digest(r.get(2)?)?,
-                    verdict: verdict.parse().map_err(StateError::Corrupt)?,
-                    signer: signer(state, &key)?,
-                    seq: r.get::<_, i64>(5)? as u64,
-                    at: r.get::<_, i64>(6)? as u64,
-                    withdrawal: opt_digest(r.get(7)?)?,
-                })
-            },
-        )?
-        .pop())
-    }
-
-    /// The one statement of one of `kinds` whose id starts with `prefix`
-    /// (at least [`MIN_ID_PREFIX`] hex digits, any case).
-    pub fn resolve(&self, prefix: &str, kinds: &[Kind]) -> Result<Digest, ResolveError> {
-        let p = prefix.trim().to_ascii_lowercase();
-        if !p.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ResolveError::NotHex(prefix.to_string()));
-        }
-        if p.len() < MIN_ID_PREFIX || p.len() > 64 {
-            return Err(ResolveError::BadPrefix(prefix.to_string()));
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, kind FROM statements WHERE id_hex >= ?1 AND id_hex < ?2
-             ORDER BY id_hex LIMIT 50",
-        )?;
-        let upper = format!("{p}g");
-        let all: Vec<(Digest, Kind)> = stmt
-            .query_map(params![p, upper], |r| {
-                Ok((digest(r.get(0)?)?, r.get::<_, String>(1)?))
-            })?
-            .map(|row| {
-                let (d, k) = row?;
-                Ok((d, Kind::parse(&k).map_err(StateError::Corrupt)?))
-            })
-            .collect::<Result<_, StateError>>()?;
-        let want = if kinds.is_empty() {
-            "statement".to_string()
-        } else {
-            kinds_text(kinds)
-        };
-        let matching: Vec<(Digest, Kind)> = all
-            .iter()
-            .copied()
-            .filter(|(_, k)| kinds.is_empty() || kinds.contains(k))
-            .collect();
-        match (matching.as_slice(), all.as_slice()) {
-            ([(d, _)], _) => Ok(*d),
-            ([], [(_, found)]) if !kinds.is_empty() => Err(ResolveError::WrongKind {
-                prefix: p,
-                found: *found,
-                want,
-            }),
-            ([], _) => Err(ResolveError::NotFound { prefix: p, want }),
-            (many, _) => Err(ResolveError::Ambiguous {
-                prefix: p,
-                candidates: many.to_vec(),
-            }),
-        }
     }
 }
 

@@ -191,8 +191,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS claim_text USING fts5 (
 );
 ";
 
-/// Creates the tables, or checks an existing database is of this version.
-pub fn migrate(conn: &Connection) -> Result<(), StateError> {
+/// Refuses a database of another schema version, reading only; returns
+/// the version (0 for a new, empty database).
+pub fn check(conn: &Connection) -> Result<i64, StateError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found != 0 && found != SCHEMA_VERSION {
         return Err(StateError::Schema {
@@ -200,6 +201,12 @@ pub fn migrate(conn: &Connection) -> Result<(), StateError> {
             want: SCHEMA_VERSION,
         });
     }
+    Ok(found)
+}
+
+/// Creates the tables, or checks an existing database is of this version.
+pub fn migrate(conn: &Connection) -> Result<(), StateError> {
+    let found = check(conn)?;
     if found == SCHEMA_VERSION {
         // Opening an index that exists writes nothing, so readers do not
         // wait for a writer's transaction and a read-only copy still opens.

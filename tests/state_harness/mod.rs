@@ -224,40 +224,9 @@ impl World {
         (self.last_rule.expect("a refusal has a rule"), msg)
     }
 
-    /// A fingerprint of everything in the state: the applied count, the
-    /// rows of every table, and the mutable columns.
-    pub fn snapshot(&self) -> String {
-        let conn = self.state.conn();
-        let mut out = format!("applied={}", self.state.applied().unwrap());
-        for table in [
-            "statements",
-            "keys",
-            "sources",
-            "articles",
-            "claims",
-            "revisions",
-            "retractions",
-            "links",
-            "verifications",
-            "claim_text",
-            "meta",
-        ] {
-            let n: i64 = conn
-                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
-                .unwrap();
-            out.push_str(&format!(" {table}={n}"));
-        }
-        for q in [
-            "SELECT group_concat(hex(id) || hex(revision) || status || removed || ifnull(hex(retraction), '-') || hex(substance), ',') FROM claims",
-            "SELECT group_concat(ifnull(hex(withdrawal), '-'), ',') FROM verifications",
-            "SELECT group_concat(ifnull(hex(superseded_by), '-'), ',') FROM articles",
-            "SELECT group_concat(ifnull(revoked_seq, '-'), ',') FROM keys",
-            "SELECT group_concat(k || '=' || quote(v), ',') FROM meta",
-        ] {
-            let v: Option<String> = conn.query_row(q, [], |r| r.get(0)).unwrap();
-            out.push_str(&format!(" [{}]", v.unwrap_or_default()));
-        }
-        out
+    /// A fingerprint of everything in the state: every row of every table.
+    pub fn snapshot(&self) -> Digest {
+        self.state.fingerprint().unwrap()
     }
 
     /// Stores `text` as a blob and returns its digest.

@@ -1,0 +1,246 @@
+//! The status the index caches for each claim: rules 1 and 2 of
+//! `crate::status` (which verdicts count, and the status they give), as
+//! pure functions over verdict rows ([`VerdictRow`]).
+//!
+//! They live with the state because the state caches their answer (the
+//! `claims.status` column that `claims --status` filters on) and refreshes
+//! it whenever a verdict, a revision, a retraction or a revocation changes
+//! it. `crate::status` builds its views on the same functions and
+//! re-exports the types, so there is one definition of "counts".
+
+use super::claims::{self, ClaimRow};
+use super::rows::VerdictRow;
+use super::{State, StateError};
+use crate::digest::Digest;
+use crate::statement::Verdict;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// A claim's derived status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A `claim.retract` exists.
+    Retracted,
+    /// At least `quorum` counted verdicts support it, none refutes it.
+    Verified,
+    /// At least `quorum` counted verdicts refute it, none supports it.
+    Refuted,
+    /// Counted verdicts on both sides.
+    Disputed,
+    /// At least `quorum` counted verdicts, all `unverifiable`.
+    Unverifiable,
+    /// Some counted verdicts, none of the above.
+    InReview,
+    /// No counted verdict.
+    Unreviewed,
+}
+
+impl Status {
+    /// Every status, in the order DESIGN.md §3 lists them.
+    pub const ALL: &'static [Status] = &[
+        Status::Retracted,
+        Status::Verified,
+        Status::Refuted,
+        Status::Disputed,
+        Status::Unverifiable,
+        Status::InReview,
+        Status::Unreviewed,
+    ];
+
+    /// The status's name (`in_review`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Retracted => "retracted",
+            Status::Verified => "verified",
+            Status::Refuted => "refuted",
+            Status::Disputed => "disputed",
+            Status::Unverifiable => "unverifiable",
+            Status::InReview => "in_review",
+            Status::Unreviewed => "unreviewed",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Status, String> {
+        Status::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Status::ALL.iter().map(|v| v.as_str()).collect();
+                format!("unknown status '{s}' (one of: {})", all.join(", "))
+            })
+    }
+}
+
+/// Decides the status from whether the claim is retracted, the quorum and
+/// the verdicts that count (rule 2 of `crate::status`).
+pub fn decide(retracted: bool, quorum: u64, counted: &[Verdict]) -> Status {
+    if retracted {
+        return Status::Retracted;
+    }
+    let n = |f: fn(&Verdict) -> bool| counted.iter().filter(|v| f(v)).count() as u64;
+    let supporting = n(|v| v.supports());
+    let refuting = n(|v| v.refutes());
+    let unverifiable = n(|v| *v == Verdict::Unverifiable);
+    let total = counted.len() as u64;
+    if supporting > 0 && refuting > 0 {
+        Status::Disputed
+    } else if supporting >= quorum && refuting == 0 {
+        Status::Verified
+    } else if refuting >= quorum && supporting == 0 {
+        Status::Refuted
+    } else if total >= quorum && total > 0 && unverifiable == total {
+        Status::Unverifiable
+    } else if total > 0 {
+        Status::InReview
+    } else {
+        Status::Unreviewed
+    }
+}
+
+/// Where a verdict stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// Its checker's latest, on the current text, by a key in good standing: counted.
+    Current,
+    /// Its checker's latest, but the text or attribution changed since: not counted.
+    Stale,
+    /// Its checker's latest, but the key was revoked: not counted.
+    RevokedKey,
+    /// Its checker signed a later verdict on the claim.
+    Superseded,
+    /// Its checker withdrew it.
+    Withdrawn,
+}
+
+/// The standing of each of `verdicts` (one claim's verdict rows, in log
+/// order) when the claim's current text has substance `current` (rule 1
+/// of `crate::status`): each checker's latest verdict it has not
+/// withdrawn stands, unless its key was revoked or it judged other text.
+pub(crate) fn standings(verdicts: &[VerdictRow], current: &Digest) -> Vec<Standing> {
+    let mut latest: HashMap<&[u8], usize> = HashMap::new();
+    for (i, v) in verdicts.iter().enumerate() {
+        if v.withdrawal.is_none() {
+            latest.insert(v.key.as_slice(), i);
+        }
+    }
+    verdicts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if v.withdrawal.is_some() {
+                Standing::Withdrawn
+            } else if latest.get(v.key.as_slice()) != Some(&i) {
+                Standing::Superseded
+            } else if v.key_revoked {
+                Standing::RevokedKey
+            } else if v.stale(current) {
+                Standing::Stale
+            } else {
+                Standing::Current
+            }
+        })
+        .collect()
+}
+
+/// The verdicts of `verdicts` whose standing is [`Standing::Current`].
+pub(crate) fn counted<'a>(
+    verdicts: impl IntoIterator<Item = (Verdict, &'a Standing)>,
+) -> Vec<Verdict> {
+    verdicts
+        .into_iter()
+        .filter(|(_, s)| **s == Standing::Current)
+        .map(|(v, _)| v)
+        .collect()
+}
+
+/// The status of `claim` (a recorded claim) alone: what the index caches.
+pub(crate) fn derive(state: &State, claim: &Digest) -> Result<Status, StateError> {
+    let row: ClaimRow = claims::row(state, claim)?
+        .ok_or_else(|| StateError::Corrupt(format!("claim {claim} has no row")))?;
+    let verdicts = state.verdict_rows(claim)?;
+    let standings = standings(&verdicts, &row.substance);
+    let counted = counted(verdicts.iter().map(|v| v.verdict).zip(&standings));
+    Ok(decide(row.retraction.is_some(), state.quorum()?, &counted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::rows::WithdrawalRow;
+
+    fn d(b: u8) -> Digest {
+        Digest([b; 32])
+    }
+
+    fn row(key: u8, verdict: Verdict, substance: u8) -> VerdictRow {
+        VerdictRow {
+            id: d(100 + key),
+            key: vec![key; 32],
+            checker: crate::state::Signer {
+                key: format!("k{key}"),
+                display_name: format!("checker {key}"),
+                pubkey: hex::encode([key; 32]),
+            },
+            verdict,
+            revision: d(substance),
+            revision_number: 0,
+            substance: Some(d(substance)),
+            evidence: Vec::new(),
+            note: None,
+            seq: key as u64,
+            at: 0,
+            withdrawal: None,
+            key_revoked: false,
+        }
+    }
+
+    #[test]
+    fn each_checkers_latest_verdict_not_withdrawn_stands() {
+        let mut rows = vec![
+            row(1, Verdict::False, 7),
+            row(2, Verdict::True, 7),
+            row(1, Verdict::True, 7),
+            row(3, Verdict::True, 8),
+            row(4, Verdict::True, 7),
+            row(4, Verdict::False, 7),
+        ];
+        rows[4].key_revoked = true;
+        rows[5].key_revoked = true;
+        rows[5].withdrawal = Some(WithdrawalRow {
+            id: d(9),
+            seq: 9,
+            at: 0,
+            reason: "typo".into(),
+        });
+        let s = standings(&rows, &d(7));
+        assert_eq!(
+            s,
+            [
+                Standing::Superseded,
+                Standing::Current,
+                Standing::Current,
+                Standing::Stale,
+                Standing::RevokedKey,
+                Standing::Withdrawn,
+            ]
+        );
+        let counted = counted(rows.iter().map(|v| v.verdict).zip(&s));
+        assert_eq!(counted, [Verdict::True, Verdict::True]);
+        assert_eq!(decide(false, 2, &counted), Status::Verified);
+        assert_eq!(decide(false, 3, &counted), Status::InReview);
+        assert_eq!(decide(true, 1, &counted), Status::Retracted);
+    }
+}
