@@ -26,7 +26,12 @@ pub const MAX_DEPTH: usize = 32;
 pub enum CborError {
     /// The input breaks a rule of the deterministic encoding.
     #[error("non-canonical CBOR at byte {offset}: {problem}")]
-    NotCanonical { offset: usize, problem: String },
+    NotCanonical {
+        /// Where in the input, in bytes.
+        offset: usize,
+        /// Which rule it breaks.
+        problem: String,
+    },
     /// The input is canonical CBOR but not of the expected shape.
     #[error("CBOR does not have the expected structure: {0}")]
     Shape(String),

@@ -67,20 +67,28 @@ pub struct Revision {
 /// by its path in the statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ClaimField {
+    /// The claim's proposition.
     #[serde(rename = "proposition")]
     Proposition,
+    /// The passage it is anchored to.
     #[serde(rename = "anchor.exact")]
     AnchorExact,
+    /// Who it is attributed to.
     #[serde(rename = "attribution.source")]
     AttributionSource,
+    /// The reporting cue.
     #[serde(rename = "attribution.cue")]
     AttributionCue,
+    /// The hedge.
     #[serde(rename = "attribution.hedge")]
     AttributionHedge,
+    /// Direct quote or paraphrase.
     #[serde(rename = "attribution.mode")]
     AttributionMode,
+    /// The quoted words.
     #[serde(rename = "attribution.quote")]
     AttributionQuote,
+    /// Who relayed it.
     #[serde(rename = "attribution.relayed_by")]
     AttributionRelayedBy,
 }

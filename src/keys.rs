@@ -25,47 +25,87 @@ const ALG_ED25519: u8 = 0x01;
 /// material.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
+    /// A key name that is empty or holds a space or `+`.
     #[error("'{0}' is not a valid key name: it must be non-empty and have no spaces or '+'")]
     BadName(String),
+    /// A key name holding a control, directional or hidden character.
     #[error("key name '{name}' contains {what}; a key name must be visible text (no control, directional or hidden characters)")]
-    HiddenInName { name: String, what: String },
+    HiddenInName {
+        /// The name as given.
+        name: String,
+        /// Which invisible or directional character it holds.
+        what: String,
+    },
+    /// A key name that cannot be used as a file name.
     #[error("key name '{0}' cannot be a file name (it has a '/' or '\\' or starts with '.'); pick another name")]
     NotAFileName(String),
+    /// Text that is not a verifier key.
     #[error("{what} is not a signed-note Ed25519 verifier key (name+hexid+base64): {reason}")]
-    BadPublic { what: String, reason: String },
+    BadPublic {
+        /// What was read (a file name or "the key").
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Text that is not a private (signer) key.
     #[error(
         "{what} is not a signed-note Ed25519 private key (PRIVATE+KEY+name+hexid+base64): {reason}"
     )]
-    BadPrivate { what: String, reason: String },
+    BadPrivate {
+        /// What was read (a file name or "the key").
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A public key file given where a private key was needed.
     #[error(
         "{path} is a public key (of key {name}); give its private key file instead, such as {want}"
     )]
     PublicGiven {
+        /// The file given.
         path: String,
+        /// The name of the key it holds.
         name: String,
+        /// The private key file to give instead.
         want: String,
     },
+    /// A private key file that others may read.
     #[error(
         "private key {path} is readable by group or others (mode {mode:04o}); \
          run `chmod 600 {path}` and try again"
     )]
-    WorldReadable { path: String, mode: u32 },
+    WorldReadable {
+        /// The key file.
+        path: String,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A key file that would be overwritten.
     #[error(
         "{path} already exists; refusing to overwrite a key (move it away or pick another name)"
     )]
-    Exists { path: String },
+    Exists {
+        /// The file that exists.
+        path: String,
+    },
     /// The key file is not a regular file or is larger than a key file
     /// can be ([`MAX_KEY_FILE_BYTES`]); the message names file and limit.
     #[error("{0}")]
     Unreadable(std::io::Error),
+    /// A key file that cannot be read.
     #[error("cannot read key file {path}")]
     Read {
+        /// The key file.
         path: String,
+        /// Why.
         source: std::io::Error,
     },
+    /// A key file that cannot be written.
     #[error("cannot write key file {path}")]
     Write {
+        /// The key file.
         path: String,
+        /// Why.
         source: std::io::Error,
     },
 }

@@ -33,12 +33,21 @@ pub const MAX_PROOF_BYTES: usize = 256 * 1024;
 /// Why a proof is malformed or does not check out.
 #[derive(Debug, thiserror::Error)]
 pub enum ProofFileError {
+    /// The file does not parse as a tlog-proof.
     #[error("not a tlog-proof: {0}")]
     Malformed(String),
+    /// The checkpoint is not signed by the operator key.
     #[error("the proof's checkpoint does not verify under the operator key {key}: {why}")]
-    Checkpoint { key: String, why: String },
+    Checkpoint {
+        /// The operator key it was checked with.
+        key: String,
+        /// Why it does not verify.
+        why: String,
+    },
+    /// The inclusion proof does not lead to the checkpoint's root.
     #[error("the inclusion proof does not lead to the checkpoint's root: {0}")]
     Inclusion(String),
+    /// The proven leaf does not decode as a log leaf.
     #[error("the proven leaf is invalid: {0}")]
     Leaf(String),
 }

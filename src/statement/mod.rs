@@ -40,21 +40,30 @@ pub const MAX_STATEMENT_BYTES: usize = 60_000;
 /// Why bytes are not a well-formed signed statement, or a signature fails.
 #[derive(Debug, thiserror::Error)]
 pub enum StatementError {
+    /// More bytes than a statement may have.
     #[error("statement is {0} bytes; the most a statement may be is {MAX_STATEMENT_BYTES}")]
     TooLarge(usize),
     /// Self-contained: the CBOR problem is in the message, not a source.
     #[error("statement is not canonical CBOR: {0}")]
     Cbor(CborError),
+    /// Not a COSE_Sign1 structure.
     #[error("statement is not a COSE_Sign1: {0}")]
     Cose(String),
+    /// A protected header other than EdDSA with a 32-byte kid.
     #[error("statement's protected header must be exactly {{1: -8 (EdDSA), 4: kid (32-byte Ed25519 key)}}: {0}")]
     Header(String),
+    /// A kid that is not an Ed25519 public key.
     #[error("statement's signer key (kid) is not a valid Ed25519 public key")]
     BadSignerKey,
+    /// A payload that is not a statement.
     #[error("statement payload: {0}")]
     Payload(String),
+    /// A signature that does not verify.
     #[error("statement signature does not verify under its signer key {signer}")]
-    BadSignature { signer: String },
+    BadSignature {
+        /// The signer key, as hex.
+        signer: String,
+    },
 }
 
 impl From<CborError> for StatementError {
