@@ -20,15 +20,13 @@ use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
+use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
 use crate::state::{Blobs, Entry, State, StateError};
-use crate::statement::{verify_batch, Body, Kind, SignedStatement};
+use crate::statement::{Body, Kind, SignedStatement};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// How many statements are signature-checked together.
-const BATCH: usize = 4096;
 
 /// The outcome of an audit, as `audit --json` prints it
 /// (schemas/audit-report.schema.json).
@@ -180,7 +178,6 @@ const MAX_INDEX_PROBLEMS: usize = 20;
 struct Replay<'a> {
     state: State,
     blobs: DirBlobs<'a>,
-    pending: Vec<(u64, u64, SignedStatement)>,
     problems: Vec<Problem>,
     /// Problems found beyond those listed.
     omitted: u64,
@@ -202,10 +199,14 @@ struct Replay<'a> {
 }
 
 impl Replay<'_> {
-    fn push(&mut self, seq: u64, leaf: &Leaf) {
+    /// Takes entry `seq` from the log layer into the pipeline, and applies
+    /// what the pipeline has checked meanwhile.
+    fn push(&mut self, p: &mut Pipeline, seq: u64, leaf: &Leaf) {
         if seq != self.next {
             // The log layer could not read the entries in between (and has
-            // said so); the state cannot be replayed past the gap.
+            // said so); the state cannot be replayed past the gap. The
+            // entries before it are applied first.
+            self.apply_all(p.drain());
             self.problem(
                 self.next,
                 format!(
@@ -224,26 +225,62 @@ impl Replay<'_> {
                 idx.log_leaf_hash = leaf.encode().ok().map(|b| Leaf::hash_bytes(&b));
             }
         }
-        match SignedStatement::decode(&leaf.statement) {
-            Ok(s) => {
-                *self
-                    .counts
-                    .entry(s.statement().body.kind().as_str().to_string())
-                    .or_default() += 1;
-                self.pending.push((seq, leaf.logged_at, s));
-            }
-            Err(e) => {
-                // Entries before it are applied first, so that it is
-                // applied as nothing in its place.
-                self.flush();
+        let input = Input::Statement {
+            logged_at: leaf.logged_at,
+            bytes: leaf.statement.clone(),
+        };
+        let ready = p.push(seq, input);
+        self.apply_all(ready);
+    }
+
+    fn apply_all(&mut self, items: Vec<Item>) {
+        for item in items {
+            self.apply(item);
+        }
+    }
+
+    /// Applies one checked entry to the replayed state.
+    fn apply(&mut self, item: Item) {
+        let seq = item.seq;
+        if let Some((_, kind)) = item.checked.id_kind() {
+            *self.counts.entry(kind.as_str().to_string()).or_default() += 1;
+        }
+        let verified = match item.checked {
+            Checked::Undecodable(e) => {
                 // The reason is worded as reindex words it, so that an index
                 // rebuilt with --skip-refused compares equal.
                 self.problem(seq, format!("statement: {e}"));
-                self.void(seq, None, None, &e.to_string());
+                self.void(seq, None, None, &e);
+                return;
             }
+            Checked::Unsigned { id, kind, error } => {
+                self.problem(seq, error.to_string());
+                self.void(seq, Some(&id), Some(kind), &error.to_string());
+                return;
+            }
+            Checked::Verified(v) => v,
+        };
+        self.signatures += 1;
+        if self.rules_stopped_at.is_some() {
+            return;
         }
-        if self.pending.len() >= BATCH {
-            self.flush();
+        let entry = Entry {
+            seq,
+            logged_at: item.logged_at,
+            statement: &verified,
+        };
+        match self.state.apply(&entry, &self.blobs) {
+            Ok(()) => self.reached(seq + 1),
+            Err(StateError::Rule(r)) => {
+                let id = verified.id();
+                let kind = verified.statement().body.kind();
+                self.problem(seq, r.to_string());
+                self.void(seq, Some(&id), Some(kind), &r.to_string());
+            }
+            Err(e) => {
+                self.problem(seq, e.to_string());
+                self.stop_rules(seq);
+            }
         }
     }
 
@@ -262,45 +299,6 @@ impl Replay<'_> {
     fn stop_rules(&mut self, seq: u64) {
         if self.rules_stopped_at.is_none() {
             self.rules_stopped_at = Some(seq);
-        }
-    }
-
-    fn flush(&mut self) {
-        let batch = std::mem::take(&mut self.pending);
-        let meta: Vec<(u64, u64, Digest, Kind)> = batch
-            .iter()
-            .map(|(s, l, st)| (*s, *l, st.id(), st.statement().body.kind()))
-            .collect();
-        let results = verify_batch(batch.into_iter().map(|(_, _, s)| s).collect());
-        for ((seq, logged_at, id, kind), result) in meta.into_iter().zip(results) {
-            let verified = match result {
-                Ok(v) => v,
-                Err(e) => {
-                    self.problem(seq, e.to_string());
-                    self.void(seq, Some(&id), Some(kind), &e.to_string());
-                    continue;
-                }
-            };
-            self.signatures += 1;
-            if self.rules_stopped_at.is_some() {
-                continue;
-            }
-            let entry = Entry {
-                seq,
-                logged_at,
-                statement: &verified,
-            };
-            match self.state.apply(&entry, &self.blobs) {
-                Ok(()) => self.reached(seq + 1),
-                Err(StateError::Rule(r)) => {
-                    self.problem(seq, r.to_string());
-                    self.void(seq, Some(&id), Some(kind), &r.to_string());
-                }
-                Err(e) => {
-                    self.problem(seq, e.to_string());
-                    self.stop_rules(seq);
-                }
-            }
         }
     }
 
@@ -467,9 +465,8 @@ pub fn audit(
     let mut replay = Replay {
         index,
         index_problems,
-        state: State::in_memory()?,
+        state: State::in_memory_validity()?,
         blobs: DirBlobs(dir),
-        pending: Vec::new(),
         problems: Vec::new(),
         omitted: 0,
         counts: BTreeMap::new(),
@@ -482,17 +479,20 @@ pub fn audit(
     // committing per statement would cost more than the checks themselves.
     replay.state.begin()?;
     replay.reached(0);
-    let report = log::audit(
-        dir,
-        &opts,
-        |seq, leaf| {
-            replay.push(seq, leaf);
-            Ok(())
-        },
-        progress,
-    )
+    let report = pipeline(|p| {
+        let report = log::audit(
+            dir,
+            &opts,
+            |seq, leaf| {
+                replay.push(p, seq, leaf);
+                Ok(())
+            },
+            progress,
+        );
+        replay.apply_all(p.drain());
+        report
+    })
     .map_err(|e: LogError| LedgerError::Log(e))?;
-    replay.flush();
     replay.state.commit()?;
     if let Some(seq) = replay.rules_stopped_at {
         if seq + 1 < report.entries_checked {

@@ -986,9 +986,10 @@ pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
     })
 }
 
-/// Applies log entries `range` to `state` (inside the caller's transaction),
-/// checking signatures in batches with the same function append uses. An
-/// entry that cannot be applied is handled as `refusals` says.
+/// Applies log entries `range` to `state` (inside the caller's transaction)
+/// through the one replay ([`crate::replay`]: signatures checked in
+/// batches, with the same function append uses, beside the apply). An entry
+/// that cannot be applied is handled as `refusals` says.
 fn replay_into(
     state: &mut State,
     log: &Log,
@@ -996,95 +997,75 @@ fn replay_into(
     progress: &mut dyn FnMut(u64, u64),
     refusals: &Refusals,
 ) -> Result<(), LedgerError> {
-    const CHUNK: usize = 4096;
+    use crate::replay::{pipeline, Checked, Input, Item};
     let blobs = LogBlobs(log);
     let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
-    let mut entries = log.entries(range);
-    loop {
-        let mut chunk: Vec<(u64, Digest, Result<Logged, LedgerError>)> = Vec::new();
-        for item in entries.by_ref() {
-            let (seq, bytes) = item?;
-            chunk.push((seq, Leaf::hash_bytes(&bytes), decode_entry(seq, &bytes)));
-            if chunk.len() == CHUNK {
-                break;
+    let mut apply = |item: Item| -> Result<(), LedgerError> {
+        let seq = item.seq;
+        // The entry is refused: applied as nothing, or the replay fails.
+        let refused = |state: &State,
+                       id: Option<(Digest, Kind)>,
+                       what: String,
+                       fatal: LedgerError|
+         -> Result<(), LedgerError> {
+            if !refusals.voids(seq) {
+                return Err(fatal);
             }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let mut statements = Vec::with_capacity(chunk.len());
-        let mut slots = Vec::with_capacity(chunk.len());
-        for (seq, leaf_hash, decoded) in chunk {
-            match decoded {
-                Ok(l) => {
-                    let id = l.statement.id();
-                    let kind = l.statement.statement().body.kind();
-                    slots.push((seq, leaf_hash, l.leaf.logged_at, Ok((id, kind))));
-                    statements.push(l.statement);
-                }
-                Err(e) => slots.push((seq, leaf_hash, 0, Err(e))),
+            Ok(state.record_void(seq, id.as_ref().map(|(i, _)| i), id.map(|(_, k)| k), &what)?)
+        };
+        // A statement the rules (or its signature) refuse.
+        let rule = |what: String| LedgerError::RefusedEntry {
+            seq,
+            what,
+            rebuilding: first == 0,
+        };
+        let id_kind = item.checked.id_kind();
+        match item.checked {
+            Checked::Undecodable(what) => refused(
+                state,
+                None,
+                what.clone(),
+                LedgerError::Corrupt { seq, what },
+            )?,
+            Checked::Unsigned { error, .. } => {
+                let what = error.to_string();
+                refused(state, id_kind, what.clone(), rule(what))?
             }
-        }
-        let mut verified = verify_batch(statements).into_iter();
-        for (seq, leaf_hash, logged_at, decoded) in slots {
-            // The entry is refused: applied as nothing, or the replay fails.
-            let refused = |state: &State,
-                           id: Option<&Digest>,
-                           kind: Option<Kind>,
-                           what: String,
-                           fatal: LedgerError|
-             -> Result<(), LedgerError> {
-                if !refusals.voids(seq) {
-                    return Err(fatal);
-                }
-                Ok(state.record_void(seq, id, kind, &what)?)
-            };
-            // A statement the rules (or its signature) refuse.
-            let rule = |what: String| LedgerError::RefusedEntry {
-                seq,
-                what,
-                rebuilding: first == 0,
-            };
-            match decoded {
-                Err(e) => {
-                    let what = match &e {
-                        LedgerError::Corrupt { what, .. } => what.clone(),
-                        other => other.to_string(),
-                    };
-                    refused(state, None, None, what, e)?
-                }
-                Ok((id, kind)) => match verified.next().expect("one result per statement") {
+            Checked::Verified(v) => {
+                let entry = Entry {
+                    seq,
+                    logged_at: item.logged_at,
+                    statement: &v,
+                };
+                match state.apply(&entry, &blobs) {
+                    Ok(()) => {}
+                    Err(StateError::Rule(r)) => {
+                        let what = r.to_string();
+                        refused(state, id_kind, what.clone(), rule(what))?
+                    }
                     Err(e) => {
-                        let what = e.to_string();
-                        refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
-                    }
-                    Ok(v) => {
-                        let entry = Entry {
+                        return Err(LedgerError::Corrupt {
                             seq,
-                            logged_at,
-                            statement: &v,
-                        };
-                        match state.apply(&entry, &blobs) {
-                            Ok(()) => {}
-                            Err(StateError::Rule(r)) => {
-                                let what = r.to_string();
-                                refused(state, Some(&id), Some(kind), what.clone(), rule(what))?
-                            }
-                            Err(e) => {
-                                return Err(LedgerError::Corrupt {
-                                    seq,
-                                    what: e.to_string(),
-                                })
-                            }
-                        }
+                            what: e.to_string(),
+                        })
                     }
-                },
+                }
             }
-            last = Some(leaf_hash);
-            progress(seq + 1 - first, all);
         }
-    }
+        last = item.leaf_hash;
+        progress(seq + 1 - first, all);
+        Ok(())
+    };
+    pipeline(|p| -> Result<(), LedgerError> {
+        for read in log.entries(range) {
+            let (seq, bytes) = read?;
+            for item in p.push(seq, Input::Leaf(bytes)) {
+                apply(item)?;
+            }
+        }
+        p.drain().into_iter().try_for_each(&mut apply)
+    })?;
     if let Some(h) = last {
         state.set_last_leaf_hash(&h)?;
     }

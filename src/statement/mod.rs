@@ -16,8 +16,10 @@
 //! validity function takes, so nothing unsigned can reach the rules.
 
 mod body;
+mod text;
 
 pub use body::*;
+pub use text::IndexedText;
 
 use crate::cbor::{self, CborError};
 use crate::digest::Digest;
