@@ -5,16 +5,19 @@
 //! hash, hash tile and entry bundle, the root against the signed checkpoint,
 //! consistency with a previously trusted checkpoint, and every blob's digest.
 //! This layer decodes each leaf's statement, checks its signature (batch
-//! verification on all cores; `verify_strict` decides and pinpoints any
-//! failure) and replays it through [`State::apply`] — the same validity
-//! function append uses — into a fresh in-memory state. An entry the rules
+//! verification on all cores, beside the apply: [`crate::replay`], the one
+//! replay catch-up and reindex use too; `verify_strict` decides and
+//! pinpoints any failure) and replays it through [`State::apply`] — the
+//! same validity function append uses — into a fresh in-memory state that
+//! keeps only what decides validity (no search index). An entry the rules
 //! refuse is reported and applied as nothing (as `reindex --skip-refused`
 //! does), so the entries after it are still checked.
 //!
 //! Last, the ledger's own index (`index.sqlite`), which readers trust and
 //! cannot authenticate, is compared with the replayed state at the position
 //! it claims to have reached: every table, row and cached column (a claim's
-//! status, say); each difference is a problem.
+//! status, say), the search rows against those the replayed claims imply;
+//! each difference is a problem.
 
 use crate::digest::Digest;
 use crate::keys::PublicKey;

@@ -94,14 +94,30 @@ impl<'a> IndexedText<'a> {
     /// positions of the text.
     pub fn occurs_more_than_once(&self, needle: &str) -> bool {
         let bytes = self.text.as_bytes();
-        if needle.len() >= WINDOW && bytes.len() >= SCAN_BELOW {
+        let n = needle.as_bytes();
+        if n.len() >= WINDOW && bytes.len() >= SCAN_BELOW {
             let windows = self.windows.get_or_init(|| windows(bytes));
-            let h = hash(&needle.as_bytes()[..WINDOW]);
-            let from = windows.partition_point(|&(w, _)| w < h);
-            let candidates = windows[from..].iter().take_while(|&&(w, _)| w == h);
-            if candidates.clone().nth(MAX_CANDIDATES).is_none() {
+            // The needle's window (every WINDOW bytes, and its last) found
+            // at the fewest places of the text: in a text that repeats
+            // phrases, some part of a passage is still rare.
+            let candidates = (0..=n.len() - WINDOW)
+                .step_by(WINDOW)
+                .chain(std::iter::once(n.len() - WINDOW))
+                .map(|k| {
+                    let h = hash(&n[k..k + WINDOW]);
+                    let from = windows.partition_point(|&(w, _)| w < h);
+                    let to = from + windows[from..].partition_point(|&(w, _)| w == h);
+                    (k, &windows[from..to])
+                })
+                .min_by_key(|(_, c)| c.len());
+            if let Some((k, candidates)) = candidates.filter(|(_, c)| c.len() <= MAX_CANDIDATES) {
                 return candidates
-                    .filter(|&&(_, p)| bytes[p as usize..].starts_with(needle.as_bytes()))
+                    .iter()
+                    .filter(|&&(_, p)| {
+                        (p as usize)
+                            .checked_sub(k)
+                            .is_some_and(|start| bytes[start..].starts_with(n))
+                    })
                     .nth(1)
                     .is_some();
             }
@@ -189,6 +205,8 @@ mod tests {
             "nowhere in the text at all",
             "short",
             "on. Sentence 00",
+            " — said “the talks” went on. Sentence 00008 — said",
+            " — said “the talks” went on. Sentence 00007 — said",
         ] {
             assert_eq!(
                 t.occurs_more_than_once(needle),
