@@ -65,36 +65,53 @@ impl Checked {
     }
 }
 
-/// Decodes and verifies one chunk.
+/// Decodes (on the rayon pool) and verifies one chunk.
 fn check(chunk: Vec<(u64, Input)>) -> Vec<Item> {
-    let mut items = Vec::with_capacity(chunk.len());
-    let mut statements = Vec::with_capacity(chunk.len());
-    // Per item: the decoded statement's id and kind, or why it is not.
-    let mut decoded: Vec<Result<(Digest, Kind), String>> = Vec::with_capacity(chunk.len());
-    for (seq, input) in chunk {
-        let (logged_at, leaf_hash, bytes) = match input {
-            Input::Leaf(bytes) => {
-                let hash = Leaf::hash_bytes(&bytes);
-                match Leaf::decode(&bytes) {
-                    Ok(leaf) => (leaf.logged_at, Some(hash), Ok(leaf.statement)),
-                    Err(e) => (0, Some(hash), Err(e.to_string())),
+    use rayon::prelude::*;
+    type Decoded = (
+        u64,
+        u64,
+        Option<Digest>,
+        Result<(SignedStatement, Digest, Kind), String>,
+    );
+    let decoded: Vec<Decoded> = chunk
+        .into_par_iter()
+        .map(|(seq, input)| {
+            let (logged_at, leaf_hash, bytes) = match input {
+                Input::Leaf(bytes) => {
+                    let hash = Leaf::hash_bytes(&bytes);
+                    match Leaf::decode(&bytes) {
+                        Ok(leaf) => (leaf.logged_at, Some(hash), Ok(leaf.statement)),
+                        Err(e) => (0, Some(hash), Err(e.to_string())),
+                    }
                 }
-            }
-            Input::Statement { logged_at, bytes } => (logged_at, None, Ok(bytes)),
-        };
-        let statement = bytes.and_then(|b| SignedStatement::decode(&b).map_err(|e| e.to_string()));
-        decoded.push(statement.map(|s| {
-            let meta = (s.id(), s.statement().body.kind());
-            statements.push(s);
-            meta
-        }));
-        items.push((seq, logged_at, leaf_hash));
+                Input::Statement { logged_at, bytes } => (logged_at, None, Ok(bytes)),
+            };
+            let statement = bytes.and_then(|b| {
+                let s = SignedStatement::decode(&b).map_err(|e| e.to_string())?;
+                let (id, kind) = (s.id(), s.statement().body.kind());
+                Ok((s, id, kind))
+            });
+            (seq, logged_at, leaf_hash, statement)
+        })
+        .collect();
+    let mut statements = Vec::with_capacity(decoded.len());
+    let mut items = Vec::with_capacity(decoded.len());
+    for (seq, logged_at, leaf_hash, statement) in decoded {
+        items.push((
+            seq,
+            logged_at,
+            leaf_hash,
+            statement.map(|(s, id, kind)| {
+                statements.push(s);
+                (id, kind)
+            }),
+        ));
     }
     let mut verified = verify_batch(statements).into_iter();
     items
         .into_iter()
-        .zip(decoded)
-        .map(|((seq, logged_at, leaf_hash), d)| Item {
+        .map(|(seq, logged_at, leaf_hash, d)| Item {
             seq,
             logged_at,
             leaf_hash,

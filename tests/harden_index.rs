@@ -563,7 +563,11 @@ fn audit_names_an_edited_search_row() {
         line.contains(": proposition is \"planted words\" in the index but \""),
         "{line}"
     );
-    assert!(r.stdout.contains("in 1 row; run `provledger reindex`"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("in 1 row; run `provledger reindex`"),
+        "{}",
+        r.stdout
+    );
     s.ok(&["reindex"]);
     s.assert_audit_clean();
 }
