@@ -7,11 +7,13 @@
 //! - "does this passage occur more than once" looks up the passage's first
 //!   [`WINDOW`] bytes in a sorted table of every window's hash, and compares
 //!   only where they occur, instead of searching the whole text. The table
-//!   is built on first use, only for texts longer than [`SCAN_BELOW`] bytes.
+//!   is built once [`SCANS_BEFORE_TABLE`] searches have been made, only for
+//!   texts longer than [`SCAN_BELOW`] bytes.
 //!
 //! The answers are exactly those of a scan; `tests` compares the two.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 /// Chars between two entries of the offset table.
@@ -24,6 +26,9 @@ const SCAN_BELOW: usize = 8 * 1024;
 /// More candidate positions than this (a text that repeats itself): the
 /// passage is searched for directly instead.
 const MAX_CANDIDATES: usize = 64;
+/// Searches of one text before its window table is built: a batch with a
+/// few claims in a long article does not pay for a table it would not use.
+const SCANS_BEFORE_TABLE: usize = 16;
 
 /// A text with its offset table and (lazily) its window table.
 pub struct IndexedText<'a> {
@@ -33,6 +38,8 @@ pub struct IndexedText<'a> {
     samples: Option<Vec<u32>>,
     /// (hash of the `WINDOW` bytes at p, p), sorted.
     windows: OnceLock<Vec<(u64, u32)>>,
+    /// Searches made without the window table.
+    scans: AtomicUsize,
 }
 
 impl<'a> IndexedText<'a> {
@@ -57,6 +64,7 @@ impl<'a> IndexedText<'a> {
             chars,
             samples,
             windows: OnceLock::new(),
+            scans: AtomicUsize::new(0),
         }
     }
 
@@ -95,7 +103,11 @@ impl<'a> IndexedText<'a> {
     pub fn occurs_more_than_once(&self, needle: &str) -> bool {
         let bytes = self.text.as_bytes();
         let n = needle.as_bytes();
-        if n.len() >= WINDOW && bytes.len() >= SCAN_BELOW {
+        let table = n.len() >= WINDOW
+            && bytes.len() >= SCAN_BELOW
+            && (self.windows.get().is_some()
+                || self.scans.fetch_add(1, Ordering::Relaxed) >= SCANS_BEFORE_TABLE);
+        if table {
             let windows = self.windows.get_or_init(|| windows(bytes));
             // The needle's window (every WINDOW bytes, and its last) found
             // at the fewest places of the text: in a text that repeats
@@ -196,7 +208,7 @@ mod tests {
         text.push_str("Sentence 00007 — said “the talks” went on. ");
         text.push_str(&"ab".repeat(5_000));
         let t = IndexedText::new(text.as_str());
-        for needle in [
+        let needles = [
             "Sentence 00007 — said",
             "Sentence 00008 — said “the talks” went on.",
             "— said “the talks” went on. Sentence 01999",
@@ -207,12 +219,16 @@ mod tests {
             "on. Sentence 00",
             " — said “the talks” went on. Sentence 00008 — said",
             " — said “the talks” went on. Sentence 00007 — said",
-        ] {
+        ];
+        // Once by searching, then (from the SCANS_BEFORE_TABLE-th on) by the
+        // window table.
+        for needle in needles.iter().cycle().take(3 * needles.len()) {
             assert_eq!(
                 t.occurs_more_than_once(needle),
                 occurrences(&text, needle, 2).len() > 1,
                 "{needle:?}"
             );
         }
+        assert!(t.windows.get().is_some(), "the table was built and used");
     }
 }
