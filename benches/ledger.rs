@@ -1,12 +1,22 @@
-//! Benchmarks of the costs DESIGN.md §6 promises to hold:
-//! - a status lookup does not grow with the ledger (1k, 10k, 100k claims);
-//! - an append does not grow with the ledger;
-//! - audit is linear (entries per second).
+//! Benchmarks of the costs DESIGN.md §6 and issue 6 §3 promise to hold,
+//! each measured against the limit of the same machine in the same run:
+//! signing and batch-verifying the same number of statements (Ed25519, the
+//! work no faster replay can skip).
 //!
-//! Ledgers are generated once per size into a temporary directory: one
-//! article, N claims anchored in it, a verdict on every tenth claim.
-//! Set `PROVLEDGER_BENCH_SIZES=1000,10000` to run other sizes. Under
-//! `cargo test` each benchmark runs once on a 500-claim ledger.
+//! Shapes (`PROVLEDGER_BENCH_SHAPES=lookup,long,realistic`, default all):
+//! - `lookup`: a status lookup and an append of one statement do not grow
+//!   with the ledger (one short article, N claims, a verdict on every tenth;
+//!   `PROVLEDGER_BENCH_SIZES=1000,10000,100000`);
+//! - `long`: one article of 231 kB (3,000 sentences), N claims anchored in
+//!   it appended as one batch, as `claim import` does, then audited
+//!   (`PROVLEDGER_BENCH_LONG=100,1000,10000`): the rate per claim must not
+//!   depend on N;
+//! - `realistic`: articles of 3–6 kB with 15 claims each, two checkers'
+//!   verdicts on a third of the claims, audited
+//!   (`PROVLEDGER_BENCH_REALISTIC=100000` claims).
+//!
+//! Each figure is printed with its ratio to the limit. Under `cargo test`
+//! (no `--bench`) every shape runs once on a tiny ledger, as a smoke test.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use provledger::digest::Digest;
@@ -14,6 +24,7 @@ use provledger::keys::SecretKey;
 use provledger::ledger::Ledger;
 use provledger::statement::*;
 use std::path::Path;
+use std::time::Instant;
 
 const T0: u64 = 1_762_400_000;
 const ARTICLE: &str = "Afghan-Pakistan negotiations fail in Istanbul, exposing deep divisions over security, militants. The latest round of talks in Istanbul ended in deadlock despite mediation by Türkiye and Qatar.";
@@ -22,59 +33,302 @@ struct Keys {
     operator: SecretKey,
     editor: SecretKey,
     checker: SecretKey,
+    checker2: SecretKey,
 }
 
 fn sign(key: &SecretKey, at: u64, body: Body) -> SignedStatement {
     SignedStatement::sign(&Statement { at, body }, key).expect("sign")
 }
 
-/// Builds a ledger with `claims` claims in `dir`; returns the keys and the
-/// ids of some claims to look up.
-fn generate(dir: &Path, claims: usize) -> (Keys, Vec<Digest>) {
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+fn list(var: &str, measured: &[usize], smoke: &[usize]) -> Vec<usize> {
+    std::env::var(var)
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| {
+            if measuring() {
+                measured.to_vec()
+            } else {
+                smoke.to_vec()
+            }
+        })
+}
+
+fn shape(name: &str) -> bool {
+    std::env::var("PROVLEDGER_BENCH_SHAPES")
+        .map_or(true, |s| s.split(',').any(|x| x.trim() == name))
+}
+
+/// A new ledger in `dir` with an editor and two checkers.
+fn new_ledger(dir: &Path) -> (Ledger, Keys) {
     let keys = Keys {
         operator: SecretKey::generate("bench.example/ledger").unwrap(),
         editor: SecretKey::generate("editor").unwrap(),
         checker: SecretKey::generate("checker").unwrap(),
+        checker2: SecretKey::generate("checker2").unwrap(),
     };
     let mut l = Ledger::init(dir, &keys.operator, "benchmark ledger", 1, T0).unwrap();
+    let grant = |k: &SecretKey, name: &str, role: Role| {
+        sign(
+            &keys.operator,
+            T0,
+            Body::KeyGrant(KeyGrant {
+                key: k.public().to_note_string(),
+                display_name: name.into(),
+                roles: vec![role],
+            }),
+        )
+    };
     let grants = vec![
-        sign(
-            &keys.operator,
-            T0,
-            Body::KeyGrant(KeyGrant {
-                key: keys.editor.public().to_note_string(),
-                display_name: "Editor".into(),
-                roles: vec![Role::Editor],
-            }),
-        ),
-        sign(
-            &keys.operator,
-            T0,
-            Body::KeyGrant(KeyGrant {
-                key: keys.checker.public().to_note_string(),
-                display_name: "Checker".into(),
-                roles: vec![Role::Checker],
-            }),
-        ),
+        grant(&keys.editor, "Editor", Role::Editor),
+        grant(&keys.checker, "Checker", Role::Checker),
+        grant(&keys.checker2, "Second checker", Role::Checker),
     ];
     l.append(grants, &keys.operator, T0).unwrap();
-    let content = l.put_blob(ARTICLE.as_bytes()).unwrap();
-    let article = sign(
+    (l, keys)
+}
+
+fn article(keys: &Keys, n: usize, text: &str) -> SignedStatement {
+    sign(
         &keys.editor,
         T0,
         Body::ArticleRecord(ArticleRecord {
-            url: "https://news.example/istanbul-talks".into(),
+            url: format!("https://news.example/article-{n}"),
             publisher: "Example News".into(),
-            title: "Afghan-Pakistan negotiations fail in Istanbul".into(),
+            title: format!("Article {n}"),
             published_at: None,
             retrieved_at: T0,
-            content,
-            length: ARTICLE.len() as u64,
+            content: Digest::of(text.as_bytes()),
+            length: text.len() as u64,
             supersedes: None,
         }),
+    )
+}
+
+fn claim(keys: &Keys, article: Digest, i: usize, anchor: Anchor) -> SignedStatement {
+    sign(
+        &keys.editor,
+        T0,
+        Body::ClaimRecord(ClaimRecord {
+            article,
+            proposition: format!("Generated claim number {i}."),
+            anchor,
+            attribution: Attribution {
+                source: None,
+                cue: None,
+                hedge: Hedge::None,
+                mode: Mode::Paraphrase,
+                quote: None,
+                relayed_by: None,
+            },
+        }),
+    )
+}
+
+fn verdict(key: &SecretKey, claim: Digest, verdict: Verdict) -> SignedStatement {
+    sign(
+        key,
+        T0,
+        Body::Verification(Verification {
+            claim,
+            revision: claim,
+            verdict,
+            evidence: vec![],
+            note: None,
+        }),
+    )
+}
+
+/// The anchor of the ASCII text `text[start..end]` (byte = char offsets).
+fn ascii_anchor(text: &str, start: usize, end: usize) -> Anchor {
+    let c = provledger::statement::ANCHOR_CONTEXT_CHARS;
+    Anchor {
+        exact: text[start..end].to_string(),
+        prefix: text[start.saturating_sub(c)..start].to_string(),
+        suffix: text[end..(end + c).min(text.len())].to_string(),
+        start: start as u64,
+        end: end as u64,
+    }
+}
+
+/// The limit: how fast this machine signs `n` statements (one core) and
+/// batch-verifies them (all cores, the library's `verify_batch`), per second.
+fn limit(keys: &Keys, n: usize) -> (f64, f64) {
+    let started = Instant::now();
+    let stmts: Vec<SignedStatement> = (0..n)
+        .map(|i| {
+            let id = Digest::of(&i.to_le_bytes());
+            verdict(&keys.checker, id, Verdict::True)
+        })
+        .collect();
+    let sign_rate = n as f64 / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let ok = verify_batch(stmts)
+        .into_iter()
+        .filter(|r| r.is_ok())
+        .count();
+    let verify_rate = n as f64 / started.elapsed().as_secs_f64();
+    assert_eq!(ok, n);
+    eprintln!(
+        "limit ({n} statements): sign {sign_rate:.0}/s (one core), batch-verify {verify_rate:.0}/s (all cores)"
     );
-    let article_id = article.id();
-    l.append(vec![article], &keys.operator, T0).unwrap();
+    (sign_rate, verify_rate)
+}
+
+fn report(what: &str, count: u64, unit: &str, secs: f64, verify_rate: f64) {
+    let rate = count as f64 / secs;
+    eprintln!(
+        "{what}: {count} {unit} in {secs:.3} s = {rate:.0} {unit}/s = {:.2} × batch-verify",
+        rate / verify_rate
+    );
+}
+
+fn audit(path: &Path, verify_rate: f64, what: &str) {
+    let started = Instant::now();
+    let r = provledger::audit::audit(path, None, None, |_, _| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    assert!(r.ok, "{:?}", r.problems);
+    report(what, r.entries_checked, "entries", secs, verify_rate);
+}
+
+/// One 231 kB article, `n` claims anchored in it (claim i on sentence
+/// i mod 3000), appended in one batch as `claim import` does; then audited.
+fn long_article(n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger");
+    let (mut l, keys) = new_ledger(&path);
+    let (_, verify_rate) = limit(&keys, n.max(1000));
+    let sentences: Vec<String> = (0..3000)
+        .map(|i| {
+            format!("Sentence {i:06} of the long article says that the talks went on for a while. ")
+        })
+        .collect();
+    let text: String = sentences.concat();
+    let art = article(&keys, 0, &text);
+    let art_id = art.id();
+    l.append_with_blobs(vec![art], &[text.clone().into_bytes()], &keys.operator, T0)
+        .unwrap();
+    let mut starts = vec![0];
+    for s in &sentences {
+        starts.push(starts.last().unwrap() + s.len());
+    }
+    let started = Instant::now();
+    let claims: Vec<SignedStatement> = (0..n)
+        .map(|i| {
+            let k = i % 3000;
+            claim(
+                &keys,
+                art_id,
+                i,
+                ascii_anchor(&text, starts[k], starts[k + 1] - 1),
+            )
+        })
+        .collect();
+    let sign_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    l.append(claims, &keys.operator, T0).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    report(
+        &format!("long article/{n} claims: sign"),
+        n as u64,
+        "claims",
+        sign_secs,
+        verify_rate,
+    );
+    report(
+        &format!("long article/{n} claims: append (import)"),
+        n as u64,
+        "claims",
+        secs,
+        verify_rate,
+    );
+    drop(l);
+    audit(
+        &path,
+        verify_rate,
+        &format!("long article/{n} claims: audit"),
+    );
+}
+
+/// Articles of 3–6 kB with 15 claims each, two checkers' verdicts on a
+/// third of the claims; audited.
+fn realistic(claims: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger");
+    let (mut l, keys) = new_ledger(&path);
+    let started = Instant::now();
+    let articles = claims.div_ceil(15);
+    let mut done = 0;
+    let mut entries = 0u64;
+    let mut a = 0;
+    while a < articles {
+        let mut stmts = Vec::new();
+        let mut blobs = Vec::new();
+        // About 5,000 statements a batch.
+        while a < articles && stmts.len() < 5_000 {
+            let words = 3_000 + (a * 7919) % 3_000;
+            let mut text = String::with_capacity(words + 100);
+            let mut s = 0;
+            let mut bounds = Vec::new();
+            while text.len() < words {
+                let from = text.len();
+                text.push_str(&format!(
+                    "In article {a}, sentence {s} reports what officials said about the talks and the fighting. "
+                ));
+                bounds.push((from, text.len() - 1));
+                s += 1;
+            }
+            let art = article(&keys, a, &text);
+            let id = art.id();
+            stmts.push(art);
+            for c in 0..15.min(claims - done) {
+                let (from, to) = bounds[c % bounds.len()];
+                let st = claim(&keys, id, done, ascii_anchor(&text, from, to));
+                let cid = st.id();
+                stmts.push(st);
+                if done % 3 == 0 {
+                    stmts.push(verdict(&keys.checker, cid, Verdict::True));
+                    stmts.push(verdict(&keys.checker2, cid, Verdict::MostlyTrue));
+                }
+                done += 1;
+            }
+            blobs.push(text.into_bytes());
+            a += 1;
+        }
+        entries += stmts.len() as u64;
+        l.append_with_blobs(stmts, &blobs, &keys.operator, T0)
+            .unwrap();
+    }
+    eprintln!(
+        "realistic/{claims} claims: generated {} articles, {entries} statements in {:.1} s",
+        articles,
+        started.elapsed().as_secs_f64()
+    );
+    drop(l);
+    let (_, verify_rate) = limit(&keys, entries as usize);
+    audit(
+        &path,
+        verify_rate,
+        &format!("realistic/{claims} claims: audit"),
+    );
+}
+
+/// Builds a ledger with `claims` claims on one short article in `dir`;
+/// returns the keys and the ids of some claims to look up.
+fn generate(dir: &Path, claims: usize) -> (Keys, Vec<Digest>) {
+    let (mut l, keys) = new_ledger(dir);
+    let art = article(&keys, 0, ARTICLE);
+    let article_id = art.id();
+    l.append_with_blobs(
+        vec![art],
+        &[ARTICLE.as_bytes().to_vec()],
+        &keys.operator,
+        T0,
+    )
+    .unwrap();
     let anchor = Anchor::locate(ARTICLE, "ended in deadlock").unwrap();
     let mut sample = Vec::new();
     let batch = 5_000;
@@ -83,37 +337,11 @@ fn generate(dir: &Path, claims: usize) -> (Keys, Vec<Digest>) {
         let n = batch.min(claims - done);
         let mut stmts = Vec::with_capacity(n + n / 10);
         for i in done..done + n {
-            let claim = sign(
-                &keys.editor,
-                T0,
-                Body::ClaimRecord(ClaimRecord {
-                    article: article_id,
-                    proposition: format!("Generated claim number {i}."),
-                    anchor: anchor.clone(),
-                    attribution: Attribution {
-                        source: None,
-                        cue: None,
-                        hedge: Hedge::None,
-                        mode: Mode::Paraphrase,
-                        quote: None,
-                        relayed_by: None,
-                    },
-                }),
-            );
-            let id = claim.id();
-            stmts.push(claim);
+            let c = claim(&keys, article_id, i, anchor.clone());
+            let id = c.id();
+            stmts.push(c);
             if i.is_multiple_of(10) {
-                stmts.push(sign(
-                    &keys.checker,
-                    T0,
-                    Body::Verification(Verification {
-                        claim: id,
-                        revision: id,
-                        verdict: Verdict::True,
-                        evidence: vec![],
-                        note: None,
-                    }),
-                ));
+                stmts.push(verdict(&keys.checker, id, Verdict::True));
             }
             if i.is_multiple_of((claims / 50).max(1)) {
                 sample.push(id);
@@ -125,103 +353,92 @@ fn generate(dir: &Path, claims: usize) -> (Keys, Vec<Digest>) {
     (keys, sample)
 }
 
-fn sizes() -> Vec<usize> {
-    // `cargo test --all-targets` runs benchmarks once each, as a smoke test
-    // (without `--bench`): one small ledger is enough for that.
-    let measuring = std::env::args().any(|a| a == "--bench");
-    std::env::var("PROVLEDGER_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| {
-            if measuring {
-                vec![1_000, 10_000, 100_000]
-            } else {
-                vec![500]
-            }
+fn lookups(c: &mut Criterion, n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger");
+    let started = Instant::now();
+    let (keys, sample) = generate(&path, n);
+    eprintln!(
+        "generated a ledger of {n} claims in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let l = Ledger::open(&path).unwrap();
+    let mut i = 0;
+    c.bench_function(&format!("status lookup/{n} claims"), |b| {
+        b.iter(|| {
+            i = (i + 1) % sample.len();
+            provledger::status::claim_status(l.state(), &sample[i])
+                .unwrap()
+                .unwrap()
         })
+    });
+    let mut prefix_i = 0;
+    c.bench_function(&format!("resolve id prefix/{n} claims"), |b| {
+        b.iter(|| {
+            prefix_i = (prefix_i + 1) % sample.len();
+            l.resolve(&sample[prefix_i].to_hex()[..12], &[]).unwrap()
+        })
+    });
+    drop(l);
+
+    let mut w = Ledger::open_writer(&path).unwrap();
+    let mut k = 0u64;
+    let mut group = c.benchmark_group(format!("append one statement/{n} claims"));
+    group.sample_size(20);
+    group.bench_function("append", |b| {
+        b.iter_batched(
+            || {
+                k += 1;
+                sign(
+                    &keys.checker,
+                    T0,
+                    Body::Verification(Verification {
+                        claim: sample[(k as usize) % sample.len()],
+                        revision: sample[(k as usize) % sample.len()],
+                        verdict: if k.is_multiple_of(2) {
+                            Verdict::True
+                        } else {
+                            Verdict::MostlyTrue
+                        },
+                        evidence: vec![],
+                        note: Some(format!("bench {k}")),
+                    }),
+                )
+            },
+            |s| w.append(vec![s], &keys.operator, T0).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.finish();
+    drop(w);
+    if n <= 10_000 {
+        let mut group = c.benchmark_group(format!("audit/{n} claims"));
+        group.sample_size(10);
+        group.bench_function("audit", |b| {
+            b.iter(|| {
+                let r = provledger::audit::audit(&path, None, None, |_, _| {}).unwrap();
+                assert!(r.ok, "{:?}", r.problems);
+            })
+        });
+        group.finish();
+    }
 }
 
 fn benches(c: &mut Criterion) {
-    for n in sizes() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ledger");
-        let started = std::time::Instant::now();
-        let (keys, sample) = generate(&path, n);
-        eprintln!(
-            "generated a ledger of {n} claims in {:.1} s",
-            started.elapsed().as_secs_f64()
-        );
-
-        let l = Ledger::open(&path).unwrap();
-        let mut i = 0;
-        c.bench_function(&format!("status lookup/{n} claims"), |b| {
-            b.iter(|| {
-                i = (i + 1) % sample.len();
-                provledger::status::claim_status(l.state(), &sample[i])
-                    .unwrap()
-                    .unwrap()
-            })
-        });
-        let mut prefix_i = 0;
-        c.bench_function(&format!("resolve id prefix/{n} claims"), |b| {
-            b.iter(|| {
-                prefix_i = (prefix_i + 1) % sample.len();
-                l.resolve(&sample[prefix_i].to_hex()[..12], &[]).unwrap()
-            })
-        });
-        drop(l);
-
-        let mut w = Ledger::open_writer(&path).unwrap();
-        let mut k = 0u64;
-        let mut group = c.benchmark_group(format!("append one statement/{n} claims"));
-        group.sample_size(20);
-        group.bench_function("append", |b| {
-            b.iter_batched(
-                || {
-                    k += 1;
-                    sign(
-                        &keys.checker,
-                        T0,
-                        Body::Verification(Verification {
-                            claim: sample[(k as usize) % sample.len()],
-                            revision: sample[(k as usize) % sample.len()],
-                            verdict: if k.is_multiple_of(2) {
-                                Verdict::True
-                            } else {
-                                Verdict::MostlyTrue
-                            },
-                            evidence: vec![],
-                            note: Some(format!("bench {k}")),
-                        }),
-                    )
-                },
-                |s| w.append(vec![s], &keys.operator, T0).unwrap(),
-                BatchSize::SmallInput,
-            )
-        });
-        group.finish();
-        drop(w);
-
-        if n <= 10_000 {
-            let mut group = c.benchmark_group(format!("audit/{n} claims"));
-            group.sample_size(10);
-            group.bench_function("audit", |b| {
-                b.iter(|| {
-                    let r = provledger::audit::audit(&path, None, None, |_, _| {}).unwrap();
-                    assert!(r.ok, "{:?}", r.problems);
-                })
-            });
-            group.finish();
-        } else {
-            let started = std::time::Instant::now();
-            let r = provledger::audit::audit(&path, None, None, |_, _| {}).unwrap();
-            let secs = started.elapsed().as_secs_f64();
-            assert!(r.ok, "{:?}", r.problems);
-            eprintln!(
-                "audit of {} entries: {secs:.2} s ({:.0} entries/s)",
-                r.entries_checked,
-                r.entries_checked as f64 / secs
-            );
+    if shape("long") {
+        for n in list("PROVLEDGER_BENCH_LONG", &[100, 1_000, 10_000], &[20]) {
+            long_article(n);
+        }
+    }
+    if shape("realistic") {
+        for n in list("PROVLEDGER_BENCH_REALISTIC", &[100_000], &[60]) {
+            realistic(n);
+        }
+    }
+    if shape("lookup") {
+        for n in list("PROVLEDGER_BENCH_SIZES", &[1_000, 10_000, 100_000], &[200]) {
+            lookups(c, n);
         }
     }
 }

@@ -6,30 +6,31 @@
 //! that the log extends a previously trusted checkpoint (the root of its
 //! first entries, recomputed from them), and every blob's digest.
 //! This layer decodes each leaf's statement, checks its signature (batch
-//! verification on all cores; `verify_strict` decides and pinpoints any
-//! failure) and replays it through [`State::apply`] — the same validity
-//! function append uses — into a fresh in-memory state. An entry the rules
+//! verification on all cores, beside the apply: [`crate::replay`], the one
+//! replay catch-up and reindex use too; `verify_strict` decides and
+//! pinpoints any failure) and replays it through [`State::apply`] — the
+//! same validity function append uses — into a fresh in-memory state that
+//! keeps only what decides validity (no search index). An entry the rules
 //! refuse is reported and applied as nothing (as `reindex --skip-refused`
 //! does), so the entries after it are still checked.
 //!
 //! Last, the ledger's own index (`index.sqlite`), which readers trust and
 //! cannot authenticate, is compared with the replayed state at the position
 //! it claims to have reached: every table, row and cached column (a claim's
-//! status, say); each difference is a problem.
+//! status, say), the search rows against those the replayed claims imply;
+//! each difference is a problem.
 
 use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
+use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
 use crate::state::{BlobError, Blobs, Entry, State, StateError, RULE_SIGNATURE, RULE_UNDECODABLE};
-use crate::statement::{verify_batch, Body, Kind, SignedStatement};
+use crate::statement::{Body, Kind, SignedStatement};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// How many statements are signature-checked together.
-const BATCH: usize = 4096;
 
 /// The outcome of an audit, as `audit --json` prints it
 /// (schemas/audit-report.schema.json).
@@ -212,7 +213,6 @@ const MAX_INDEX_PROBLEMS: usize = 20;
 struct Replay<'a> {
     state: State,
     blobs: DirBlobs<'a>,
-    pending: Vec<(u64, u64, SignedStatement)>,
     problems: Vec<Problem>,
     /// Problems found beyond those listed.
     omitted: u64,
@@ -234,10 +234,14 @@ struct Replay<'a> {
 }
 
 impl Replay<'_> {
-    fn push(&mut self, seq: u64, leaf: &Leaf) {
+    /// Takes entry `seq` from the log layer into the pipeline, and applies
+    /// what the pipeline has checked meanwhile.
+    fn push(&mut self, p: &mut Pipeline, seq: u64, leaf: &Leaf) {
         if seq != self.next {
             // The log layer could not read the entries in between (and has
-            // said so); the state cannot be replayed past the gap.
+            // said so); the state cannot be replayed past the gap. The
+            // entries before it are applied first.
+            self.apply_all(p.drain());
             self.problem(
                 self.next,
                 format!(
@@ -256,26 +260,68 @@ impl Replay<'_> {
                 idx.log_leaf_hash = leaf.encode().ok().map(|b| Leaf::hash_bytes(&b));
             }
         }
-        match SignedStatement::decode(&leaf.statement) {
-            Ok(s) => {
-                *self
-                    .counts
-                    .entry(s.statement().body.kind().as_str().to_string())
-                    .or_default() += 1;
-                self.pending.push((seq, leaf.logged_at, s));
-            }
-            Err(e) => {
-                // Entries before it are applied first, so that it is
-                // applied as nothing in its place.
-                self.flush();
+        let input = Input::Statement {
+            logged_at: leaf.logged_at,
+            bytes: leaf.statement.clone(),
+        };
+        let ready = p.push(seq, input);
+        self.apply_all(ready);
+    }
+
+    fn apply_all(&mut self, items: Vec<Item>) {
+        for item in items {
+            self.apply(item);
+        }
+    }
+
+    /// Applies one checked entry to the replayed state.
+    fn apply(&mut self, item: Item) {
+        let seq = item.seq;
+        if let Some((_, kind)) = item.checked.id_kind() {
+            *self.counts.entry(kind.as_str().to_string()).or_default() += 1;
+        }
+        let verified = match item.checked {
+            Checked::Undecodable(e) => {
                 // The reason is worded as reindex words it, so that an index
                 // rebuilt with --skip-refused compares equal.
                 self.refusal(seq, RULE_UNDECODABLE, format!("statement: {e}"));
-                self.void(seq, None, None, RULE_UNDECODABLE, &e.to_string());
+                self.void(seq, None, None, RULE_UNDECODABLE, &e);
+                return;
             }
+            Checked::Unsigned { id, kind, error } => {
+                self.refusal(seq, RULE_SIGNATURE, error.to_string());
+                self.void(
+                    seq,
+                    Some(&id),
+                    Some(kind),
+                    RULE_SIGNATURE,
+                    &error.to_string(),
+                );
+                return;
+            }
+            Checked::Verified(v) => v,
+        };
+        self.signatures += 1;
+        if self.rules_stopped_at.is_some() {
+            return;
         }
-        if self.pending.len() >= BATCH {
-            self.flush();
+        let entry = Entry {
+            seq,
+            logged_at: item.logged_at,
+            statement: &verified,
+        };
+        match self.state.apply(&entry, &self.blobs) {
+            Ok(()) => self.reached(seq + 1),
+            Err(StateError::Rule(r)) => {
+                let id = verified.id();
+                let kind = verified.statement().body.kind();
+                self.refusal(seq, r.rule, r.to_string());
+                self.void(seq, Some(&id), Some(kind), r.rule, &r.to_string());
+            }
+            Err(e) => {
+                self.problem(seq, crate::error::chain(&e));
+                self.stop_rules(seq);
+            }
         }
     }
 
@@ -304,45 +350,6 @@ impl Replay<'_> {
     fn stop_rules(&mut self, seq: u64) {
         if self.rules_stopped_at.is_none() {
             self.rules_stopped_at = Some(seq);
-        }
-    }
-
-    fn flush(&mut self) {
-        let batch = std::mem::take(&mut self.pending);
-        let meta: Vec<(u64, u64, Digest, Kind)> = batch
-            .iter()
-            .map(|(s, l, st)| (*s, *l, st.id(), st.statement().body.kind()))
-            .collect();
-        let results = verify_batch(batch.into_iter().map(|(_, _, s)| s).collect());
-        for ((seq, logged_at, id, kind), result) in meta.into_iter().zip(results) {
-            let verified = match result {
-                Ok(v) => v,
-                Err(e) => {
-                    self.refusal(seq, RULE_SIGNATURE, e.to_string());
-                    self.void(seq, Some(&id), Some(kind), RULE_SIGNATURE, &e.to_string());
-                    continue;
-                }
-            };
-            self.signatures += 1;
-            if self.rules_stopped_at.is_some() {
-                continue;
-            }
-            let entry = Entry {
-                seq,
-                logged_at,
-                statement: &verified,
-            };
-            match self.state.apply(&entry, &self.blobs) {
-                Ok(()) => self.reached(seq + 1),
-                Err(StateError::Rule(r)) => {
-                    self.refusal(seq, r.rule, r.to_string());
-                    self.void(seq, Some(&id), Some(kind), r.rule, &r.to_string());
-                }
-                Err(e) => {
-                    self.problem(seq, crate::error::chain(&e));
-                    self.stop_rules(seq);
-                }
-            }
         }
     }
 
@@ -528,9 +535,8 @@ pub fn audit(
     let mut replay = Replay {
         index,
         index_problems,
-        state: State::in_memory()?,
+        state: State::in_memory_validity()?,
         blobs: DirBlobs(dir),
-        pending: Vec::new(),
         problems: Vec::new(),
         omitted: 0,
         counts: BTreeMap::new(),
@@ -543,17 +549,20 @@ pub fn audit(
     // committing per statement would cost more than the checks themselves.
     replay.state.begin()?;
     replay.reached(0);
-    let report = log::audit(
-        dir,
-        &opts,
-        |seq, leaf| {
-            replay.push(seq, leaf);
-            Ok(())
-        },
-        progress,
-    )
+    let report = pipeline(|p| {
+        let report = log::audit(
+            dir,
+            &opts,
+            |seq, leaf| {
+                replay.push(p, seq, leaf);
+                Ok(())
+            },
+            progress,
+        );
+        replay.apply_all(p.drain());
+        report
+    })
     .map_err(|e: LogError| LedgerError::Log(e))?;
-    replay.flush();
     replay.state.commit()?;
     if let Some(seq) = replay.rules_stopped_at {
         if seq + 1 < report.entries_checked {

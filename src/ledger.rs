@@ -17,7 +17,7 @@ use crate::state::{
     BlobError, Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
     RULE_SIGNATURE, RULE_UNDECODABLE,
 };
-use crate::statement::{verify_batch, Kind, SignedStatement, StatementError};
+use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement, StatementError};
 use crate::time::rfc3339;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -636,15 +636,18 @@ impl Ledger {
 
     /// The exact text of the article version `article`, read as the rules
     /// read it: from the blob store, checked against the version's digest,
-    /// UTF-8.
-    pub fn article_text(&self, article: &Digest) -> Result<String, LedgerError> {
+    /// UTF-8, with its offset tables (see [`IndexedText`]).
+    pub fn article_text(
+        &self,
+        article: &Digest,
+    ) -> Result<std::sync::Arc<IndexedText<'static>>, LedgerError> {
         let row = crate::state::articles::row(&self.state, article)?.ok_or_else(|| {
             LedgerError::NotFound(format!(
                 "article {} is not in the index",
                 crate::state::short(article)
             ))
         })?;
-        crate::state::articles::text(&LogBlobs(&self.log), &row).map_err(|e| match e {
+        crate::state::articles::text(&self.state, &LogBlobs(&self.log), &row).map_err(|e| match e {
             // The text the version names is missing or not its text: say
             // why, as the rule that reads it would.
             crate::state::Check::Refused(r) => LedgerError::NotFound(r.reason),
@@ -999,9 +1002,10 @@ pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
     })
 }
 
-/// Applies log entries `range` to `state` (inside the caller's transaction),
-/// checking signatures in batches with the same function append uses. An
-/// entry that cannot be applied is handled as `refusals` says.
+/// Applies log entries `range` to `state` (inside the caller's transaction)
+/// through the one replay ([`crate::replay`]: signatures checked in
+/// batches, with the same function append uses, beside the apply). An entry
+/// that cannot be applied is handled as `refusals` says.
 fn replay_into(
     state: &mut State,
     log: &Log,
@@ -1009,99 +1013,86 @@ fn replay_into(
     progress: &mut dyn FnMut(u64, u64),
     refusals: &Refusals,
 ) -> Result<(), LedgerError> {
-    const CHUNK: usize = 4096;
+    use crate::replay::{pipeline, Checked, Input, Item};
     let blobs = LogBlobs(log);
     let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
-    let mut entries = log.entries(range);
-    loop {
-        let mut chunk: Vec<(u64, Digest, Result<Logged, LedgerError>)> = Vec::new();
-        for item in entries.by_ref() {
-            let (seq, bytes) = item?;
-            chunk.push((seq, Leaf::hash_bytes(&bytes), decode_entry(seq, &bytes)));
-            if chunk.len() == CHUNK {
-                break;
+    let mut apply = |item: Item| -> Result<(), LedgerError> {
+        let seq = item.seq;
+        // The entry is refused: applied as nothing, or the replay fails.
+        let refused = |state: &State,
+                       id: Option<(Digest, Kind)>,
+                       rule: &str,
+                       what: String,
+                       fatal: LedgerError|
+         -> Result<(), LedgerError> {
+            if !refusals.voids(seq) {
+                return Err(fatal);
             }
-        }
-        if chunk.is_empty() {
-            break;
-        }
-        let mut statements = Vec::with_capacity(chunk.len());
-        let mut slots = Vec::with_capacity(chunk.len());
-        for (seq, leaf_hash, decoded) in chunk {
-            match decoded {
-                Ok(l) => {
-                    let id = l.statement.id();
-                    let kind = l.statement.statement().body.kind();
-                    slots.push((seq, leaf_hash, l.leaf.logged_at, Ok((id, kind))));
-                    statements.push(l.statement);
-                }
-                Err(e) => slots.push((seq, leaf_hash, 0, Err(e))),
-            }
-        }
-        let mut verified = verify_batch(statements).into_iter();
-        for (seq, leaf_hash, logged_at, decoded) in slots {
-            // The entry is refused: applied as nothing, or the replay fails.
-            let refused = |state: &State,
-                           id: Option<&Digest>,
-                           kind: Option<Kind>,
-                           rule: &str,
-                           what: String,
-                           fatal: LedgerError|
-             -> Result<(), LedgerError> {
-                if !refusals.voids(seq) {
-                    return Err(fatal);
-                }
-                Ok(state.record_void(seq, id, kind, rule, &what)?)
-            };
-            // A statement the rules (or its signature) refuse.
-            let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
+            Ok(state.record_void(
                 seq,
+                id.as_ref().map(|(i, _)| i),
+                id.map(|(_, k)| k),
                 rule,
-                what,
-                rebuilding: first == 0,
-            };
-            match decoded {
-                Err(e) => {
-                    let what = match &e {
-                        LedgerError::Corrupt { what, .. } => what.clone(),
-                        other => other.to_string(),
-                    };
-                    refused(state, None, None, RULE_UNDECODABLE, what, e)?
-                }
-                Ok((id, kind)) => match verified.next().expect("one result per statement") {
-                    Err(e) => {
-                        let what = e.to_string();
-                        let fatal = by_rule(RULE_SIGNATURE, what.clone());
-                        refused(state, Some(&id), Some(kind), RULE_SIGNATURE, what, fatal)?
-                    }
-                    Ok(v) => {
-                        let entry = Entry {
-                            seq,
-                            logged_at,
-                            statement: &v,
-                        };
-                        match state.apply(&entry, &blobs) {
-                            Ok(()) => {}
-                            Err(StateError::Rule(r)) => {
-                                let what = r.to_string();
-                                let fatal = by_rule(r.rule, what.clone());
-                                refused(state, Some(&id), Some(kind), r.rule, what, fatal)?
-                            }
-                            Err(e) => {
-                                return Err(LedgerError::Corrupt {
-                                    seq,
-                                    what: crate::error::chain(&e),
-                                })
-                            }
-                        }
-                    }
-                },
+                &what,
+            )?)
+        };
+        // A statement the rules (or its signature) refuse.
+        let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
+            seq,
+            rule,
+            what,
+            rebuilding: first == 0,
+        };
+        let id_kind = item.checked.id_kind();
+        match item.checked {
+            Checked::Undecodable(what) => refused(
+                state,
+                None,
+                RULE_UNDECODABLE,
+                what.clone(),
+                LedgerError::Corrupt { seq, what },
+            )?,
+            Checked::Unsigned { error, .. } => {
+                let what = error.to_string();
+                let fatal = by_rule(RULE_SIGNATURE, what.clone());
+                refused(state, id_kind, RULE_SIGNATURE, what, fatal)?
             }
-            last = Some(leaf_hash);
-            progress(seq + 1 - first, all);
+            Checked::Verified(v) => {
+                let entry = Entry {
+                    seq,
+                    logged_at: item.logged_at,
+                    statement: &v,
+                };
+                match state.apply(&entry, &blobs) {
+                    Ok(()) => {}
+                    Err(StateError::Rule(r)) => {
+                        let what = r.to_string();
+                        let fatal = by_rule(r.rule, what.clone());
+                        refused(state, id_kind, r.rule, what, fatal)?
+                    }
+                    Err(e) => {
+                        return Err(LedgerError::Corrupt {
+                            seq,
+                            what: crate::error::chain(&e),
+                        })
+                    }
+                }
+            }
         }
-    }
+        last = item.leaf_hash;
+        progress(seq + 1 - first, all);
+        Ok(())
+    };
+    pipeline(|p| -> Result<(), LedgerError> {
+        for read in log.entries(range) {
+            let (seq, bytes) = read?;
+            for item in p.push(seq, Input::Leaf(bytes)) {
+                apply(item)?;
+            }
+        }
+        p.drain().into_iter().try_for_each(&mut apply)
+    })?;
     if let Some(h) = last {
         state.set_last_leaf_hash(&h)?;
     }

@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod lockwait;
 pub mod log;
 pub mod proof;
+pub(crate) mod replay;
 pub mod state;
 pub mod statement;
 pub mod status;

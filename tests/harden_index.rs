@@ -537,6 +537,42 @@ fn audit_names_rows_missing_from_or_added_to_the_index() {
     s.assert_audit_clean();
 }
 
+/// Audit replays without the search index (it decides nothing), but
+/// compares the index's search rows with what the replayed claims imply:
+/// an edited search row, which `claims --text` would answer from, is found.
+#[test]
+fn audit_names_an_edited_search_row() {
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    edit(
+        &s,
+        &format!(
+            "UPDATE claim_text SET proposition = 'planted words' WHERE rowid = (SELECT n FROM claims WHERE id = (SELECT id FROM statements WHERE id_hex = '{claim}'))"
+        ),
+    );
+    let found = s.json(&["claims", "--search", "planted"]);
+    assert!(found.to_string().contains(&claim), "{found}");
+    let r = s.run(&["audit"]);
+    assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
+    let want = "PROBLEM: index.sqlite differs from the replayed log: claim_text row rowid=";
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(want))
+        .unwrap_or_else(|| panic!("{want:?}:\n{}", r.stdout));
+    assert!(
+        line.contains(": proposition is \"planted words\" in the index but \""),
+        "{line}"
+    );
+    assert!(
+        r.stdout.contains("in 1 row; run `provledger reindex`"),
+        "{}",
+        r.stdout
+    );
+    s.ok(&["reindex"]);
+    s.assert_audit_clean();
+}
+
 #[test]
 fn an_append_on_a_sealed_index_does_not_rebuild_it() {
     let s = Seeded::new();

@@ -273,7 +273,7 @@ fn show(ledger: &Path, a: ShowArgs) -> Result<()> {
         .find(|v| v.id == id)
         .context("the article is missing from its own chain")?;
     let text = if a.text {
-        Some(l.article_text(&article.id)?)
+        Some(l.article_text(&article.id)?.as_str().to_string())
     } else {
         None
     };

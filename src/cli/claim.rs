@@ -191,7 +191,7 @@ fn locate(
 ) -> Result<Anchor> {
     let text = l.article_text(&article.id)?;
     Anchor::locate_between(
-        &text,
+        text.as_str(),
         quote,
         context.prefix.as_deref(),
         context.suffix.as_deref(),

@@ -10,8 +10,9 @@
 use super::limits::{line, url, MAX_ARTICLE_BYTES, MAX_LABEL_CHARS, MAX_TITLE_CHARS};
 use super::{refuse, short, Blobs, Check, Entry, Refusal, State, StateError};
 use crate::digest::Digest;
-use crate::statement::{ArticleRecord, Kind};
+use crate::statement::{ArticleRecord, IndexedText, Kind};
 use rusqlite::{params, OptionalExtension};
+use std::sync::Arc;
 
 /// Where a new version goes in its chain.
 pub(super) struct Plan {
@@ -95,8 +96,48 @@ fn mac_fields<'a>(
     ]
 }
 
-/// The text of a recorded article version, from the blob store.
-pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Check> {
+/// Most bytes of article text [`TextCache`] holds; past it, it starts over.
+const MAX_CACHED_BYTES: usize = 64 << 20;
+
+/// The article texts read and verified in the batch in progress, by content
+/// digest, each with its offset and window tables: the claims of one batch
+/// read, hash and index their article's text once, not once per claim.
+/// [`State::begin`], `commit` and `rollback` empty it, so a blob damaged on
+/// disk is noticed by the next batch; a replay in one transaction (audit)
+/// keeps at most [`MAX_CACHED_BYTES`] of text.
+#[derive(Default)]
+pub(crate) struct TextCache {
+    texts: std::collections::HashMap<Digest, Arc<IndexedText<'static>>>,
+    bytes: usize,
+}
+
+impl TextCache {
+    pub(crate) fn clear(&mut self) {
+        self.texts.clear();
+        self.bytes = 0;
+    }
+
+    fn put(&mut self, digest: Digest, text: String) -> Arc<IndexedText<'static>> {
+        if self.bytes + text.len() > MAX_CACHED_BYTES {
+            self.clear();
+        }
+        self.bytes += text.len();
+        let t = Arc::new(IndexedText::new(text));
+        self.texts.insert(digest, t.clone());
+        t
+    }
+}
+
+/// The text of a recorded article version, from the blob store (once per
+/// batch: see [`TextCache`]).
+pub(crate) fn text(
+    state: &State,
+    blobs: &dyn Blobs,
+    article: &ArticleRow,
+) -> Result<Arc<IndexedText<'static>>, Check> {
+    if let Some(t) = state.texts.borrow().texts.get(&article.content) {
+        return Ok(t.clone());
+    }
     let Some(bytes) = blobs.blob(&article.content).map_err(StateError::from)? else {
         refuse!(
             "article.text-missing",
@@ -115,7 +156,7 @@ pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Ch
             short(&article.content)
         );
     }
-    String::from_utf8(bytes).map_err(|_| {
+    let text = String::from_utf8(bytes).map_err(|_| {
         Check::Refused(Refusal {
             rule: "article.text-utf8",
             reason: format!(
@@ -123,7 +164,8 @@ pub(crate) fn text(blobs: &dyn Blobs, article: &ArticleRow) -> Result<String, Ch
                 short(&article.id)
             ),
         })
-    })
+    })?;
+    Ok(state.texts.borrow_mut().put(article.content, text))
 }
 
 /// Checks an `article.record`.
@@ -187,13 +229,15 @@ pub(super) fn check(
             bytes.len()
         );
     }
-    if std::str::from_utf8(&bytes).is_err() {
+    let Ok(text) = String::from_utf8(bytes) else {
         refuse!(
             "article.content-utf8",
             "content blob {} is not valid UTF-8 text",
             short(&a.content)
         );
-    }
+    };
+    // Verified: the claims anchored in it later in the batch need not read it again.
+    state.texts.borrow_mut().put(a.content, text);
     let Some(prev_id) = a.supersedes else {
         return Ok(Plan {
             chain: entry.statement.id(),

@@ -49,7 +49,6 @@ pub(super) enum Plan {
 /// A claim's current state, as the rules see it.
 #[derive(Clone, Debug)]
 pub(crate) struct ClaimRow {
-    pub n: i64,
     pub id: Digest,
     pub revision: Digest,
     pub revisions: u64,
@@ -70,7 +69,6 @@ pub(crate) fn row(state: &State, id: &Digest) -> Result<Option<ClaimRow>, StateE
         )?
         .query_row([id.0.as_slice()], |r| {
             Ok(ClaimRow {
-                n: r.get(0)?,
                 id: *id,
                 revision: digest(r.get(1)?)?,
                 revisions: r.get::<_, i64>(2)? as u64,
@@ -205,8 +203,8 @@ fn check_content(
             refuse!("claim.quote-unattributed", "a direct_quote needs attribution.source or attribution.relayed_by: whose words are they?");
         }
     }
-    let text = articles::text(blobs, article)?;
-    a.check(&text).map_err(|reason| {
+    let text = articles::text(state, blobs, article)?;
+    a.check_in(&text).map_err(|reason| {
         Check::Refused(Refusal {
             rule: "claim.anchor",
             reason,
@@ -359,26 +357,6 @@ fn encode(c: &ClaimContent) -> Result<Vec<u8>, StateError> {
     crate::cbor::to_vec(c).map_err(|e| StateError::Corrupt(e.to_string()))
 }
 
-/// Replaces the claim's full-text row with `c`.
-fn index_text(state: &State, n: i64, c: &ClaimContent) -> Result<(), StateError> {
-    state
-        .conn
-        .prepare_cached("DELETE FROM claim_text WHERE rowid = ?1")?
-        .execute([n])?;
-    state
-        .conn
-        .prepare_cached(
-            "INSERT INTO claim_text (rowid, proposition, quote, exact) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            n,
-            c.proposition,
-            c.attribution.quote.as_deref().unwrap_or(""),
-            c.anchor.exact
-        ])?;
-    Ok(())
-}
-
 /// Records a checked claim statement.
 pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), StateError> {
     let st = entry.statement;
@@ -410,7 +388,6 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
                     at,
                     signer,
                 ])?;
-            let n = state.conn.last_insert_rowid();
             insert_revision(
                 state,
                 &id,
@@ -424,7 +401,6 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
                 at,
                 signer,
             )?;
-            index_text(state, n, &content)?;
             id
         }
         Plan::Revise {
@@ -470,7 +446,6 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
                             c.attribution.source.map(|d| d.0.to_vec()),
                             c.attribution.relayed_by.map(|d| d.0.to_vec()),
                         ])?;
-                    index_text(state, claim.n, c)?;
                 }
                 _ => {
                     state

@@ -48,6 +48,7 @@ mod resolve;
 pub(crate) mod rows;
 mod schema;
 mod seal;
+mod search;
 mod sources;
 pub(crate) mod standing;
 mod verifications;
@@ -335,6 +336,11 @@ pub struct State {
     /// Set by the writer, which holds the operator key: rows it writes are
     /// authenticated, and rows the rules read are checked.
     auth: Option<IndexKey>,
+    /// Article texts verified in this batch (see `articles::TextCache`).
+    texts: std::cell::RefCell<articles::TextCache>,
+    /// Whether applied statements are also added to the search index
+    /// (`search.rs`); audit's replay leaves it out.
+    search: bool,
 }
 
 impl State {
@@ -412,9 +418,18 @@ impl State {
         State::init(conn)
     }
 
-    /// A fresh state in memory, as audit uses.
+    /// A fresh state in memory.
     pub fn in_memory() -> Result<State, StateError> {
         State::init(Connection::open_in_memory()?)
+    }
+
+    /// A fresh state in memory that keeps only what the validity function
+    /// decides by, without the query-only search index (`search.rs`): what
+    /// audit replays into.
+    pub fn in_memory_validity() -> Result<State, StateError> {
+        let mut state = State::in_memory()?;
+        state.search = false;
+        Ok(state)
     }
 
     fn init(conn: Connection) -> Result<State, StateError> {
@@ -427,6 +442,8 @@ impl State {
             conn,
             full: None,
             auth: None,
+            texts: Default::default(),
+            search: true,
         })
     }
 
@@ -614,18 +631,21 @@ impl State {
                 )),
             )));
         }
+        self.texts.get_mut().clear();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
 
     /// Makes the batch permanent.
     pub fn commit(&mut self) -> Result<(), StateError> {
+        self.texts.get_mut().clear();
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
 
     /// Undoes the batch.
     pub fn rollback(&mut self) -> Result<(), StateError> {
+        self.texts.get_mut().clear();
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
         }
@@ -638,6 +658,16 @@ impl State {
     /// Checks run before any write, so a refused statement leaves the state
     /// as it was.
     pub fn apply(&mut self, entry: &Entry, blobs: &dyn Blobs) -> Result<(), StateError> {
+        let applied = self.check_and_record(entry, blobs);
+        if self.conn.is_autocommit() {
+            // Applied outside a batch, it was a batch of its own: the texts
+            // it read are not kept (see `articles::TextCache`).
+            self.texts.get_mut().clear();
+        }
+        applied
+    }
+
+    fn check_and_record(&mut self, entry: &Entry, blobs: &dyn Blobs) -> Result<(), StateError> {
         let kind = entry.statement.statement().body.kind();
         let plan = match self.check(entry, blobs) {
             Ok(plan) => plan,
@@ -651,7 +681,11 @@ impl State {
         // database failure half-way through `record` is not a refusal; the
         // callers roll back the whole batch (append, catch-up) or stop
         // checking rules (audit).
-        self.record(entry, plan)
+        self.record(entry, plan)?;
+        if self.search {
+            search::project(self, entry)?;
+        }
+        Ok(())
     }
 
     /// Every rule, without writing anything.

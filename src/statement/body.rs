@@ -9,6 +9,7 @@
 //! Ids of other statements are [`Digest`]s, encoded as 32-byte CBOR byte
 //! strings. Optional fields are left out when absent, never written as null.
 
+use super::text::{occurrences, IndexedText};
 use crate::digest::Digest;
 use ciborium::Value;
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
@@ -511,6 +512,13 @@ impl Anchor {
     /// finds the claim, as W3C intends).
     /// The error names the first part that does not match.
     pub fn check(&self, text: &str) -> Result<(), String> {
+        self.check_in(&IndexedText::new(text))
+    }
+
+    /// [`Anchor::check`] against a text prepared for many checks: its cost
+    /// does not grow with the text's length beyond the anchored passage.
+    pub fn check_in(&self, indexed: &IndexedText) -> Result<(), String> {
+        let text = indexed.as_str();
         if self.exact.is_empty() {
             return Err("anchor.exact is empty".into());
         }
@@ -521,18 +529,18 @@ impl Anchor {
                 self.start, self.end
             ));
         }
-        let Some(start) = byte_offset(text, self.start) else {
+        let Some(start) = indexed.byte_offset(self.start) else {
             return Err(format!(
                 "anchor.end {} is past the end of the article text ({} characters)",
                 self.end,
-                text.chars().count()
+                indexed.char_len()
             ));
         };
-        let Some(end) = byte_offset(text, self.end) else {
+        let Some(end) = indexed.byte_offset(self.end) else {
             return Err(format!(
                 "anchor.end {} is past the end of the article text ({} characters)",
                 self.end,
-                text.chars().count()
+                indexed.char_len()
             ));
         };
         if let Some(why) = cut(text, start, end) {
@@ -562,7 +570,7 @@ impl Anchor {
             ));
         }
         let quote = format!("{}{}{}", self.prefix, self.exact, self.suffix);
-        if occurrences(text, &quote, 2).len() > 1 {
+        if indexed.occurs_more_than_once(&quote) {
             return Err(
                 "anchor.prefix, anchor.exact and anchor.suffix together occur more than once in the article text; lengthen the prefix or suffix"
                     .into(),
@@ -602,32 +610,6 @@ fn cut(text: &str, start: usize, end: usize) -> Option<String> {
         ));
     }
     None
-}
-
-/// The byte offset of scalar value number `n` in `text` (`text.len()` for
-/// `n` = its length), or `None` past the end.
-fn byte_offset(text: &str, n: u64) -> Option<usize> {
-    let n = usize::try_from(n).ok()?;
-    text.char_indices()
-        .map(|(b, _)| b)
-        .chain(std::iter::once(text.len()))
-        .nth(n)
-}
-
-/// Byte offsets of up to `limit` occurrences of `needle`, overlapping ones included.
-fn occurrences(text: &str, needle: &str, limit: usize) -> Vec<usize> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    while found.len() < limit {
-        let Some(i) = text[from..].find(needle) else {
-            break;
-        };
-        let at = from + i;
-        found.push(at);
-        // Step one scalar value on, so overlapping occurrences count too.
-        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
-    }
-    found
 }
 
 /// A short form of a long text for messages.

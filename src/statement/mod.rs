@@ -17,9 +17,11 @@
 
 mod body;
 mod compose;
+mod text;
 
 pub use body::*;
 pub use compose::{ArticleChanges, ContentChanges, LocateError};
+pub use text::IndexedText;
 
 use crate::cbor::{self, CborError};
 use crate::digest::Digest;
