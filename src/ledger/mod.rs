@@ -8,17 +8,31 @@
 //! checkpoint) and commit the transaction. The log is the truth: if the
 //! process dies between the checkpoint and the commit, the state catches up
 //! on the next open.
+//!
+//! This file opens a ledger, appends to it and reads from it; beside it,
+//! `init.rs` makes a ledger (genesis, all-or-nothing init and its
+//! clean-up), `replay.rs` keeps the index in step with the log (catch-up,
+//! rebuild, [`Ledger::reindex`]), `blobs.rs` gives the rules the blobs they
+//! read, and `error.rs` holds [`LedgerError`].
+
+mod blobs;
+mod error;
+mod init;
+mod replay;
+
+pub use error::LedgerError;
 
 use crate::digest::Digest;
 use crate::keys::SecretKey;
-use crate::log::{Leaf, Log, LogError, LogWriter};
+use crate::log::{Leaf, Log, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
-use crate::state::{
-    BlobError, Blobs, Entry, IndexKey, ResolveError, SealStatus, State, StateError, VoidEntry,
-    RULE_SIGNATURE, RULE_UNDECODABLE,
-};
-use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement, StatementError};
+use crate::state::{Entry, IndexKey, SealStatus, State, StateError};
+use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement};
 use crate::time::rfc3339;
+use blobs::{LogBlobs, PendingBlobs};
+use error::batch_position;
+use init::remove_index;
+use replay::Refusals;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,76 +46,6 @@ pub const PRIVATE_DIR: &str = "private";
 pub const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// The shortest id prefix accepted.
 pub const MIN_PREFIX: usize = crate::state::MIN_ID_PREFIX;
-
-/// What can go wrong opening, reading or appending to a ledger.
-#[derive(Debug, thiserror::Error)]
-pub enum LedgerError {
-    #[error(transparent)]
-    Log(#[from] LogError),
-    #[error(transparent)]
-    State(#[from] StateError),
-    #[error("statement {index} of the batch")]
-    Statement {
-        index: usize,
-        source: StatementError,
-    },
-    /// A statement of the batch is refused. The message is self-contained
-    /// (the refusal, with its position in the batch), so `error` is not
-    /// also a source.
-    #[error("{}{error}", batch_position(*.index, *.batch, .id))]
-    Refused {
-        index: usize,
-        batch: usize,
-        id: String,
-        error: Box<StateError>,
-    },
-    #[error("{0}")]
-    NotFound(String),
-    /// A time ahead of this machine's clock (or the clock unreadable).
-    #[error("{0}")]
-    Clock(String),
-    #[error("this ledger was opened for reading; open it with Ledger::open_writer to append")]
-    ReadOnly,
-    #[error(transparent)]
-    Resolve(#[from] ResolveError),
-    #[error("entry {seq}: {what}")]
-    Corrupt { seq: u64, what: String },
-    #[error("the index {path} does not match the ledger's log (copied from another ledger, or the log was restored from a backup)")]
-    IndexMismatch { path: String },
-    #[error("the index {path} fails the writer's check: {what}; nothing was written")]
-    IndexTampered { path: String, what: String },
-    /// Replaying the log, entry `seq` was refused. `rebuilding`: the
-    /// replay was from genesis into an empty index (else it was catching up
-    /// an index that may itself be damaged).
-    #[error("entry {seq} of the log is refused by the rules: {what}")]
-    RefusedEntry {
-        seq: u64,
-        /// The refusing rule's id (README: "Rule ids").
-        rule: &'static str,
-        what: String,
-        rebuilding: bool,
-    },
-    #[error("cannot build the index {path}")]
-    Index {
-        path: String,
-        source: std::io::Error,
-    },
-    /// Both errors are in the message, so neither is also a source.
-    #[error("{error}; removing what the failed init had made also failed: {cleanup}")]
-    InitCleanup {
-        error: Box<LedgerError>,
-        cleanup: Box<LedgerError>,
-    },
-}
-
-/// Names a statement within a batch, unless the batch holds only it.
-fn batch_position(index: usize, batch: usize, id: &str) -> String {
-    if batch > 1 {
-        format!("statement {index} of the batch ({id}): ")
-    } else {
-        String::new()
-    }
-}
 
 /// What an append returns for each statement: where it landed.
 #[derive(Clone, Debug, Serialize)]
@@ -163,18 +107,6 @@ impl std::ops::Deref for Handle {
     }
 }
 
-struct LogBlobs<'a>(&'a Log);
-
-impl Blobs for LogBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
-        match self.0.get_blob(digest) {
-            Ok(b) => Ok(Some(b)),
-            Err(LogError::BlobNotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-}
-
 /// The time for new statements and leaves: `SOURCE_DATE_EPOCH` when set (for
 /// reproducible ledgers such as the sample), else the system clock. A value
 /// past [`MAX_TIME`] (9999-12-31T23:59:59Z) is refused.
@@ -232,168 +164,6 @@ fn check_clock(
 }
 
 impl Ledger {
-    /// Where `init` puts the operator key of the ledger in `dir`.
-    pub fn default_operator_key_path(dir: &Path) -> PathBuf {
-        dir.join(PRIVATE_DIR).join("operator.key")
-    }
-
-    /// Whether `dir` already holds a ledger that `init` must not touch: a
-    /// checkpoint that is not that of an [unfinished init](Ledger::is_unfinished_init).
-    pub fn exists(dir: &Path) -> bool {
-        let cp = dir.join(crate::log::CHECKPOINT_FILE);
-        std::fs::symlink_metadata(cp).is_ok() && !Ledger::is_unfinished_init(dir)
-    }
-
-    /// Whether `dir` holds what an `init` that died part-way leaves: a
-    /// readable checkpoint of the empty log (every ledger's first entry is
-    /// its genesis, so no finished ledger has one). `init` may replace it.
-    pub fn is_unfinished_init(dir: &Path) -> bool {
-        matches!(
-            crate::log::read_checkpoint(dir),
-            Ok(Some(note)) if crate::log::Checkpoint::parse_unverified(&note)
-                .is_ok_and(|cp| cp.size == 0)
-        )
-    }
-
-    /// Signs the genesis statement of a new ledger and checks it against
-    /// the rules, touching nothing on disk: `init` calls it before it writes
-    /// the operator key, so a refused genesis leaves no key file behind.
-    pub fn genesis(
-        operator: &SecretKey,
-        description: &str,
-        quorum: u64,
-        now: u64,
-    ) -> Result<SignedStatement, LedgerError> {
-        use crate::statement::{Body, Genesis, Policy, Statement};
-        let genesis = SignedStatement::sign(
-            &Statement {
-                at: now,
-                body: Body::Genesis(Genesis {
-                    origin: operator.public().name().to_string(),
-                    operator: operator.public().to_note_string(),
-                    description: description.to_string(),
-                    policy: Policy { quorum },
-                }),
-            },
-            operator,
-        )
-        .map_err(|source| LedgerError::Statement { index: 0, source })?;
-        let mut scratch = State::in_memory()?;
-        let verified = genesis
-            .clone()
-            .verify()
-            .map_err(|source| LedgerError::Statement { index: 0, source })?;
-        scratch
-            .apply(
-                &Entry {
-                    seq: 0,
-                    logged_at: now,
-                    statement: &verified,
-                },
-                &NoBlobs,
-            )
-            .map_err(|source| LedgerError::Refused {
-                index: 0,
-                batch: 1,
-                id: verified.id().to_hex(),
-                error: Box::new(source),
-            })?;
-        Ok(genesis)
-    }
-
-    /// Creates a ledger in `dir` whose genesis is signed by `operator`.
-    ///
-    /// All or nothing: if anything fails before the genesis is in the log,
-    /// every file this call made is removed again (the checkpoint first, so
-    /// that what is left is never mistaken for a ledger), and a second
-    /// `init` can succeed. What a process killed part-way leaves — a
-    /// checkpoint of the empty log ([`Ledger::is_unfinished_init`]) — is
-    /// cleared and replaced.
-    pub fn init(
-        dir: &Path,
-        operator: &SecretKey,
-        description: &str,
-        quorum: u64,
-        now: u64,
-    ) -> Result<Ledger, LedgerError> {
-        Ledger::init_inner(dir, operator, description, quorum, now, None)
-    }
-
-    /// [`Ledger::init`], with its genesis append stopped at `point` as if
-    /// the process had died there (tests only).
-    #[doc(hidden)]
-    pub fn init_crashing_at(
-        dir: &Path,
-        operator: &SecretKey,
-        description: &str,
-        quorum: u64,
-        now: u64,
-        point: crate::log::CrashPoint,
-    ) -> Result<Ledger, LedgerError> {
-        Ledger::init_inner(dir, operator, description, quorum, now, Some(point))
-    }
-
-    fn init_inner(
-        dir: &Path,
-        operator: &SecretKey,
-        description: &str,
-        quorum: u64,
-        now: u64,
-        crash: Option<crate::log::CrashPoint>,
-    ) -> Result<Ledger, LedgerError> {
-        // Check the genesis against the rules before creating anything.
-        let genesis = Ledger::genesis(operator, description, quorum, now)?;
-        if Ledger::is_unfinished_init(dir) {
-            // Under the writer lock, so as not to clear away the empty log
-            // of another init that is still at work.
-            let held = match Log::open_writer(dir, None) {
-                Err(e @ LogError::Locked { .. }) => return Err(e.into()),
-                other => other.ok(),
-            };
-            remove_ledger_files(dir, &[])?;
-            drop(held);
-        }
-        let existed = std::fs::symlink_metadata(dir).is_ok();
-        // What was there before and may hold somebody else's files or lock:
-        // an undo leaves it. (A `tile/` or `hashes` there was empty, or
-        // Log::create would have refused.)
-        let keep: Vec<&str> = [crate::log::blobs::BLOBS_DIR, crate::log::LOCK_FILE]
-            .into_iter()
-            .filter(|f| std::fs::symlink_metadata(dir.join(f)).is_ok())
-            .collect();
-        let writer = match Log::create(dir, &operator.note_signer()) {
-            Ok(w) => w,
-            // Somebody's ledger, or another init at work: not ours to undo.
-            Err(e @ (LogError::AlreadyExists { .. } | LogError::Locked { .. })) => {
-                return Err(e.into())
-            }
-            Err(e) => return Err(undo_init(dir, existed, &keep, e.into())),
-        };
-        let built = (|| {
-            let mut writer = writer;
-            writer.crash_at(crash);
-            remove_index(dir)?;
-            let state = State::open(&dir.join(INDEX_FILE))?;
-            let mut ledger = Ledger {
-                dir: dir.to_path_buf(),
-                log: Handle::Writer(writer),
-                state,
-            };
-            ledger.append(vec![genesis], operator, now)?;
-            if let Handle::Writer(w) = &mut ledger.log {
-                w.crash_at(None);
-            }
-            Ok(ledger)
-        })();
-        match built {
-            Ok(ledger) => Ok(ledger),
-            // The genesis made it into the log: the ledger is whole, and the
-            // index catches up when it is opened.
-            Err(_) if Log::open(dir).is_ok_and(|l| l.size() > 0) => Ledger::open_writer(dir),
-            Err(e) => Err(undo_init(dir, existed, &keep, e)),
-        }
-    }
-
     /// Opens the ledger in `dir` for reading, bringing its index up to date.
     ///
     /// A reader never deletes or rebuilds the index (other readers may have
@@ -429,30 +199,6 @@ impl Ledger {
         Ok(ledger)
     }
 
-    /// For a reader whose index is behind the log on a full disk, where it
-    /// cannot write the entries it lacks, or that it cannot use at all
-    /// ([`Ledger::open`]): the state replayed in memory from the whole log
-    /// instead, so reads still answer from every entry. The entries the
-    /// index applies as nothing (`listed`, from `reindex --skip-refused`)
-    /// are applied as nothing here too.
-    fn replay_in_memory(
-        &mut self,
-        listed: std::collections::BTreeSet<u64>,
-    ) -> Result<(), LedgerError> {
-        let mut state = State::in_memory()?;
-        state.begin()?;
-        replay_into(
-            &mut state,
-            &self.log,
-            0..self.log.size(),
-            &mut |_, _| {},
-            &Refusals::Void(listed),
-        )?;
-        state.commit()?;
-        self.state = state;
-        Ok(())
-    }
-
     /// Opens the ledger in `dir` for appending: takes the writer lock
     /// (waiting up to [`LOCK_WAIT`]) and repairs a torn tail.
     pub fn open_writer(dir: &Path) -> Result<Ledger, LedgerError> {
@@ -465,95 +211,6 @@ impl Ledger {
         };
         ledger.catch_up()?;
         Ok(ledger)
-    }
-
-    /// Applies log entries the index has not seen yet. If the index does not
-    /// match the log (restored from elsewhere, or damaged), it is rebuilt.
-    fn catch_up(&mut self) -> Result<(), LedgerError> {
-        self.catch_up_with(&mut |_, _| {})
-    }
-
-    /// [`Ledger::catch_up`], reporting (entries applied, entries to apply)
-    /// as it goes.
-    fn catch_up_with(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<(), LedgerError> {
-        let writer = matches!(self.log, Handle::Writer(_));
-        if !writer && self.state.applied()? > self.log.size() {
-            // A writer appended (and indexed) after this reader read the
-            // checkpoint: read it again rather than doubt the index.
-            self.log = Handle::Reader(Log::open(&self.dir)?);
-        }
-        let size = self.log.size();
-        let applied = self.state.applied()?;
-        let in_step = applied <= size
-            && (applied == 0
-                || self.state.last_leaf_hash()? == Some(self.log.leaf_hash(applied - 1)?));
-        if !in_step {
-            // Only the writer may rebuild: readers may have the index open.
-            if !writer {
-                return Err(LedgerError::IndexMismatch {
-                    path: self.dir.join(INDEX_FILE).display().to_string(),
-                });
-            }
-            let listed = self.state.void_seqs().unwrap_or_default();
-            self.rebuild(Refusals::Void(listed), progress)?;
-            return Ok(());
-        }
-        if applied >= size {
-            return Ok(());
-        }
-        // Take the index's write lock, then look again: another process may
-        // have caught it up while this one waited.
-        self.state.begin()?;
-        let applied = self.state.applied()?;
-        if applied >= size {
-            self.state.rollback()?;
-            return Ok(());
-        }
-        let result = replay_into(
-            &mut self.state,
-            &self.log,
-            applied..size,
-            progress,
-            &Refusals::Fail,
-        )
-        .and_then(|()| Ok(self.state.seal()?));
-        match result {
-            Ok(()) => self.state.commit()?,
-            Err(e) => {
-                self.state.rollback()?;
-                return Err(e);
-            }
-        }
-        Ok(())
-    }
-
-    /// Deletes the index and builds it again from the whole log (the caller
-    /// holds the writer lock), authenticated if the old state was. Returns
-    /// the entries applied as nothing.
-    fn rebuild(
-        &mut self,
-        refusals: Refusals,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<Vec<VoidEntry>, LedgerError> {
-        let key = self.state.index_key().cloned();
-        drop(std::mem::replace(&mut self.state, State::in_memory()?));
-        remove_index(&self.dir)?;
-        self.state = open_state(&self.dir)?;
-        if let Some(key) = key {
-            self.state.authenticate(key);
-        }
-        let size = self.log.size();
-        self.state.begin()?;
-        let result = replay_into(&mut self.state, &self.log, 0..size, progress, &refusals)
-            .and_then(|()| Ok(self.state.seal()?));
-        match result {
-            Ok(()) => self.state.commit()?,
-            Err(e) => {
-                self.state.rollback()?;
-                return Err(e);
-            }
-        }
-        Ok(self.state.void_entries()?)
     }
 
     /// The writer's check before it applies anything: the index's seal
@@ -799,102 +456,22 @@ impl Ledger {
         })
     }
 
-    /// Rebuilds the log's `hashes` file, then deletes and rebuilds the
-    /// index, from the log's entries, calling `progress` with (entries
-    /// done, entries in all) for each pass. Holds the writer lock
-    /// meanwhile, so no append lands in an index that is being deleted.
-    ///
-    /// With `operator` (the key that signs the checkpoints) the new index
-    /// is sealed, so the next append need not rebuild it. An entry the
-    /// rules refuse fails the rebuild ([`LedgerError::RefusedEntry`]) unless
-    /// `skip_refused`, or the old index had already applied it as nothing;
-    /// such entries are applied as nothing and returned, in log order. The
-    /// old index is never needed: whatever it holds, the rebuild runs.
-    pub fn reindex(
-        dir: &Path,
-        operator: Option<&SecretKey>,
-        skip_refused: bool,
-        mut progress: impl FnMut(u64, u64),
-    ) -> Result<(Ledger, Vec<VoidEntry>), LedgerError> {
-        // Refuse a wrong key before anything is written: rebuilding
-        // `hashes` renames a new file into place.
-        if let Some(op) = operator {
-            Log::check_signer_in(dir, &op.note_signer())?;
-        }
-        let writer = Log::open_writer_rebuilding_hashes(dir, Some(LOCK_WAIT), &mut progress)?;
-        if let Some(op) = operator {
-            // Again under the lock, against the checkpoint now current.
-            check_operator(&writer, op)?;
-        }
-        let listed = State::void_seqs_in(&dir.join(INDEX_FILE));
-        remove_index(dir)?;
-        let state = open_state(dir)?;
-        let mut ledger = Ledger {
-            dir: dir.to_path_buf(),
-            log: Handle::Writer(writer),
-            state,
-        };
-        if let Some(op) = operator {
-            ledger.state.authenticate(IndexKey::derive(op));
-        }
-        let refusals = if skip_refused {
-            Refusals::VoidAll
-        } else {
-            Refusals::Void(listed)
-        };
-        let void = ledger.rebuild(refusals, &mut progress)?;
-        Ok((ledger, void))
+    /// An offline inclusion proof (c2sp.org/tlog-proof, with the leaf as
+    /// extra data) for entry `seq` under the current checkpoint.
+    pub fn inclusion_proof(&self, seq: u64) -> Result<crate::proof::TlogProof, LedgerError> {
+        let size = self.log.size();
+        Ok(crate::proof::TlogProof {
+            extra: Some(self.log.entry(seq)?),
+            index: seq,
+            hashes: self.log.inclusion_proof(seq, size)?,
+            checkpoint: self.log.checkpoint_bytes().to_vec(),
+        })
     }
 }
 
 /// Fails unless `operator` is the key that signs the checkpoints of `log`.
 fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
     Ok(log.check_signer(&operator.note_signer())?)
-}
-
-/// What a replay does with an entry the rules refuse (or whose statement
-/// cannot be decoded or verified).
-enum Refusals {
-    /// Fail with [`LedgerError::RefusedEntry`].
-    Fail,
-    /// Apply the listed entries as nothing if refused; fail on others.
-    Void(std::collections::BTreeSet<u64>),
-    /// Apply every refused entry as nothing.
-    VoidAll,
-}
-
-impl Refusals {
-    fn voids(&self, seq: u64) -> bool {
-        match self {
-            Refusals::Fail => false,
-            Refusals::Void(listed) => listed.contains(&seq),
-            Refusals::VoidAll => true,
-        }
-    }
-}
-
-/// The blobs of an append in progress, seen before they are stored.
-struct PendingBlobs<'a> {
-    pending: std::collections::HashMap<Digest, &'a [u8]>,
-    stored: LogBlobs<'a>,
-}
-
-impl Blobs for PendingBlobs<'_> {
-    fn blob(&self, digest: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
-        match self.pending.get(digest) {
-            Some(b) => Ok(Some(b.to_vec())),
-            None => self.stored.blob(digest),
-        }
-    }
-}
-
-/// A blob source that has none (genesis needs none).
-struct NoBlobs;
-
-impl Blobs for NoBlobs {
-    fn blob(&self, _: &Digest) -> Result<Option<Vec<u8>>, BlobError> {
-        Ok(None)
-    }
 }
 
 /// Opens the index for the writer, rebuilding it from scratch when it was
@@ -910,86 +487,6 @@ fn open_state(dir: &Path) -> Result<State, LedgerError> {
     }
 }
 
-/// Removes what [`Ledger::init`] made after it failed with `e`, and returns
-/// `e` (with the reason the clean-up failed, if it did).
-fn undo_init(dir: &Path, existed: bool, keep: &[&str], e: LedgerError) -> LedgerError {
-    if let Err(cleanup) = remove_ledger_files(dir, keep) {
-        return LedgerError::InitCleanup {
-            error: Box::new(e),
-            cleanup: Box::new(cleanup),
-        };
-    }
-    if !existed {
-        // Only if empty: the operator key may be in private/.
-        let _ = std::fs::remove_dir(dir);
-    }
-    e
-}
-
-/// Removes every file a ledger's log and index are made of (not `private/`,
-/// nor the top-level names in `keep`), the checkpoint first: from then on
-/// nothing takes the rest for a ledger.
-fn remove_ledger_files(dir: &Path, keep: &[&str]) -> Result<(), LedgerError> {
-    use crate::log::{blobs::BLOBS_DIR, CHECKPOINT_FILE, HASHES_FILE, LOCK_FILE, PENDING_FILE};
-    let io = |p: &Path| {
-        let path = p.to_path_buf();
-        move |source| {
-            LedgerError::Log(LogError::Io {
-                op: "cannot remove",
-                path,
-                source,
-            })
-        }
-    };
-    let files = [
-        CHECKPOINT_FILE.to_string(),
-        format!("{CHECKPOINT_FILE}.tmp"),
-        HASHES_FILE.into(),
-        PENDING_FILE.into(),
-        format!("{PENDING_FILE}.tmp"),
-        LOCK_FILE.into(),
-    ];
-    for f in files.iter().filter(|f| !keep.contains(&f.as_str())) {
-        let f = dir.join(f);
-        match std::fs::remove_file(&f) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&f)(e)),
-        }
-    }
-    remove_index(dir)?;
-    // remove_dir_all does not follow links out of the tree.
-    for d in [crate::log::TILE_DIR, BLOBS_DIR] {
-        if keep.contains(&d) {
-            continue;
-        }
-        let d = dir.join(d);
-        match std::fs::remove_dir_all(&d) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io(&d)(e)),
-        }
-    }
-    Ok(())
-}
-
-fn remove_index(dir: &Path) -> Result<(), LedgerError> {
-    for suffix in ["", "-wal", "-shm"] {
-        let p = dir.join(format!("{INDEX_FILE}{suffix}"));
-        match std::fs::remove_file(&p) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(LedgerError::Index {
-                    path: p.display().to_string(),
-                    source,
-                })
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Decodes a stored leaf and its statement.
 pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
     let corrupt = |what: String| LedgerError::Corrupt { seq, what };
@@ -1000,117 +497,6 @@ pub fn decode_entry(seq: u64, bytes: &[u8]) -> Result<Logged, LedgerError> {
         leaf,
         statement,
     })
-}
-
-/// Applies log entries `range` to `state` (inside the caller's transaction)
-/// through the one replay ([`crate::replay`]: signatures checked in
-/// batches, with the same function append uses, beside the apply). An entry
-/// that cannot be applied is handled as `refusals` says.
-fn replay_into(
-    state: &mut State,
-    log: &Log,
-    range: std::ops::Range<u64>,
-    progress: &mut dyn FnMut(u64, u64),
-    refusals: &Refusals,
-) -> Result<(), LedgerError> {
-    use crate::replay::{pipeline, Checked, Input, Item};
-    let blobs = LogBlobs(log);
-    let (first, all) = (range.start, range.end - range.start);
-    let mut last = None;
-    let mut apply = |item: Item| -> Result<(), LedgerError> {
-        let seq = item.seq;
-        // The entry is refused: applied as nothing, or the replay fails.
-        let refused = |state: &State,
-                       id: Option<(Digest, Kind)>,
-                       rule: &str,
-                       what: String,
-                       fatal: LedgerError|
-         -> Result<(), LedgerError> {
-            if !refusals.voids(seq) {
-                return Err(fatal);
-            }
-            Ok(state.record_void(
-                seq,
-                id.as_ref().map(|(i, _)| i),
-                id.map(|(_, k)| k),
-                rule,
-                &what,
-            )?)
-        };
-        // A statement the rules (or its signature) refuse.
-        let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
-            seq,
-            rule,
-            what,
-            rebuilding: first == 0,
-        };
-        let id_kind = item.checked.id_kind();
-        match item.checked {
-            Checked::Undecodable(what) => refused(
-                state,
-                None,
-                RULE_UNDECODABLE,
-                what.clone(),
-                LedgerError::Corrupt { seq, what },
-            )?,
-            Checked::Unsigned { error, .. } => {
-                let what = error.to_string();
-                let fatal = by_rule(RULE_SIGNATURE, what.clone());
-                refused(state, id_kind, RULE_SIGNATURE, what, fatal)?
-            }
-            Checked::Verified(v) => {
-                let entry = Entry {
-                    seq,
-                    logged_at: item.logged_at,
-                    statement: &v,
-                };
-                match state.apply(&entry, &blobs) {
-                    Ok(()) => {}
-                    Err(StateError::Rule(r)) => {
-                        let what = r.to_string();
-                        let fatal = by_rule(r.rule, what.clone());
-                        refused(state, id_kind, r.rule, what, fatal)?
-                    }
-                    Err(e) => {
-                        return Err(LedgerError::Corrupt {
-                            seq,
-                            what: crate::error::chain(&e),
-                        })
-                    }
-                }
-            }
-        }
-        last = item.leaf_hash;
-        progress(seq + 1 - first, all);
-        Ok(())
-    };
-    pipeline(|p| -> Result<(), LedgerError> {
-        for read in log.entries(range) {
-            let (seq, bytes) = read?;
-            for item in p.push(seq, Input::Leaf(bytes)) {
-                apply(item)?;
-            }
-        }
-        p.drain().into_iter().try_for_each(&mut apply)
-    })?;
-    if let Some(h) = last {
-        state.set_last_leaf_hash(&h)?;
-    }
-    Ok(())
-}
-
-impl Ledger {
-    /// An offline inclusion proof (c2sp.org/tlog-proof, with the leaf as
-    /// extra data) for entry `seq` under the current checkpoint.
-    pub fn inclusion_proof(&self, seq: u64) -> Result<crate::proof::TlogProof, LedgerError> {
-        let size = self.log.size();
-        Ok(crate::proof::TlogProof {
-            extra: Some(self.log.entry(seq)?),
-            index: seq,
-            hashes: self.log.inclusion_proof(seq, size)?,
-            checkpoint: self.log.checkpoint_bytes().to_vec(),
-        })
-    }
 }
 
 /// A point inside [`Ledger::append_with_blobs`] where a unit test can
