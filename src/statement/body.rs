@@ -1,4 +1,6 @@
-//! Statement bodies: one struct per kind of statement (DESIGN.md §2).
+//! Statement bodies: one struct per kind of statement (README "Statements
+//! and rules"), with the vocabularies of `vocabulary.rs` and the anchors of
+//! `anchor.rs`.
 //!
 //! Bodies are plain data. Whether a body may enter the ledger is decided by
 //! the rules in `crate::state`; what is checked here is only what a body is
@@ -9,314 +11,13 @@
 //! Ids of other statements are [`Digest`]s, encoded as 32-byte CBOR byte
 //! strings. Optional fields are left out when absent, never written as null.
 
-use super::text::{occurrences, IndexedText};
+use super::anchor::Anchor;
+use super::vocabulary::{
+    ChangeReason, Hedge, Kind, Mode, Relation, Role, SourceCount, SourceKind, Verdict,
+};
 use crate::digest::Digest;
 use ciborium::Value;
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
-use std::str::FromStr;
-
-/// The kinds of statement, as written in the payload's `kind` field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    Genesis,
-    KeyGrant,
-    KeyRevoke,
-    SourceRecord,
-    ArticleRecord,
-    ClaimRecord,
-    ClaimRevise,
-    ClaimRetract,
-    ClaimLink,
-    Verification,
-    VerificationWithdraw,
-}
-
-impl Kind {
-    /// Every kind, in the order the README documents them.
-    pub const ALL: &'static [Kind] = &[
-        Kind::Genesis,
-        Kind::KeyGrant,
-        Kind::KeyRevoke,
-        Kind::SourceRecord,
-        Kind::ArticleRecord,
-        Kind::ClaimRecord,
-        Kind::ClaimRevise,
-        Kind::ClaimRetract,
-        Kind::ClaimLink,
-        Kind::Verification,
-        Kind::VerificationWithdraw,
-    ];
-
-    /// The kind's name in the payload (`ledger.genesis`, `key.grant`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Genesis => "ledger.genesis",
-            Kind::KeyGrant => "key.grant",
-            Kind::KeyRevoke => "key.revoke",
-            Kind::SourceRecord => "source.record",
-            Kind::ArticleRecord => "article.record",
-            Kind::ClaimRecord => "claim.record",
-            Kind::ClaimRevise => "claim.revise",
-            Kind::ClaimRetract => "claim.retract",
-            Kind::ClaimLink => "claim.link",
-            Kind::Verification => "verification",
-            Kind::VerificationWithdraw => "verification.withdraw",
-        }
-    }
-
-    /// Parses a kind name.
-    pub fn parse(s: &str) -> Result<Kind, String> {
-        Kind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown statement kind '{s}'"))
-    }
-}
-
-impl std::fmt::Display for Kind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// In JSON output a kind is its name, as in the payload.
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-/// A role a key may be granted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Records sources, articles and claims.
-    Editor,
-    /// Signs verdicts on claims.
-    Checker,
-    /// Replays the ledger; signs nothing the rules look at.
-    Auditor,
-}
-
-impl Role {
-    /// The role's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Editor => "editor",
-            Role::Checker => "checker",
-            Role::Auditor => "auditor",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Role, String> {
-        match s {
-            "editor" => Ok(Role::Editor),
-            "checker" => Ok(Role::Checker),
-            "auditor" => Ok(Role::Auditor),
-            _ => Err(format!(
-                "unknown role '{s}' (roles: editor, checker, auditor)"
-            )),
-        }
-    }
-}
-
-/// Defines a closed set of names written as CBOR/JSON text: the enum, its
-/// serde names, `ALL`, `as_str`, `Display` and a `FromStr` whose error lists
-/// the allowed names (the CLI parses flags with it).
-macro_rules! names {
-    (
-        $(#[$meta:meta])*
-        $name:ident ($what:literal) {
-            $( $(#[$vmeta:meta])* $var:ident = $s:literal, )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $s)] $var, )+
-        }
-
-        impl $name {
-            /// Every value, in documentation order.
-            pub const ALL: &'static [$name] = &[$($name::$var),+];
-
-            /// The value's name as written in statements.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $( $name::$var => $s, )+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<$name, String> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
-                    let all: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("unknown {} '{s}' (one of: {})", $what, all.join(", "))
-                })
-            }
-        }
-    };
-}
-
-names! {
-    /// What kind of source a `source.record` describes.
-    SourceKind ("source kind") {
-        /// A person identified by name ("Taliban spokesperson Zabihullah Mujahid").
-        NamedPerson = "named_person",
-        /// An organisation identified by name (a ministry, a company).
-        NamedOrganization = "named_organization",
-        /// One unnamed person ("One Kabul-based source").
-        AnonymousPerson = "anonymous_person",
-        /// Unnamed people ("diplomatic sources", "Afghan officials").
-        AnonymousGroup = "anonymous_group",
-        /// A document (a joint statement, a court filing, a report).
-        Document = "document",
-        /// Another outlet's report ("As reported by The Sunday Guardian").
-        MediaReport = "media_report",
-    }
-}
-
-impl SourceKind {
-    /// Whether sources of this kind are anonymous (for corroboration counts).
-    pub fn is_anonymous(self) -> bool {
-        matches!(
-            self,
-            SourceKind::AnonymousPerson | SourceKind::AnonymousGroup
-        )
-    }
-}
-
-names! {
-    /// How many people a source stands for.
-    SourceCount ("source count") {
-        One = "one",
-        Several = "several",
-        Unknown = "unknown",
-    }
-}
-
-names! {
-    /// The hedge with which an article presents a claim.
-    Hedge ("hedge") {
-        /// Stated plainly.
-        None = "none",
-        Reportedly = "reportedly",
-        Believed = "believed",
-        Alleged = "alleged",
-        Claimed = "claimed",
-        Suspected = "suspected",
-        Apparently = "apparently",
-        Unconfirmed = "unconfirmed",
-    }
-}
-
-names! {
-    /// Whether the article quotes the source or paraphrases it.
-    Mode ("attribution mode") {
-        DirectQuote = "direct_quote",
-        Paraphrase = "paraphrase",
-    }
-}
-
-names! {
-    /// Why a claim was revised.
-    ChangeReason ("revision reason") {
-        /// The outlet updated the article.
-        ArticleUpdated = "article_updated",
-        /// The outlet published a correction.
-        Correction = "correction",
-        /// Our own record of the claim was wrong.
-        Error = "error",
-    }
-}
-
-names! {
-    /// How a `claim.link` relates its `from` claim to its `to` claim.
-    Relation ("link relation") {
-        /// The claims support each other.
-        Corroborates = "corroborates",
-        /// The claims cannot both be true.
-        Contradicts = "contradicts",
-        /// The claims come from the same origin (one is not evidence for the other).
-        SameOrigin = "same_origin",
-        /// `from` repeats `to`: its origin is `to`'s origin.
-        Cites = "cites",
-    }
-}
-
-impl Relation {
-    /// Whether `a r b` means the same as `b r a`.
-    pub fn is_symmetric(self) -> bool {
-        !matches!(self, Relation::Cites)
-    }
-}
-
-names! {
-    /// A fact-checker's verdict, on the ClaimReview-compatible scale of
-    /// DESIGN.md §2 (see [`Verdict::rating`]).
-    Verdict ("verdict") {
-        True = "true",
-        MostlyTrue = "mostly_true",
-        Mixed = "mixed",
-        Misleading = "misleading",
-        MostlyFalse = "mostly_false",
-        False = "false",
-        Unverifiable = "unverifiable",
-    }
-}
-
-impl Verdict {
-    /// The schema.org `reviewRating` value (1 worst to 5 best), or `None`
-    /// for `unverifiable`, which has no place on the scale.
-    pub fn rating(self) -> Option<u8> {
-        match self {
-            Verdict::True => Some(5),
-            Verdict::MostlyTrue => Some(4),
-            Verdict::Mixed => Some(3),
-            Verdict::Misleading | Verdict::MostlyFalse => Some(2),
-            Verdict::False => Some(1),
-            Verdict::Unverifiable => None,
-        }
-    }
-
-    /// The rating's `alternateName` for ClaimReview ("Mostly true").
-    pub fn label(self) -> &'static str {
-        match self {
-            Verdict::True => "True",
-            Verdict::MostlyTrue => "Mostly true",
-            Verdict::Mixed => "Mixed",
-            Verdict::Misleading => "Misleading",
-            Verdict::MostlyFalse => "Mostly false",
-            Verdict::False => "False",
-            Verdict::Unverifiable => "Unverifiable",
-        }
-    }
-
-    /// Whether the verdict supports the claim (`true`, `mostly_true`).
-    pub fn supports(self) -> bool {
-        matches!(self, Verdict::True | Verdict::MostlyTrue)
-    }
-
-    /// Whether the verdict refutes the claim (`false`, `mostly_false`, `misleading`).
-    pub fn refutes(self) -> bool {
-        matches!(
-            self,
-            Verdict::False | Verdict::MostlyFalse | Verdict::Misleading
-        )
-    }
-}
 
 /// The ledger policy fixed at genesis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -414,215 +115,6 @@ pub struct ArticleRecord {
     pub supersedes: Option<Digest>,
 }
 
-/// Where a claim sits in its article's text: a W3C Web Annotation
-/// TextQuoteSelector (`exact`, `prefix`, `suffix`) together with a
-/// TextPositionSelector (`start`, `end`), positions counted in Unicode
-/// scalar values (Rust `char`s) from the start of the text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Anchor {
-    /// The selected text.
-    pub exact: String,
-    /// The text immediately before it (may be empty at the start of the text).
-    pub prefix: String,
-    /// The text immediately after it (may be empty at the end of the text).
-    pub suffix: String,
-    /// Position of the first selected scalar value.
-    pub start: u64,
-    /// Position just past the last selected scalar value.
-    pub end: u64,
-}
-
-/// How many scalar values of context [`Anchor::locate`] keeps on each side.
-pub const ANCHOR_CONTEXT_CHARS: usize = 32;
-
-impl Anchor {
-    /// Builds the anchor of the one occurrence of `exact` in `text`, with up
-    /// to [`ANCHOR_CONTEXT_CHARS`] of prefix and suffix. Only occurrences
-    /// that start and end on grapheme cluster boundaries count. Absence or
-    /// more than one occurrence is an error, which names the positions found.
-    pub fn locate(text: &str, exact: &str) -> Result<Anchor, String> {
-        if exact.is_empty() {
-            return Err("the quoted text is empty".into());
-        }
-        let raw = occurrences(text, exact, usize::MAX);
-        let found: Vec<usize> = raw
-            .iter()
-            .copied()
-            .filter(|&at| cut(text, at, at + exact.len()).is_none())
-            .take(10)
-            .collect();
-        match found.as_slice() {
-            [] if !raw.is_empty() => {
-                let at = raw[0];
-                let why = cut(text, at, at + exact.len()).unwrap_or_default();
-                Err(format!(
-                    "\"{}\" occurs in the article text only as part of longer characters (at position {}, {why}); quote whole characters, accents and marks included",
-                    clip(exact),
-                    text[..at].chars().count()
-                ))
-            }
-            [] => Err(format!(
-                "\"{}\" does not occur in the article text",
-                clip(exact)
-            )),
-            [at] => {
-                let start = text[..*at].chars().count();
-                let end = start + exact.chars().count();
-                let mut prefix: Vec<char> = text[..*at]
-                    .chars()
-                    .rev()
-                    .take(ANCHOR_CONTEXT_CHARS)
-                    .collect();
-                prefix.reverse();
-                let prefix: String = prefix.into_iter().collect();
-                let suffix: String = text[at + exact.len()..]
-                    .chars()
-                    .take(ANCHOR_CONTEXT_CHARS)
-                    .collect();
-                Ok(Anchor {
-                    exact: exact.to_string(),
-                    prefix,
-                    suffix,
-                    start: start as u64,
-                    end: end as u64,
-                })
-            }
-            many => {
-                let positions: Vec<String> = many
-                    .iter()
-                    .map(|b| text[..*b].chars().count().to_string())
-                    .collect();
-                Err(format!(
-                    "\"{}\" occurs {}{} times in the article text (at positions {}); quote more of it",
-                    clip(exact),
-                    many.len(),
-                    if many.len() >= 10 { " or more" } else { "" },
-                    positions.join(", ")
-                ))
-            }
-        }
-    }
-
-    /// Checks the anchor against the article text: `exact` is the text at
-    /// `[start, end)`, `prefix` ends right at `start`, `suffix` begins right
-    /// at `end`, `start` and `end` are grapheme cluster boundaries (the
-    /// anchor does not split a letter from its accent), and `prefix ‖ exact
-    /// ‖ suffix` occurs only once in the text (so the quote selector alone
-    /// finds the claim, as W3C intends).
-    /// The error names the first part that does not match.
-    pub fn check(&self, text: &str) -> Result<(), String> {
-        self.check_in(&IndexedText::new(text))
-    }
-
-    /// [`Anchor::check`] against a text prepared for many checks: its cost
-    /// does not grow with the text's length beyond the anchored passage.
-    pub fn check_in(&self, indexed: &IndexedText) -> Result<(), String> {
-        let text = indexed.as_str();
-        if self.exact.is_empty() {
-            return Err("anchor.exact is empty".into());
-        }
-        let len = self.exact.chars().count() as u64;
-        if self.end < self.start || self.end - self.start != len {
-            return Err(format!(
-                "anchor.start {} and anchor.end {} do not span anchor.exact, which is {len} characters",
-                self.start, self.end
-            ));
-        }
-        let Some(start) = indexed.byte_offset(self.start) else {
-            return Err(format!(
-                "anchor.end {} is past the end of the article text ({} characters)",
-                self.end,
-                indexed.char_len()
-            ));
-        };
-        let Some(end) = indexed.byte_offset(self.end) else {
-            return Err(format!(
-                "anchor.end {} is past the end of the article text ({} characters)",
-                self.end,
-                indexed.char_len()
-            ));
-        };
-        if let Some(why) = cut(text, start, end) {
-            return Err(format!(
-                "anchor {}..{} cuts a character of the article text ({why}); an anchor must start and end on character (grapheme cluster) boundaries",
-                self.start, self.end
-            ));
-        }
-        if text[start..end] != self.exact {
-            return Err(format!(
-                "anchor.exact does not match the article text at {}..{} (the text there is \"{}\")",
-                self.start,
-                self.end,
-                clip(&text[start..end])
-            ));
-        }
-        if !text[..start].ends_with(self.prefix.as_str()) {
-            return Err(format!(
-                "anchor.prefix does not match the text right before position {}",
-                self.start
-            ));
-        }
-        if !text[end..].starts_with(self.suffix.as_str()) {
-            return Err(format!(
-                "anchor.suffix does not match the text right after position {}",
-                self.end
-            ));
-        }
-        let quote = format!("{}{}{}", self.prefix, self.exact, self.suffix);
-        if indexed.occurs_more_than_once(&quote) {
-            return Err(
-                "anchor.prefix, anchor.exact and anchor.suffix together occur more than once in the article text; lengthen the prefix or suffix"
-                    .into(),
-            );
-        }
-        Ok(())
-    }
-}
-
-/// Whether the text `[start, end)` (byte offsets) cuts a grapheme cluster
-/// (UAX #29) of `text`, such as a letter and the combining accent after it
-/// in NFD text, and if so how. A quote that ends before an accent would
-/// sign "cafe" where the reader sees "café".
-fn cut(text: &str, start: usize, end: usize) -> Option<String> {
-    use unicode_segmentation::GraphemeCursor;
-    let boundary = |at: usize| {
-        GraphemeCursor::new(at, text.len(), true)
-            .is_boundary(text, 0)
-            .unwrap_or(false)
-    };
-    let joins = |at: usize| {
-        text[at..]
-            .chars()
-            .next()
-            .map_or(String::new(), |c| format!("U+{:04X}", c as u32))
-    };
-    if !boundary(start) {
-        return Some(format!(
-            "it starts at {}, which belongs to the character before it",
-            joins(start)
-        ));
-    }
-    if !boundary(end) {
-        return Some(format!(
-            "it ends before {}, which belongs to its last character",
-            joins(end)
-        ));
-    }
-    None
-}
-
-/// A short form of a long text for messages.
-fn clip(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
-
 /// Who a claim is attributed to, and how.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -661,7 +153,7 @@ pub struct ClaimContent {
     pub attribution: Attribution,
 }
 
-/// The fields whose change makes earlier verdicts stale (DESIGN.md §3): the
+/// The fields whose change makes earlier verdicts stale (README "Status"): the
 /// proposition, the anchored text and the attribution. The anchor's
 /// positions and context are left out, as they move whenever an outlet edits
 /// another paragraph.
@@ -841,16 +333,27 @@ pub struct VerificationWithdraw {
 /// What a statement says, by kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Body {
+    /// `ledger.genesis`.
     Genesis(Genesis),
+    /// `key.grant`.
     KeyGrant(KeyGrant),
+    /// `key.revoke`.
     KeyRevoke(KeyRevoke),
+    /// `source.record`.
     SourceRecord(SourceRecord),
+    /// `article.record`.
     ArticleRecord(ArticleRecord),
+    /// `claim.record`.
     ClaimRecord(ClaimRecord),
+    /// `claim.revise`.
     ClaimRevise(ClaimRevise),
+    /// `claim.retract`.
     ClaimRetract(ClaimRetract),
+    /// `claim.link`.
     ClaimLink(ClaimLink),
+    /// `verification`.
     Verification(Verification),
+    /// `verification.withdraw`.
     VerificationWithdraw(VerificationWithdraw),
 }
 

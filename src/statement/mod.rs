@@ -15,13 +15,17 @@
 //! ([`SignedStatement::verify`] or [`verify_batch`]), and it is what the
 //! validity function takes, so nothing unsigned can reach the rules.
 
+mod anchor;
 mod body;
 mod compose;
 mod text;
+mod vocabulary;
 
+pub use anchor::{Anchor, ANCHOR_CONTEXT_CHARS};
 pub use body::*;
 pub use compose::{ArticleChanges, ContentChanges, LocateError};
 pub use text::IndexedText;
+pub use vocabulary::*;
 
 use crate::cbor::{self, CborError};
 use crate::digest::Digest;
