@@ -1,5 +1,6 @@
 //! provledger: a source-verification and provenance ledger.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod audit;
 pub mod cbor;

@@ -98,11 +98,16 @@ pub trait Blobs {
 pub enum BlobError {
     /// The stored file does not hash to the digest it is stored under.
     #[error("blob {} does not match its digest", .path.display())]
-    Mismatch { path: std::path::PathBuf },
+    Mismatch {
+        /// The stored file.
+        path: std::path::PathBuf,
+    },
     /// The stored file cannot be read.
     #[error("cannot read {}", .path.display())]
     Read {
+        /// The stored file.
         path: std::path::PathBuf,
+        /// What reading it failed with.
         source: std::io::Error,
     },
     /// The log's blob store failed.
@@ -126,21 +131,34 @@ pub struct RuleError {
 /// Errors from the state database itself (not rule violations).
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
+    /// The index database cannot be opened.
     #[error("index database {path}")]
     Open {
+        /// The database file.
         path: String,
+        /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// A query of the index database failed.
     #[error("index database")]
     Sql(#[from] rusqlite::Error),
+    /// The statement is refused by a rule.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// The index was built by another schema version.
     #[error(
         "index database was built by another provledger version (schema {found}, want {want})"
     )]
-    Schema { found: i64, want: i64 },
+    Schema {
+        /// The schema version the index holds.
+        found: i64,
+        /// The schema version this build uses ([`SCHEMA_VERSION`]).
+        want: i64,
+    },
+    /// The blob store failed.
     #[error("blob store")]
     Blob(#[from] BlobError),
+    /// A stored value does not decode.
     #[error("index database holds a value it cannot decode: {0}")]
     Corrupt(String),
     /// A link or special file where an index file belongs.
