@@ -1,4 +1,4 @@
-//! Benchmarks of the costs DESIGN.md §6 and issue 6 §3 promise to hold,
+//! Benchmarks of the costs issue 6 §3 and BENCHMARKS.md promise to hold,
 //! each measured against the limit of the same machine in the same run:
 //! signing and batch-verifying the same number of statements (Ed25519, the
 //! work no faster replay can skip).

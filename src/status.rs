@@ -1,4 +1,4 @@
-//! A claim's derived status and corroboration (DESIGN.md §3).
+//! A claim's derived status and corroboration (README "Status").
 //!
 //! Status is computed from the state, never stored as truth (the index
 //! caches it for filtering and recomputes it whenever an input changes).

@@ -1,5 +1,5 @@
 //! Interoperability: implementations other than ours read the ledger that the
-//! `provledger` binary writes (DESIGN.md §4) and must agree with it.
+//! `provledger` binary writes (README "The ledger on disk") and must agree with it.
 //!
 //! - `tests/interop/go` uses Go's `golang.org/x/mod/sumdb/note` and
 //!   `sumdb/tlog`: `note.Open` accepts the checkpoint with the operator's

@@ -1,4 +1,4 @@
-//! Derived status (DESIGN.md §3) row by row, corroboration by independent
+//! Derived status (README "Status") row by row, corroboration by independent
 //! origin, a claim's history, and the read queries.
 
 use crate::state_harness;

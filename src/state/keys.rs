@@ -195,7 +195,7 @@ pub(super) fn record(state: &State, entry: &Entry, effect: Effect) -> Result<(),
                 "UPDATE keys SET revoked_seq = ?2, revoked_at = ?3, revoke_reason = ?4 WHERE pubkey = ?1",
                 params![key.bytes().as_slice(), entry.seq as i64, st.at as i64, r.reason],
             )?;
-            // A revoked checker's verdicts stop counting (DESIGN §3 as
+            // A revoked checker's verdicts stop counting (README "Status", as
             // documented in crate::status), so the claims it judged change.
             super::claims::refresh_status_of_signer(state, &key.bytes())?;
         }

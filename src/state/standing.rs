@@ -38,7 +38,7 @@ pub enum Status {
 }
 
 impl Status {
-    /// Every status, in the order DESIGN.md §3 lists them.
+    /// Every status, in the order README "Status" lists them.
     pub const ALL: &'static [Status] = &[
         Status::Retracted,
         Status::Verified,
