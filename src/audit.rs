@@ -1,12 +1,12 @@
 //! Audit: replay a whole ledger from genesis and prove nothing was rewritten.
 //!
-//! Two layers check each entry. The log layer ([`crate::log::audit`])
+//! Two layers check each entry. The log layer ([`crate::log::audit`](mod@crate::log::audit))
 //! recomputes the canonical leaf encoding, the `prev` chain, every stored
 //! hash, hash tile and entry bundle, the root against the signed checkpoint,
 //! that the log extends a previously trusted checkpoint (the root of its
 //! first entries, recomputed from them), and every blob's digest.
 //! This layer decodes each leaf's statement, checks its signature (batch
-//! verification on all cores, beside the apply: [`crate::replay`], the one
+//! verification on all cores, beside the apply: `src/replay.rs`, the one
 //! replay catch-up and reindex use too; `verify_strict` decides and
 //! pinpoints any failure) and replays it through [`State::apply`] — the
 //! same validity function append uses — into a fresh in-memory state that

@@ -1,4 +1,112 @@
 //! provledger: a source-verification and provenance ledger.
+//!
+//! Every claim of a news article is stored with its attribution as a signed
+//! statement in an append-only transparency log, so that fact-checkers can
+//! check corroboration, auditors can replay the whole ledger and prove that
+//! nothing was rewritten, and newsroom tools can ask for a claim's status.
+//! The README says what a user sees; this page is a map of the code.
+//!
+//! # Rooms
+//!
+//! | module | what it holds | specs it implements |
+//! |---|---|---|
+//! | [`cbor`] | canonical CBOR encoding and strict decoding | RFC 8949 §4.2.1 |
+//! | [`digest`] | SHA-256 ids of statements, blobs and leaves | FIPS 180-4 |
+//! | [`keys`] | Ed25519 signer and verifier keys, their text forms and files | c2sp.org/signed-note key forms |
+//! | [`statement`] | statement bodies and their vocabularies, anchors, COSE_Sign1 signing and (batch) verification | RFC 9052, W3C Web Annotation selectors, UAX #29 |
+//! | [`log`] | the log: leaves, entry bundles, hash tiles, `hashes`, checkpoints, blobs, the single writer, the structural audit, proof checks | c2sp.org/tlog-tiles, tlog-checkpoint, signed-note, RFC 6962 |
+//! | [`state`] | the rules' state and the index in SQLite, and **the one validity function**, [`State::apply`](state::State::apply); the read queries | README "Statements and rules" |
+//! | [`status`], [`history`] | what a claim's status is and how it came to be, from the state's rows | README "Status" |
+//! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
+//! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
+//! | [`audit`] | replay a whole ledger from genesis and report every problem | |
+//! | [`proof`] | offline proof files | c2sp.org/tlog-proof |
+//! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
+//! | [`lockwait`] | who holds the writer lock | |
+//! | [`error`] | an error said with its causes | |
+//!
+//! `src/replay.rs` (crate-private) is the one replay of log entries:
+//! decode → batch-verify → apply, with signatures checked on the rayon
+//! pool beside the sequential apply.
+//!
+//! The command line (`src/main.rs`, `src/cli/`) only parses arguments, calls
+//! these modules and prints their answers; it makes no domain decision.
+//!
+//! # Data flow
+//!
+//! ```text
+//! Body ──sign──▶ SignedStatement ──verify (batch)──▶ VerifiedStatement
+//!  (statement/body.rs)  (COSE_Sign1 over          (statement/mod.rs: only a
+//!                        canonical CBOR)            checked signature makes one)
+//!                                                          │
+//!                                                          ▼
+//!   Ledger::append: State::apply, every statement of the batch, in one
+//!   database transaction (state/mod.rs and the files of each kind)
+//!                                                          │ all pass
+//!                                                          ▼
+//!   blobs stored, then the log writer: leaves → entry bundles, hash tiles,
+//!   `hashes`, signed checkpoint (log/writer.rs); then the state commits
+//! ```
+//!
+//! [`Ledger::append`](ledger::Ledger::append) checks every signature
+//! ([`statement::verify_batch`]), runs every statement through
+//! [`State::apply`](state::State::apply) inside one database transaction,
+//! and only if all pass writes the batch's blobs and then the batch to the
+//! log, and commits. The log is the truth: a state that missed the commit
+//! catches up on the next open. Catch-up and `reindex` (`ledger/replay.rs`)
+//! and [`audit`] replay the log through the same function (`src/replay.rs`:
+//! decode → batch-verify → [`State::apply`](state::State::apply)), so
+//! nothing is admitted that a replay would reject. Audit replays into
+//! [`State::in_memory_validity`](state::State::in_memory_validity), which
+//! keeps only what decides validity: the full-text search index
+//! (`state/search.rs`) is a projection of applied claims that no rule
+//! reads, built beside the rules in the on-disk index only.
+//!
+//! A `claim import` ([`import`]) builds one batch from a file: it checks
+//! the file (JSON Schema, refs, anchors located once in the article text)
+//! before anything is signed, and appends through the same
+//! [`Ledger::append`](ledger::Ledger::append).
+//!
+//! # Where each rule lives
+//!
+//! Every refusal carries a rule id (README "Rule ids"), in the file of the
+//! rule:
+//!
+//! - every statement (entry order, genesis position, log and statement
+//!   times, no statement twice, signer and role): [`State::apply`](state::State::apply)
+//!   in `state/mod.rs`, as are the references to other statements (`ref.*`;
+//!   a statement dated before one it refers to: `state/keys.rs`);
+//! - `ledger.genesis`, `key.grant`, `key.revoke`: `state/keys.rs`;
+//! - `source.record`: `state/sources.rs`;
+//! - `article.record` and version chains: `state/articles.rs`;
+//! - `claim.record`, `claim.revise`, `claim.retract`: `state/claims.rs`,
+//!   with the anchor checked by [`statement::Anchor::check_in`]
+//!   (`statement/anchor.rs`);
+//! - `claim.link`: `state/links.rs`;
+//! - `verification`, `verification.withdraw`: `state/verifications.rs`;
+//! - field sizes and forbidden characters: [`state::limits`];
+//! - a time ahead of this machine's clock: refused at append by
+//!   `ledger/mod.rs` and reported by audit, a check against the machine
+//!   rather than a rule (no rule id);
+//! - what a body is on its own (shape, canonical form): `statement/body.rs`.
+//!
+//! Not validity rules, and so not replayed: the checks that keep a command
+//! from recording a thing twice (`state/existing.rs`) and the checks of an
+//! import file (`import/`).
+//!
+//! # Where each answer comes from
+//!
+//! - which verdicts count and the status they give (rules 1 and 2 of
+//!   README "Status"): `state/standing.rs`, pure functions over verdict
+//!   rows, whose answer the index caches per claim; [`status`] builds the
+//!   `status` answer on them (`status/verdicts.rs`) and groups corroborating
+//!   claims by origin (rule 3, `status/corroboration.rs`);
+//! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
+//! - the rows both compute from: `state/rows.rs`, the only SQL they need;
+//! - listings and lookups: `state/query.rs`, returning the views of
+//!   `state/views.rs`; id prefixes: `state/resolve.rs`;
+//! - the writer's authentication of the index: `state/seal.rs`; audit's
+//!   comparison of the index with its replay: `state/compare.rs`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -74,7 +74,7 @@ impl Holder {
         )
     }
 
-    /// Parses [`Holder::encode`]'s text; `None` for anything else (an
+    /// Parses `Holder::encode`'s text; `None` for anything else (an
     /// empty lock file, or one being written).
     pub fn parse(text: &str) -> Option<Holder> {
         let mut lines = text.lines();

@@ -1,6 +1,6 @@
 //! The one replay of log entries: decode → batch-verify → apply, serving
-//! the index's catch-up and rebuild (`ledger.rs`, `replay_into`) and audit
-//! (`audit.rs`).
+//! the index's catch-up and rebuild (`ledger/replay.rs`, `replay_into`)
+//! and audit (`audit.rs`).
 //!
 //! Signature checking runs beside the sequential apply: the caller pushes
 //! entries into a [`Pipeline`], which hands every [`CHUNK`] of them to a

@@ -43,7 +43,7 @@ pub enum Refusal {
 
 /// A ledger path refused by [`Refusal`]; carried inside an `io::Error` so
 /// that the tile readers keep their `io::Result`, and turned into
-/// [`LogError::Refused`] by [`io_err`].
+/// [`LogError::Refused`] by `io_err`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefusedPath {
     /// The path at fault.

@@ -106,7 +106,7 @@ pub fn describe(c: char) -> String {
 
 /// The first character of `v` that may not be in a field (position in
 /// `char`s from 0, and the character): control characters other than those
-/// in `allowed`, directional formatting characters and [`is_smuggler`]s.
+/// in `allowed`, directional formatting characters and `is_smuggler`s.
 pub fn refused_char(v: &str, allowed: &[char]) -> Option<(usize, char)> {
     v.chars().enumerate().find(|(_, c)| {
         (c.is_control() && !allowed.contains(c))
