@@ -24,7 +24,7 @@ use crate::statement::{SignedStatement, VerifiedStatement};
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 
 /// The first line of a tlog-proof.
-pub const HEADER: &str = "c2sp.org/tlog-proof@v1";
+pub(crate) const HEADER: &str = "c2sp.org/tlog-proof@v1";
 
 /// Largest proof file we parse: a checkpoint, a leaf and ~64 hashes fit
 /// easily.

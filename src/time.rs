@@ -3,10 +3,10 @@
 
 /// The last second RFC 3339 can write, 9999-12-31T23:59:59Z, in unix
 /// seconds.
-pub const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
+pub(crate) const LAST_RFC3339_SECOND: u64 = 253_402_300_799;
 
 /// Unix seconds as an RFC 3339 UTC time (`2023-11-14T22:13:20Z`); a time
-/// after [`LAST_RFC3339_SECOND`] as `unix time SECS`.
+/// after 9999-12-31T23:59:59Z as `unix time SECS`.
 pub fn rfc3339(secs: u64) -> String {
     // Civil time, because jiff's Timestamp stops a day short of year 10000.
     i64::try_from(secs)

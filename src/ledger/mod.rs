@@ -41,11 +41,9 @@ use std::time::Duration;
 pub const INDEX_FILE: &str = "index.sqlite";
 /// Directory (inside the ledger) where `init` keeps the operator key. It is
 /// never served or published.
-pub const PRIVATE_DIR: &str = "private";
+pub(crate) const PRIVATE_DIR: &str = "private";
 /// How long a writer waits for another writer to finish.
-pub const LOCK_WAIT: Duration = Duration::from_secs(30);
-/// The shortest id prefix accepted.
-pub const MIN_PREFIX: usize = crate::state::MIN_ID_PREFIX;
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(30);
 
 /// What an append returns for each statement: where it landed.
 #[derive(Clone, Debug, Serialize)]
@@ -200,7 +198,7 @@ impl Ledger {
     }
 
     /// Opens the ledger in `dir` for appending: takes the writer lock
-    /// (waiting up to [`LOCK_WAIT`]) and repairs a torn tail.
+    /// (waiting up to 30 seconds) and repairs a torn tail.
     pub fn open_writer(dir: &Path) -> Result<Ledger, LedgerError> {
         let writer = Log::open_writer(dir, Some(LOCK_WAIT))?;
         let state = open_state(dir)?;
@@ -274,11 +272,6 @@ impl Ledger {
     /// Number of entries.
     pub fn size(&self) -> u64 {
         self.log.size()
-    }
-
-    /// The current signed checkpoint, as stored.
-    pub fn checkpoint_note(&self) -> Vec<u8> {
-        self.log.checkpoint_bytes().to_vec()
     }
 
     /// Stores a blob (article text, evidence), returning its digest.
@@ -441,7 +434,8 @@ impl Ledger {
         decode_entry(seq, &bytes)
     }
 
-    /// Resolves a hex id prefix (at least [`MIN_PREFIX`] digits) to a
+    /// Resolves a hex id prefix (at least
+    /// [`MIN_ID_PREFIX`](crate::state::MIN_ID_PREFIX) digits) to a
     /// statement, optionally only among statements of the given kinds.
     pub fn resolve(&self, prefix: &str, kinds: &[Kind]) -> Result<Resolved, LedgerError> {
         let id = self.state.resolve(prefix, kinds)?;

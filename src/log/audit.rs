@@ -28,7 +28,7 @@ use tlog_tiles::{
 };
 
 /// At most this many problems are listed; the rest are only counted.
-pub const MAX_PROBLEMS: usize = 1000;
+pub(crate) const MAX_PROBLEMS: usize = 1000;
 
 /// What to check a ledger against.
 pub struct AuditOptions<'a> {
@@ -64,7 +64,7 @@ pub struct AuditReport {
     pub blobs_checked: u64,
     /// Problems found, by first entry at fault, ledger-wide ones last.
     pub problems: Vec<Problem>,
-    /// Problems found beyond the first [`MAX_PROBLEMS`], not listed.
+    /// Problems found beyond the first 1000 (`MAX_PROBLEMS`), not listed.
     pub omitted: u64,
 }
 

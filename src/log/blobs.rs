@@ -12,18 +12,18 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// The blob directory's name inside a ledger.
-pub const BLOBS_DIR: &str = "blobs";
+pub(crate) const BLOBS_DIR: &str = "blobs";
 
 /// Prefix of the temporary files a blob is written to before its rename;
 /// audits skip them (they are what a crash mid-write leaves behind).
-pub const BLOB_TMP_PREFIX: &str = ".tmp";
+pub(crate) const BLOB_TMP_PREFIX: &str = ".tmp";
 
 /// The largest blob the store holds: blobs are article texts, and an article
 /// text may be at most this long. Larger files are refused, not read.
 pub const MAX_BLOB_BYTES: u64 = crate::state::limits::MAX_ARTICLE_BYTES;
 
 /// Where the blob with digest `d` lives under the ledger directory `dir`.
-pub fn blob_path(dir: &Path, d: &Digest) -> PathBuf {
+pub(crate) fn blob_path(dir: &Path, d: &Digest) -> PathBuf {
     let hex = d.to_hex();
     dir.join(BLOBS_DIR).join(&hex[..2]).join(hex)
 }
@@ -79,7 +79,7 @@ pub(crate) fn put(dir: &Path, bytes: &[u8]) -> Result<Digest, LogError> {
 /// Reads the file of blob `d` in the ledger `dir` as it is, without checking
 /// its content: at most [`MAX_BLOB_BYTES`], never through a link or from a
 /// special file. `None` when there is no such file.
-pub fn read_file(dir: &Path, d: &Digest) -> io::Result<Option<Vec<u8>>> {
+pub(crate) fn read_file(dir: &Path, d: &Digest) -> io::Result<Option<Vec<u8>>> {
     read_limited(
         dir,
         &blob_path(dir, d),

@@ -175,7 +175,10 @@ impl Checkpoint {
     /// Ed25519 signatures are deterministic (RFC 8032 §5.1.6), so a genuine
     /// signature by `signer` over the note text is byte for byte what
     /// `signer` produces for that text again.
-    pub fn verify_own(note: &[u8], signer: &dyn Signer) -> Result<Checkpoint, CheckpointError> {
+    pub(crate) fn verify_own(
+        note: &[u8],
+        signer: &dyn Signer,
+    ) -> Result<Checkpoint, CheckpointError> {
         Checkpoint::verify(note, &Resigner(signer))
     }
 

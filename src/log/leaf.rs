@@ -6,7 +6,7 @@ use crate::digest::Digest;
 use serde::{Deserialize, Serialize};
 
 /// The only leaf format version this code writes and accepts.
-pub const LEAF_VERSION: u64 = 1;
+pub(crate) const LEAF_VERSION: u64 = 1;
 
 /// The largest encoded leaf an entry bundle can hold: its length prefix is a
 /// big-endian uint16 (c2sp.org/tlog-tiles).

@@ -22,7 +22,7 @@
 //! and only ever touch data at or below its size, which no writer changes
 //! (new data goes to new files or past the end of `hashes`; a superseded
 //! partial tile is deleted only after the wider one is durable, and
-//! [`tiles::read_tile`] falls back to it).
+//! `tiles::read_tile` falls back to it).
 //!
 //! **The writer** ([`Log::open_writer`]) holds `lock`. An append writes the
 //! journal, then hashes, tiles and bundles, fsyncs them and their
@@ -47,13 +47,13 @@ mod writer;
 pub use audit::{audit, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
 pub(crate) use fsutil::special_kind;
-pub use fsutil::{read_bounded, Refusal, RefusedPath, PUBLIC_DIR_MODE, PUBLIC_FILE_MODE};
+pub use fsutil::{read_bounded, Refusal, RefusedPath};
 pub use leaf::{Leaf, LeafError, MAX_LEAF_BYTES};
 pub use proof::{root_of, verify_consistency, verify_inclusion, ProofError};
 pub use tiles::{entries_path, tile_path, TILE_WIDTH};
 #[doc(hidden)]
 pub use writer::CrashPoint;
-pub use writer::{LogWriter, MAX_APPEND_ENTRIES};
+pub use writer::LogWriter;
 
 use crate::digest::Digest;
 use fsutil::io_err;
@@ -66,15 +66,15 @@ use std::time::Duration;
 use tlog_tiles::{prove_record, prove_tree, stored_hash_count, stored_hash_index, tree_hash};
 
 /// File name of the signed checkpoint inside a ledger directory.
-pub const CHECKPOINT_FILE: &str = "checkpoint";
+pub(crate) const CHECKPOINT_FILE: &str = "checkpoint";
 /// File name of the stored-hash file.
-pub const HASHES_FILE: &str = "hashes";
+pub(crate) const HASHES_FILE: &str = "hashes";
 /// File name of the writer lock.
-pub const LOCK_FILE: &str = "lock";
+pub(crate) const LOCK_FILE: &str = "lock";
 /// File name of the append journal.
-pub const PENDING_FILE: &str = "pending";
+pub(crate) const PENDING_FILE: &str = "pending";
 /// Directory of hash tiles and entry bundles.
-pub const TILE_DIR: &str = "tile";
+pub(crate) const TILE_DIR: &str = "tile";
 /// The most bytes a checkpoint file may hold: a signed note carries at most
 /// 100 signatures (signed_note's limit), each well under 300 bytes, after a
 /// few lines of checkpoint text.
@@ -83,7 +83,7 @@ pub const MAX_CHECKPOINT_BYTES: u64 = 64 * 1024;
 /// Reads the checkpoint file of the ledger in `dir` (at most
 /// [`MAX_CHECKPOINT_BYTES`], a regular file, not a link); `None` when there
 /// is none.
-pub fn read_checkpoint(dir: &Path) -> Result<Option<Vec<u8>>, LogError> {
+pub(crate) fn read_checkpoint(dir: &Path) -> Result<Option<Vec<u8>>, LogError> {
     let path = dir.join(CHECKPOINT_FILE);
     fsutil::read_limited(dir, &path, MAX_CHECKPOINT_BYTES, "a checkpoint")
         .map_err(io_err("cannot read", &path))

@@ -13,18 +13,18 @@ use std::path::{Path, PathBuf};
 use tlog_tiles::HASH_SIZE;
 
 /// Tile height: a full tile holds 2^8 = 256 hashes or entries (c2sp fixes it).
-pub const TILE_HEIGHT: u8 = 8;
+pub(crate) const TILE_HEIGHT: u8 = 8;
 
 /// Hashes (or entries) in a full tile.
 pub const TILE_WIDTH: u64 = 1 << TILE_HEIGHT;
 
 /// The most bytes a hash tile can hold: 256 hashes of 32 bytes. Readers
 /// read no more than this, whatever the file's size.
-pub const MAX_HASH_TILE_BYTES: u64 = TILE_WIDTH * HASH_SIZE as u64;
+pub(crate) const MAX_HASH_TILE_BYTES: u64 = TILE_WIDTH * HASH_SIZE as u64;
 
 /// The most bytes an entry bundle can hold: 256 entries of a 2-byte length
 /// and at most [`MAX_LEAF_BYTES`] bytes.
-pub const MAX_BUNDLE_BYTES: u64 = TILE_WIDTH * (2 + MAX_LEAF_BYTES as u64);
+pub(crate) const MAX_BUNDLE_BYTES: u64 = TILE_WIDTH * (2 + MAX_LEAF_BYTES as u64);
 
 /// Whether a tile holds hashes of one tree level or leaf entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,7 +48,7 @@ pub struct TileRef {
 
 /// Encodes a tile index as 3-digit path elements, all but the last prefixed
 /// with `x`: 1234067 → `x001/x234/067`.
-pub fn index_path(n: u64) -> String {
+pub(crate) fn index_path(n: u64) -> String {
     let mut s = format!("{:03}", n % 1000);
     let mut n = n / 1000;
     while n > 0 {
@@ -98,7 +98,7 @@ impl TileRef {
     }
 
     /// The same tile at another width.
-    pub fn with_width(self, width: u64) -> TileRef {
+    pub(crate) fn with_width(self, width: u64) -> TileRef {
         TileRef { width, ..self }
     }
 
@@ -117,7 +117,7 @@ impl TileRef {
     }
 
     /// The most bytes a file of this kind of tile can hold.
-    pub fn max_bytes(&self) -> u64 {
+    pub(crate) fn max_bytes(&self) -> u64 {
         match self.kind {
             TileKind::Hashes(_) => MAX_HASH_TILE_BYTES,
             TileKind::Entries => MAX_BUNDLE_BYTES,
@@ -137,7 +137,7 @@ impl TileRef {
     }
 
     /// The tree level of the hashes in a hash tile (0 for entry bundles).
-    pub fn tree_level(&self) -> u8 {
+    pub(crate) fn tree_level(&self) -> u8 {
         match self.kind {
             TileKind::Hashes(l) => l * TILE_HEIGHT,
             TileKind::Entries => 0,
@@ -145,30 +145,11 @@ impl TileRef {
     }
 
     /// The first leaf index this tile covers.
-    pub fn first_entry(&self) -> u64 {
+    pub(crate) fn first_entry(&self) -> u64 {
         (self.n * TILE_WIDTH)
             .checked_shl(u32::from(self.tree_level()))
             .unwrap_or(u64::MAX)
     }
-}
-
-/// Every tile a tree of `size` leaves has at `kind`'s level: the full ones
-/// and, if the level does not end on a tile boundary, the partial one.
-pub fn tiles_at_level(kind: TileKind, size: u64) -> impl Iterator<Item = TileRef> {
-    let count = level_count(kind, size);
-    let full = count / TILE_WIDTH;
-    let rest = count % TILE_WIDTH;
-    (0..full)
-        .map(move |n| TileRef {
-            kind,
-            n,
-            width: TILE_WIDTH,
-        })
-        .chain((rest > 0).then_some(TileRef {
-            kind,
-            n: full,
-            width: rest,
-        }))
 }
 
 /// How many hashes (or entries) `kind`'s level holds in a tree of `size`.
@@ -183,13 +164,13 @@ fn level_count(kind: TileKind, size: u64) -> u64 {
 
 /// The hash tile levels a tree of `size` has (level L exists while the tree
 /// has at least one hash at tree level 8·L).
-pub fn hash_levels(size: u64) -> impl Iterator<Item = u8> {
+pub(crate) fn hash_levels(size: u64) -> impl Iterator<Item = u8> {
     (0u8..).take_while(move |&l| level_count(TileKind::Hashes(l), size) > 0)
 }
 
 /// The partial (rightmost, not full) tiles of a tree of `size`, hash tiles
 /// and entry bundle alike. These are the only tiles an append supersedes.
-pub fn partial_tiles(size: u64) -> Vec<TileRef> {
+pub(crate) fn partial_tiles(size: u64) -> Vec<TileRef> {
     hash_levels(size)
         .map(TileKind::Hashes)
         .chain([TileKind::Entries])
@@ -206,7 +187,7 @@ pub fn partial_tiles(size: u64) -> Vec<TileRef> {
 
 /// The tiles (hash tiles and entry bundles) that growing a tree from `old`
 /// to `new` leaves creates; none of them exists in the tree of size `old`.
-pub fn new_tiles(old: u64, new: u64) -> Vec<TileRef> {
+pub(crate) fn new_tiles(old: u64, new: u64) -> Vec<TileRef> {
     let mut out: Vec<TileRef> = tlog_tiles::Tile::new_tiles(TILE_HEIGHT, old, new)
         .into_iter()
         .map(|t| TileRef::hashes(t.level(), t.level_index(), u64::from(t.width())))
@@ -227,7 +208,7 @@ pub fn new_tiles(old: u64, new: u64) -> Vec<TileRef> {
 /// Returns the bytes and whether they came from the exact path; `None` when
 /// no such tile exists. A link, special file or file larger than a tile can
 /// be is an error (see [`super::RefusedPath`]), never followed or read.
-pub fn read_tile(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, bool)>> {
+pub(crate) fn read_tile(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, bool)>> {
     // A writer deletes a superseded partial only after the wider tile is
     // durable, so one retry after a miss suffices; three is for good measure.
     for _ in 0..3 {
@@ -261,7 +242,7 @@ pub fn read_tile(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, bool)>> 
 /// Reads the widest partial version of `t` narrower than `t.width`, for
 /// telling how far a tile that should exist actually got. Returns the bytes
 /// and that version's width.
-pub fn read_narrower(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, u64)>> {
+pub(crate) fn read_narrower(dir: &Path, t: TileRef) -> io::Result<Option<(Vec<u8>, u64)>> {
     let mut narrower: Vec<u64> = match fs::read_dir(t.partial_dir(dir)) {
         Ok(rd) => rd
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
@@ -358,6 +339,25 @@ pub fn tile_hashes(bytes: &[u8], width: u64) -> Vec<[u8; HASH_SIZE]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every tile a tree of `size` leaves has at `kind`'s level: the full ones
+    /// and, if the level does not end on a tile boundary, the partial one.
+    fn tiles_at_level(kind: TileKind, size: u64) -> impl Iterator<Item = TileRef> {
+        let count = level_count(kind, size);
+        let full = count / TILE_WIDTH;
+        let rest = count % TILE_WIDTH;
+        (0..full)
+            .map(move |n| TileRef {
+                kind,
+                n,
+                width: TILE_WIDTH,
+            })
+            .chain((rest > 0).then_some(TileRef {
+                kind,
+                n: full,
+                width: rest,
+            }))
+    }
 
     #[test]
     fn new_tiles_never_name_a_tile_of_the_old_tree() {

@@ -63,7 +63,7 @@ const PENDING_MAGIC: &str = "provledger-pending 1";
 /// The most entries one append may add. The journal's numbers are checked
 /// against it before repair acts on them, so a forged journal cannot make a
 /// writer plan (and allocate for) an impossible append.
-pub const MAX_APPEND_ENTRIES: u64 = 1 << 20;
+pub(crate) const MAX_APPEND_ENTRIES: u64 = 1 << 20;
 
 /// The most bytes a journal can hold: its magic line and two 20-digit numbers.
 const MAX_PENDING_BYTES: u64 = 128;
@@ -852,7 +852,7 @@ impl Log {
     /// `signer`, the key that must sign the next one (found by key name and
     /// id; lines by other keys are ignored, and the next checkpoint will not
     /// carry them).
-    pub fn check_signer(&self, signer: &dyn Signer) -> Result<(), LogError> {
+    pub(crate) fn check_signer(&self, signer: &dyn Signer) -> Result<(), LogError> {
         check_signer_of(
             &self.dir,
             &self.note,
@@ -865,7 +865,7 @@ impl Log {
     /// [`Log::check_signer`] for the ledger in `dir`, reading only its
     /// checkpoint: nothing is written and no lock is taken, so a command
     /// can refuse a wrong key before it changes anything.
-    pub fn check_signer_in(dir: &Path, signer: &dyn Signer) -> Result<(), LogError> {
+    pub(crate) fn check_signer_in(dir: &Path, signer: &dyn Signer) -> Result<(), LogError> {
         let Some(note) = super::read_checkpoint(dir)? else {
             return Err(LogError::NotALedger {
                 dir: dir.to_path_buf(),

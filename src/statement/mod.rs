@@ -375,7 +375,7 @@ impl Statement {
 }
 
 /// Converts a CBOR value to JSON, byte strings as hex.
-pub fn cbor_to_json(v: &Value) -> serde_json::Value {
+pub(crate) fn cbor_to_json(v: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match v {
         Value::Integer(i) => {
