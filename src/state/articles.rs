@@ -165,6 +165,12 @@ pub(crate) fn text(
             ),
         })
     })?;
+    // Kept only for the batch in progress: outside a transaction (a reader
+    // asking for a text) nothing ends the batch that would empty the cache,
+    // so a blob damaged later would still be served from it.
+    if state.conn.is_autocommit() {
+        return Ok(Arc::new(IndexedText::new(text)));
+    }
     Ok(state.texts.borrow_mut().put(article.content, text))
 }
 

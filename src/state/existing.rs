@@ -98,15 +98,19 @@ impl State {
         }
     }
 
-    /// The claims whose current revision reads the article version
-    /// `article` (neither removed nor retracted), with that content, in
-    /// the order recorded. One indexed lookup (`claims_article`).
+    /// The claims that read the article version `article` in any of their
+    /// revisions (their current text may have moved to a later version),
+    /// with the content that revision gave them, in log order; retracted
+    /// claims and revisions that removed the text are left out. One
+    /// indexed lookup (`revisions_article`).
     pub fn claims_reading(
         &self,
         article: &Digest,
     ) -> Result<Vec<(Digest, ClaimContent)>, StateError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, content FROM claims WHERE article = ?1 AND removed = 0 AND retraction IS NULL ORDER BY n",
+            "SELECT r.claim, r.content FROM revisions r JOIN claims c ON c.id = r.claim
+             WHERE r.article = ?1 AND r.content IS NOT NULL AND c.retraction IS NULL
+             ORDER BY r.seq",
         )?;
         let mut rows = stmt.query([article.0.as_slice()])?;
         let mut out = Vec::new();

@@ -9,7 +9,7 @@ use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
@@ -140,6 +140,9 @@ CREATE TABLE IF NOT EXISTS revisions (
     mac BLOB,
     UNIQUE (claim, number)
 );
+-- The revisions that read an article version: what a claim recorded again
+-- in that version is compared with (state/existing.rs).
+CREATE INDEX IF NOT EXISTS revisions_article ON revisions (article);
 
 CREATE TABLE IF NOT EXISTS retractions (
     id BLOB PRIMARY KEY,

@@ -770,3 +770,61 @@ fn the_same_claim_added_twice_is_refused() {
     s.json(&args);
     s.assert_audit_clean();
 }
+
+#[test]
+fn a_claim_whose_text_moved_to_a_later_version_is_still_a_repeat_of_its_first() {
+    // The claim now reads version 2; its first revision read version 1, so
+    // recording it again in version 1 (by import or by hand) is a repeat.
+    let s = Seeded::new();
+    s.update_article();
+    s.revise("deadlock", &["--reason", "article_updated"]);
+    let before = s.json(&["claims"]).as_array().unwrap().len();
+    let import: Vec<String> = [
+        "claim",
+        "import",
+        sample("claims-v1.json").to_str().unwrap(),
+        "--article",
+        &s.v1,
+        "--key",
+        &s.key("eda"),
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let args: Vec<&str> = import.iter().map(String::as_str).collect();
+    s.refused(
+        &args,
+        1,
+        &format!(
+            "/claims: every claim of this file is already recorded in article {} (version 1)",
+            &s.v1[..12]
+        ),
+    );
+    assert_eq!(s.json(&["claims"]).as_array().unwrap().len(), before);
+    s.assert_audit_clean();
+}
+
+#[test]
+fn a_reader_does_not_keep_an_article_text_after_its_blob_is_damaged() {
+    // The verified-text cache lives for one batch: a long-lived reader (an
+    // HTTP server) reads the blob again and sees the damage.
+    let s = Seeded::new();
+    let l = provledger::ledger::Ledger::open(&s.ledger()).unwrap();
+    let v1 = l.resolve(&s.v1, &[]).unwrap().id;
+    let text = std::fs::read(sample("article-v1.txt")).unwrap();
+    assert_eq!(l.article_text(&v1).unwrap().as_str().as_bytes(), text);
+    let blob = crate::common::walk(&s.ledger().join("blobs"), |_| false)
+        .into_iter()
+        .map(|(_, p)| p)
+        .find(|p| std::fs::read(p).unwrap() == text)
+        .expect("the v1 text is a blob");
+    crate::common::flip_byte(&blob, 10);
+    let e = match l.article_text(&v1) {
+        Ok(_) => panic!("a damaged blob was served"),
+        Err(e) => provledger::error::chain(&e),
+    };
+    assert!(
+        e.starts_with("blob store: blob ") && e.contains(" is corrupt: its content hashes to "),
+        "{e}"
+    );
+}
