@@ -11,7 +11,6 @@ mod diff;
 pub use diff::{word_diff, DiffPart, DiffTag};
 
 use crate::digest::Digest;
-use crate::state::views::hex;
 use crate::state::{ArticleRef, AttributionView, ClaimSummary, Signer, State, StateError};
 use crate::statement::{Anchor, ChangeReason, ClaimContent, Kind, Relation};
 use crate::status::{self, Judgement, Status};
@@ -33,7 +32,6 @@ pub struct RevisionContent {
 #[derive(Clone, Debug, Serialize)]
 pub struct Revision {
     /// The statement id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// 0 for the `claim.record`, then 1, 2, … in log order.
     pub number: u64,
@@ -104,7 +102,6 @@ impl ClaimField {
 #[derive(Clone, Debug, Serialize)]
 pub struct Retraction {
     /// The `claim.retract` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// Who signed it.
     pub signer: Signer,
@@ -130,14 +127,12 @@ pub enum Direction {
 #[derive(Clone, Debug, Serialize)]
 pub struct LinkEntry {
     /// The `claim.link` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// How the claims are linked.
     pub relation: Relation,
     /// Which end the claim is.
     pub direction: Direction,
     /// The claim at the other end.
-    #[serde(serialize_with = "hex")]
     pub other: Digest,
     /// The other claim's proposition.
     pub other_proposition: String,

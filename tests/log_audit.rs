@@ -452,7 +452,7 @@ fn stray_bytes_past_the_checkpoint_are_trimmed_on_open() {
     let len = b.len();
     b.extend_from_slice(&[7; 40]);
     fs::write(&h, b).unwrap();
-    drop(Log::open_writer(tmp.path(), None).unwrap());
+    drop(Log::open_writer(tmp.path(), Some(std::time::Duration::from_secs(30))).unwrap());
     assert_eq!(fs::metadata(&h).unwrap().len() as usize, len);
 }
 
@@ -464,7 +464,9 @@ fn a_journal_that_contradicts_the_checkpoint_is_refused() {
         "provledger-pending 1\nold 10\nnew 20\n",
     )
     .unwrap();
-    let err = Log::open_writer(tmp.path(), None).err().unwrap();
+    let err = Log::open_writer(tmp.path(), Some(std::time::Duration::from_secs(30)))
+        .err()
+        .unwrap();
     assert_eq!(
         err.to_string(),
         format!(
@@ -474,9 +476,11 @@ fn a_journal_that_contradicts_the_checkpoint_is_refused() {
         )
     );
     fs::write(tmp.path().join("pending"), "nonsense").unwrap();
-    assert!(Log::open_writer(tmp.path(), None)
-        .err()
-        .unwrap()
-        .to_string()
-        .ends_with("is damaged: the append journal is not in the expected form"));
+    assert!(
+        Log::open_writer(tmp.path(), Some(std::time::Duration::from_secs(30)))
+            .err()
+            .unwrap()
+            .to_string()
+            .ends_with("is damaged: the append journal is not in the expected form")
+    );
 }

@@ -27,13 +27,13 @@ pub struct LogArgs {
 #[derive(Serialize)]
 struct EntryView {
     seq: u64,
-    id: String,
-    kind: String,
+    id: provledger::digest::Digest,
+    kind: provledger::statement::Kind,
     signer: String,
     signer_name: Option<String>,
     at: u64,
     logged_at: u64,
-    leaf_hash: String,
+    leaf_hash: provledger::digest::Digest,
 }
 
 pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
@@ -56,13 +56,13 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         let signer_name = super::output::signer_name(&l, &signer)?;
         let v = EntryView {
             seq,
-            id: e.statement.id().to_hex(),
-            kind: e.statement.statement().body.kind().as_str().to_string(),
+            id: e.statement.id(),
+            kind: e.statement.statement().body.kind(),
             signer: hex::encode(signer),
             signer_name,
             at: e.statement.statement().at,
             logged_at: e.leaf.logged_at,
-            leaf_hash: e.leaf_hash.to_hex(),
+            leaf_hash: e.leaf_hash,
         };
         if a.json {
             write!(out, "{}\n  ", if first { "" } else { "," })?;
@@ -74,8 +74,8 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
                 out,
                 "{:>6}  {}  {:<22} {:<20} {}",
                 v.seq,
-                &v.id[..12],
-                v.kind,
+                super::render::short(&v.id),
+                v.kind.as_str(),
                 Esc(v.signer_name.as_deref().unwrap_or(&v.signer[..12])),
                 super::output::time(v.logged_at)
             )?;

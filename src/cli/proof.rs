@@ -67,10 +67,10 @@ pub struct VerifyArgs {
 
 #[derive(Serialize)]
 struct InclusionView {
-    id: String,
+    id: provledger::digest::Digest,
     index: u64,
     tree_size: u64,
-    leaf_hash: String,
+    leaf_hash: provledger::digest::Digest,
     root: String,
     proof: Vec<String>,
     checkpoint: String,
@@ -92,8 +92,8 @@ struct VerifiedView {
     origin: String,
     tree_size: u64,
     index: u64,
-    id: String,
-    kind: String,
+    id: provledger::digest::Digest,
+    kind: provledger::statement::Kind,
     statement: serde_json::Value,
 }
 
@@ -118,10 +118,10 @@ fn inclusion(ledger: &Path, a: &InclusionArgs) -> Result<ExitCode> {
     if a.json {
         let leaf = p.extra.clone().unwrap_or_default();
         print_json(&InclusionView {
-            id: r.id.to_hex(),
+            id: r.id,
             index: p.index,
             tree_size: l.size(),
-            leaf_hash: provledger::log::Leaf::hash_bytes(&leaf).to_hex(),
+            leaf_hash: provledger::log::Leaf::hash_bytes(&leaf),
             root: BASE64.encode(l.log().root().0),
             proof: p.hashes.iter().map(|h| BASE64.encode(h.0)).collect(),
             checkpoint: String::from_utf8_lossy(&p.checkpoint).into_owned(),
@@ -184,8 +184,8 @@ fn verify(a: &VerifyArgs) -> Result<ExitCode> {
         origin: proven.checkpoint.origin.clone(),
         tree_size: proven.checkpoint.size,
         index: proven.leaf.seq,
-        id: proven.statement.id().to_hex(),
-        kind: st.body.kind().as_str().to_string(),
+        id: proven.statement.id(),
+        kind: st.body.kind(),
         statement: st.to_json(),
     };
     if a.json {

@@ -8,20 +8,7 @@
 use super::standing::Status;
 use crate::digest::Digest;
 use crate::statement::{Anchor, Hedge, Mode, SourceCount, SourceKind};
-use serde::{Serialize, Serializer};
-
-/// Serializes a digest as 64 hex digits.
-pub(crate) fn hex<S: Serializer>(d: &Digest, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.to_hex())
-}
-
-/// Serializes an optional digest as 64 hex digits or null.
-pub(crate) fn hex_opt<S: Serializer>(d: &Option<Digest>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&d.to_hex()),
-        None => s.serialize_none(),
-    }
-}
+use serde::Serialize;
 
 /// A key that signed something, as people know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -38,7 +25,6 @@ pub struct Signer {
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleInfo {
     /// The `article.record` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// Where it was published.
     pub url: String,
@@ -51,18 +37,14 @@ pub struct ArticleInfo {
     /// When its text was retrieved (unix seconds).
     pub retrieved_at: u64,
     /// SHA-256 of the text (the blob's address).
-    #[serde(serialize_with = "hex")]
     pub content: Digest,
     /// The text's length in bytes.
     pub length: u64,
     /// The version this one updates.
-    #[serde(serialize_with = "hex_opt")]
     pub supersedes: Option<Digest>,
     /// The version that updates this one.
-    #[serde(serialize_with = "hex_opt")]
     pub superseded_by: Option<Digest>,
     /// The id of the chain's first version.
-    #[serde(serialize_with = "hex")]
     pub chain: Digest,
     /// 1 for the first version.
     pub version: u64,
@@ -78,7 +60,6 @@ pub struct ArticleInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct ArticleChain {
     /// The id of the first version.
-    #[serde(serialize_with = "hex")]
     pub chain: Digest,
     /// Every version, oldest first.
     pub versions: Vec<ArticleInfo>,
@@ -99,7 +80,6 @@ impl ArticleChain {
 #[derive(Clone, Debug, Serialize)]
 pub struct SourceInfo {
     /// The `source.record` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// The words the article uses for the source ("diplomatic sources").
     pub label: String,
@@ -129,7 +109,6 @@ pub struct SourceInfo {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
     /// The `source.record` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// The words the article uses for the source.
     pub label: String,
@@ -160,7 +139,6 @@ pub struct AttributionView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ArticleRef {
     /// The `article.record` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// 1 for the first version.
     pub version: u64,
@@ -176,7 +154,6 @@ pub struct ArticleRef {
 #[derive(Clone, Debug, Serialize)]
 pub struct ClaimSummary {
     /// The `claim.record` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// The proposition of its latest revision with text.
     pub proposition: String,
@@ -187,7 +164,6 @@ pub struct ClaimSummary {
     /// The article version its current revision reads.
     pub article: ArticleRef,
     /// Its current revision (the `claim.record` or the latest `claim.revise`).
-    #[serde(serialize_with = "hex")]
     pub revision: Digest,
     /// How many revisions it has, the record included.
     pub revisions: u64,

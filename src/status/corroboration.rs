@@ -5,7 +5,6 @@
 use crate::digest::Digest;
 use crate::state::limits::MAX_CITES_HOPS;
 use crate::state::rows::OriginRow;
-use crate::state::views::hex;
 use crate::state::{SourceRef, State, StateError};
 use crate::statement::Relation;
 use serde::Serialize;
@@ -88,10 +87,8 @@ impl Origin {
 #[derive(Clone, Debug, Serialize)]
 pub struct LinkedClaim {
     /// The linked claim.
-    #[serde(serialize_with = "hex")]
     pub claim: Digest,
     /// The `claim.link` id.
-    #[serde(serialize_with = "hex")]
     pub link: Digest,
     /// `corroborates` or `contradicts`.
     pub relation: Relation,

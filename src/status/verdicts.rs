@@ -4,7 +4,6 @@
 use crate::digest::Digest;
 use crate::state::rows::VerdictRow;
 use crate::state::standing::{self, Standing};
-use crate::state::views::{hex, hex_opt};
 use crate::state::Signer;
 use crate::statement::Verdict;
 use serde::Serialize;
@@ -15,7 +14,6 @@ pub struct EvidenceView {
     /// Where the evidence is.
     pub url: String,
     /// SHA-256 of the captured evidence, hex.
-    #[serde(serialize_with = "hex_opt")]
     pub sha256: Option<Digest>,
     /// What it shows.
     pub note: Option<String>,
@@ -25,7 +23,6 @@ pub struct EvidenceView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Withdrawal {
     /// The `verification.withdraw` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// Log index of the withdrawal.
     pub seq: u64,
@@ -39,7 +36,6 @@ pub struct Withdrawal {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Judgement {
     /// The `verification` id.
-    #[serde(serialize_with = "hex")]
     pub id: Digest,
     /// Who signed it.
     pub checker: Signer,
@@ -48,7 +44,6 @@ pub struct Judgement {
     /// The ClaimReview rating (5 true … 1 false; none for unverifiable).
     pub rating: Option<u8>,
     /// The revision it judged.
-    #[serde(serialize_with = "hex")]
     pub revision: Digest,
     /// The judged revision's number (0 = as first recorded).
     pub revision_number: u64,
