@@ -808,3 +808,26 @@ fn a_reader_answers_from_the_log_when_the_index_is_not_a_database_and_leaves_it(
     assert_eq!(s.json(&["claims"]), claims);
     s.assert_audit_clean();
 }
+
+#[test]
+fn an_index_failure_while_applying_keeps_its_cause_and_is_not_called_a_refusal() {
+    // Any SQLite failure inside the rules' apply (here a trigger; in life
+    // an I/O error) is the index's, said with SQLite's own words, not a
+    // refusal signed by the key.
+    let s = Seeded::new();
+    edit(
+        &s,
+        "CREATE TRIGGER boom BEFORE INSERT ON sources BEGIN SELECT RAISE(FAIL, 'disk I/O boom'); END",
+    );
+    let sources = s.json(&["source", "list"]);
+    let out = s
+        .refused(
+            &args(&source_add(&s, "eda")),
+            1,
+            "index database: disk I/O boom",
+        )
+        .error(1, "index database: disk I/O boom");
+    assert!(!out.stderr.contains("signed with key"), "{out}");
+    assert!(!out.stderr.contains("refused"), "{out}");
+    assert_eq!(s.json(&["source", "list"]), sources);
+}

@@ -2,7 +2,7 @@
 //! ledger.
 
 use crate::log::LogError;
-use crate::state::{ResolveError, StateError};
+use crate::state::{ResolveError, RuleError, StateError};
 use crate::statement::StatementError;
 
 /// What can go wrong opening, reading or appending to a ledger.
@@ -23,9 +23,10 @@ pub enum LedgerError {
         /// What is wrong with it.
         source: StatementError,
     },
-    /// A statement of the batch is refused. The message is self-contained
-    /// (the refusal, with its position in the batch), so `error` is not
-    /// also a source.
+    /// A statement of the batch is refused by a rule. The message is
+    /// self-contained (the refusal, with its position in the batch), so
+    /// `error` is not also a source. A failure of the index or the blob
+    /// store while applying it is [`LedgerError::State`], with its cause.
     #[error("{}{error}", batch_position(*.index, *.batch, .id))]
     Refused {
         /// Its position in the batch (from 0).
@@ -34,8 +35,8 @@ pub enum LedgerError {
         batch: usize,
         /// The refused statement's id (hex).
         id: String,
-        /// The refusal ([`StateError::Rule`]) or the failure.
-        error: Box<StateError>,
+        /// The refusal (its rule id in `error.rule`).
+        error: RuleError,
     },
     /// What was asked for is not in the ledger (the message says what).
     #[error("{0}")]

@@ -6,7 +6,7 @@ use super::blobs::NoBlobs;
 use super::{Handle, Ledger, LedgerError, INDEX_FILE, PRIVATE_DIR};
 use crate::keys::SecretKey;
 use crate::log::{Log, LogError};
-use crate::state::{Entry, State};
+use crate::state::{Entry, State, StateError};
 use crate::statement::SignedStatement;
 use std::path::{Path, PathBuf};
 
@@ -71,11 +71,14 @@ impl Ledger {
                 },
                 &NoBlobs,
             )
-            .map_err(|source| LedgerError::Refused {
-                index: 0,
-                batch: 1,
-                id: verified.id().to_hex(),
-                error: Box::new(source),
+            .map_err(|source| match source {
+                StateError::Rule(error) => LedgerError::Refused {
+                    index: 0,
+                    batch: 1,
+                    id: verified.id().to_hex(),
+                    error,
+                },
+                other => LedgerError::State(other),
             })?;
         Ok(genesis)
     }

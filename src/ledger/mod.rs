@@ -367,17 +367,19 @@ impl Ledger {
             };
             if let Err(source) = self.state.apply(&entry, &blobs) {
                 self.state.rollback()?;
-                if let StateError::Tampered(what) = source {
-                    return Err(LedgerError::IndexTampered {
+                return Err(match source {
+                    StateError::Rule(error) => LedgerError::Refused {
+                        index: i,
+                        batch: verified.len(),
+                        id: v.id().to_hex(),
+                        error,
+                    },
+                    StateError::Tampered(what) => LedgerError::IndexTampered {
                         path: self.dir.join(INDEX_FILE).display().to_string(),
                         what,
-                    });
-                }
-                return Err(LedgerError::Refused {
-                    index: i,
-                    batch: verified.len(),
-                    id: v.id().to_hex(),
-                    error: Box::new(source),
+                    },
+                    // The index or the blob store failed: the cause is kept.
+                    other => LedgerError::State(other),
                 });
             }
         }
