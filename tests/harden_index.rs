@@ -831,3 +831,27 @@ fn an_index_failure_while_applying_keeps_its_cause_and_is_not_called_a_refusal()
     assert!(!out.stderr.contains("refused"), "{out}");
     assert_eq!(s.json(&["source", "list"]), sources);
 }
+
+#[test]
+fn a_writer_on_an_index_that_is_not_a_database_names_it_and_says_reindex() {
+    let s = Seeded::new();
+    let index = s.ledger().join("index.sqlite");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(&index, b"this is not an SQLite database, just bytes").unwrap();
+    let msg = format!(
+        "the index {} cannot be read as a database: file is not a database",
+        index.display()
+    );
+    let out = s
+        .refused(&args(&source_add(&s, "eda")), 1, &msg)
+        .error(1, &msg);
+    assert!(out.stderr.contains(HINT), "{out}");
+    assert_eq!(
+        std::fs::read(&index).unwrap(),
+        b"this is not an SQLite database, just bytes"
+    );
+    s.ok(&["reindex"]);
+    s.ok(&args(&source_add(&s, "eda")));
+}

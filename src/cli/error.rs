@@ -185,7 +185,11 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
             _ => {}
         }
         match cause.downcast_ref::<LedgerError>() {
-            Some(LedgerError::IndexMismatch { .. } | LedgerError::IndexTampered { .. }) => {
+            Some(
+                LedgerError::IndexMismatch { .. }
+                | LedgerError::IndexTampered { .. }
+                | LedgerError::IndexUnreadable { .. },
+            ) => {
                 out.push(REINDEX.into());
                 break;
             }

@@ -65,6 +65,16 @@ pub enum LedgerError {
         /// The index file.
         path: String,
     },
+    /// A writer found an index file that SQLite cannot read as a database
+    /// (not one, or malformed). It is derived data that a rebuild from the
+    /// log mends; the writer does not rebuild it unasked.
+    #[error("the index {path} cannot be read as a database")]
+    IndexUnreadable {
+        /// The index file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
     /// The index's seal does not verify: a table the rules read was
     /// changed outside provledger.
     #[error("the index {path} fails the writer's check: {what}; nothing was written")]

@@ -472,13 +472,25 @@ fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
 
 /// Opens the index for the writer, rebuilding it from scratch when it was
 /// made by another schema version (it is derived data; the log is the
-/// truth). Readers leave such an index alone ([`Ledger::open`]).
+/// truth). Readers leave such an index alone ([`Ledger::open`]). One that
+/// SQLite cannot read as a database is named
+/// ([`LedgerError::IndexUnreadable`]), for `reindex` to rebuild.
 fn open_state(dir: &Path) -> Result<State, LedgerError> {
-    match State::open(&dir.join(INDEX_FILE)) {
+    let path = dir.join(INDEX_FILE);
+    match State::open(&path) {
         Err(StateError::Schema { .. }) => {
             remove_index(dir)?;
-            Ok(State::open(&dir.join(INDEX_FILE))?)
+            Ok(State::open(&path)?)
         }
+        Err(e) if crate::state::is_unreadable(&e) => match e {
+            StateError::Open { source, .. } | StateError::Sql(source) => {
+                Err(LedgerError::IndexUnreadable {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+            other => Err(other.into()),
+        },
         other => Ok(other?),
     }
 }
