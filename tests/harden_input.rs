@@ -594,8 +594,24 @@ fn malformed_ids_are_usage_errors_in_every_command() {
         }
     }
     // A well-formed id that names nothing is still "not found".
-    for args in [["show", "abcdef012345"], ["status", "abcdef012345"]] {
+    for args in [
+        ["show", "abcdef012345"],
+        ["status", "abcdef012345"],
+        ["history", "abcdef012345"],
+    ] {
         s.refused(&args, 4, "abcdef012345");
+    }
+    s.refused(
+        &["history", "abcdef012345"],
+        4,
+        "no claim.record has an id starting with abcdef012345",
+    );
+    // Their --help says so.
+    for command in ["status", "history"] {
+        let help = s.ok(&[command, "--help"]);
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains("4 no such claim; 2 a malformed id"), "{help}");
+        assert!(!help.contains("without replaying"), "{help}");
     }
 }
 
