@@ -23,7 +23,7 @@
 mod read;
 mod schema;
 
-pub use read::{strict_json, MAX_IMPORT_BYTES};
+pub use read::{strict_json, ReadError, MAX_IMPORT_BYTES};
 pub use schema::SCHEMA;
 
 use crate::digest::Digest;
