@@ -70,6 +70,11 @@ fn claim_add_refusals() {
         "\"Afghan negotiators\" occurs 2 times in the article text (at positions",
     );
     refused(add("Afghan negotiators", &[]), 1, "quote more of it");
+    refused(
+        add("Afghan negotiators", &[]),
+        1,
+        "; quote more of it; or pick one with --prefix TEXT (the text just before it) or --suffix TEXT (the text just after it)",
+    );
     // An unknown source id: not found, exit 4.
     refused(
         add(
@@ -769,4 +774,23 @@ fn the_same_claim_added_twice_is_refused() {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     s.json(&args);
     s.assert_audit_clean();
+}
+
+#[test]
+fn article_text_with_its_blob_missing_is_not_found() {
+    let s = Seeded::new();
+    let blobs = s.ledger().join("blobs");
+    for d in std::fs::read_dir(&blobs).unwrap() {
+        std::fs::remove_dir_all(d.unwrap().path()).unwrap();
+    }
+    let r = s.refused(&["article", "show", &s.v1, "--text"], 4, "");
+    let blob = provledger::digest::Digest::of(&std::fs::read(sample("article-v1.txt")).unwrap());
+    assert_eq!(
+        r.stderr,
+        format!(
+            "provledger: error: the text of article {} (blob {}) is not in the blob store\n",
+            &s.v1[..12],
+            &blob.to_hex()[..12]
+        )
+    );
 }
