@@ -856,3 +856,36 @@ fn a_writer_on_an_index_that_is_not_a_database_names_it_and_says_reindex() {
     s.ok(&["reindex"]);
     s.ok(&args(&source_add(&s, "eda")));
 }
+
+#[test]
+fn an_altered_entry_stops_the_append_and_the_hint_says_audit_and_restore() {
+    let s = Seeded::new();
+    let bundles = s.ledger().join("tile/entries/000.p");
+    let bundle = std::fs::read_dir(&bundles)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .next()
+        .unwrap();
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&bundle, &bytes).unwrap();
+    let r = s.refused(&args(&source_add(&s, "eda")), 1, "");
+    let first = r.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "provledger: error: {} is damaged: entry ",
+            bundle.display()
+        )) && first.ends_with(
+            " is not the entry the signed checkpoint covers (its leaf hash differs): the entry was altered; nothing was appended"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.lines().nth(1),
+        Some("hint: run `provledger audit` to find the entry at fault, and restore the ledger from a copy"),
+        "{}",
+        r.stderr
+    );
+}

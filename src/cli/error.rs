@@ -10,7 +10,7 @@
 
 use super::render::esc_lines;
 use provledger::ledger::LedgerError;
-use provledger::log::LogError;
+use provledger::log::{LogError, Mend};
 use provledger::state::{ResolveError, StateError};
 use std::process::ExitCode;
 
@@ -176,6 +176,13 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
             }
             Some(LogError::Derived { .. }) => {
                 out.push("run `provledger reindex` to rebuild it from the entry bundles (nothing is lost)".into());
+                break;
+            }
+            Some(LogError::Altered { mend, .. }) => {
+                out.push(match mend {
+                    Mend::RemoveJournal => "run `provledger audit`, and remove the journal only once the audit is clean",
+                    Mend::RestoreFromCopy => "run `provledger audit` to find the entry at fault, and restore the ledger from a copy",
+                }.into());
                 break;
             }
             Some(LogError::WrongSigner { .. }) => {
