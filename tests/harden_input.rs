@@ -743,42 +743,6 @@ fn import_refuses_hidden_characters_naming_the_entry() {
 }
 
 #[test]
-fn import_refuses_statement_times_ahead_of_the_clock_naming_the_file() {
-    let s = Seeded::new();
-    let path = s.root().join("ahead.json");
-    let file = serde_json::json!({"claims": [
-        {"ref": "later", "proposition": "The talks failed once more", "exact": "ending in deadlock"}
-    ]});
-    std::fs::write(&path, serde_json::to_vec(&file).unwrap()).unwrap();
-    let eda = s.key("eda");
-    let args = [
-        "claim",
-        "import",
-        path.to_str().unwrap(),
-        "--article",
-        &s.v1,
-        "--key",
-        &eda,
-    ];
-    refused_at(
-        &s,
-        "9183110400",
-        &args,
-        &format!(
-            "provledger: error: {}: statement time 2261-01-01T00:00:00Z is ",
-            path.display()
-        ),
-    );
-    let r = run_at(&s, "9183110400", &args);
-    assert!(
-        r.stderr.contains(" ahead of this machine's clock (")
-            && r.stderr.contains("; nothing was written"),
-        "{}",
-        r.stderr
-    );
-}
-
-#[test]
 fn import_refuses_a_file_over_the_size_cap_before_reading_it() {
     let s = Seeded::new();
     let path = s.root().join("huge.json");
