@@ -9,7 +9,8 @@
 //! them into advice for this command line.
 
 use super::render::esc_lines;
-use provledger::ledger::LedgerError;
+use provledger::import::ImportError;
+use provledger::ledger::{ClockError, LedgerError};
 use provledger::log::{LogError, Mend};
 use provledger::state::{ResolveError, StateError};
 use std::process::ExitCode;
@@ -147,6 +148,30 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
                 provledger::state::MIN_ID_PREFIX
             ));
             break;
+        }
+        let clock = cause
+            .downcast_ref::<ClockError>()
+            .or(match cause.downcast_ref::<LedgerError>() {
+                Some(LedgerError::Clock(e)) => Some(e),
+                _ => None,
+            })
+            .or(match cause.downcast_ref::<ImportError>() {
+                Some(ImportError::Clock(e)) => Some(e),
+                _ => None,
+            });
+        match clock {
+            Some(ClockError::EpochTooLate { .. } | ClockError::EpochMalformed { .. }) => {
+                out.push(
+                    "set SOURCE_DATE_EPOCH to unix seconds, as `date +%s` prints them, or unset it"
+                        .into(),
+                );
+                break;
+            }
+            Some(ClockError::Ahead(_)) => {
+                out.push("check this machine's clock, or SOURCE_DATE_EPOCH if it is set".into());
+                break;
+            }
+            _ => {}
         }
         if let Some(ResolveError::Ambiguous { .. }) = resolve_error(cause) {
             out.push("give more hex digits of the id".into());

@@ -33,7 +33,7 @@ fn failed(file: &Path, e: ImportError) -> anyhow::Error {
     match e {
         ImportError::Problems(p) => anyhow!("{} {p}", file.display()),
         ImportError::Refused(p) => anyhow!("{}: {p}; nothing was written", file.display()),
-        ImportError::Clock(why) => anyhow!("{}: {why}; nothing was written", file.display()),
+        e @ ImportError::Clock(_) => anyhow::Error::new(e).context(file.display().to_string()),
         ImportError::Sign(e) => e.into(),
         ImportError::Ledger(e) => e.into(),
     }

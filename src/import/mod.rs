@@ -276,8 +276,8 @@ pub enum ImportError {
     #[error("{0}")]
     Refused(Box<Problem>),
     /// The statement times are ahead of the clock. Nothing was written.
-    #[error("{0}")]
-    Clock(String),
+    #[error("{0}; nothing was written")]
+    Clock(crate::ledger::ClockError),
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] StatementError),

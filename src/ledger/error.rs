@@ -41,9 +41,10 @@ pub enum LedgerError {
     /// What was asked for is not in the ledger (the message says what).
     #[error("{0}")]
     NotFound(String),
-    /// A time ahead of this machine's clock (or the clock unreadable).
-    #[error("{0}")]
-    Clock(String),
+    /// A time ahead of this machine's clock, or no time to give new
+    /// statements.
+    #[error(transparent)]
+    Clock(#[from] ClockError),
     /// An append on a ledger opened with [`Ledger::open`](super::Ledger::open).
     #[error("this ledger was opened for reading; open it with Ledger::open_writer to append")]
     ReadOnly,
@@ -114,6 +115,36 @@ pub enum LedgerError {
         /// Why removing what it had made failed.
         cleanup: Box<LedgerError>,
     },
+}
+
+/// What is wrong with the time of new statements and leaves
+/// ([`now`](super::now), [`clock`](super::clock), an append's check).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// `SOURCE_DATE_EPOCH` is set to a time past
+    /// [`MAX_TIME`](crate::state::limits::MAX_TIME).
+    #[error(
+        "SOURCE_DATE_EPOCH={value} is after {} (unix time {}), the latest time a ledger can record",
+        crate::time::rfc3339(crate::state::limits::MAX_TIME),
+        crate::state::limits::MAX_TIME
+    )]
+    EpochTooLate {
+        /// The variable's value.
+        value: String,
+    },
+    /// `SOURCE_DATE_EPOCH` is set to something else than unix seconds.
+    #[error("SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds")]
+    EpochMalformed {
+        /// The variable's value.
+        value: String,
+    },
+    /// This machine's clock reads a time before 1970.
+    #[error("this machine's clock is before 1970: {0}")]
+    BeforeEpoch(String),
+    /// A time of the batch, or the log's last, is too far ahead of this
+    /// machine's clock (the message says which and by how much).
+    #[error("{0}")]
+    Ahead(String),
 }
 
 /// Names a statement within a batch, unless the batch holds only it.

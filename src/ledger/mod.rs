@@ -20,7 +20,7 @@ mod error;
 mod init;
 mod replay;
 
-pub use error::LedgerError;
+pub use error::{ClockError, LedgerError};
 
 use crate::digest::Digest;
 use crate::keys::SecretKey;
@@ -28,7 +28,6 @@ use crate::log::{Leaf, Log, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{Entry, IndexKey, SealStatus, State, StateError};
 use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement};
-use crate::time::rfc3339;
 use blobs::{LogBlobs, PendingBlobs};
 use error::batch_position;
 use init::remove_index;
@@ -108,30 +107,25 @@ impl std::ops::Deref for Handle {
 /// The time for new statements and leaves: `SOURCE_DATE_EPOCH` when set (for
 /// reproducible ledgers such as the sample), else the system clock. A value
 /// past [`MAX_TIME`] (9999-12-31T23:59:59Z) is refused.
-pub fn now() -> Result<u64, String> {
+pub fn now() -> Result<u64, ClockError> {
     if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
         let t = v.trim();
         let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         return match t.parse::<u64>() {
             Ok(s) if s <= MAX_TIME => Ok(s),
-            _ if digits => Err(format!(
-                "SOURCE_DATE_EPOCH={t} is after {} (unix time {MAX_TIME}), the latest time a ledger can record; set it to unix seconds, as `date +%s` prints them, or unset it",
-                rfc3339(MAX_TIME)
-            )),
-            _ => Err(format!(
-                "SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"
-            )),
+            _ if digits => Err(ClockError::EpochTooLate { value: t.into() }),
+            _ => Err(ClockError::EpochMalformed { value: v }),
         };
     }
     clock()
 }
 
 /// This machine's clock, in unix seconds (never `SOURCE_DATE_EPOCH`).
-pub fn clock() -> Result<u64, String> {
+pub fn clock() -> Result<u64, ClockError> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .map_err(|e| format!("this machine's clock is before 1970: {e}"))
+        .map_err(|e| ClockError::BeforeEpoch(e.to_string()))
 }
 
 /// Refuses a batch whose times are more than [`MAX_AHEAD_OF_CLOCK`] ahead
@@ -142,10 +136,10 @@ fn check_clock(
     logged_at: u64,
     last_logged_at: u64,
 ) -> Result<(), LedgerError> {
-    let clock = clock().map_err(LedgerError::Clock)?;
+    let clock = clock()?;
     for (i, v) in verified.iter().enumerate() {
         not_ahead("statement time", v.statement().at, clock).map_err(|e| {
-            LedgerError::Clock(format!(
+            ClockError::Ahead(format!(
                 "{}{e}",
                 batch_position(i, verified.len(), &v.id().to_hex())
             ))
@@ -153,12 +147,13 @@ fn check_clock(
     }
     if last_logged_at > clock.saturating_add(MAX_AHEAD_OF_CLOCK) {
         return not_ahead("the previous entry's logged_at", last_logged_at, clock).map_err(|e| {
-            LedgerError::Clock(format!(
+            ClockError::Ahead(format!(
                 "{e}; entries cannot be logged before it (audit reports it)"
             ))
+            .into()
         });
     }
-    not_ahead("logged_at", logged_at, clock).map_err(LedgerError::Clock)
+    Ok(not_ahead("logged_at", logged_at, clock).map_err(ClockError::Ahead)?)
 }
 
 impl Ledger {
