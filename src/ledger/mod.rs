@@ -47,8 +47,8 @@ pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// What an append returns for each statement: where it landed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Receipt {
-    /// The statement id (hex).
-    pub id: String,
+    /// The statement id (hex in JSON).
+    pub id: Digest,
     /// Its kind.
     pub kind: Kind,
     /// Its index in the log.
@@ -77,8 +77,8 @@ pub struct Resolved {
     pub id: Digest,
     /// Log index.
     pub seq: u64,
-    /// Kind name.
-    pub kind: String,
+    /// Its kind.
+    pub kind: Kind,
 }
 
 /// A ledger opened for reading, or (with [`Ledger::open_writer`]) for appending.
@@ -416,7 +416,7 @@ impl Ledger {
             .iter()
             .zip(seqs)
             .map(|(v, seq)| Receipt {
-                id: v.id().to_hex(),
+                id: v.id(),
                 kind: v.statement().body.kind(),
                 seq,
                 tree_size: self.log.size(),
@@ -440,11 +440,7 @@ impl Ledger {
             .state
             .statement(&id)?
             .ok_or_else(|| LedgerError::NotFound(format!("statement {id} is not in the index")))?;
-        Ok(Resolved {
-            id,
-            seq,
-            kind: kind.as_str().to_string(),
-        })
+        Ok(Resolved { id, seq, kind })
     }
 
     /// An offline inclusion proof (c2sp.org/tlog-proof, with the leaf as
