@@ -153,13 +153,6 @@ pub struct Signing {
 pub const OPERATOR_DEFAULT_HELP: &str = "Private key that signs the statement (NAME.key) \
 [default: the operator key that `init` created, LEDGER/private/operator.key]";
 
-/// Whether a statement of this body may default to the operator key: only
-/// key grants and revocations (the state rules refuse the operator's
-/// signature on anything else but the genesis).
-fn operator_signs(kind: Kind) -> bool {
-    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke)
-}
-
 /// The error for a write that needs a key and was given none: which flag
 /// to pass, and whose key it is (`what` and the roles that may sign it).
 fn no_key(what: &str, roles: &[provledger::statement::Role]) -> anyhow::Error {
@@ -194,7 +187,7 @@ impl Signing {
     /// Refuses, before any work, a write whose statement needs `--key` and
     /// has none (see [`Signing::signer_for`]).
     pub fn require_key_for(&self, kind: Kind) -> Result<()> {
-        if self.key.is_none() && !operator_signs(kind) {
+        if self.key.is_none() && !provledger::state::operator_may_sign(kind) {
             return Err(no_key_for(kind));
         }
         Ok(())
@@ -248,7 +241,7 @@ impl Signing {
     /// operator key for key grants and revocations; other statements need
     /// `--key`.
     pub fn signer_for(&self, ledger: &Path, kinds: &[Kind]) -> Result<SecretKey> {
-        let needs_key = kinds.iter().copied().find(|k| !operator_signs(*k));
+        let needs_key = kinds.iter().copied().find(|k| !provledger::state::operator_may_sign(*k));
         let path = match (&self.key, needs_key) {
             (Some(path), _) => path.clone(),
             (None, Some(kind)) => return Err(no_key_for(kind)),
