@@ -241,7 +241,10 @@ impl Signing {
     /// operator key for key grants and revocations; other statements need
     /// `--key`.
     pub fn signer_for(&self, ledger: &Path, kinds: &[Kind]) -> Result<SecretKey> {
-        let needs_key = kinds.iter().copied().find(|k| !provledger::state::operator_may_sign(*k));
+        let needs_key = kinds
+            .iter()
+            .copied()
+            .find(|k| !provledger::state::operator_may_sign(*k));
         let path = match (&self.key, needs_key) {
             (Some(path), _) => path.clone(),
             (None, Some(kind)) => return Err(no_key_for(kind)),

@@ -794,3 +794,41 @@ fn article_text_with_its_blob_missing_is_not_found() {
         )
     );
 }
+
+#[test]
+fn an_article_text_file_that_is_empty_or_not_utf8_is_refused_naming_it() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    for (name, bytes, message) in [
+        (
+            "empty.txt",
+            &b""[..],
+            "empty.txt is empty; an article needs text",
+        ),
+        (
+            "latin1.txt",
+            &b"caf\xe9 talks"[..],
+            "latin1.txt is not UTF-8 text (invalid byte at offset 3); convert it first",
+        ),
+    ] {
+        std::fs::write(s.root().join(name), bytes).unwrap();
+        s.refused(
+            &[
+                "article",
+                "add",
+                name,
+                "--url",
+                "https://example.org/a",
+                "--publisher",
+                "Example",
+                "--title",
+                "A",
+                "--key",
+                &eda,
+            ],
+            1,
+            message,
+        )
+        .error(1, message);
+    }
+}
