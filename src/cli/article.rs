@@ -127,9 +127,7 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
     // Checked and appended on one writer handle; the text is stored only
     // if the record is admitted.
     let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
-    w.ledger.state().refuse_repeat(&body)?;
-    let receipts = w.append_with_blobs(vec![body], &[bytes])?;
-    a.signing.print_receipts(&receipts)
+    w.add(body, &[bytes])
 }
 
 fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {

@@ -248,8 +248,7 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
             relayed_by,
         ),
     });
-    w.ledger.state().refuse_repeat(&body)?;
-    w.append_one(body)
+    w.add(body, &[])
 }
 
 /// A revise flag's change: not given (keep), "none" (clear) or a value.

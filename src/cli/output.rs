@@ -305,6 +305,39 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Signs `bodies` with the signer key, at the time for new statements.
+    fn sign(&self, bodies: Vec<Body>) -> Result<(u64, Vec<SignedStatement>)> {
+        let at = super::now()?;
+        let statements = bodies
+            .into_iter()
+            .map(|body| SignedStatement::sign(&Statement { at, body }, &self.signer))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((at, statements))
+    }
+
+    /// `e` from an append, with the key file named when a rule refused a
+    /// key the ledger does not know (it can name only keys it knows).
+    fn explain(&self, e: provledger::ledger::LedgerError) -> anyhow::Error {
+        let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
+        let l = &self.ledger;
+        let known = signer_name(l, &self.signer.public().bytes()).ok().flatten();
+        let e = anyhow::Error::new(e);
+        if refused && known.is_none() {
+            let path = self
+                .signing
+                .key
+                .clone()
+                .unwrap_or_else(|| Ledger::default_operator_key_path(l.dir()));
+            e.context(format!(
+                "signed with key {} from {}",
+                self.signer.public().name(),
+                path.display()
+            ))
+        } else {
+            e
+        }
+    }
+
     /// Signs `bodies` with the signer key and appends them as one batch,
     /// storing `blobs` (which the bodies refer to) only if every statement
     /// is admitted.
@@ -313,35 +346,23 @@ impl Writer<'_> {
         bodies: Vec<Body>,
         blobs: &[Vec<u8>],
     ) -> Result<Vec<Receipt>> {
-        let at = super::now()?;
-        let signer = &self.signer;
-        let statements = bodies
-            .into_iter()
-            .map(|body| SignedStatement::sign(&Statement { at, body }, signer))
-            .collect::<Result<Vec<_>, _>>()?;
-        let l = &mut self.ledger;
-        l.append_with_blobs(statements, blobs, &self.operator, at)
-            .map_err(|e| {
-                // The ledger can name only keys it knows; the key file names
-                // the others.
-                let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
-                let known = signer_name(l, &signer.public().bytes()).ok().flatten();
-                let e = anyhow::Error::new(e);
-                if refused && known.is_none() {
-                    let path = self
-                        .signing
-                        .key
-                        .clone()
-                        .unwrap_or_else(|| Ledger::default_operator_key_path(l.dir()));
-                    e.context(format!(
-                        "signed with key {} from {}",
-                        signer.public().name(),
-                        path.display()
-                    ))
-                } else {
-                    e
-                }
-            })
+        let (at, statements) = self.sign(bodies)?;
+        let appended = self
+            .ledger
+            .append_with_blobs(statements, blobs, &self.operator, at);
+        appended.map_err(|e| self.explain(e))
+    }
+
+    /// Signs and adds one statement that records something anew
+    /// ([`Ledger::add`]: refused if the ledger records it already), storing
+    /// `blobs`, and prints its receipt.
+    pub fn add(&mut self, body: Body, blobs: &[Vec<u8>]) -> Result<()> {
+        let (at, mut statements) = self.sign(vec![body])?;
+        let added = self
+            .ledger
+            .add(statements.remove(0), blobs, &self.operator, at);
+        let receipt = added.map_err(|e| self.explain(e))?;
+        self.signing.print_receipts(&[receipt])
     }
 
     /// Signs and appends one statement, printing its receipt.

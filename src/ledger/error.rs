@@ -2,7 +2,7 @@
 //! ledger.
 
 use crate::log::LogError;
-use crate::state::{ResolveError, RuleError, StateError};
+use crate::state::{Repeat, ResolveError, RuleError, StateError};
 use crate::statement::StatementError;
 
 /// What can go wrong opening, reading or appending to a ledger.
@@ -38,6 +38,10 @@ pub enum LedgerError {
         /// The refusal (its rule id in `error.rule`).
         error: RuleError,
     },
+    /// [`Ledger::add`](super::Ledger::add) of what the ledger already
+    /// records; nothing was written.
+    #[error(transparent)]
+    Repeat(#[from] Repeat),
     /// What was asked for is not in the ledger (the message says what).
     #[error("{0}")]
     NotFound(String),

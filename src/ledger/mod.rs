@@ -313,6 +313,24 @@ impl Ledger {
         self.append_with_blobs(statements, &[], operator, now)
     }
 
+    /// Appends one statement that records something anew (an article's
+    /// first version, a claim) as [`Ledger::append_with_blobs`] does, but
+    /// first refuses it ([`LedgerError::Repeat`], nothing written) when the
+    /// ledger already records it ([`State::refuse_repeat`]). The entry
+    /// point of `article add` and `claim add`; `claim import` checks its
+    /// whole batch the same way in its plan.
+    pub fn add(
+        &mut self,
+        statement: SignedStatement,
+        blobs: &[Vec<u8>],
+        operator: &SecretKey,
+        now: u64,
+    ) -> Result<Receipt, LedgerError> {
+        self.state.refuse_repeat(&statement.statement().body)?;
+        let mut receipts = self.append_with_blobs(vec![statement], blobs, operator, now)?;
+        Ok(receipts.remove(0))
+    }
+
     /// As [`Ledger::append`], with blobs (article texts, evidence) that the
     /// statements refer to. The rules see them as if stored, but they are
     /// written only once every statement has passed, and before the log, so
