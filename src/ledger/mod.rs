@@ -300,6 +300,38 @@ impl Ledger {
         })
     }
 
+    /// The claim `claim` as the index has it now.
+    pub fn claim(&self, claim: &Digest) -> Result<crate::state::ClaimSummary, LedgerError> {
+        self.state.claim(claim)?.ok_or_else(|| {
+            LedgerError::NotFound(format!(
+                "claim {} is not in the index",
+                crate::state::short(claim)
+            ))
+        })
+    }
+
+    /// The revision of `claim` that a verdict signed now is bound to: its
+    /// current one (on a writer handle, still current when the verdict
+    /// lands).
+    pub fn verdict_revision(&self, claim: &Digest) -> Result<Digest, LedgerError> {
+        Ok(self.claim(claim)?.revision)
+    }
+
+    /// The article version a revision of `claim` reads when none is named:
+    /// the newest version of the claim's article.
+    pub fn revise_default_version(
+        &self,
+        claim: &crate::state::ClaimSummary,
+    ) -> Result<crate::state::ArticleInfo, LedgerError> {
+        let chain = self
+            .state
+            .article_chain(&claim.article.id)?
+            .ok_or_else(|| {
+                LedgerError::NotFound("the claim's article is not in the index".into())
+            })?;
+        Ok(chain.latest().clone())
+    }
+
     /// Appends `statements` as one batch, with the checkpoint signed by
     /// `operator`. All are checked (signatures and every rule) before
     /// anything is written; if one fails, nothing is written and the error
