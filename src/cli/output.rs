@@ -320,7 +320,7 @@ impl Writer<'_> {
     fn explain(&self, e: provledger::ledger::LedgerError) -> anyhow::Error {
         let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
         let l = &self.ledger;
-        let known = signer_name(l, &self.signer.public().bytes()).ok().flatten();
+        let known = l.signer_name(&self.signer.public().bytes()).ok().flatten();
         let e = anyhow::Error::new(e);
         if refused && known.is_none() {
             let path = self
@@ -445,13 +445,4 @@ pub fn parse_time(s: &str) -> Result<u64> {
         .parse()
         .with_context(|| format!("'{s}' is not an RFC 3339 time such as 2025-11-06T09:00:00Z"))?;
     u64::try_from(t.as_second()).with_context(|| format!("'{s}' is before 1970"))
-}
-
-/// The name to show for a signing key: its granted name, or the origin for
-/// the operator key.
-pub fn signer_name(l: &Ledger, signer: &[u8; 32]) -> Result<Option<String>> {
-    if let Some(k) = l.state().key(signer)? {
-        return Ok(Some(k.name));
-    }
-    Ok((l.state().operator_key()?.as_ref() == Some(signer)).then(|| l.log().origin().to_string()))
 }

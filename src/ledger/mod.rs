@@ -300,6 +300,17 @@ impl Ledger {
         })
     }
 
+    /// The name to show for the signing key `signer`: its granted name, or
+    /// the log's origin for the operator key; `None` for a key the ledger
+    /// does not know.
+    pub fn signer_name(&self, signer: &[u8; 32]) -> Result<Option<String>, LedgerError> {
+        if let Some(k) = self.state.key(signer)? {
+            return Ok(Some(k.name));
+        }
+        Ok((self.state.operator_key()?.as_ref() == Some(signer))
+            .then(|| self.log.origin().to_string()))
+    }
+
     /// The claim `claim` as the index has it now.
     pub fn claim(&self, claim: &Digest) -> Result<crate::state::ClaimSummary, LedgerError> {
         self.state.claim(claim)?.ok_or_else(|| {
