@@ -193,16 +193,6 @@ impl Signing {
         Ok(())
     }
 
-    /// Loads the `--key` of `claim import`, whose statements (sources and
-    /// claims) an editor signs.
-    pub fn signer(&self, _ledger: &Path) -> Result<SecretKey> {
-        let path = self
-            .key
-            .as_ref()
-            .ok_or_else(|| no_key("a claim import", &[provledger::statement::Role::Editor]))?;
-        Ok(keys::load_secret_key(path)?)
-    }
-
     /// Loads the operator key that signs checkpoints.
     pub fn operator(&self, ledger: &Path) -> Result<SecretKey> {
         let path = self
@@ -221,9 +211,11 @@ impl Signing {
         self.open_signed_by(ledger, signer)
     }
 
-    /// [`Signing::open`] for `claim import` (see [`Signing::signer`]).
+    /// [`Signing::open`] for `claim import`, whose statements (sources and
+    /// claims) an editor signs with `--key`.
     pub fn open_import(&self, ledger: &Path) -> Result<Writer<'_>> {
-        let signer = self.signer(ledger)?;
+        let needed = || no_key("a claim import", &[provledger::statement::Role::Editor]);
+        let signer = self.signer_or(ledger, Some(needed))?;
         self.open_signed_by(ledger, signer)
     }
 
@@ -245,9 +237,19 @@ impl Signing {
             .iter()
             .copied()
             .find(|k| !provledger::state::operator_may_sign(*k));
-        let path = match (&self.key, needs_key) {
+        self.signer_or(ledger, needs_key.map(|kind| move || no_key_for(kind)))
+    }
+
+    /// Loads `--key`; without it, the operator key when `needed` is `None`,
+    /// else fails with the error `needed` makes (which flag to pass).
+    fn signer_or(
+        &self,
+        ledger: &Path,
+        needed: Option<impl FnOnce() -> anyhow::Error>,
+    ) -> Result<SecretKey> {
+        let path = match (&self.key, needed) {
             (Some(path), _) => path.clone(),
-            (None, Some(kind)) => return Err(no_key_for(kind)),
+            (None, Some(needed)) => return Err(needed()),
             (None, None) => Ledger::default_operator_key_path(ledger),
         };
         Ok(keys::load_secret_key(&path)?)
@@ -406,9 +408,21 @@ pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
     if err.chain().count() == 1 && err.is::<std::io::Error>() {
         return err.context("writing to stdout");
     }
+    // The index errors whose message names the file already.
+    let named = err.chain().any(|e| {
+        use provledger::ledger::LedgerError;
+        use provledger::state::StateError;
+        matches!(
+            e.downcast_ref::<StateError>(),
+            Some(StateError::Open { .. })
+        ) || matches!(
+            e.downcast_ref::<LedgerError>(),
+            Some(LedgerError::State(StateError::Open { .. }) | LedgerError::IndexUnreadable { .. })
+        )
+    });
     let msg = super::error::message(&err);
     match file {
-        Some(file) if !msg.contains(&file) => anyhow::anyhow!("disk full: {file}: {msg}"),
+        Some(file) if !named => anyhow::anyhow!("disk full: {file}: {msg}"),
         _ => anyhow::anyhow!("disk full: {msg}"),
     }
 }
