@@ -82,14 +82,12 @@ impl SourceEntry {
     /// The `source.record` this entry stands for.
     pub fn record(&self) -> SourceRecord {
         SourceRecord {
-            label: self.label.clone(),
-            kind: self.kind,
             name: self.name.clone(),
             role: self.role.clone(),
             affiliation: self.affiliation.clone(),
             place: self.place.clone(),
             on_record: self.on_record,
-            count: self.count.unwrap_or(SourceCount::default_for(self.kind)),
+            ..SourceRecord::with_defaults(self.label.clone(), self.kind, self.count)
         }
     }
 }

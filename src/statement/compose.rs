@@ -6,6 +6,7 @@
 
 use super::{
     Anchor, ArticleRecord, Attribution, ClaimContent, Hedge, Mode, SourceCount, SourceKind,
+    SourceRecord,
 };
 use crate::digest::Digest;
 use crate::state::ArticleInfo;
@@ -18,6 +19,25 @@ impl SourceCount {
         match kind {
             SourceKind::NamedPerson | SourceKind::AnonymousPerson => SourceCount::One,
             _ => SourceCount::Unknown,
+        }
+    }
+}
+
+impl SourceRecord {
+    /// A source record of `label` and `kind` with only what a user must
+    /// give: `count` left out is the kind's default
+    /// ([`SourceCount::default_for`]), no name, role, affiliation or place,
+    /// on background. Fill in the rest with struct update syntax.
+    pub fn with_defaults(label: String, kind: SourceKind, count: Option<SourceCount>) -> Self {
+        SourceRecord {
+            label,
+            kind,
+            name: None,
+            role: None,
+            affiliation: None,
+            place: None,
+            on_record: false,
+            count: count.unwrap_or(SourceCount::default_for(kind)),
         }
     }
 }
