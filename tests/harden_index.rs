@@ -831,6 +831,29 @@ fn an_index_failure_while_applying_keeps_its_cause_and_is_not_called_a_refusal()
     assert!(!out.stderr.contains("signed with key"), "{out}");
     assert!(!out.stderr.contains("refused"), "{out}");
     assert_eq!(s.json(&["source", "list"]), sources);
+    // Nor in an import, which names an entry only for a refusal.
+    edit(
+        &s,
+        "CREATE TRIGGER boom2 BEFORE INSERT ON claims BEGIN SELECT RAISE(FAIL, 'disk I/O boom'); END",
+    );
+    let file = s.root().join("one.json");
+    std::fs::write(
+        &file,
+        r#"{"claims": [{"ref": "a", "proposition": "The talks failed again", "exact": "ending in deadlock"}]}"#,
+    )
+    .unwrap();
+    let eda = s.key("eda");
+    let import = [
+        "claim",
+        "import",
+        file.to_str().unwrap(),
+        "--article",
+        &s.v1,
+        "--key",
+        &eda,
+    ];
+    s.refused(&import, 1, "")
+        .error(1, "index database: disk I/O boom");
 }
 
 #[test]
