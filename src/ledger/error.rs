@@ -42,6 +42,9 @@ pub enum LedgerError {
     /// records; nothing was written.
     #[error(transparent)]
     Repeat(#[from] Repeat),
+    /// A key file cannot be written (it names the file).
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
     /// What was asked for is not in the ledger (the message says what).
     #[error("{0}")]
     NotFound(String),

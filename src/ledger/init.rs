@@ -16,6 +16,41 @@ impl Ledger {
         dir.join(PRIVATE_DIR).join("operator.key")
     }
 
+    /// Writes `operator` as the ledger's own operator key: `private/`
+    /// (mode 0700, made if need be) holding `operator.key` and
+    /// `operator.pub`. Returns the private key file.
+    pub fn write_operator_key(dir: &Path, operator: &SecretKey) -> Result<PathBuf, LedgerError> {
+        let key = Ledger::default_operator_key_path(dir);
+        let private = dir.join(PRIVATE_DIR);
+        let io = |op| {
+            let path = private.clone();
+            move |source| LedgerError::Log(LogError::Io { op, path, source })
+        };
+        std::fs::create_dir_all(&private).map_err(io("cannot create"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700))
+                .map_err(io("cannot restrict the permissions of"))?;
+        }
+        crate::keys::write_key_files(&key, &private.join("operator.pub"), operator)?;
+        Ok(key)
+    }
+
+    /// Removes what [`Ledger::write_operator_key`] made for an init that
+    /// then failed, and `dir` itself unless `dir_existed`, so that the init
+    /// can simply be run again. Best effort: the init's own error is what
+    /// the user needs to see.
+    pub fn remove_operator_key(dir: &Path, dir_existed: bool) {
+        let private = dir.join(PRIVATE_DIR);
+        let _ = std::fs::remove_file(Ledger::default_operator_key_path(dir));
+        let _ = std::fs::remove_file(private.join("operator.pub"));
+        let _ = std::fs::remove_dir(&private);
+        if !dir_existed {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+
     /// Whether `dir` already holds a ledger that `init` must not touch: a
     /// checkpoint that is not that of an [unfinished init](Ledger::is_unfinished_init).
     pub fn exists(dir: &Path) -> bool {
