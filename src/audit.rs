@@ -543,7 +543,7 @@ pub fn audit(
         signatures: 0,
         next: 0,
         rules_stopped_at: None,
-        clock: crate::ledger::clock().map_err(LedgerError::Clock)?,
+        clock: crate::ledger::clock()?,
     };
     // One transaction for the whole replay: the state is a scratch copy, and
     // committing per statement would cost more than the checks themselves.

@@ -91,8 +91,8 @@
 //! - what a body is on its own (shape, canonical form): `statement/body.rs`.
 //!
 //! Not validity rules, and so not replayed: the checks that keep a command
-//! from recording a thing twice (`state/existing.rs`) and the checks of an
-//! import file (`import/`).
+//! from recording a thing twice (`state/existing.rs`, run by `Ledger::add`
+//! and by an import's plan) and the checks of an import file (`import/`).
 //!
 //! # Where each answer comes from
 //!

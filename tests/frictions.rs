@@ -296,6 +296,12 @@ fn a_writer_waiting_for_the_lock_says_who_holds_it() {
     // Told, the holder finishes; the waiting writer then goes ahead.
     drop(holder);
     let out = child.wait_with_output().unwrap();
+    crate::common::assert_no_secrets(
+        env.root(),
+        "source add waiting for the lock",
+        &out.stdout,
+        &[line.as_bytes(), &out.stderr].concat(),
+    );
     let prefix = format!(
         "provledger: waiting for the writer lock of {}: held by pid {} (tests",
         env.ledger().display(),

@@ -367,7 +367,13 @@ fn source_date_epoch_past_year_9999_is_refused() {
         &env,
         "soon",
         &source,
-        "SOURCE_DATE_EPOCH='soon' is not a whole number of seconds",
+        "provledger: error: SOURCE_DATE_EPOCH='soon' is not a whole number of seconds\nhint: set SOURCE_DATE_EPOCH to unix seconds, as `date +%s` prints them, or unset it\n",
+    );
+    refused_at(
+        &env,
+        "253402300800",
+        &source,
+        "provledger: error: SOURCE_DATE_EPOCH=253402300800 is after 9999-12-31T23:59:59Z (unix time 253402300799), the latest time a ledger can record\nhint: set SOURCE_DATE_EPOCH to unix seconds, as `date +%s` prints them, or unset it\n",
     );
     // Year 2261: representable, but far ahead of this machine's clock.
     refused_at(
@@ -381,7 +387,7 @@ fn source_date_epoch_past_year_9999_is_refused() {
         r.stderr.contains(" years ")
             && r.stderr.contains(" ahead of this machine's clock (")
             && r.stderr.contains(
-                "); at most 5 minutes ahead is allowed: check the clock or SOURCE_DATE_EPOCH"
+                "); at most 5 minutes ahead is allowed\nhint: check this machine's clock, or SOURCE_DATE_EPOCH if it is set\n"
             ),
         "{}",
         r.stderr
@@ -594,8 +600,24 @@ fn malformed_ids_are_usage_errors_in_every_command() {
         }
     }
     // A well-formed id that names nothing is still "not found".
-    for args in [["show", "abcdef012345"], ["status", "abcdef012345"]] {
+    for args in [
+        ["show", "abcdef012345"],
+        ["status", "abcdef012345"],
+        ["history", "abcdef012345"],
+    ] {
         s.refused(&args, 4, "abcdef012345");
+    }
+    s.refused(
+        &["history", "abcdef012345"],
+        4,
+        "no claim.record has an id starting with abcdef012345",
+    );
+    // Their --help says so.
+    for command in ["status", "history"] {
+        let help = s.ok(&[command, "--help"]);
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(help.contains("4 no such claim; 2 a malformed id"), "{help}");
+        assert!(!help.contains("without replaying"), "{help}");
     }
 }
 
@@ -840,7 +862,7 @@ fn an_import_dated_in_the_future_is_refused_whole() {
     let r = run_at(&s.env, "9183110400", &args);
     assert!(
         r.stderr
-            .contains("check the clock or SOURCE_DATE_EPOCH; nothing was written"),
+            .contains("; at most 5 minutes ahead is allowed; nothing was written\nhint: check this machine's clock, or SOURCE_DATE_EPOCH if it is set\n"),
         "{}",
         r.stderr
     );

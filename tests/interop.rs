@@ -55,11 +55,27 @@ fn describe(cmd: &Command, out: &Output) -> String {
     )
 }
 
+/// Fails the test if a provledger command printed private key material
+/// from the test's directory (the parent of its `--ledger` or `--out`).
+fn scan(cmd: &Command, out: &Output) {
+    if cmd.get_program() != OsStr::new(env!("CARGO_BIN_EXE_provledger")) {
+        return;
+    }
+    let args: Vec<&OsStr> = cmd.get_args().collect();
+    let root = args
+        .windows(2)
+        .find(|w| w[0] == "--ledger" || w[0] == "--out")
+        .and_then(|w| Path::new(w[1]).parent())
+        .expect("a provledger command names its ledger or key directory");
+    crate::common::assert_no_secrets(root, &format!("{cmd:?}"), &out.stdout, &out.stderr);
+}
+
 /// Runs `cmd` and returns its stdout, failing the test if it fails.
 fn run(cmd: &mut Command) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    scan(cmd, &out);
     assert!(out.status.success(), "{}", describe(cmd, &out));
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
@@ -69,6 +85,7 @@ fn run_failing(cmd: &mut Command, needle: &str) -> String {
     let out = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    scan(cmd, &out);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         !out.status.success() && stderr.contains(needle),

@@ -40,6 +40,7 @@ fn the_shipped_ledger_audits_clean_against_the_demo_operator_key() {
         .arg(root().join("keys/demo/operator.pub"))
         .output()
         .unwrap();
+    let out = crate::common::scanned(tmp.path(), "audit of the sample ledger", out);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(out.status.success(), "{report:#}");
     assert_eq!(report["ok"], true);
@@ -74,6 +75,9 @@ fn sample_build_rebuilds_the_shipped_ledger_byte_for_byte() {
         .arg(env!("CARGO_BIN_EXE_provledger"))
         .output()
         .expect("python3 runs sample/build.py");
+    for keys in [tmp.path().to_path_buf(), root().join("keys")] {
+        crate::common::assert_no_secrets(&keys, "sample/build.py", &done.stdout, &done.stderr);
+    }
     assert!(
         done.status.success(),
         "sample/build.py failed:\n{}",

@@ -2,7 +2,7 @@
 
 use super::output::{parse_time, print_json, say, time, Signing};
 use super::render::{attribution, clip, esc, short, Esc, Style};
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use provledger::ledger::Ledger;
 use provledger::state::{ArticleChain, ArticleInfo, ClaimFilter, ClaimSummary};
@@ -109,29 +109,8 @@ pub fn run(ledger: &Path, cmd: ArticleCommand) -> Result<()> {
     }
 }
 
-/// Reads an article text file; it must be UTF-8 (claims are anchored in
-/// Unicode scalar values).
-fn read_text(path: &Path) -> Result<Vec<u8>> {
-    let bytes = provledger::log::read_bounded(
-        path,
-        provledger::state::limits::MAX_ARTICLE_BYTES,
-        "the article text file",
-    )?;
-    if let Err(e) = std::str::from_utf8(&bytes) {
-        bail!(
-            "{} is not UTF-8 text (invalid byte at offset {}); convert it first",
-            path.display(),
-            e.valid_up_to()
-        );
-    }
-    if bytes.is_empty() {
-        bail!("{} is empty; an article needs text", path.display());
-    }
-    Ok(bytes)
-}
-
 fn add(ledger: &Path, a: AddArgs) -> Result<()> {
-    let bytes = read_text(&a.file)?;
+    let bytes = ArticleRecord::read_text(&a.file)?;
     let retrieved_at = match a.retrieved {
         Some(t) => t,
         None => super::now()?,
@@ -148,13 +127,11 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
     // Checked and appended on one writer handle; the text is stored only
     // if the record is admitted.
     let mut w = a.signing.open(ledger, &[Kind::ArticleRecord])?;
-    w.ledger.state().refuse_repeat(&body)?;
-    let receipts = w.append_with_blobs(vec![body], &[bytes])?;
-    a.signing.print_receipts(&receipts)
+    w.add(body, &[bytes])
 }
 
 fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
-    let bytes = read_text(&a.file)?;
+    let bytes = ArticleRecord::read_text(&a.file)?;
     let fields = ArticleChanges {
         url: a.url,
         publisher: a.publisher,

@@ -248,8 +248,7 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
             relayed_by,
         ),
     });
-    w.ledger.state().refuse_repeat(&body)?;
-    w.append_one(body)
+    w.add(body, &[])
 }
 
 /// A revise flag's change: not given (keep), "none" (clear) or a value.
@@ -270,19 +269,10 @@ fn revise(ledger: &Path, a: ReviseArgs) -> Result<()> {
     let mut w = a.signing.open(ledger, &[Kind::ClaimRevise])?;
     let l = &w.ledger;
     let claim_id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
-    let current = l
-        .state()
-        .claim(&claim_id)?
-        .with_context(|| format!("claim {} is not in the index", short(&claim_id)))?;
+    let current = l.claim(&claim_id)?;
     let article = match &a.article {
         Some(p) => article(l, p)?,
-        None => {
-            let chain = l
-                .state()
-                .article_chain(&current.article.id)?
-                .context("the claim's article is not in the index")?;
-            chain.latest().clone()
-        }
+        None => l.revise_default_version(&current)?,
     };
     let change = if a.removed {
         Change::Removed

@@ -9,8 +9,9 @@
 //! them into advice for this command line.
 
 use super::render::esc_lines;
-use provledger::ledger::LedgerError;
-use provledger::log::LogError;
+use provledger::import::ImportError;
+use provledger::ledger::{ClockError, LedgerError};
+use provledger::log::{LogError, Mend};
 use provledger::state::{ResolveError, StateError};
 use std::process::ExitCode;
 
@@ -148,6 +149,30 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
             ));
             break;
         }
+        let clock = cause
+            .downcast_ref::<ClockError>()
+            .or(match cause.downcast_ref::<LedgerError>() {
+                Some(LedgerError::Clock(e)) => Some(e),
+                _ => None,
+            })
+            .or(match cause.downcast_ref::<ImportError>() {
+                Some(ImportError::Clock(e)) => Some(e),
+                _ => None,
+            });
+        match clock {
+            Some(ClockError::EpochTooLate { .. } | ClockError::EpochMalformed { .. }) => {
+                out.push(
+                    "set SOURCE_DATE_EPOCH to unix seconds, as `date +%s` prints them, or unset it"
+                        .into(),
+                );
+                break;
+            }
+            Some(ClockError::Ahead(_)) => {
+                out.push("check this machine's clock, or SOURCE_DATE_EPOCH if it is set".into());
+                break;
+            }
+            _ => {}
+        }
         if let Some(ResolveError::Ambiguous { .. }) = resolve_error(cause) {
             out.push("give more hex digits of the id".into());
             break;
@@ -178,6 +203,13 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
                 out.push("run `provledger reindex` to rebuild it from the entry bundles (nothing is lost)".into());
                 break;
             }
+            Some(LogError::Altered { mend, .. }) => {
+                out.push(match mend {
+                    Mend::RemoveJournal => "run `provledger audit`, and remove the journal only once the audit is clean",
+                    Mend::RestoreFromCopy => "run `provledger audit` to find the entry at fault, and restore the ledger from a copy",
+                }.into());
+                break;
+            }
             Some(LogError::WrongSigner { .. }) => {
                 out.push("pass the ledger's operator key with --operator-key (init created LEDGER/private/operator.key)".into());
                 break;
@@ -185,7 +217,11 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
             _ => {}
         }
         match cause.downcast_ref::<LedgerError>() {
-            Some(LedgerError::IndexMismatch { .. } | LedgerError::IndexTampered { .. }) => {
+            Some(
+                LedgerError::IndexMismatch { .. }
+                | LedgerError::IndexTampered { .. }
+                | LedgerError::IndexUnreadable { .. },
+            ) => {
                 out.push(REINDEX.into());
                 break;
             }

@@ -3,13 +3,14 @@
 use super::claims::status_text;
 use super::output::{print_json, time};
 use super::render::{attribution, clip, esc, short, Esc, Style};
-use super::status::{print_verdict_details, resolve_claim, standing};
+use super::status::{print_verdict_details, standing};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
 use provledger::history::{claim_history, ClaimField, Direction, Event, History, Revision};
 use provledger::ledger::Ledger;
 use provledger::state::Signer;
+use provledger::statement::Kind;
 use std::io::Write;
 use std::path::Path;
 
@@ -20,7 +21,8 @@ use std::path::Path;
 /// verdict with its standing (current, STALE, superseded, WITHDRAWN,
 /// REVOKED KEY), links to other claims, and the retraction.
 ///
-/// Exit codes: 0 found; 4 no such claim; 1 any other error.
+/// Exit codes: 0 found; 4 no such claim; 2 a malformed id; 1 any other
+/// error.
 #[derive(Args, Debug)]
 pub struct HistoryArgs {
     /// The claim: its id (prefix, 6+ hex digits).
@@ -32,7 +34,7 @@ pub struct HistoryArgs {
 
 pub fn run(ledger: &Path, a: HistoryArgs) -> Result<()> {
     let l = Ledger::open(ledger)?;
-    let id = resolve_claim(&l, &a.claim)?;
+    let id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
     let h = claim_history(l.state(), &id)?
         .ok_or_else(|| Fail::NotFound(format!("no claim has id {id}")))?;
     if a.json {

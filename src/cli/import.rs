@@ -1,17 +1,17 @@
 //! `provledger claim import`: many sources and claims from one JSON file,
 //! appended as one batch. The flow is the library's
-//! (`provledger::import`): this reads the file (at most
-//! [`MAX_IMPORT_BYTES`]), checks, signs and appends the plan on one writer
-//! handle, and prints what was imported.
+//! (`provledger::import`): this reads the file
+//! ([`ImportFile::read_bounded`]), checks, signs and appends the plan on one
+//! writer handle, and prints what was imported.
 
 use super::output::{print_committed, say, write_json, Signing};
 use super::render::{short, Esc};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use provledger::import::{ImportError, ImportFile, ImportPlan, MAX_IMPORT_BYTES};
+use provledger::import::{ImportError, ImportFile, ImportPlan};
 use provledger::statement::Kind;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Imports with at least this many statements show a progress bar.
@@ -28,46 +28,19 @@ pub struct ImportArgs {
     signing: Signing,
 }
 
-/// Reads and checks the import file, at most [`MAX_IMPORT_BYTES`]: parsed
-/// from a buffered reader, never held as one string.
-fn read(path: &Path) -> Result<ImportFile> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let size = file
-        .metadata()
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
-    let too_big = |size: String| {
-        anyhow!(
-            "{} is {size} bytes; an import file may have at most {MAX_IMPORT_BYTES} bytes (16 MiB): split it into several imports; nothing was written",
-            path.display()
-        )
-    };
-    if size > MAX_IMPORT_BYTES {
-        return Err(too_big(size.to_string()));
-    }
-    // `take` bounds what a file that grows while it is read can make us hold.
-    let mut limited = (&mut file).take(MAX_IMPORT_BYTES);
-    let parsed = ImportFile::read(&mut limited);
-    if limited.limit() == 0 && file.read(&mut [0u8; 1]).unwrap_or(0) > 0 {
-        return Err(too_big(format!("more than {MAX_IMPORT_BYTES}")));
-    }
-    parsed.map_err(|p| anyhow!("{} {p}", path.display()))
-}
-
 /// An import error, naming the file.
 fn failed(file: &Path, e: ImportError) -> anyhow::Error {
     match e {
         ImportError::Problems(p) => anyhow!("{} {p}", file.display()),
         ImportError::Refused(p) => anyhow!("{}: {p}; nothing was written", file.display()),
-        ImportError::Clock(why) => anyhow!("{}: {why}; nothing was written", file.display()),
+        e @ ImportError::Clock(_) => anyhow::Error::new(e).context(file.display().to_string()),
         ImportError::Sign(e) => e.into(),
         ImportError::Ledger(e) => e.into(),
     }
 }
 
 pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
-    let file = read(&a.file)?;
+    let file = ImportFile::read_bounded(&a.file)?;
     let total = file.sources.len() + file.claims.len();
     let bar = if total >= PROGRESS_FROM {
         ProgressBar::new(total as u64)

@@ -58,18 +58,10 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
         );
     }
     if generated {
-        let dir = default_key.parent().expect("the key path has a directory");
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-        let final_pub = dir.join("operator.pub");
-        keys::write_key_files(&default_key, &final_pub, &operator)?;
+        let key = Ledger::write_operator_key(ledger, &operator)?;
         say!(
             "created operator key {} (keep it secret; never publish LEDGER/private/)",
-            Esc(&default_key.display().to_string())
+            Esc(&key.display().to_string())
         );
     }
     if let Err(e) = Ledger::init(ledger, &operator, &a.description, a.quorum, now) {
@@ -78,7 +70,7 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
         // disk, say) has made a ledger this key signs, and it must not be
         // left without its operator key.
         if generated && !Ledger::exists(ledger) {
-            remove_new_key(ledger, &default_key, existed);
+            Ledger::remove_operator_key(ledger, existed);
         }
         return Err(e.into());
     }
@@ -90,17 +82,4 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     let public = operator.public().to_string();
     writeln!(std::io::stdout(), "{}", super::render::Esc(&public))?;
     Ok(())
-}
-
-/// Removes the key files a failed init generated, and the directories made
-/// for them, so that the init can simply be run again.
-fn remove_new_key(ledger: &Path, key: &Path, ledger_existed: bool) {
-    let private = key.parent().expect("the key path has a directory");
-    // Best effort: the init's own error is what the user needs to see.
-    let _ = std::fs::remove_file(key);
-    let _ = std::fs::remove_file(private.join("operator.pub"));
-    let _ = std::fs::remove_dir(private);
-    if !ledger_existed {
-        let _ = std::fs::remove_dir(ledger);
-    }
 }

@@ -53,7 +53,7 @@ pub fn run(ledger: &Path, a: LogArgs) -> Result<()> {
         let (seq, bytes) = item?;
         let e = provledger::ledger::decode_entry(seq, &bytes)?;
         let signer = e.statement.signer().to_bytes();
-        let signer_name = super::output::signer_name(&l, &signer)?;
+        let signer_name = l.signer_name(&signer)?;
         let v = EntryView {
             seq,
             id: e.statement.id(),

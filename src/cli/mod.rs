@@ -120,5 +120,5 @@ fn done(_: ()) -> ExitCode {
 /// The current time for new statements and leaves: `SOURCE_DATE_EPOCH` when
 /// set (reproducible builds of the sample ledger), else the clock.
 pub fn now() -> Result<u64> {
-    provledger::ledger::now().map_err(anyhow::Error::msg)
+    Ok(provledger::ledger::now()?)
 }

@@ -153,13 +153,6 @@ pub struct Signing {
 pub const OPERATOR_DEFAULT_HELP: &str = "Private key that signs the statement (NAME.key) \
 [default: the operator key that `init` created, LEDGER/private/operator.key]";
 
-/// Whether a statement of this body may default to the operator key: only
-/// key grants and revocations (the state rules refuse the operator's
-/// signature on anything else but the genesis).
-fn operator_signs(kind: Kind) -> bool {
-    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke)
-}
-
 /// The error for a write that needs a key and was given none: which flag
 /// to pass, and whose key it is (`what` and the roles that may sign it).
 fn no_key(what: &str, roles: &[provledger::statement::Role]) -> anyhow::Error {
@@ -194,20 +187,10 @@ impl Signing {
     /// Refuses, before any work, a write whose statement needs `--key` and
     /// has none (see [`Signing::signer_for`]).
     pub fn require_key_for(&self, kind: Kind) -> Result<()> {
-        if self.key.is_none() && !operator_signs(kind) {
+        if self.key.is_none() && !provledger::state::operator_may_sign(kind) {
             return Err(no_key_for(kind));
         }
         Ok(())
-    }
-
-    /// Loads the `--key` of `claim import`, whose statements (sources and
-    /// claims) an editor signs.
-    pub fn signer(&self, _ledger: &Path) -> Result<SecretKey> {
-        let path = self
-            .key
-            .as_ref()
-            .ok_or_else(|| no_key("a claim import", &[provledger::statement::Role::Editor]))?;
-        Ok(keys::load_secret_key(path)?)
     }
 
     /// Loads the operator key that signs checkpoints.
@@ -228,9 +211,11 @@ impl Signing {
         self.open_signed_by(ledger, signer)
     }
 
-    /// [`Signing::open`] for `claim import` (see [`Signing::signer`]).
+    /// [`Signing::open`] for `claim import`, whose statements (sources and
+    /// claims) an editor signs with `--key`.
     pub fn open_import(&self, ledger: &Path) -> Result<Writer<'_>> {
-        let signer = self.signer(ledger)?;
+        let needed = || no_key("a claim import", &[provledger::statement::Role::Editor]);
+        let signer = self.signer_or(ledger, Some(needed))?;
         self.open_signed_by(ledger, signer)
     }
 
@@ -248,10 +233,23 @@ impl Signing {
     /// operator key for key grants and revocations; other statements need
     /// `--key`.
     pub fn signer_for(&self, ledger: &Path, kinds: &[Kind]) -> Result<SecretKey> {
-        let needs_key = kinds.iter().copied().find(|k| !operator_signs(*k));
-        let path = match (&self.key, needs_key) {
+        let needs_key = kinds
+            .iter()
+            .copied()
+            .find(|k| !provledger::state::operator_may_sign(*k));
+        self.signer_or(ledger, needs_key.map(|kind| move || no_key_for(kind)))
+    }
+
+    /// Loads `--key`; without it, the operator key when `needed` is `None`,
+    /// else fails with the error `needed` makes (which flag to pass).
+    fn signer_or(
+        &self,
+        ledger: &Path,
+        needed: Option<impl FnOnce() -> anyhow::Error>,
+    ) -> Result<SecretKey> {
+        let path = match (&self.key, needed) {
             (Some(path), _) => path.clone(),
-            (None, Some(kind)) => return Err(no_key_for(kind)),
+            (None, Some(needed)) => return Err(needed()),
             (None, None) => Ledger::default_operator_key_path(ledger),
         };
         Ok(keys::load_secret_key(&path)?)
@@ -309,6 +307,39 @@ pub struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    /// Signs `bodies` with the signer key, at the time for new statements.
+    fn sign(&self, bodies: Vec<Body>) -> Result<(u64, Vec<SignedStatement>)> {
+        let at = super::now()?;
+        let statements = bodies
+            .into_iter()
+            .map(|body| SignedStatement::sign(&Statement { at, body }, &self.signer))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((at, statements))
+    }
+
+    /// `e` from an append, with the key file named when a rule refused a
+    /// key the ledger does not know (it can name only keys it knows).
+    fn explain(&self, e: provledger::ledger::LedgerError) -> anyhow::Error {
+        let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
+        let l = &self.ledger;
+        let known = l.signer_name(&self.signer.public().bytes()).ok().flatten();
+        let e = anyhow::Error::new(e);
+        if refused && known.is_none() {
+            let path = self
+                .signing
+                .key
+                .clone()
+                .unwrap_or_else(|| Ledger::default_operator_key_path(l.dir()));
+            e.context(format!(
+                "signed with key {} from {}",
+                self.signer.public().name(),
+                path.display()
+            ))
+        } else {
+            e
+        }
+    }
+
     /// Signs `bodies` with the signer key and appends them as one batch,
     /// storing `blobs` (which the bodies refer to) only if every statement
     /// is admitted.
@@ -317,35 +348,23 @@ impl Writer<'_> {
         bodies: Vec<Body>,
         blobs: &[Vec<u8>],
     ) -> Result<Vec<Receipt>> {
-        let at = super::now()?;
-        let signer = &self.signer;
-        let statements = bodies
-            .into_iter()
-            .map(|body| SignedStatement::sign(&Statement { at, body }, signer))
-            .collect::<Result<Vec<_>, _>>()?;
-        let l = &mut self.ledger;
-        l.append_with_blobs(statements, blobs, &self.operator, at)
-            .map_err(|e| {
-                // The ledger can name only keys it knows; the key file names
-                // the others.
-                let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
-                let known = signer_name(l, &signer.public().bytes()).ok().flatten();
-                let e = anyhow::Error::new(e);
-                if refused && known.is_none() {
-                    let path = self
-                        .signing
-                        .key
-                        .clone()
-                        .unwrap_or_else(|| Ledger::default_operator_key_path(l.dir()));
-                    e.context(format!(
-                        "signed with key {} from {}",
-                        signer.public().name(),
-                        path.display()
-                    ))
-                } else {
-                    e
-                }
-            })
+        let (at, statements) = self.sign(bodies)?;
+        let appended = self
+            .ledger
+            .append_with_blobs(statements, blobs, &self.operator, at);
+        appended.map_err(|e| self.explain(e))
+    }
+
+    /// Signs and adds one statement that records something anew
+    /// ([`Ledger::add`]: refused if the ledger records it already), storing
+    /// `blobs`, and prints its receipt.
+    pub fn add(&mut self, body: Body, blobs: &[Vec<u8>]) -> Result<()> {
+        let (at, mut statements) = self.sign(vec![body])?;
+        let added = self
+            .ledger
+            .add(statements.remove(0), blobs, &self.operator, at);
+        let receipt = added.map_err(|e| self.explain(e))?;
+        self.signing.print_receipts(&[receipt])
     }
 
     /// Signs and appends one statement, printing its receipt.
@@ -389,9 +408,21 @@ pub fn name_disk_full(err: anyhow::Error, ledger: &Path) -> anyhow::Error {
     if err.chain().count() == 1 && err.is::<std::io::Error>() {
         return err.context("writing to stdout");
     }
+    // The index errors whose message names the file already.
+    let named = err.chain().any(|e| {
+        use provledger::ledger::LedgerError;
+        use provledger::state::StateError;
+        matches!(
+            e.downcast_ref::<StateError>(),
+            Some(StateError::Open { .. })
+        ) || matches!(
+            e.downcast_ref::<LedgerError>(),
+            Some(LedgerError::State(StateError::Open { .. }) | LedgerError::IndexUnreadable { .. })
+        )
+    });
     let msg = super::error::message(&err);
     match file {
-        Some(file) if !msg.contains(&file) => anyhow::anyhow!("disk full: {file}: {msg}"),
+        Some(file) if !named => anyhow::anyhow!("disk full: {file}: {msg}"),
         _ => anyhow::anyhow!("disk full: {msg}"),
     }
 }
@@ -428,13 +459,4 @@ pub fn parse_time(s: &str) -> Result<u64> {
         .parse()
         .with_context(|| format!("'{s}' is not an RFC 3339 time such as 2025-11-06T09:00:00Z"))?;
     u64::try_from(t.as_second()).with_context(|| format!("'{s}' is before 1970"))
-}
-
-/// The name to show for a signing key: its granted name, or the origin for
-/// the operator key.
-pub fn signer_name(l: &Ledger, signer: &[u8; 32]) -> Result<Option<String>> {
-    if let Some(k) = l.state().key(signer)? {
-        return Ok(Some(k.name));
-    }
-    Ok((l.state().operator_key()?.as_ref() == Some(signer)).then(|| l.log().origin().to_string()))
 }

@@ -24,7 +24,7 @@ pub fn run(ledger: &Path, a: ShowArgs) -> Result<()> {
     let e = l.entry(r.seq)?;
     let st = e.statement.statement();
     let signer = e.statement.signer().to_bytes();
-    let signer_name = super::output::signer_name(&l, &signer)?;
+    let signer_name = l.signer_name(&signer)?;
     let mut v = st.to_json();
     let obj = v.as_object_mut().expect("to_json gives an object");
     obj.insert("id".into(), e.statement.id().to_hex().into());

@@ -67,14 +67,12 @@ pub fn run(ledger: &Path, cmd: SourceCommand) -> Result<()> {
     match cmd {
         SourceCommand::Add(a) => {
             let body = Body::SourceRecord(SourceRecord {
-                label: a.label,
-                kind: a.kind,
                 name: a.name,
                 role: a.role,
                 affiliation: a.affiliation,
                 place: a.place,
                 on_record: a.on_record,
-                count: a.count.unwrap_or(SourceCount::default_for(a.kind)),
+                ..SourceRecord::with_defaults(a.label, a.kind, a.count)
             });
             a.signing.append_one(ledger, body)
         }

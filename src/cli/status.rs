@@ -6,8 +6,7 @@ use super::render::{attribution, kind, short, Esc, Style};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
-use provledger::ledger::{Ledger, LedgerError};
-use provledger::state::ResolveError;
+use provledger::ledger::Ledger;
 use provledger::statement::Kind;
 use provledger::status::{claim_status, ClaimStatus, Judgement, Origin, Side, Standing, Status};
 use std::io::Write;
@@ -16,10 +15,10 @@ use std::process::ExitCode;
 
 /// A claim's derived status, verdicts and corroboration (README: "Status").
 ///
-/// Answers from the index, without replaying the log. Exit codes: 0 the
-/// claim was found (and is in the --require'd status); 3 it was found but
-/// is not in the --require'd status (the JSON or text is still printed,
-/// the mismatch is said on stderr); 4 no such claim; 1 any other error.
+/// Exit codes: 0 the claim was found (and is in the --require'd status);
+/// 3 it was found but is not in the --require'd status (the JSON or text is
+/// still printed, the mismatch is said on stderr); 4 no such claim; 2 a
+/// malformed id; 1 any other error.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     /// The claim: its id (prefix, 6+ hex digits).
@@ -33,25 +32,9 @@ pub struct StatusArgs {
     require: Option<Status>,
 }
 
-/// Resolves a claim id prefix; anything but an ambiguous or malformed
-/// prefix that does not name a claim is "not found" (exit 4).
-pub fn resolve_claim(l: &Ledger, prefix: &str) -> Result<provledger::digest::Digest> {
-    match l.resolve(prefix, &[Kind::ClaimRecord]) {
-        Ok(r) => Ok(r.id),
-        Err(LedgerError::Resolve(
-            e @ (ResolveError::Ambiguous { .. }
-            | ResolveError::BadPrefix(_)
-            | ResolveError::NotHex(_)),
-        )) => Err(LedgerError::Resolve(e).into()),
-        Err(LedgerError::Resolve(ResolveError::State(e))) => Err(e.into()),
-        Err(LedgerError::Resolve(e)) => Err(Fail::NotFound(e.to_string()).into()),
-        Err(e) => Err(e.into()),
-    }
-}
-
 pub fn run(ledger: &Path, a: StatusArgs) -> Result<ExitCode> {
     let l = Ledger::open(ledger)?;
-    let id = resolve_claim(&l, &a.claim)?;
+    let id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
     let st = claim_status(l.state(), &id)?
         .ok_or_else(|| Fail::NotFound(format!("no claim has id {}", id)))?;
     if a.json {

@@ -1,7 +1,6 @@
 //! `provledger verify`: sign a verdict on a claim, or withdraw one.
 
 use super::output::Signing;
-use super::render::short;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use provledger::digest::Digest;
@@ -110,14 +109,10 @@ pub fn run(ledger: &Path, a: VerifyArgs) -> Result<()> {
     // the revision that is current when it lands.
     let mut w = a.signing.open(ledger, &[Kind::Verification])?;
     let claim = w.ledger.resolve(&claim, &[Kind::ClaimRecord])?.id;
-    let summary = w
-        .ledger
-        .state()
-        .claim(&claim)?
-        .ok_or_else(|| anyhow::anyhow!("claim {} is not in the index", short(&claim)))?;
+    let revision = w.ledger.verdict_revision(&claim)?;
     w.append_one(Body::Verification(Verification {
         claim,
-        revision: summary.revision,
+        revision,
         verdict,
         evidence,
         note: a.note,

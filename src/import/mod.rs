@@ -23,7 +23,7 @@
 mod read;
 mod schema;
 
-pub use read::{strict_json, MAX_IMPORT_BYTES};
+pub use read::{strict_json, ReadError, MAX_IMPORT_BYTES};
 pub use schema::SCHEMA;
 
 use crate::digest::Digest;
@@ -82,14 +82,12 @@ impl SourceEntry {
     /// The `source.record` this entry stands for.
     pub fn record(&self) -> SourceRecord {
         SourceRecord {
-            label: self.label.clone(),
-            kind: self.kind,
             name: self.name.clone(),
             role: self.role.clone(),
             affiliation: self.affiliation.clone(),
             place: self.place.clone(),
             on_record: self.on_record,
-            count: self.count.unwrap_or(SourceCount::default_for(self.kind)),
+            ..SourceRecord::with_defaults(self.label.clone(), self.kind, self.count)
         }
     }
 }
@@ -276,8 +274,8 @@ pub enum ImportError {
     #[error("{0}")]
     Refused(Box<Problem>),
     /// The statement times are ahead of the clock. Nothing was written.
-    #[error("{0}")]
-    Clock(String),
+    #[error("{0}; nothing was written")]
+    Clock(crate::ledger::ClockError),
     /// Signing failed.
     #[error(transparent)]
     Sign(#[from] StatementError),

@@ -6,6 +6,7 @@
 use super::schema;
 use super::{ImportFile, ImportProblems, Problem, ProblemKind, Stage};
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 /// The largest import file, in bytes (16 MiB). A claim's fields hold at
 /// most about 7,300 characters (`state::limits`), some 30 KB as UTF-8 JSON:
@@ -16,6 +17,41 @@ use std::io::Read;
 /// index rows; see BENCHMARKS.md), so under 200 MB.
 pub const MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Why an import file cannot be read ([`ImportFile::read_bounded`]). Each
+/// names the file and says that nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file cannot be opened or read.
+    #[error("cannot read {}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What reading it failed with.
+        source: std::io::Error,
+    },
+    /// The file holds more than [`MAX_IMPORT_BYTES`] (`size`: its size,
+    /// or `None` when it grew past the limit while it was read).
+    #[error(
+        "{} is {} bytes; an import file may have at most {MAX_IMPORT_BYTES} bytes (16 MiB): split it into several imports; nothing was written",
+        .path.display(),
+        .size.map_or(format!("more than {MAX_IMPORT_BYTES}"), |s| s.to_string())
+    )]
+    TooBig {
+        /// The file.
+        path: PathBuf,
+        /// Its size, if known.
+        size: Option<u64>,
+    },
+    /// The file's content has problems, each at its JSON pointer.
+    #[error("{} {problems}", .path.display())]
+    Problems {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problems: ImportProblems,
+    },
+}
+
 impl ImportFile {
     /// Reads an import file from `reader` (the caller bounds it to
     /// [`MAX_IMPORT_BYTES`]) and checks it: strict JSON, then the field
@@ -24,6 +60,35 @@ impl ImportFile {
     pub fn read(reader: impl Read) -> Result<ImportFile, ImportProblems> {
         let value = strict_json(reader)?;
         ImportFile::from_value(value)
+    }
+
+    /// Reads and checks the import file at `path`: at most
+    /// [`MAX_IMPORT_BYTES`], also for a file that grows while it is read,
+    /// parsed from a buffered reader, never held as one string.
+    pub fn read_bounded(path: &Path) -> Result<ImportFile, ReadError> {
+        let io = |source| ReadError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let too_big = |size| ReadError::TooBig {
+            path: path.to_path_buf(),
+            size,
+        };
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        if size > MAX_IMPORT_BYTES {
+            return Err(too_big(Some(size)));
+        }
+        // `take` bounds what a file that grows while it is read can make us hold.
+        let mut limited = (&mut file).take(MAX_IMPORT_BYTES);
+        let parsed = ImportFile::read(&mut limited);
+        if limited.limit() == 0 && file.read(&mut [0u8; 1]).unwrap_or(0) > 0 {
+            return Err(too_big(None));
+        }
+        parsed.map_err(|problems| ReadError::Problems {
+            path: path.to_path_buf(),
+            problems,
+        })
     }
 
     /// Checks a parsed import file: the field lengths (so that an over-long
@@ -245,4 +310,52 @@ fn lengths(value: &serde_json::Value) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_file_that_grows_past_the_limit_while_read_is_refused() {
+        // A FIFO: its size is 0 when looked at, then more than the limit
+        // arrives (a well-formed start, then whitespace the parser reads on).
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("growing.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut f = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+                let _ = f.write_all(b"{\"sources\": [");
+                let chunk = vec![b' '; 1 << 20];
+                for _ in 0..=MAX_IMPORT_BYTES >> 20 {
+                    if f.write_all(&chunk).is_err() {
+                        return;
+                    }
+                }
+            })
+        };
+        let e = ImportFile::read_bounded(&path).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{} is more than 16777216 bytes; an import file may have at most 16777216 bytes (16 MiB): split it into several imports; nothing was written",
+                path.display()
+            )
+        );
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let e = ImportFile::read_bounded(Path::new("no/such.json")).unwrap_err();
+        assert_eq!(e.to_string(), "cannot read no/such.json");
+        assert!(matches!(e, ReadError::Io { .. }));
+    }
 }

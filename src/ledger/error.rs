@@ -2,7 +2,7 @@
 //! ledger.
 
 use crate::log::LogError;
-use crate::state::{ResolveError, StateError};
+use crate::state::{Repeat, ResolveError, RuleError, StateError};
 use crate::statement::StatementError;
 
 /// What can go wrong opening, reading or appending to a ledger.
@@ -23,9 +23,10 @@ pub enum LedgerError {
         /// What is wrong with it.
         source: StatementError,
     },
-    /// A statement of the batch is refused. The message is self-contained
-    /// (the refusal, with its position in the batch), so `error` is not
-    /// also a source.
+    /// A statement of the batch is refused by a rule. The message is
+    /// self-contained (the refusal, with its position in the batch), so
+    /// `error` is not also a source. A failure of the index or the blob
+    /// store while applying it is [`LedgerError::State`], with its cause.
     #[error("{}{error}", batch_position(*.index, *.batch, .id))]
     Refused {
         /// Its position in the batch (from 0).
@@ -34,15 +35,23 @@ pub enum LedgerError {
         batch: usize,
         /// The refused statement's id (hex).
         id: String,
-        /// The refusal ([`StateError::Rule`]) or the failure.
-        error: Box<StateError>,
+        /// The refusal (its rule id in `error.rule`).
+        error: RuleError,
     },
+    /// [`Ledger::add`](super::Ledger::add) of what the ledger already
+    /// records; nothing was written.
+    #[error(transparent)]
+    Repeat(#[from] Repeat),
+    /// A key file cannot be written (it names the file).
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
     /// What was asked for is not in the ledger (the message says what).
     #[error("{0}")]
     NotFound(String),
-    /// A time ahead of this machine's clock (or the clock unreadable).
-    #[error("{0}")]
-    Clock(String),
+    /// A time ahead of this machine's clock, or no time to give new
+    /// statements.
+    #[error(transparent)]
+    Clock(#[from] ClockError),
     /// An append on a ledger opened with [`Ledger::open`](super::Ledger::open).
     #[error("this ledger was opened for reading; open it with Ledger::open_writer to append")]
     ReadOnly,
@@ -63,6 +72,16 @@ pub enum LedgerError {
     IndexMismatch {
         /// The index file.
         path: String,
+    },
+    /// A writer found an index file that SQLite cannot read as a database
+    /// (not one, or malformed). It is derived data that a rebuild from the
+    /// log mends; the writer does not rebuild it unasked.
+    #[error("the index {path} cannot be read as a database")]
+    IndexUnreadable {
+        /// The index file.
+        path: String,
+        /// What SQLite said.
+        source: rusqlite::Error,
     },
     /// The index's seal does not verify: a table the rules read was
     /// changed outside provledger.
@@ -103,6 +122,36 @@ pub enum LedgerError {
         /// Why removing what it had made failed.
         cleanup: Box<LedgerError>,
     },
+}
+
+/// What is wrong with the time of new statements and leaves
+/// ([`now`](super::now), [`clock`](super::clock), an append's check).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClockError {
+    /// `SOURCE_DATE_EPOCH` is set to a time past
+    /// [`MAX_TIME`](crate::state::limits::MAX_TIME).
+    #[error(
+        "SOURCE_DATE_EPOCH={value} is after {} (unix time {}), the latest time a ledger can record",
+        crate::time::rfc3339(crate::state::limits::MAX_TIME),
+        crate::state::limits::MAX_TIME
+    )]
+    EpochTooLate {
+        /// The variable's value.
+        value: String,
+    },
+    /// `SOURCE_DATE_EPOCH` is set to something else than unix seconds.
+    #[error("SOURCE_DATE_EPOCH='{value}' is not a whole number of seconds")]
+    EpochMalformed {
+        /// The variable's value.
+        value: String,
+    },
+    /// This machine's clock reads a time before 1970.
+    #[error("this machine's clock is before 1970: {0}")]
+    BeforeEpoch(String),
+    /// A time of the batch, or the log's last, is too far ahead of this
+    /// machine's clock (the message says which and by how much).
+    #[error("{0}")]
+    Ahead(String),
 }
 
 /// Names a statement within a batch, unless the batch holds only it.

@@ -6,7 +6,7 @@ use super::blobs::NoBlobs;
 use super::{Handle, Ledger, LedgerError, INDEX_FILE, PRIVATE_DIR};
 use crate::keys::SecretKey;
 use crate::log::{Log, LogError};
-use crate::state::{Entry, State};
+use crate::state::{Entry, State, StateError};
 use crate::statement::SignedStatement;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +14,41 @@ impl Ledger {
     /// Where `init` puts the operator key of the ledger in `dir`.
     pub fn default_operator_key_path(dir: &Path) -> PathBuf {
         dir.join(PRIVATE_DIR).join("operator.key")
+    }
+
+    /// Writes `operator` as the ledger's own operator key: `private/`
+    /// (mode 0700, made if need be) holding `operator.key` and
+    /// `operator.pub`. Returns the private key file.
+    pub fn write_operator_key(dir: &Path, operator: &SecretKey) -> Result<PathBuf, LedgerError> {
+        let key = Ledger::default_operator_key_path(dir);
+        let private = dir.join(PRIVATE_DIR);
+        let io = |op| {
+            let path = private.clone();
+            move |source| LedgerError::Log(LogError::Io { op, path, source })
+        };
+        std::fs::create_dir_all(&private).map_err(io("cannot create"))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700))
+                .map_err(io("cannot restrict the permissions of"))?;
+        }
+        crate::keys::write_key_files(&key, &private.join("operator.pub"), operator)?;
+        Ok(key)
+    }
+
+    /// Removes what [`Ledger::write_operator_key`] made for an init that
+    /// then failed, and `dir` itself unless `dir_existed`, so that the init
+    /// can simply be run again. Best effort: the init's own error is what
+    /// the user needs to see.
+    pub fn remove_operator_key(dir: &Path, dir_existed: bool) {
+        let private = dir.join(PRIVATE_DIR);
+        let _ = std::fs::remove_file(Ledger::default_operator_key_path(dir));
+        let _ = std::fs::remove_file(private.join("operator.pub"));
+        let _ = std::fs::remove_dir(&private);
+        if !dir_existed {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 
     /// Whether `dir` already holds a ledger that `init` must not touch: a
@@ -71,11 +106,14 @@ impl Ledger {
                 },
                 &NoBlobs,
             )
-            .map_err(|source| LedgerError::Refused {
-                index: 0,
-                batch: 1,
-                id: verified.id().to_hex(),
-                error: Box::new(source),
+            .map_err(|source| match source {
+                StateError::Rule(error) => LedgerError::Refused {
+                    index: 0,
+                    batch: 1,
+                    id: verified.id().to_hex(),
+                    error,
+                },
+                other => LedgerError::State(other),
             })?;
         Ok(genesis)
     }

@@ -20,7 +20,7 @@ mod error;
 mod init;
 mod replay;
 
-pub use error::LedgerError;
+pub use error::{ClockError, LedgerError};
 
 use crate::digest::Digest;
 use crate::keys::SecretKey;
@@ -28,7 +28,6 @@ use crate::log::{Leaf, Log, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{Entry, IndexKey, SealStatus, State, StateError};
 use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement};
-use crate::time::rfc3339;
 use blobs::{LogBlobs, PendingBlobs};
 use error::batch_position;
 use init::remove_index;
@@ -48,8 +47,8 @@ pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(30);
 /// What an append returns for each statement: where it landed.
 #[derive(Clone, Debug, Serialize)]
 pub struct Receipt {
-    /// The statement id (hex).
-    pub id: String,
+    /// The statement id (hex in JSON).
+    pub id: Digest,
     /// Its kind.
     pub kind: Kind,
     /// Its index in the log.
@@ -78,8 +77,8 @@ pub struct Resolved {
     pub id: Digest,
     /// Log index.
     pub seq: u64,
-    /// Kind name.
-    pub kind: String,
+    /// Its kind.
+    pub kind: Kind,
 }
 
 /// A ledger opened for reading, or (with [`Ledger::open_writer`]) for appending.
@@ -108,30 +107,25 @@ impl std::ops::Deref for Handle {
 /// The time for new statements and leaves: `SOURCE_DATE_EPOCH` when set (for
 /// reproducible ledgers such as the sample), else the system clock. A value
 /// past [`MAX_TIME`] (9999-12-31T23:59:59Z) is refused.
-pub fn now() -> Result<u64, String> {
+pub fn now() -> Result<u64, ClockError> {
     if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
         let t = v.trim();
         let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         return match t.parse::<u64>() {
             Ok(s) if s <= MAX_TIME => Ok(s),
-            _ if digits => Err(format!(
-                "SOURCE_DATE_EPOCH={t} is after {} (unix time {MAX_TIME}), the latest time a ledger can record; set it to unix seconds, as `date +%s` prints them, or unset it",
-                rfc3339(MAX_TIME)
-            )),
-            _ => Err(format!(
-                "SOURCE_DATE_EPOCH='{v}' is not a whole number of seconds"
-            )),
+            _ if digits => Err(ClockError::EpochTooLate { value: t.into() }),
+            _ => Err(ClockError::EpochMalformed { value: v }),
         };
     }
     clock()
 }
 
 /// This machine's clock, in unix seconds (never `SOURCE_DATE_EPOCH`).
-pub fn clock() -> Result<u64, String> {
+pub fn clock() -> Result<u64, ClockError> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .map_err(|e| format!("this machine's clock is before 1970: {e}"))
+        .map_err(|e| ClockError::BeforeEpoch(e.to_string()))
 }
 
 /// Refuses a batch whose times are more than [`MAX_AHEAD_OF_CLOCK`] ahead
@@ -142,10 +136,10 @@ fn check_clock(
     logged_at: u64,
     last_logged_at: u64,
 ) -> Result<(), LedgerError> {
-    let clock = clock().map_err(LedgerError::Clock)?;
+    let clock = clock()?;
     for (i, v) in verified.iter().enumerate() {
         not_ahead("statement time", v.statement().at, clock).map_err(|e| {
-            LedgerError::Clock(format!(
+            ClockError::Ahead(format!(
                 "{}{e}",
                 batch_position(i, verified.len(), &v.id().to_hex())
             ))
@@ -153,12 +147,13 @@ fn check_clock(
     }
     if last_logged_at > clock.saturating_add(MAX_AHEAD_OF_CLOCK) {
         return not_ahead("the previous entry's logged_at", last_logged_at, clock).map_err(|e| {
-            LedgerError::Clock(format!(
+            ClockError::Ahead(format!(
                 "{e}; entries cannot be logged before it (audit reports it)"
             ))
+            .into()
         });
     }
-    not_ahead("logged_at", logged_at, clock).map_err(LedgerError::Clock)
+    Ok(not_ahead("logged_at", logged_at, clock).map_err(ClockError::Ahead)?)
 }
 
 impl Ledger {
@@ -305,6 +300,49 @@ impl Ledger {
         })
     }
 
+    /// The name to show for the signing key `signer`: its granted name, or
+    /// the log's origin for the operator key; `None` for a key the ledger
+    /// does not know.
+    pub fn signer_name(&self, signer: &[u8; 32]) -> Result<Option<String>, LedgerError> {
+        if let Some(k) = self.state.key(signer)? {
+            return Ok(Some(k.name));
+        }
+        Ok((self.state.operator_key()?.as_ref() == Some(signer))
+            .then(|| self.log.origin().to_string()))
+    }
+
+    /// The claim `claim` as the index has it now.
+    pub fn claim(&self, claim: &Digest) -> Result<crate::state::ClaimSummary, LedgerError> {
+        self.state.claim(claim)?.ok_or_else(|| {
+            LedgerError::NotFound(format!(
+                "claim {} is not in the index",
+                crate::state::short(claim)
+            ))
+        })
+    }
+
+    /// The revision of `claim` that a verdict signed now is bound to: its
+    /// current one (on a writer handle, still current when the verdict
+    /// lands).
+    pub fn verdict_revision(&self, claim: &Digest) -> Result<Digest, LedgerError> {
+        Ok(self.claim(claim)?.revision)
+    }
+
+    /// The article version a revision of `claim` reads when none is named:
+    /// the newest version of the claim's article.
+    pub fn revise_default_version(
+        &self,
+        claim: &crate::state::ClaimSummary,
+    ) -> Result<crate::state::ArticleInfo, LedgerError> {
+        let chain = self
+            .state
+            .article_chain(&claim.article.id)?
+            .ok_or_else(|| {
+                LedgerError::NotFound("the claim's article is not in the index".into())
+            })?;
+        Ok(chain.latest().clone())
+    }
+
     /// Appends `statements` as one batch, with the checkpoint signed by
     /// `operator`. All are checked (signatures and every rule) before
     /// anything is written; if one fails, nothing is written and the error
@@ -316,6 +354,24 @@ impl Ledger {
         now: u64,
     ) -> Result<Vec<Receipt>, LedgerError> {
         self.append_with_blobs(statements, &[], operator, now)
+    }
+
+    /// Appends one statement that records something anew (an article's
+    /// first version, a claim) as [`Ledger::append_with_blobs`] does, but
+    /// first refuses it ([`LedgerError::Repeat`], nothing written) when the
+    /// ledger already records it ([`State::refuse_repeat`]). The entry
+    /// point of `article add` and `claim add`; `claim import` checks its
+    /// whole batch the same way in its plan.
+    pub fn add(
+        &mut self,
+        statement: SignedStatement,
+        blobs: &[Vec<u8>],
+        operator: &SecretKey,
+        now: u64,
+    ) -> Result<Receipt, LedgerError> {
+        self.state.refuse_repeat(&statement.statement().body)?;
+        let mut receipts = self.append_with_blobs(vec![statement], blobs, operator, now)?;
+        Ok(receipts.remove(0))
     }
 
     /// As [`Ledger::append`], with blobs (article texts, evidence) that the
@@ -367,17 +423,19 @@ impl Ledger {
             };
             if let Err(source) = self.state.apply(&entry, &blobs) {
                 self.state.rollback()?;
-                if let StateError::Tampered(what) = source {
-                    return Err(LedgerError::IndexTampered {
+                return Err(match source {
+                    StateError::Rule(error) => LedgerError::Refused {
+                        index: i,
+                        batch: verified.len(),
+                        id: v.id().to_hex(),
+                        error,
+                    },
+                    StateError::Tampered(what) => LedgerError::IndexTampered {
                         path: self.dir.join(INDEX_FILE).display().to_string(),
                         what,
-                    });
-                }
-                return Err(LedgerError::Refused {
-                    index: i,
-                    batch: verified.len(),
-                    id: v.id().to_hex(),
-                    error: Box::new(source),
+                    },
+                    // The index or the blob store failed: the cause is kept.
+                    other => LedgerError::State(other),
                 });
             }
         }
@@ -419,7 +477,7 @@ impl Ledger {
             .iter()
             .zip(seqs)
             .map(|(v, seq)| Receipt {
-                id: v.id().to_hex(),
+                id: v.id(),
                 kind: v.statement().body.kind(),
                 seq,
                 tree_size: self.log.size(),
@@ -443,11 +501,7 @@ impl Ledger {
             .state
             .statement(&id)?
             .ok_or_else(|| LedgerError::NotFound(format!("statement {id} is not in the index")))?;
-        Ok(Resolved {
-            id,
-            seq,
-            kind: kind.as_str().to_string(),
-        })
+        Ok(Resolved { id, seq, kind })
     }
 
     /// An offline inclusion proof (c2sp.org/tlog-proof, with the leaf as
@@ -470,13 +524,25 @@ fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
 
 /// Opens the index for the writer, rebuilding it from scratch when it was
 /// made by another schema version (it is derived data; the log is the
-/// truth). Readers leave such an index alone ([`Ledger::open`]).
+/// truth). Readers leave such an index alone ([`Ledger::open`]). One that
+/// SQLite cannot read as a database is named
+/// ([`LedgerError::IndexUnreadable`]), for `reindex` to rebuild.
 fn open_state(dir: &Path) -> Result<State, LedgerError> {
-    match State::open(&dir.join(INDEX_FILE)) {
+    let path = dir.join(INDEX_FILE);
+    match State::open(&path) {
         Err(StateError::Schema { .. }) => {
             remove_index(dir)?;
-            Ok(State::open(&dir.join(INDEX_FILE))?)
+            Ok(State::open(&path)?)
         }
+        Err(e) if crate::state::is_unreadable(&e) => match e {
+            StateError::Open { source, .. } | StateError::Sql(source) => {
+                Err(LedgerError::IndexUnreadable {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+            other => Err(other.into()),
+        },
         other => Ok(other?),
     }
 }

@@ -103,6 +103,17 @@ fn check_hashes_file(dir: &Path) -> Result<(), LogError> {
     }
 }
 
+/// What mends a ledger file that is [`LogError::Altered`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mend {
+    /// The append journal records an append no writer made: remove it once
+    /// an audit of the log is clean.
+    RemoveJournal,
+    /// The log itself was altered: restore the ledger from a copy (an
+    /// audit finds the entry at fault).
+    RestoreFromCopy,
+}
+
 /// Everything that can go wrong reading or writing a log; each message names
 /// the file, entry or size at fault.
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +161,17 @@ pub enum LogError {
         path: PathBuf,
         /// What is wrong.
         why: String,
+    },
+    /// A ledger file is damaged in a way an audit pinpoints, and `mend`
+    /// says what mends it (the command line turns it into advice).
+    #[error("{path} is damaged: {why}", path = .path.display())]
+    Altered {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+        /// What mends it, once an audit has found what is at fault.
+        mend: Mend,
     },
     /// A file derived from the entry bundles (`hashes`) is inconsistent
     /// with the checkpoint or missing: a rebuild from the bundles (the

@@ -96,12 +96,15 @@ impl Pending {
         let p = parse()
             .ok_or_else(|| damaged("the append journal is not in the expected form".into()))?;
         if p.new - p.old > MAX_APPEND_ENTRIES {
-            return Err(damaged(format!(
-                "the append journal records an append from {} to {} entries, but one append \
-                 adds at most {MAX_APPEND_ENTRIES}: no writer wrote it; run `provledger audit`, \
-                 and remove the journal only once the audit is clean",
-                p.old, p.new
-            )));
+            return Err(LogError::Altered {
+                path: path.clone(),
+                why: format!(
+                    "the append journal records an append from {} to {} entries, but one \
+                     append adds at most {MAX_APPEND_ENTRIES}: no writer wrote it",
+                    p.old, p.new
+                ),
+                mend: super::Mend::RemoveJournal,
+            });
         }
         Ok(Some(p))
     }
@@ -410,17 +413,16 @@ fn rebuild_hashes(dir: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<(), 
         }
         let root = tree_hash(size, &frontier).expect("frontier");
         if root.0 != cp.root.0 {
-            return Err(LogError::Damaged {
+            return Err(LogError::Altered {
                 path: dir.join(TILE_DIR).join("entries"),
                 why: format!(
                     "the entry bundles give the tree of {size} entries root {}, but {} says {}, \
-                     so {HASHES_FILE} cannot be rebuilt from them (it was left as it was); run \
-                     `provledger audit` to find the entry at fault, and restore the ledger from \
-                     a copy",
+                     so {HASHES_FILE} cannot be rebuilt from them (it was left as it was)",
                     Digest(root.0),
                     CHECKPOINT_FILE,
                     cp.root
                 ),
+                mend: super::Mend::RestoreFromCopy,
             });
         }
         let file = out
@@ -829,13 +831,13 @@ impl LogWriter {
         let size = self.log.size();
         let k = seq / TILE_WIDTH;
         let t = TileRef::entries(k, (size - k * TILE_WIDTH).min(TILE_WIDTH));
-        LogError::Damaged {
+        LogError::Altered {
             path: self.log.dir.join(t.path()),
             why: format!(
                 "entry {seq} is not the entry the signed {CHECKPOINT_FILE} covers (its leaf \
-                 hash differs): the entry was altered; nothing was appended. Run `provledger \
-                 audit`, and restore the ledger from a copy"
+                 hash differs): the entry was altered; nothing was appended"
             ),
+            mend: super::Mend::RestoreFromCopy,
         }
     }
 

@@ -128,6 +128,13 @@ pub struct RuleError {
     pub reason: String,
 }
 
+/// Whether the operator key may sign a statement of `kind` after the
+/// genesis: only key grants and revocations (any other statement it signs
+/// is refused, rule `signer.operator-only` or `signer.not-granted`).
+pub fn operator_may_sign(kind: Kind) -> bool {
+    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke)
+}
+
 /// Errors from the state database itself (not rule violations).
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -813,7 +820,7 @@ impl State {
         let signer = entry.statement.signer().to_bytes();
         let operator = self.operator_key()?;
         let is_operator = operator.as_ref() == Some(&signer);
-        if matches!(kind, Kind::KeyGrant | Kind::KeyRevoke) {
+        if operator_may_sign(kind) {
             // key.revoke by the key itself is checked in keys::check.
             if is_operator || kind == Kind::KeyRevoke {
                 return Ok(());

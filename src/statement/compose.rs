@@ -6,9 +6,11 @@
 
 use super::{
     Anchor, ArticleRecord, Attribution, ClaimContent, Hedge, Mode, SourceCount, SourceKind,
+    SourceRecord,
 };
 use crate::digest::Digest;
 use crate::state::ArticleInfo;
+use std::path::{Path, PathBuf};
 
 impl SourceCount {
     /// How many people a source of `kind` stands for when the user does not
@@ -17,6 +19,25 @@ impl SourceCount {
         match kind {
             SourceKind::NamedPerson | SourceKind::AnonymousPerson => SourceCount::One,
             _ => SourceCount::Unknown,
+        }
+    }
+}
+
+impl SourceRecord {
+    /// A source record of `label` and `kind` with only what a user must
+    /// give: `count` left out is the kind's default
+    /// ([`SourceCount::default_for`]), no name, role, affiliation or place,
+    /// on background. Fill in the rest with struct update syntax.
+    pub fn with_defaults(label: String, kind: SourceKind, count: Option<SourceCount>) -> Self {
+        SourceRecord {
+            label,
+            kind,
+            name: None,
+            role: None,
+            affiliation: None,
+            place: None,
+            on_record: false,
+            count: count.unwrap_or(SourceCount::default_for(kind)),
         }
     }
 }
@@ -71,7 +92,54 @@ pub struct ArticleChanges {
     pub retrieved_at: u64,
 }
 
+/// Why an article text file cannot be used ([`ArticleRecord::read_text`]).
+#[derive(Debug, thiserror::Error)]
+pub enum TextFileError {
+    /// It cannot be read (or is larger than an article may be); the
+    /// message names the file.
+    #[error(transparent)]
+    Read(#[from] std::io::Error),
+    /// It is not UTF-8: claims are anchored in Unicode scalar values.
+    #[error("{} is not UTF-8 text (invalid byte at offset {offset}); convert it first", .path.display())]
+    NotUtf8 {
+        /// The file.
+        path: PathBuf,
+        /// Where its first invalid byte is.
+        offset: usize,
+    },
+    /// It is empty.
+    #[error("{} is empty; an article needs text", .path.display())]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
 impl ArticleRecord {
+    /// Reads an article version's text from the file at `path`: at most
+    /// [`MAX_ARTICLE_BYTES`](crate::state::limits::MAX_ARTICLE_BYTES),
+    /// UTF-8 and not empty (as rules `article.content-utf8` and
+    /// `article.empty` require of the text a record names).
+    pub fn read_text(path: &Path) -> Result<Vec<u8>, TextFileError> {
+        let bytes = crate::log::read_bounded(
+            path,
+            crate::state::limits::MAX_ARTICLE_BYTES,
+            "the article text file",
+        )?;
+        if let Err(e) = std::str::from_utf8(&bytes) {
+            return Err(TextFileError::NotUtf8 {
+                path: path.to_path_buf(),
+                offset: e.valid_up_to(),
+            });
+        }
+        if bytes.is_empty() {
+            return Err(TextFileError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(bytes)
+    }
+
     /// The record of an article's first version, whose exact text is
     /// `text` (it carries the text's digest and length).
     pub fn first_version(

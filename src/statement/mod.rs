@@ -23,7 +23,7 @@ mod vocabulary;
 
 pub use anchor::{Anchor, ANCHOR_CONTEXT_CHARS};
 pub use body::*;
-pub use compose::{ArticleChanges, ContentChanges, LocateError};
+pub use compose::{ArticleChanges, ContentChanges, LocateError, TextFileError};
 pub use text::IndexedText;
 pub use vocabulary::*;
 

@@ -660,3 +660,21 @@ fn a_refused_init_writes_no_key_and_can_be_retried() {
     env.run(&["init", "--origin", ORIGIN, "--quorum", "2"]).ok();
     assert_eq!(mode(&env.lpath("private/operator.key")), 0o600);
 }
+
+#[test]
+fn init_where_the_key_directory_cannot_be_made_names_it_and_leaves_nothing() {
+    let env = Env::new();
+    fs::write(env.path("blocker"), b"a file, not a directory").unwrap();
+    let r = env
+        .bare(&["--ledger", "blocker/ledger", "init", "--origin", ORIGIN])
+        .run()
+        .error(
+            1,
+            "cannot create blocker/ledger/private: Not a directory (os error 20)",
+        );
+    assert_eq!(r.stderr.lines().count(), 1, "{r}");
+    assert_eq!(
+        fs::read(env.path("blocker")).unwrap(),
+        b"a file, not a directory"
+    );
+}

@@ -66,6 +66,12 @@ fn a_verdict_binds_the_revision_current_when_it_lands() {
     holder.append(vec![revise], &operator, at).unwrap();
     drop(holder);
     let out = child.wait_with_output().unwrap();
+    crate::common::assert_no_secrets(
+        s.root(),
+        "verify waiting for the lock",
+        &out.stdout,
+        &[line.as_bytes(), &out.stderr].concat(),
+    );
     assert!(out.status.success(), "{line}{:?}", out);
     let receipt: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let verdict = s.json(&["show", receipt[0]["id"].as_str().unwrap()]);

@@ -70,6 +70,11 @@ fn claim_add_refusals() {
         "\"Afghan negotiators\" occurs 2 times in the article text (at positions",
     );
     refused(add("Afghan negotiators", &[]), 1, "quote more of it");
+    refused(
+        add("Afghan negotiators", &[]),
+        1,
+        "; quote more of it; or pick one with --prefix TEXT (the text just before it) or --suffix TEXT (the text just after it)",
+    );
     // An unknown source id: not found, exit 4.
     refused(
         add(
@@ -827,4 +832,61 @@ fn a_reader_does_not_keep_an_article_text_after_its_blob_is_damaged() {
         e.starts_with("blob store: blob ") && e.contains(" is corrupt: its content hashes to "),
         "{e}"
     );
+}
+
+#[test]
+fn article_text_with_its_blob_missing_is_not_found() {
+    let s = Seeded::new();
+    let blobs = s.ledger().join("blobs");
+    for d in std::fs::read_dir(&blobs).unwrap() {
+        std::fs::remove_dir_all(d.unwrap().path()).unwrap();
+    }
+    let r = s.refused(&["article", "show", &s.v1, "--text"], 4, "");
+    let blob = provledger::digest::Digest::of(&std::fs::read(sample("article-v1.txt")).unwrap());
+    assert_eq!(
+        r.stderr,
+        format!(
+            "provledger: error: the text of article {} (blob {}) is not in the blob store\n",
+            &s.v1[..12],
+            &blob.to_hex()[..12]
+        )
+    );
+}
+
+#[test]
+fn an_article_text_file_that_is_empty_or_not_utf8_is_refused_naming_it() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    for (name, bytes, message) in [
+        (
+            "empty.txt",
+            &b""[..],
+            "empty.txt is empty; an article needs text",
+        ),
+        (
+            "latin1.txt",
+            &b"caf\xe9 talks"[..],
+            "latin1.txt is not UTF-8 text (invalid byte at offset 3); convert it first",
+        ),
+    ] {
+        std::fs::write(s.root().join(name), bytes).unwrap();
+        s.refused(
+            &[
+                "article",
+                "add",
+                name,
+                "--url",
+                "https://example.org/a",
+                "--publisher",
+                "Example",
+                "--title",
+                "A",
+                "--key",
+                &eda,
+            ],
+            1,
+            message,
+        )
+        .error(1, message);
+    }
 }
