@@ -341,6 +341,12 @@ pub struct State {
     /// Whether applied statements are also added to the search index
     /// (`search.rs`); audit's replay leaves it out.
     search: bool,
+    /// Claims whose cached status a statement of this batch may have
+    /// changed, recomputed once each before anything reads the column
+    /// ([`State::flush_status`]): at commit, at the end of an apply outside
+    /// a batch, and before a query, a comparison or a fingerprint. No rule
+    /// reads the cached column.
+    dirty: std::cell::RefCell<std::collections::BTreeSet<Digest>>,
 }
 
 impl State {
@@ -444,6 +450,7 @@ impl State {
             auth: None,
             texts: Default::default(),
             search: true,
+            dirty: Default::default(),
         })
     }
 
@@ -639,6 +646,7 @@ impl State {
     /// Makes the batch permanent.
     pub fn commit(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
+        self.flush_status()?;
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
@@ -646,8 +654,22 @@ impl State {
     /// Undoes the batch.
     pub fn rollback(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
+        self.dirty.get_mut().clear();
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
+    /// Recomputes the cached status of every claim marked since the last
+    /// flush (`claims::refresh_status`), once each.
+    pub(crate) fn flush_status(&self) -> Result<(), StateError> {
+        if self.dirty.borrow().is_empty() {
+            return Ok(());
+        }
+        let dirty = std::mem::take(&mut *self.dirty.borrow_mut());
+        for claim in &dirty {
+            claims::write_status(self, claim)?;
         }
         Ok(())
     }
@@ -661,8 +683,12 @@ impl State {
         let applied = self.check_and_record(entry, blobs);
         if self.conn.is_autocommit() {
             // Applied outside a batch, it was a batch of its own: the texts
-            // it read are not kept (see `articles::TextCache`).
+            // it read are not kept (see `articles::TextCache`), and the
+            // statuses it changed are written now.
             self.texts.get_mut().clear();
+            if applied.is_ok() {
+                self.flush_status()?;
+            }
         }
         applied
     }
