@@ -418,7 +418,7 @@ impl ImportPlan {
                 .relayed_by
                 .as_deref()
                 .and_then(|v| resolve(format!("/claims/{i}/relayed_by"), v, &mut problems));
-            match Anchor::locate(text.as_str(), &c.exact) {
+            match text.locate(&c.exact) {
                 Ok(anchor) => {
                     let key = claim_identity(&anchor, &c.proposition);
                     if let Some(id) = recorded.get(&key) {
