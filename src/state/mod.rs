@@ -432,9 +432,22 @@ impl State {
     /// A fresh state in memory that keeps only what the validity function
     /// decides by, without the query-only search index (`search.rs`): what
     /// audit replays into.
+    ///
+    /// It is a scratch copy, filled in one transaction and never rolled
+    /// back (audit commits what it replayed, refusals write nothing): no
+    /// rollback journal, temporary tables in memory, and without the
+    /// indexes only queries use (`claims --status`, `--source`), which
+    /// audit's comparison, reading tables in key order, does not need.
     pub fn in_memory_validity() -> Result<State, StateError> {
         let mut state = State::in_memory()?;
         state.search = false;
+        state.conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA temp_store = MEMORY;
+             DROP INDEX claims_status;
+             DROP INDEX claims_source;
+             DROP INDEX claims_relayed_by;",
+        )?;
         Ok(state)
     }
 
