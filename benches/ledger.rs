@@ -3,7 +3,8 @@
 //! signing and batch-verifying the same number of statements (Ed25519, the
 //! work no faster replay can skip).
 //!
-//! Shapes (`PROVLEDGER_BENCH_SHAPES=lookup,long,realistic`, default all):
+//! Shapes (`PROVLEDGER_BENCH_SHAPES=lookup,long,realistic,limit`, default
+//! all but `limit`):
 //! - `lookup`: a status lookup and an append of one statement do not grow
 //!   with the ledger (one short article, N claims, a verdict on every tenth;
 //!   `PROVLEDGER_BENCH_SIZES=1000,10000,100000`);
@@ -13,7 +14,12 @@
 //!   depend on N;
 //! - `realistic`: articles of 3–6 kB with 15 claims each, two checkers'
 //!   verdicts on a third of the claims, audited
-//!   (`PROVLEDGER_BENCH_REALISTIC=100000` claims).
+//!   (`PROVLEDGER_BENCH_REALISTIC=100000` claims; with
+//!   `PROVLEDGER_BENCH_KEEP=DIR` the ledger is written to DIR/ledger and
+//!   kept, to audit or profile through the CLI);
+//! - `limit`: the limit alone, for N statements
+//!   (`PROVLEDGER_BENCH_LIMIT=100,10000`), beside a measurement made
+//!   outside this binary (`benches/import-cli.sh`).
 //!
 //! Each figure is printed with its ratio to the limit. Under `cargo test`
 //! (no `--bench`) every shape runs once on a tiny ledger, as a smoke test.
@@ -257,7 +263,10 @@ fn long_article(n: usize) {
 /// third of the claims; audited.
 fn realistic(claims: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger");
+    let path = match std::env::var_os("PROVLEDGER_BENCH_KEEP") {
+        Some(keep) => Path::new(&keep).join("ledger"),
+        None => dir.path().join("ledger"),
+    };
     let (mut l, keys) = new_ledger(&path);
     let started = Instant::now();
     let articles = claims.div_ceil(15);
@@ -434,6 +443,20 @@ fn benches(c: &mut Criterion) {
     if shape("realistic") {
         for n in list("PROVLEDGER_BENCH_REALISTIC", &[100_000], &[60]) {
             realistic(n);
+        }
+    }
+    // Only when asked for: the other shapes measure the limit themselves.
+    if std::env::var("PROVLEDGER_BENCH_SHAPES")
+        .is_ok_and(|s| s.split(',').any(|x| x.trim() == "limit"))
+    {
+        let keys = Keys {
+            operator: SecretKey::generate("bench.example/ledger").unwrap(),
+            editor: SecretKey::generate("editor").unwrap(),
+            checker: SecretKey::generate("checker").unwrap(),
+            checker2: SecretKey::generate("checker2").unwrap(),
+        };
+        for n in list("PROVLEDGER_BENCH_LIMIT", &[100, 10_000], &[20]) {
+            limit(&keys, n);
         }
     }
     if shape("lookup") {

@@ -25,6 +25,7 @@ use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
 use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
+use crate::state::compare::ComparePlan;
 use crate::state::{BlobError, Blobs, Entry, State, StateError, RULE_SIGNATURE, RULE_UNDECODABLE};
 use crate::statement::{Body, Kind, SignedStatement};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
@@ -114,7 +115,12 @@ impl Blobs for DirBlobs<'_> {
 /// The ledger's index on disk, to be compared with the replay once the
 /// replay has reached the entry count the index claims.
 struct DiskIndex {
-    conn: Connection,
+    /// Its connection (on the digesting thread meanwhile).
+    conn: Option<Connection>,
+    /// A digest of each of its tables, computed on a thread of its own
+    /// while the replay runs ([`DiskIndex::digest_beside`]); it hands the
+    /// connection back with them.
+    digests: Option<std::thread::JoinHandle<(Connection, Vec<Option<Digest>>)>>,
     /// The entry count the index has applied.
     applied: u64,
     /// Its last leaf hash.
@@ -160,7 +166,8 @@ impl DiskIndex {
                 _ => None,
             };
             Ok(Some(DiskIndex {
-                conn,
+                conn: Some(conn),
+                digests: None,
                 applied,
                 last_leaf_hash,
                 log_leaf_hash: None,
@@ -172,6 +179,33 @@ impl DiskIndex {
                 path.display()
             )
         })
+    }
+}
+
+impl DiskIndex {
+    /// Starts digesting the index's tables (those of `plan`) on another
+    /// thread, so that at the comparison only the replayed side is read
+    /// for each table whose rows are the same.
+    fn digest_beside(&mut self, plan: ComparePlan) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        self.digests = Some(std::thread::spawn(move || {
+            let digests = crate::state::compare::disk_digests(&conn, &plan);
+            (conn, digests)
+        }));
+    }
+
+    /// The table digests, once computed, and the connection back.
+    fn take_digests(&mut self) -> Option<Vec<Option<Digest>>> {
+        let handle = self.digests.take()?;
+        match handle.join() {
+            Ok((conn, digests)) => {
+                self.conn = Some(conn);
+                Some(digests)
+            }
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
     }
 }
 
@@ -231,6 +265,8 @@ struct Replay<'a> {
     index: Option<DiskIndex>,
     /// Problems found comparing it, listed after the others.
     index_problems: Vec<Problem>,
+    /// The tables compared.
+    plan: ComparePlan,
 }
 
 impl Replay<'_> {
@@ -384,7 +420,8 @@ impl Replay<'_> {
         }
     }
 
-    fn compare(&mut self, idx: DiskIndex) {
+    fn compare(&mut self, mut idx: DiskIndex) {
+        let digests = idx.take_digests();
         let name = crate::ledger::INDEX_FILE;
         let at = idx.applied;
         let mut push = |what: String| {
@@ -401,7 +438,18 @@ impl Replay<'_> {
             ));
             return;
         }
-        match self.state.compare_with(&idx.conn, MAX_INDEX_PROBLEMS) {
+        if let Err(e) = self.state.flush_status() {
+            push(format!(
+                "{name} cannot be compared with the replayed log: {}",
+                crate::error::chain(&e)
+            ));
+            return;
+        }
+        let conn = idx.conn.as_ref().expect("given back by take_digests");
+        match self
+            .state
+            .compare_with(conn, &self.plan, digests.as_deref(), MAX_INDEX_PROBLEMS)
+        {
             Err(e) => push(format!(
                 "{name} cannot be compared with the replayed log: {e}"
             )),
@@ -532,10 +580,17 @@ pub fn audit(
             }],
         ),
     };
+    let state = State::in_memory_validity()?;
+    let plan = state.compare_plan().map_err(StateError::from)?;
+    let mut index = index;
+    if let Some(idx) = &mut index {
+        idx.digest_beside(plan.clone());
+    }
     let mut replay = Replay {
         index,
         index_problems,
-        state: State::in_memory_validity()?,
+        plan,
+        state,
         blobs: DirBlobs(dir),
         problems: Vec::new(),
         omitted: 0,
@@ -580,7 +635,8 @@ pub fn audit(
     // An index that has applied more than the audited log is not compared
     // row by row, but it is not passed over either (else bumping its
     // `applied` would hide every edit): see `index_ahead`.
-    if let Some(idx) = replay.index.take() {
+    if let Some(mut idx) = replay.index.take() {
+        idx.take_digests();
         if idx.applied > report.size {
             if let Some(what) = index_ahead(dir, &idx) {
                 replay.index_problems.push(Problem {

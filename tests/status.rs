@@ -835,3 +835,47 @@ fn prefixes_resolve_to_one_statement_of_the_wanted_kind() {
         format!("no claim.record has an id starting with {}", &nowhere[..10])
     );
 }
+
+/// The cached status (what `claims --status` filters on) is recomputed
+/// once per claim at the end of a batch, but a query inside the batch
+/// already sees it, and a rolled-back batch leaves nothing to recompute.
+#[test]
+fn cached_status_is_current_inside_a_batch_and_after_it() {
+    let mut w = World::new(1);
+    // The log it keeps would include the rolled-back verdicts.
+    w.forced_audit = false;
+    let text = format!("{DELEGATION}, officials said.");
+    let article = w.article(&text, None);
+    let claim = w.claim(article, &text, DELEGATION, None);
+    let filter = |status| ClaimFilter {
+        status: Some(status),
+        ..Default::default()
+    };
+    let ids = |w: &World, status| -> Vec<Digest> {
+        w.state
+            .claims(&filter(status))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(ids(&w, Status::Unreviewed), [claim]);
+
+    w.state.begin().unwrap();
+    let (c1, c2) = (w.checker.clone(), w.checker2.clone());
+    w.verdict(&c1, claim, claim, Verdict::True);
+    assert_eq!(
+        w.state.claim(&claim).unwrap().unwrap().status,
+        Status::Verified
+    );
+    w.verdict(&c2, claim, claim, Verdict::False);
+    assert_eq!(ids(&w, Status::Disputed), [claim]);
+    w.state.rollback().unwrap();
+    assert_eq!(ids(&w, Status::Unreviewed), [claim]);
+
+    w.state.begin().unwrap();
+    w.verdict(&c1, claim, claim, Verdict::True);
+    w.verdict(&c2, claim, claim, Verdict::MostlyTrue);
+    w.state.commit().unwrap();
+    assert_eq!(ids(&w, Status::Verified), [claim]);
+}

@@ -37,6 +37,9 @@ use crate::statement::{
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// Claims signed together on all cores between two progress steps.
+const SIGN_CHUNK: usize = 1024;
+
 /// An import file, as schemas/claim-import.schema.json describes it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -416,7 +419,7 @@ impl ImportPlan {
                 .relayed_by
                 .as_deref()
                 .and_then(|v| resolve(format!("/claims/{i}/relayed_by"), v, &mut problems));
-            match Anchor::locate(text.as_str(), &c.exact) {
+            match text.locate(&c.exact) {
                 Ok(anchor) => {
                     let key = claim_identity(&anchor, &c.proposition);
                     if let Some(id) = recorded.get(&key) {
@@ -562,14 +565,31 @@ impl ImportPlan {
                 }),
             ));
         }
-        for (key, body) in claims {
-            let st = sign(body)?;
-            entries.push(ImportedEntry {
-                kind: Kind::ClaimRecord,
-                reference: key,
-                id: st.id(),
-            });
-            statements.push(st);
+        // The claims are signed on all cores (signing is as costly as
+        // anything else an import does), a chunk at a time so that progress
+        // moves; the first failure in file order is the one reported.
+        let mut claims = claims.into_iter().peekable();
+        while claims.peek().is_some() {
+            let chunk: Vec<(String, Body)> = claims.by_ref().take(SIGN_CHUNK).collect();
+            let signed: Vec<(String, Result<SignedStatement, StatementError>)> = {
+                use rayon::prelude::*;
+                chunk
+                    .into_par_iter()
+                    .map(|(key, body)| {
+                        (key, SignedStatement::sign(&Statement { at, body }, signer))
+                    })
+                    .collect()
+            };
+            for (key, st) in signed {
+                let st = st?;
+                progress();
+                entries.push(ImportedEntry {
+                    kind: Kind::ClaimRecord,
+                    reference: key,
+                    id: st.id(),
+                });
+                statements.push(st);
+            }
         }
         Ok(SignedImport {
             article: self.article,

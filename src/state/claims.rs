@@ -401,7 +401,11 @@ pub(super) fn record(state: &State, entry: &Entry, plan: Plan) -> Result<(), Sta
                 at,
                 signer,
             )?;
-            id
+            // No verdict can name a claim before it is recorded, and the
+            // quorum is at least 1 (rule `genesis.quorum`): what
+            // `standing::derive` gives a new claim is the `unreviewed` it
+            // is inserted with.
+            return Ok(());
         }
         Plan::Revise {
             claim,
@@ -523,8 +527,16 @@ fn insert_revision(
     Ok(())
 }
 
-/// Recomputes the cached status of `claim` (see `standing.rs`).
+/// Marks the cached status of `claim` (see `standing.rs`) for
+/// recomputing before anything reads it ([`State::flush_status`]): a claim
+/// judged twice in a batch is derived once.
 pub(crate) fn refresh_status(state: &State, claim: &Digest) -> Result<(), StateError> {
+    state.dirty.borrow_mut().insert(*claim);
+    Ok(())
+}
+
+/// Recomputes and writes the cached status of `claim`.
+pub(super) fn write_status(state: &State, claim: &Digest) -> Result<(), StateError> {
     let status = super::standing::derive(state, claim)?;
     state
         .conn

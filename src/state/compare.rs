@@ -39,6 +39,7 @@ impl Divergence {
     }
 }
 
+#[derive(Clone)]
 struct Table {
     name: String,
     key: Vec<String>,
@@ -147,139 +148,241 @@ fn rows<'a>(stmt: &'a mut rusqlite::Statement, width: usize) -> rusqlite::Result
     Ok(Box::new(it))
 }
 
+/// The query that reads table `t` in key order, on either side (the
+/// replayed search table is read through `search::EXPECTED_SQL` instead).
+fn select(t: &Table) -> String {
+    let quote = |c: &String| format!("\"{c}\"");
+    let all: Vec<String> = t.key.iter().chain(&t.columns).map(quote).collect();
+    let key: Vec<String> = t.key.iter().map(quote).collect();
+    let filter = if t.name == "meta" {
+        let skip: Vec<String> = SEAL_META
+            .iter()
+            .chain(NOT_REPLAYED.iter())
+            .map(|k| format!("'{k}'"))
+            .collect();
+        format!(" WHERE k NOT IN ({})", skip.join(", "))
+    } else {
+        String::new()
+    };
+    format!(
+        "SELECT {} FROM \"{}\"{filter} ORDER BY {}",
+        all.join(", "),
+        t.name,
+        key.join(", ")
+    )
+}
+
+/// Feeds one row to a digest, each value tagged with its type and length.
+fn hash_row(h: &mut sha2::Sha256, row: &[Value]) {
+    use sha2::Digest as _;
+    let mut bytes = |tag: u8, b: &[u8]| {
+        h.update([tag]);
+        h.update((b.len() as u64).to_be_bytes());
+        h.update(b);
+    };
+    bytes(b'r', &[]);
+    for v in row {
+        match v {
+            Value::Null => bytes(b'n', &[]),
+            Value::Integer(i) => bytes(b'i', &i.to_be_bytes()),
+            Value::Real(f) => bytes(b'f', &f.to_bits().to_be_bytes()),
+            Value::Text(s) => bytes(b's', s.as_bytes()),
+            Value::Blob(b) => bytes(b'b', b),
+        }
+    }
+}
+
+fn hash_rows(rows: Rows) -> rusqlite::Result<Digest> {
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for row in rows {
+        hash_row(&mut h, &row?);
+    }
+    Ok(Digest(h.finalize().into()))
+}
+
+/// The tables audit compares, read off a fresh replayed state before the
+/// replay (its schema does not change), so that the index on disk can be
+/// digested on another thread meanwhile ([`disk_digests`]).
+#[derive(Clone)]
+pub(crate) struct ComparePlan(Vec<Table>);
+
+/// A digest of each table of the index on disk, as [`ComparePlan`] lists
+/// them (`None` for a table that cannot be read): rows in key order, each
+/// value with its type. Equal digests on both sides mean equal rows, so
+/// only a table whose digests differ is compared row by row.
+pub(crate) fn disk_digests(disk: &Connection, plan: &ComparePlan) -> Vec<Option<Digest>> {
+    plan.0
+        .iter()
+        .map(|t| {
+            let mut stmt = disk.prepare(&select(t)).ok()?;
+            let width = t.key.len() + t.columns.len();
+            let digest = hash_rows(rows(&mut stmt, width).ok()?).ok();
+            digest
+        })
+        .collect()
+}
+
 /// Compares every table of `disk` with `replayed`, describing up to `limit`
 /// differing rows. A table or column the index lacks counts as one
-/// difference.
-pub fn compare(
+/// difference. `digests` are [`disk_digests`] of `plan`, if computed: a
+/// table whose digest is that of the replayed rows is not read again.
+fn compare(
     replayed: &Connection,
     disk: &Connection,
+    plan: &ComparePlan,
+    digests: Option<&[Option<Digest>]>,
     limit: usize,
 ) -> rusqlite::Result<Divergence> {
     let mut out = Divergence::default();
-    for t in tables(replayed)? {
-        let quote = |c: &String| format!("\"{c}\"");
-        let all: Vec<String> = t.key.iter().chain(&t.columns).map(quote).collect();
-        let key: Vec<String> = t.key.iter().map(quote).collect();
-        let filter = if t.name == "meta" {
-            let skip: Vec<String> = SEAL_META
-                .iter()
-                .chain(NOT_REPLAYED.iter())
-                .map(|k| format!("'{k}'"))
-                .collect();
-            format!(" WHERE k NOT IN ({})", skip.join(", "))
-        } else {
-            String::new()
-        };
-        let sql = format!(
-            "SELECT {} FROM \"{}\"{filter} ORDER BY {}",
-            all.join(", "),
-            t.name,
-            key.join(", ")
-        );
-        // The search index is derived: a state replayed for audit does not
-        // keep it, so its rows are derived from the replayed claims.
-        let derived = t.name == super::search::TABLE;
-        let mut ours = replayed.prepare(if derived {
-            super::search::EXPECTED_SQL
-        } else {
-            &sql
-        })?;
-        let mut theirs = match disk.prepare(&sql) {
-            Ok(s) => s,
-            Err(e) => {
-                out.push(
-                    limit,
-                    format!("table {} cannot be read from the index ({e})", t.name),
-                );
+    for (i, t) in plan.0.iter().enumerate() {
+        if let Some(Some(theirs)) = digests.and_then(|d| d.get(i)) {
+            if ours_digest(replayed, t)? == *theirs {
                 continue;
             }
-        };
-        let width = all.len();
-        let nkey = t.key.len();
-        // Columns that help a person find the row: a statement id, a key name.
-        let named: Vec<(&str, usize)> = ["id", "name"]
-            .into_iter()
-            .filter_map(|n| Some((n, t.columns.iter().position(|c| c == n)? + nkey)))
-            .collect();
-        let describe = |row: &[Value]| -> String {
-            let mut parts: Vec<String> = t
-                .key
-                .iter()
-                .zip(row)
-                .map(|(k, v)| format!("{k}={}", show_id(v)))
-                .collect();
-            for (n, i) in &named {
-                parts.push(format!("{n}={}", show_id(&row[*i])));
-            }
-            format!("{} row {}", t.name, parts.join(" "))
-        };
-        let mut a = if derived {
-            Box::new(super::search::expected(&mut ours)?)
-        } else {
-            rows(&mut ours, width)?
         }
-        .peekable();
-        let mut b = rows(&mut theirs, width)?.peekable();
-        loop {
-            let step = match (a.peek(), b.peek()) {
-                (None, None) => break,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(Err(_)), _) | (_, Some(Err(_))) => Ordering::Equal,
-                (Some(Ok(x)), Some(Ok(y))) => x[..nkey]
-                    .iter()
-                    .zip(&y[..nkey])
-                    .map(|(p, q)| order(p, q))
-                    .find(|o| o.is_ne())
-                    .unwrap_or(Ordering::Equal),
-            };
-            match step {
-                Ordering::Less => {
-                    let x = a.next().expect("peeked")?;
-                    out.push(limit, format!("{} is missing from the index", describe(&x)));
-                }
-                Ordering::Greater => {
-                    let y = b.next().expect("peeked")?;
-                    out.push(
-                        limit,
-                        format!("{} is in the index but not in the log", describe(&y)),
-                    );
-                }
-                Ordering::Equal => {
-                    let x = a.next().expect("peeked")?;
-                    let y = b.next().expect("peeked")?;
-                    let diffs: Vec<String> = t
-                        .columns
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| x[nkey + i] != y[nkey + i])
-                        .map(|(i, c)| {
-                            format!(
-                                "{c} is {} in the index but {} in the log",
-                                show(&y[nkey + i]),
-                                show(&x[nkey + i])
-                            )
-                        })
-                        .collect();
-                    if !diffs.is_empty() {
-                        out.push(limit, format!("{}: {}", describe(&x), diffs.join(", ")));
-                    }
-                }
-            }
-        }
+        compare_table(replayed, disk, t, limit, &mut out)?;
     }
     Ok(out)
 }
 
+/// The digest [`disk_digests`] gives table `t`, of the replayed rows.
+fn ours_digest(replayed: &Connection, t: &Table) -> rusqlite::Result<Digest> {
+    let derived = t.name == super::search::TABLE;
+    let sql = select(t);
+    let mut ours = replayed.prepare(if derived {
+        super::search::EXPECTED_SQL
+    } else {
+        &sql
+    })?;
+    if derived {
+        hash_rows(Box::new(super::search::expected(&mut ours)?))
+    } else {
+        hash_rows(rows(&mut ours, t.key.len() + t.columns.len())?)
+    }
+}
+
+/// Compares table `t` of `disk` with `replayed`, row by row.
+fn compare_table(
+    replayed: &Connection,
+    disk: &Connection,
+    t: &Table,
+    limit: usize,
+    out: &mut Divergence,
+) -> rusqlite::Result<()> {
+    let sql = select(t);
+    let width = t.key.len() + t.columns.len();
+    // The search index is derived: a state replayed for audit does not
+    // keep it, so its rows are derived from the replayed claims.
+    let derived = t.name == super::search::TABLE;
+    let mut ours = replayed.prepare(if derived {
+        super::search::EXPECTED_SQL
+    } else {
+        &sql
+    })?;
+    let mut theirs = match disk.prepare(&sql) {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(
+                limit,
+                format!("table {} cannot be read from the index ({e})", t.name),
+            );
+            return Ok(());
+        }
+    };
+    let nkey = t.key.len();
+    // Columns that help a person find the row: a statement id, a key name.
+    let named: Vec<(&str, usize)> = ["id", "name"]
+        .into_iter()
+        .filter_map(|n| Some((n, t.columns.iter().position(|c| c == n)? + nkey)))
+        .collect();
+    let describe = |row: &[Value]| -> String {
+        let mut parts: Vec<String> = t
+            .key
+            .iter()
+            .zip(row)
+            .map(|(k, v)| format!("{k}={}", show_id(v)))
+            .collect();
+        for (n, i) in &named {
+            parts.push(format!("{n}={}", show_id(&row[*i])));
+        }
+        format!("{} row {}", t.name, parts.join(" "))
+    };
+    let mut a = if derived {
+        Box::new(super::search::expected(&mut ours)?)
+    } else {
+        rows(&mut ours, width)?
+    }
+    .peekable();
+    let mut b = rows(&mut theirs, width)?.peekable();
+    loop {
+        let step = match (a.peek(), b.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(Err(_)), _) | (_, Some(Err(_))) => Ordering::Equal,
+            (Some(Ok(x)), Some(Ok(y))) => x[..nkey]
+                .iter()
+                .zip(&y[..nkey])
+                .map(|(p, q)| order(p, q))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal),
+        };
+        match step {
+            Ordering::Less => {
+                let x = a.next().expect("peeked")?;
+                out.push(limit, format!("{} is missing from the index", describe(&x)));
+            }
+            Ordering::Greater => {
+                let y = b.next().expect("peeked")?;
+                out.push(
+                    limit,
+                    format!("{} is in the index but not in the log", describe(&y)),
+                );
+            }
+            Ordering::Equal => {
+                let x = a.next().expect("peeked")?;
+                let y = b.next().expect("peeked")?;
+                let diffs: Vec<String> = t
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| x[nkey + i] != y[nkey + i])
+                    .map(|(i, c)| {
+                        format!(
+                            "{c} is {} in the index but {} in the log",
+                            show(&y[nkey + i]),
+                            show(&x[nkey + i])
+                        )
+                    })
+                    .collect();
+                if !diffs.is_empty() {
+                    out.push(limit, format!("{}: {}", describe(&x), diffs.join(", ")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl State {
+    /// The tables [`State::compare_with`] compares (see [`ComparePlan`]).
+    pub(crate) fn compare_plan(&self) -> rusqlite::Result<ComparePlan> {
+        Ok(ComparePlan(tables(&self.conn)?))
+    }
+
     /// Compares the index on disk, opened as `disk`, with this state (the
-    /// one audit replayed from the log): [`compare`].
+    /// one audit replayed from the log): [`compare`], skipping the tables
+    /// whose `digests` ([`disk_digests`] of `plan`) match. The caller
+    /// flushes the statuses first ([`State::flush_status`]).
     pub(crate) fn compare_with(
         &self,
         disk: &Connection,
+        plan: &ComparePlan,
+        digests: Option<&[Option<Digest>]>,
         limit: usize,
     ) -> rusqlite::Result<Divergence> {
-        compare(&self.conn, disk, limit)
+        compare(&self.conn, disk, plan, digests, limit)
     }
 
     /// A SHA-256 digest of every row of every table (the tables that audit
@@ -287,6 +390,7 @@ impl State {
     /// that a caller can tell that something left the state as it was: a
     /// refused statement, say, must not change it.
     pub fn fingerprint(&self) -> Result<Digest, StateError> {
+        self.flush_status()?;
         use sha2::{Digest as _, Sha256};
         let mut h = Sha256::new();
         let bytes = |h: &mut Sha256, tag: u8, b: &[u8]| {

@@ -366,6 +366,12 @@ pub struct State {
     /// Whether applied statements are also added to the search index
     /// (`search.rs`); audit's replay leaves it out.
     search: bool,
+    /// Claims whose cached status a statement of this batch may have
+    /// changed, recomputed once each before anything reads the column
+    /// ([`State::flush_status`]): at commit, at the end of an apply outside
+    /// a batch, and before a query, a comparison or a fingerprint. No rule
+    /// reads the cached column.
+    dirty: std::cell::RefCell<std::collections::BTreeSet<Digest>>,
 }
 
 impl State {
@@ -451,9 +457,22 @@ impl State {
     /// A fresh state in memory that keeps only what the validity function
     /// decides by, without the query-only search index (`search.rs`): what
     /// audit replays into.
+    ///
+    /// It is a scratch copy, filled in one transaction and never rolled
+    /// back (audit commits what it replayed, refusals write nothing): no
+    /// rollback journal, temporary tables in memory, and without the
+    /// indexes only queries use (`claims --status`, `--source`), which
+    /// audit's comparison, reading tables in key order, does not need.
     pub fn in_memory_validity() -> Result<State, StateError> {
         let mut state = State::in_memory()?;
         state.search = false;
+        state.conn.execute_batch(
+            "PRAGMA journal_mode = OFF;
+             PRAGMA temp_store = MEMORY;
+             DROP INDEX claims_status;
+             DROP INDEX claims_source;
+             DROP INDEX claims_relayed_by;",
+        )?;
         Ok(state)
     }
 
@@ -469,6 +488,7 @@ impl State {
             auth: None,
             texts: Default::default(),
             search: true,
+            dirty: Default::default(),
         })
     }
 
@@ -664,6 +684,7 @@ impl State {
     /// Makes the batch permanent.
     pub fn commit(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
+        self.flush_status()?;
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
@@ -671,8 +692,22 @@ impl State {
     /// Undoes the batch.
     pub fn rollback(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
+        self.dirty.get_mut().clear();
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
+    /// Recomputes the cached status of every claim marked since the last
+    /// flush (`claims::refresh_status`), once each.
+    pub(crate) fn flush_status(&self) -> Result<(), StateError> {
+        if self.dirty.borrow().is_empty() {
+            return Ok(());
+        }
+        let dirty = std::mem::take(&mut *self.dirty.borrow_mut());
+        for claim in &dirty {
+            claims::write_status(self, claim)?;
         }
         Ok(())
     }
@@ -686,8 +721,12 @@ impl State {
         let applied = self.check_and_record(entry, blobs);
         if self.conn.is_autocommit() {
             // Applied outside a batch, it was a batch of its own: the texts
-            // it read are not kept (see `articles::TextCache`).
+            // it read are not kept (see `articles::TextCache`), and the
+            // statuses it changed are written now.
             self.texts.get_mut().clear();
+            if applied.is_ok() {
+                self.flush_status()?;
+            }
         }
         applied
     }

@@ -250,6 +250,7 @@ impl State {
 
     /// One claim as it stands now.
     pub fn claim(&self, id: &Digest) -> Result<Option<ClaimSummary>, StateError> {
+        self.flush_status()?;
         Ok(collect(
             self,
             "SELECT content, revision, revisions, removed, retraction IS NOT NULL, status, seq, at, article
@@ -279,6 +280,7 @@ impl State {
 
     /// The claims that match `filter`, oldest first.
     pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimSummary>, StateError> {
+        self.flush_status()?;
         let mut sql = String::from("SELECT c.id FROM claims c WHERE 1 = 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(a) = &filter.article {

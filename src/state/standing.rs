@@ -8,11 +8,11 @@
 //! it. `crate::status` builds its views on the same functions and
 //! re-exports the types, so there is one definition of "counts".
 
-use super::claims::{self, ClaimRow};
 use super::rows::VerdictRow;
 use super::{State, StateError};
 use crate::digest::Digest;
 use crate::statement::Verdict;
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -125,28 +125,52 @@ pub enum Standing {
     Withdrawn,
 }
 
+/// What a verdict's standing depends on (rule 1 of `crate::status`).
+pub(crate) struct StandingInput<'a> {
+    /// The checker's raw public key.
+    pub key: &'a [u8],
+    pub withdrawn: bool,
+    pub key_revoked: bool,
+    /// The substance of the revision it judged (none for a removal).
+    pub substance: Option<&'a Digest>,
+}
+
 /// The standing of each of `verdicts` (one claim's verdict rows, in log
 /// order) when the claim's current text has substance `current` (rule 1
 /// of `crate::status`): each checker's latest verdict it has not
 /// withdrawn stands, unless its key was revoked or it judged other text.
 pub(crate) fn standings(verdicts: &[VerdictRow], current: &Digest) -> Vec<Standing> {
+    let inputs: Vec<StandingInput> = verdicts
+        .iter()
+        .map(|v| StandingInput {
+            key: &v.key,
+            withdrawn: v.withdrawal.is_some(),
+            key_revoked: v.key_revoked,
+            substance: v.substance.as_ref(),
+        })
+        .collect();
+    standings_of(&inputs, current)
+}
+
+/// [`standings`] over just what they depend on.
+pub(crate) fn standings_of(verdicts: &[StandingInput], current: &Digest) -> Vec<Standing> {
     let mut latest: HashMap<&[u8], usize> = HashMap::new();
     for (i, v) in verdicts.iter().enumerate() {
-        if v.withdrawal.is_none() {
-            latest.insert(v.key.as_slice(), i);
+        if !v.withdrawn {
+            latest.insert(v.key, i);
         }
     }
     verdicts
         .iter()
         .enumerate()
         .map(|(i, v)| {
-            if v.withdrawal.is_some() {
+            if v.withdrawn {
                 Standing::Withdrawn
-            } else if latest.get(v.key.as_slice()) != Some(&i) {
+            } else if latest.get(v.key) != Some(&i) {
                 Standing::Superseded
             } else if v.key_revoked {
                 Standing::RevokedKey
-            } else if v.stale(current) {
+            } else if v.substance != Some(current) {
                 Standing::Stale
             } else {
                 Standing::Current
@@ -167,13 +191,51 @@ pub(crate) fn counted<'a>(
 }
 
 /// The status of `claim` (a recorded claim) alone: what the index caches.
+/// Reads only what the status depends on (one indexed query for the
+/// claim, one for its verdicts), not the verdict rows `crate::status`
+/// shows.
 pub(crate) fn derive(state: &State, claim: &Digest) -> Result<Status, StateError> {
-    let row: ClaimRow = claims::row(state, claim)?
+    let (substance, retracted): (Vec<u8>, bool) = state
+        .conn
+        .prepare_cached("SELECT substance, retraction IS NOT NULL FROM claims WHERE id = ?1")?
+        .query_row([claim.0.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
         .ok_or_else(|| StateError::Corrupt(format!("claim {claim} has no row")))?;
-    let verdicts = state.verdict_rows(claim)?;
-    let standings = standings(&verdicts, &row.substance);
-    let counted = counted(verdicts.iter().map(|v| v.verdict).zip(&standings));
-    Ok(decide(row.retraction.is_some(), state.quorum()?, &counted))
+    let substance = super::articles::digest(substance)?;
+    type Row = (Vec<u8>, String, Option<Vec<u8>>, bool, bool);
+    let rows: Vec<Row> = state
+        .conn
+        .prepare_cached(
+            "SELECT v.signer, v.verdict, r.substance, v.withdrawal IS NOT NULL, k.revoked_seq IS NOT NULL
+             FROM verifications v
+             JOIN revisions r ON r.id = v.revision
+             LEFT JOIN keys k ON k.pubkey = v.signer
+             WHERE v.claim = ?1
+             ORDER BY v.seq",
+        )?
+        .query_map([claim.0.as_slice()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut verdicts = Vec::with_capacity(rows.len());
+    let mut substances = Vec::with_capacity(rows.len());
+    for (_, verdict, s, _, _) in &rows {
+        verdicts.push(verdict.parse::<Verdict>().map_err(StateError::Corrupt)?);
+        substances.push(s.clone().map(super::articles::digest).transpose()?);
+    }
+    let inputs: Vec<StandingInput> = rows
+        .iter()
+        .zip(&substances)
+        .map(|((key, _, _, withdrawn, key_revoked), s)| StandingInput {
+            key,
+            withdrawn: *withdrawn,
+            key_revoked: *key_revoked,
+            substance: s.as_ref(),
+        })
+        .collect();
+    let standings = standings_of(&inputs, &substance);
+    let counted = counted(verdicts.into_iter().zip(&standings));
+    Ok(decide(retracted, state.quorum()?, &counted))
 }
 
 #[cfg(test)]

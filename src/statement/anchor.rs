@@ -176,7 +176,7 @@ impl Anchor {
 /// (UAX #29) of `text`, such as a letter and the combining accent after it
 /// in NFD text, and if so how. A quote that ends before an accent would
 /// sign "cafe" where the reader sees "café".
-fn cut(text: &str, start: usize, end: usize) -> Option<String> {
+pub(super) fn cut(text: &str, start: usize, end: usize) -> Option<String> {
     use unicode_segmentation::GraphemeCursor;
     let boundary = |at: usize| {
         GraphemeCursor::new(at, text.len(), true)
@@ -205,7 +205,7 @@ fn cut(text: &str, start: usize, end: usize) -> Option<String> {
 }
 
 /// A short form of a long text for messages.
-fn clip(s: &str) -> String {
+pub(super) fn clip(s: &str) -> String {
     const MAX: usize = 60;
     if s.chars().count() <= MAX {
         s.to_string()

@@ -12,6 +12,7 @@
 //!
 //! The answers are exactly those of a scan; `tests` compares the two.
 
+use super::anchor::{clip, cut, Anchor, ANCHOR_CONTEXT_CHARS};
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
@@ -98,43 +99,152 @@ impl<'a> IndexedText<'a> {
             .map(|(b, _)| from + b)
     }
 
+    /// The char offset of byte offset `b`, a char boundary of the text
+    /// (at most its length).
+    pub fn char_offset(&self, b: usize) -> usize {
+        let Some(samples) = &self.samples else {
+            return b;
+        };
+        // samples[0] is 0 in a non-empty text; an empty one is ASCII.
+        let i = samples.partition_point(|&s| s as usize <= b) - 1;
+        i * SAMPLE + self.text[samples[i] as usize..b].chars().count()
+    }
+
+    /// Where `needle` can occur, by the window table, when the text is
+    /// long enough for one and it has been built (or this search is the
+    /// one that builds it): the offset k of one of the needle's windows,
+    /// and the sorted (hash, position) entries of the text's windows equal
+    /// to it (by hash: each must still be compared). `None`: search the
+    /// text instead.
+    fn candidates(&self, n: &[u8]) -> Option<(usize, &[(u64, u32)])> {
+        let bytes = self.text.as_bytes();
+        let table = n.len() >= WINDOW
+            && bytes.len() >= SCAN_BELOW
+            && (self.windows.get().is_some()
+                || self.scans.fetch_add(1, Ordering::Relaxed) >= SCANS_BEFORE_TABLE);
+        if !table {
+            return None;
+        }
+        let windows = self.windows.get_or_init(|| windows(bytes));
+        // The needle's window (every WINDOW bytes, and its last) found at
+        // the fewest places of the text: in a text that repeats phrases,
+        // some part of a passage is still rare.
+        (0..=n.len() - WINDOW)
+            .step_by(WINDOW)
+            .chain(std::iter::once(n.len() - WINDOW))
+            .map(|k| {
+                let h = hash(&n[k..k + WINDOW]);
+                let from = windows.partition_point(|&(w, _)| w < h);
+                let to = from + windows[from..].partition_point(|&(w, _)| w == h);
+                (k, &windows[from..to])
+            })
+            .min_by_key(|(_, c)| c.len())
+            .filter(|(_, c)| c.len() <= MAX_CANDIDATES)
+    }
+
+    /// The byte offsets where `needle` occurs, in order (overlapping
+    /// occurrences included): [`occurrences`] without a limit, by the
+    /// window table where it can.
+    fn all_occurrences(&self, needle: &str) -> Vec<usize> {
+        let n = needle.as_bytes();
+        let bytes = self.text.as_bytes();
+        match self.candidates(n) {
+            // Entries of one hash are sorted by position, so the
+            // occurrences come out in order. A match of a whole needle
+            // starts on a char boundary, as `occurrences` finds them.
+            Some((k, candidates)) => candidates
+                .iter()
+                .filter_map(|&(_, p)| (p as usize).checked_sub(k))
+                .filter(|&start| bytes[start..].starts_with(n))
+                .collect(),
+            None => occurrences(&self.text, needle, usize::MAX),
+        }
+    }
+
     /// Whether `needle` occurs at two or more (possibly overlapping)
     /// positions of the text.
     pub fn occurs_more_than_once(&self, needle: &str) -> bool {
         let bytes = self.text.as_bytes();
         let n = needle.as_bytes();
-        let table = n.len() >= WINDOW
-            && bytes.len() >= SCAN_BELOW
-            && (self.windows.get().is_some()
-                || self.scans.fetch_add(1, Ordering::Relaxed) >= SCANS_BEFORE_TABLE);
-        if table {
-            let windows = self.windows.get_or_init(|| windows(bytes));
-            // The needle's window (every WINDOW bytes, and its last) found
-            // at the fewest places of the text: in a text that repeats
-            // phrases, some part of a passage is still rare.
-            let candidates = (0..=n.len() - WINDOW)
-                .step_by(WINDOW)
-                .chain(std::iter::once(n.len() - WINDOW))
-                .map(|k| {
-                    let h = hash(&n[k..k + WINDOW]);
-                    let from = windows.partition_point(|&(w, _)| w < h);
-                    let to = from + windows[from..].partition_point(|&(w, _)| w == h);
-                    (k, &windows[from..to])
+        match self.candidates(n) {
+            Some((k, candidates)) => candidates
+                .iter()
+                .filter(|&&(_, p)| {
+                    (p as usize)
+                        .checked_sub(k)
+                        .is_some_and(|start| bytes[start..].starts_with(n))
                 })
-                .min_by_key(|(_, c)| c.len());
-            if let Some((k, candidates)) = candidates.filter(|(_, c)| c.len() <= MAX_CANDIDATES) {
-                return candidates
+                .nth(1)
+                .is_some(),
+            None => occurrences(&self.text, needle, 2).len() > 1,
+        }
+    }
+
+    /// [`Anchor::locate`] in this text, with the same answers and messages,
+    /// at a cost that does not grow with the text's length (beyond
+    /// building the window table once, see the module docs): occurrences
+    /// are found by the window table, char offsets by the offset table.
+    pub fn locate(&self, exact: &str) -> Result<Anchor, String> {
+        let text = self.as_str();
+        if exact.is_empty() {
+            return Err("the quoted text is empty".into());
+        }
+        let raw = self.all_occurrences(exact);
+        let found: Vec<usize> = raw
+            .iter()
+            .copied()
+            .filter(|&at| cut(text, at, at + exact.len()).is_none())
+            .take(10)
+            .collect();
+        match found.as_slice() {
+            [] if !raw.is_empty() => {
+                let at = raw[0];
+                let why = cut(text, at, at + exact.len()).unwrap_or_default();
+                Err(format!(
+                    "\"{}\" occurs in the article text only as part of longer characters (at position {}, {why}); quote whole characters, accents and marks included",
+                    clip(exact),
+                    self.char_offset(at)
+                ))
+            }
+            [] => Err(format!(
+                "\"{}\" does not occur in the article text",
+                clip(exact)
+            )),
+            [at] => {
+                let start = self.char_offset(*at);
+                let end = start + exact.chars().count();
+                let mut prefix: Vec<char> = text[..*at]
+                    .chars()
+                    .rev()
+                    .take(ANCHOR_CONTEXT_CHARS)
+                    .collect();
+                prefix.reverse();
+                let suffix: String = text[at + exact.len()..]
+                    .chars()
+                    .take(ANCHOR_CONTEXT_CHARS)
+                    .collect();
+                Ok(Anchor {
+                    exact: exact.to_string(),
+                    prefix: prefix.into_iter().collect(),
+                    suffix,
+                    start: start as u64,
+                    end: end as u64,
+                })
+            }
+            many => {
+                let positions: Vec<String> = many
                     .iter()
-                    .filter(|&&(_, p)| {
-                        (p as usize)
-                            .checked_sub(k)
-                            .is_some_and(|start| bytes[start..].starts_with(n))
-                    })
-                    .nth(1)
-                    .is_some();
+                    .map(|b| self.char_offset(*b).to_string())
+                    .collect();
+                Err(format!(
+                    "\"{}\" occurs {}{} times in the article text (at positions {}); quote more of it",
+                    clip(exact),
+                    many.len(),
+                    if many.len() >= 10 { " or more" } else { "" },
+                    positions.join(", ")
+                ))
             }
         }
-        occurrences(&self.text, needle, 2).len() > 1
     }
 }
 
@@ -230,5 +340,73 @@ mod tests {
             );
         }
         assert!(t.windows.get().is_some(), "the table was built and used");
+    }
+
+    /// `IndexedText::locate` gives what `Anchor::locate` gives (anchor or
+    /// message), for passages at every kind of place: unique and repeated,
+    /// ASCII and not, and passages that cut a letter from its combining
+    /// accent; in a short text (searched) and a long one (by the table,
+    /// once built).
+    #[test]
+    fn locate_agrees_with_anchor_locate() {
+        let mut long = String::new();
+        for i in 0..400 {
+            long.push_str(&format!(
+                "Sentence {i:04} — “the talks” said cafe\u{301} naïve 🎉. "
+            ));
+            if i % 50 == 0 {
+                long.push_str("A repeated passage of some length, word for word. ");
+            }
+        }
+        long.push_str(&"ab".repeat(3_000));
+        let short = "café naïve — “quoted” cafe\u{301} 🎉 done, done, done.";
+        for text in [short, long.as_str()] {
+            let t = IndexedText::new(text);
+            let chars: Vec<usize> = text
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect();
+            let mut passages: Vec<&str> = vec![
+                "",
+                "nowhere in the text at all, not even close",
+                "A repeated passage of some length, word for word.",
+                "Sentence 0007 — “the talks” said cafe",
+                "Sentence 0007 — “the talks” said cafe\u{301}",
+                "\u{301} naïve 🎉. Sentence 0008",
+                "abababababababababababab",
+                "done",
+                "cafe",
+            ];
+            // Passages of several lengths starting at every char of the
+            // short text, every 31st of the long one.
+            let step = if text.len() < SCAN_BELOW { 1 } else { 31 };
+            for (n, &from) in chars.iter().enumerate().step_by(step) {
+                for len in [1, 3, 17, 40, 90] {
+                    if let Some(&to) = chars.get(n + len) {
+                        passages.push(&text[from..to]);
+                    }
+                }
+            }
+            for p in &passages {
+                assert_eq!(t.locate(p), Anchor::locate(text, p), "{p:?}");
+            }
+            if text.len() >= SCAN_BELOW {
+                assert!(t.windows.get().is_some(), "the table was built and used");
+            }
+        }
+    }
+
+    #[test]
+    fn char_offsets_agree_with_a_count() {
+        for text in ["", "ascii only", "é🎉a — “q”", &"é🎉a".repeat(300)] {
+            let t = IndexedText::new(text);
+            for (b, _) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                assert_eq!(t.char_offset(b), text[..b].chars().count(), "{text:?} {b}");
+            }
+        }
     }
 }
