@@ -26,7 +26,7 @@ use crate::ledger::LedgerError;
 use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
 use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
 use crate::state::compare::ComparePlan;
-use crate::state::{BlobError, Blobs, Entry, State, StateError, RULE_SIGNATURE, RULE_UNDECODABLE};
+use crate::state::{BlobError, Blobs, State, StateError, RULE_UNDECODABLE};
 use crate::statement::{Body, Kind, SignedStatement};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
@@ -316,43 +316,26 @@ impl Replay<'_> {
         if let Some((_, kind)) = item.checked.id_kind() {
             *self.counts.entry(kind.as_str().to_string()).or_default() += 1;
         }
-        let verified = match item.checked {
-            Checked::Undecodable(e) => {
-                // The reason is worded as reindex words it, so that an index
-                // rebuilt with --skip-refused compares equal.
-                self.refusal(seq, RULE_UNDECODABLE, format!("statement: {e}"));
-                self.void(seq, None, None, RULE_UNDECODABLE, &e);
+        if matches!(item.checked, Checked::Verified(_)) {
+            self.signatures += 1;
+            if self.rules_stopped_at.is_some() {
                 return;
             }
-            Checked::Unsigned { id, kind, error } => {
-                self.refusal(seq, RULE_SIGNATURE, error.to_string());
-                self.void(
-                    seq,
-                    Some(&id),
-                    Some(kind),
-                    RULE_SIGNATURE,
-                    &error.to_string(),
-                );
-                return;
-            }
-            Checked::Verified(v) => v,
-        };
-        self.signatures += 1;
-        if self.rules_stopped_at.is_some() {
-            return;
         }
-        let entry = Entry {
-            seq,
-            logged_at: item.logged_at,
-            statement: &verified,
-        };
-        match self.state.apply(&entry, &self.blobs) {
-            Ok(()) => self.reached(seq + 1),
-            Err(StateError::Rule(r)) => {
-                let id = verified.id();
-                let kind = verified.statement().body.kind();
-                self.refusal(seq, r.rule, r.to_string());
-                self.void(seq, Some(&id), Some(kind), r.rule, &r.to_string());
+        match crate::replay::apply(&mut self.state, &self.blobs, &item) {
+            Ok(None) => self.reached(seq + 1),
+            Ok(Some(r)) => {
+                // An undecodable statement's problem says so; its void
+                // reason is worded as reindex words it, so that an index
+                // rebuilt with --skip-refused compares equal.
+                let said = if r.rule == RULE_UNDECODABLE {
+                    format!("statement: {}", r.what)
+                } else {
+                    r.what.clone()
+                };
+                self.refusal(seq, r.rule, said);
+                let (id, kind) = (r.id_kind.map(|(i, _)| i), r.id_kind.map(|(_, k)| k));
+                self.void(seq, id.as_ref(), kind, r.rule, &r.what);
             }
             Err(e) => {
                 self.problem(seq, crate::error::chain(&e));

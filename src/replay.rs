@@ -11,6 +11,7 @@
 
 use crate::digest::Digest;
 use crate::log::Leaf;
+use crate::state::{Blobs, Entry, State, StateError, RULE_SIGNATURE, RULE_UNDECODABLE};
 use crate::statement::{verify_batch, Kind, SignedStatement, StatementError, VerifiedStatement};
 use std::sync::mpsc;
 
@@ -207,5 +208,61 @@ impl Pipeline {
         self.from_verifier
             .recv()
             .expect("the verifier gives back every chunk")
+    }
+}
+
+/// A checked entry that the ledger does not admit: why, by which rule.
+pub(crate) struct Refused {
+    /// The statement's id and kind, when it decodes.
+    pub id_kind: Option<(Digest, Kind)>,
+    /// The rule id (README, "Rule ids"): [`RULE_UNDECODABLE`],
+    /// [`RULE_SIGNATURE`] or the refusing rule's.
+    pub rule: &'static str,
+    /// Why, as a person reads it.
+    pub what: String,
+}
+
+/// The one apply step of every replay (catch-up, rebuild, audit): a checked
+/// entry goes through [`State::apply`] if it decodes and its signature
+/// verifies. `Ok(None)`: admitted; `Ok(Some(refused))`: undecodable,
+/// unsigned or refused by a rule, which each caller answers as it must
+/// (applied as nothing, a problem, or a failed replay); `Err`: the state
+/// itself failed (disk full, the index, a blob read), never a refusal.
+pub(crate) fn apply(
+    state: &mut State,
+    blobs: &dyn Blobs,
+    item: &Item,
+) -> Result<Option<Refused>, StateError> {
+    let id_kind = item.checked.id_kind();
+    let verified = match &item.checked {
+        Checked::Undecodable(what) => {
+            return Ok(Some(Refused {
+                id_kind,
+                rule: RULE_UNDECODABLE,
+                what: what.clone(),
+            }))
+        }
+        Checked::Unsigned { error, .. } => {
+            return Ok(Some(Refused {
+                id_kind,
+                rule: RULE_SIGNATURE,
+                what: error.to_string(),
+            }))
+        }
+        Checked::Verified(v) => v,
+    };
+    let entry = Entry {
+        seq: item.seq,
+        logged_at: item.logged_at,
+        statement: verified,
+    };
+    match state.apply(&entry, blobs) {
+        Ok(()) => Ok(None),
+        Err(StateError::Rule(r)) => Ok(Some(Refused {
+            id_kind,
+            rule: r.rule,
+            what: r.to_string(),
+        })),
+        Err(e) => Err(e),
     }
 }

@@ -6,13 +6,9 @@
 use super::blobs::LogBlobs;
 use super::init::remove_index;
 use super::{check_operator, open_state, Handle, Ledger, LedgerError, INDEX_FILE, LOCK_WAIT};
-use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::log::Log;
-use crate::state::{
-    Entry, IndexKey, State, StateError, VoidEntry, RULE_SIGNATURE, RULE_UNDECODABLE,
-};
-use crate::statement::Kind;
+use crate::state::{IndexKey, State, VoidEntry, RULE_UNDECODABLE};
 use std::path::Path;
 
 impl Ledger {
@@ -209,71 +205,25 @@ fn replay_into(
     progress: &mut dyn FnMut(u64, u64),
     refusals: &Refusals,
 ) -> Result<(), LedgerError> {
-    use crate::replay::{pipeline, Checked, Input, Item};
+    use crate::replay::{pipeline, Input, Item};
     let blobs = LogBlobs(log);
     let (first, all) = (range.start, range.end - range.start);
     let mut last = None;
     let mut apply = |item: Item| -> Result<(), LedgerError> {
         let seq = item.seq;
-        // The entry is refused: applied as nothing, or the replay fails.
-        let refused = |state: &State,
-                       id: Option<(Digest, Kind)>,
-                       rule: &str,
-                       what: String,
-                       fatal: LedgerError|
-         -> Result<(), LedgerError> {
-            if !refusals.voids(seq) {
-                return Err(fatal);
-            }
-            Ok(state.record_void(
-                seq,
-                id.as_ref().map(|(i, _)| i),
-                id.map(|(_, k)| k),
-                rule,
-                &what,
-            )?)
-        };
-        // A statement the rules (or its signature) refuse.
-        let by_rule = |rule: &'static str, what: String| LedgerError::RefusedEntry {
-            seq,
-            rule,
-            what,
-            rebuilding: first == 0,
-        };
-        let id_kind = item.checked.id_kind();
-        match item.checked {
-            Checked::Undecodable(what) => refused(
-                state,
-                None,
-                RULE_UNDECODABLE,
-                what.clone(),
-                LedgerError::Corrupt { seq, what },
-            )?,
-            Checked::Unsigned { error, .. } => {
-                let what = error.to_string();
-                let fatal = by_rule(RULE_SIGNATURE, what.clone());
-                refused(state, id_kind, RULE_SIGNATURE, what, fatal)?
-            }
-            Checked::Verified(v) => {
-                let entry = Entry {
+        if let Some(r) = crate::replay::apply(state, &blobs, &item)? {
+            if refusals.voids(seq) {
+                let (id, kind) = (r.id_kind.map(|(i, _)| i), r.id_kind.map(|(_, k)| k));
+                state.record_void(seq, id.as_ref(), kind, r.rule, &r.what)?;
+            } else if r.rule == RULE_UNDECODABLE {
+                return Err(LedgerError::Corrupt { seq, what: r.what });
+            } else {
+                return Err(LedgerError::RefusedEntry {
                     seq,
-                    logged_at: item.logged_at,
-                    statement: &v,
-                };
-                match state.apply(&entry, &blobs) {
-                    Ok(()) => {}
-                    Err(StateError::Rule(r)) => {
-                        let what = r.to_string();
-                        let fatal = by_rule(r.rule, what.clone());
-                        refused(state, id_kind, r.rule, what, fatal)?
-                    }
-                    Err(e) => {
-                        return Err(LedgerError::Corrupt {
-                            seq,
-                            what: crate::error::chain(&e),
-                        })
-                    }
-                }
+                    rule: r.rule,
+                    what: r.what,
+                    rebuilding: first == 0,
+                });
             }
         }
         last = item.leaf_hash;
