@@ -912,3 +912,26 @@ fn an_altered_entry_stops_the_append_and_the_hint_says_audit_and_restore() {
         r.stderr
     );
 }
+
+#[test]
+fn an_index_failure_while_catching_up_is_the_index_s_not_a_corrupt_entry() {
+    // The index behind the log (a copy from before the last append), and
+    // SQLite failing as it applies the missing entry: the message is the
+    // index's, with SQLite's words, not "entry N" of the log.
+    let s = Seeded::new();
+    let index = s.ledger().join("index.sqlite");
+    let behind = std::fs::read(&index).unwrap();
+    s.ok(&args(&source_add(&s, "eda")));
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(&index, behind).unwrap();
+    edit(
+        &s,
+        "CREATE TRIGGER boom BEFORE INSERT ON sources BEGIN SELECT RAISE(FAIL, 'disk I/O boom'); END",
+    );
+    let out = s
+        .run(&["source", "list"])
+        .error(1, "index database: disk I/O boom");
+    assert!(!out.stderr.contains("entry "), "{out}");
+}
