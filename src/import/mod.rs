@@ -165,6 +165,9 @@ pub struct Problem {
     pub reference: Option<String>,
     /// The field at fault, when the message names it.
     pub field: Option<String>,
+    /// For a statement the ledger's rules refused, the rule's id (README,
+    /// "Rule ids"), so tools can match it without reading the message.
+    pub rule: Option<&'static str>,
 }
 
 impl Problem {
@@ -175,6 +178,7 @@ impl Problem {
             message: message.into(),
             entry: None,
             reference: None,
+            rule: None,
             field: None,
         }
     }
@@ -660,10 +664,10 @@ impl SignedImport {
             } else {
                 format!("/claims/{}", index - sources)
             };
-            let why = match e {
-                LedgerError::Refused { error, .. } => error.to_string(),
-                LedgerError::Statement { source, .. } => source.to_string(),
-                other => other.to_string(),
+            let (why, rule) = match e {
+                LedgerError::Refused { error, .. } => (error.to_string(), Some(error.rule)),
+                LedgerError::Statement { source, .. } => (source.to_string(), None),
+                other => (other.to_string(), None),
             };
             ImportError::Refused(Box::new(Problem {
                 pointer: entry.clone(),
@@ -672,6 +676,7 @@ impl SignedImport {
                 entry: Some(entry),
                 reference: entries.get(index).map(|e| e.reference.clone()),
                 field: None,
+                rule,
             }))
         })?;
         Ok(Imported {
@@ -846,6 +851,38 @@ mod tests {
                 .map(|p| (p.kind, p.pointer.as_str()))
                 .collect::<Vec<_>>(),
             [(ProblemKind::AlreadyRecorded, "/claims")]
+        );
+        // Refused by a rule at append: the problem names the entry, its ref
+        // and the rule's id.
+        let file = br#"{"claims": [{"ref": "quote", "proposition": "Others said so.", "exact": "Others said", "mode": "direct_quote", "quote": "not there"}]}"#;
+        let refused = ImportPlan::check(
+            &ledger,
+            &article_id,
+            ImportFile::read(&file[..]).unwrap(),
+            &mut || {},
+        )
+        .unwrap()
+        .sign(&editor, T, &mut || {})
+        .unwrap()
+        .append(&mut ledger, &operator, T)
+        .unwrap_err();
+        let ImportError::Refused(p) = refused else {
+            panic!("{refused}");
+        };
+        assert_eq!(
+            (p.pointer.as_str(), p.reference.as_deref(), p.rule),
+            (
+                "/claims/0",
+                Some("quote"),
+                Some("claim.quote-not-in-anchor")
+            )
+        );
+        assert!(
+            p.message.starts_with(
+                "claim.record refused: attribution.quote does not occur in anchor.exact"
+            ),
+            "{}",
+            p.message
         );
     }
 }

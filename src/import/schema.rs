@@ -82,6 +82,7 @@ fn readable(
             .and_then(Value::as_str)
             .map(str::to_string),
         field: None,
+        rule: None,
         pointer,
         kind: ProblemKind::InvalidValue,
         message,

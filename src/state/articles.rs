@@ -187,7 +187,7 @@ pub(super) fn check(
     line("title", &a.title, MAX_TITLE_CHARS)?;
     if let Some(p) = a.published_at {
         if p > a.retrieved_at {
-            refuse!("article.published-after-retrieved", 
+            refuse!("article.published-after-retrieved",
                 "published_at {} is after retrieved_at {}; an article cannot be retrieved before it is published",
                 crate::time::rfc3339(p),
                 crate::time::rfc3339(a.retrieved_at)
@@ -254,14 +254,14 @@ pub(super) fn check(
     let prev = row(state, &prev_id)?
         .ok_or_else(|| StateError::Corrupt(format!("article {} has no row", short(&prev_id))))?;
     if let Some(next) = prev.superseded_by {
-        refuse!("article.supersedes-superseded", 
+        refuse!("article.supersedes-superseded",
             "supersedes {}, which is already superseded by {}; an update must supersede the latest version",
             short(&prev_id),
             short(&next)
         );
     }
     if prev.content == a.content {
-        refuse!("article.unchanged", 
+        refuse!("article.unchanged",
             "content is the same as that of the version it supersedes ({}); record an update only when the text changed",
             short(&prev_id)
         );

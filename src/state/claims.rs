@@ -175,7 +175,7 @@ fn check_content(
     if let Some(r) = &t.relayed_by {
         state.reference("attribution.relayed_by", r, &[Kind::SourceRecord], at)?;
         if t.source == Some(*r) {
-            refuse!("claim.relays-itself", 
+            refuse!("claim.relays-itself",
                 "attribution.relayed_by is the same source as attribution.source ({}); a source does not relay itself",
                 short(r)
             );
@@ -257,14 +257,14 @@ pub(super) fn check_revise(
         StateError::Corrupt(format!("article {} has no row", short(&claim.article)))
     })?;
     if article.chain != reads.chain {
-        refuse!("claim.revise-other-article", 
+        refuse!("claim.revise-other-article",
             "article {} is not a version of the article claim {} is in (it belongs to another version chain)",
             short(&r.article),
             short(&claim.id)
         );
     }
     if article.version < reads.version {
-        refuse!("claim.revise-older-version", 
+        refuse!("claim.revise-older-version",
             "article {} is version {}, older than version {} that claim {}'s current revision reads",
             short(&r.article),
             article.version,
@@ -283,14 +283,14 @@ pub(super) fn check_revise(
     }
     if article.version == reads.version {
         if removing {
-            refuse!("claim.remove-needs-newer-version", 
+            refuse!("claim.remove-needs-newer-version",
                 "removed needs a newer article version than version {} that claim {} reads; to take back a claim recorded in error, retract it",
                 reads.version,
                 short(&claim.id)
             );
         }
         if r.reason != ChangeReason::Error {
-            refuse!("claim.revise-needs-newer-version", 
+            refuse!("claim.revise-needs-newer-version",
                 "article {} is version {}, the version claim {}'s current revision already reads; reason {} needs a newer version (only reason error revises within a version)",
                 short(&r.article),
                 article.version,

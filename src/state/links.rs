@@ -73,7 +73,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         }
         let opposed = [Relation::Corroborates, Relation::Contradicts];
         if opposed.contains(&rel) && opposed.contains(&l.relation) {
-            refuse!("link.contradictory", 
+            refuse!("link.contradictory",
                 "claims {} and {} are already linked as {rel} (link {}); a pair cannot both corroborate and contradict",
                 short(&l.from),
                 short(&l.to),
@@ -83,7 +83,7 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
     }
     if l.relation == Relation::Cites {
         if let Some((cited, link)) = cited_by(state, &l.from)? {
-            refuse!("link.cites-one", 
+            refuse!("link.cites-one",
                 "claim {} already cites claim {} (link {}); a claim cites one claim, so that its origin is one source",
                 short(&l.from),
                 short(&cited),
@@ -96,13 +96,13 @@ pub(super) fn check(state: &State, entry: &Entry, l: &ClaimLink) -> Result<(), C
         while let Some((next, _)) = cited_by(state, &at_claim)? {
             hops += 1;
             if hops >= MAX_CITES_HOPS {
-                refuse!("link.cites-chain-length", 
+                refuse!("link.cites-chain-length",
                     "claim {} starts a chain of {MAX_CITES_HOPS} or more cites links; a longer chain would hide the claim's origin",
                     short(&l.to)
                 );
             }
             if next == l.from {
-                refuse!("link.cites-cycle", 
+                refuse!("link.cites-cycle",
                     "claim {} already leads back to claim {} through cites links; citations cannot form a cycle",
                     short(&l.to),
                     short(&l.from)

@@ -793,7 +793,7 @@ impl State {
             );
         }
         if st.at > entry.logged_at.saturating_add(MAX_CLOCK_SKEW) {
-            refuse!("time.statement-after-log", 
+            refuse!("time.statement-after-log",
                 "statement time {} is after the time it was logged ({}): statements may not come from the future",
                 crate::time::rfc3339(st.at),
                 crate::time::rfc3339(entry.logged_at)

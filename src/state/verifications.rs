@@ -27,7 +27,7 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
     let claim = claims::referenced(state, "claim", &v.claim, at)?;
     claims::not_retracted(&claim, "judged")?;
     if claim.removed {
-        refuse!("verification.claim-removed", 
+        refuse!("verification.claim-removed",
             "claim {} was removed from its article (revision {}); there is no current text to judge",
             short(&claim.id),
             short(&claim.revision)
@@ -52,12 +52,12 @@ pub(super) fn check(state: &State, entry: &Entry, v: &Verification) -> Result<Pl
         );
     }
     match rev.substance {
-        None => refuse!("verification.revision-removed", 
+        None => refuse!("verification.revision-removed",
             "revision {} removed claim {}; judge a revision that has text",
             short(&v.revision),
             short(&claim.id)
         ),
-        Some(s) if s != claim.substance => refuse!("verification.revision-outdated", 
+        Some(s) if s != claim.substance => refuse!("verification.revision-outdated",
             "revision {} is out of date: claim {}'s text or attribution changed in revision {}; judge the current revision",
             short(&v.revision),
             short(&claim.id),
