@@ -935,3 +935,33 @@ fn an_index_failure_while_catching_up_is_the_index_s_not_a_corrupt_entry() {
         .error(1, "index database: disk I/O boom");
     assert!(!out.stderr.contains("entry "), "{out}");
 }
+
+#[test]
+fn a_status_that_cannot_be_written_at_commit_undoes_the_catch_up() {
+    // The index behind the log by one verdict, and SQLite refusing the
+    // claim's new status when the batch commits: the catch-up is undone
+    // whole, the error is the index's, and once SQLite writes again the
+    // next command catches up and answers with the verdict counted.
+    let s = Seeded::new();
+    let claim = s.claim("deadlock").to_string();
+    let index = s.ledger().join("index.sqlite");
+    let behind = std::fs::read(&index).unwrap();
+    s.verify("cem", "deadlock", "true");
+    let status = s.json(&["status", &claim]);
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(s.ledger().join(format!("index.sqlite{suffix}")));
+    }
+    std::fs::write(&index, &behind).unwrap();
+    edit(
+        &s,
+        "CREATE TRIGGER boom BEFORE UPDATE OF status ON claims BEGIN SELECT RAISE(FAIL, 'disk I/O boom'); END",
+    );
+    let with_trigger = std::fs::read(&index).unwrap();
+    s.run(&["claims"]).error(1, "index database: disk I/O boom");
+    assert!(
+        std::fs::read(&index).unwrap() == with_trigger,
+        "the failed catch-up left part of itself in the index"
+    );
+    edit(&s, "DROP TRIGGER boom");
+    assert_eq!(s.json(&["status", &claim]), status);
+}

@@ -33,8 +33,9 @@ pub enum ClaimCommand {
     /// sample/claims-v1.json) and is checked against it, and every quote
     /// located in the article, before anything is signed or written. Either
     /// every statement is appended or none is. A claim the article version
-    /// already has (the same proposition at the same passage) is refused,
-    /// so running an import again writes nothing.
+    /// already has (the same proposition at the same passage, in any
+    /// revision that read that version) is refused, so running an import
+    /// again writes nothing.
     Import(super::import::ImportArgs),
     /// Record a new revision of a claim: the article was updated, corrected,
     /// or the claim was recorded wrongly.

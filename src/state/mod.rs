@@ -681,10 +681,15 @@ impl State {
         Ok(())
     }
 
-    /// Makes the batch permanent.
+    /// Makes the batch permanent. If the statuses it changed cannot be
+    /// written, the batch is undone and the error returned: the state is
+    /// never left with a transaction open or a stale status committed.
     pub fn commit(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
-        self.flush_status()?;
+        if let Err(e) = self.flush_status() {
+            let _ = self.rollback();
+            return Err(e);
+        }
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
@@ -705,9 +710,12 @@ impl State {
         if self.dirty.borrow().is_empty() {
             return Ok(());
         }
-        let dirty = std::mem::take(&mut *self.dirty.borrow_mut());
+        // A claim leaves the set only once its status is written, so a
+        // failure part way leaves the rest marked for the next flush.
+        let dirty: Vec<_> = self.dirty.borrow().iter().copied().collect();
         for claim in &dirty {
             claims::write_status(self, claim)?;
+            self.dirty.borrow_mut().remove(claim);
         }
         Ok(())
     }
@@ -726,6 +734,9 @@ impl State {
             self.texts.get_mut().clear();
             if applied.is_ok() {
                 self.flush_status()?;
+            } else {
+                // Nothing of a refused or failed statement stands.
+                self.dirty.get_mut().clear();
             }
         }
         applied
