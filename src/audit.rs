@@ -23,7 +23,7 @@
 use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
-use crate::log::{self, AuditOptions, Leaf, LogError, Problem};
+use crate::log::{self, Advice, AuditOptions, Leaf, LogError, Problem};
 use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
 use crate::state::compare::ComparePlan;
 use crate::state::{BlobError, Blobs, State, StateError, RULE_UNDECODABLE};
@@ -175,7 +175,7 @@ impl DiskIndex {
         };
         read().map_err(|e| {
             format!(
-                "cannot read {} to compare it with the replayed log ({e}); run `provledger reindex` to rebuild it",
+                "cannot read {} to compare it with the replayed log ({e})",
                 path.display()
             )
         })
@@ -220,20 +220,19 @@ impl DiskIndex {
 fn index_ahead(dir: &Path, idx: &DiskIndex) -> Option<String> {
     let name = crate::ledger::INDEX_FILE;
     let at = idx.applied;
-    let hint = "run `provledger reindex` to rebuild it from the log (nothing is lost)";
     // A log that cannot be opened again has had its problem reported by
     // the audit itself; the index cannot be judged against it.
     let log = log::Log::open(dir).ok()?;
     if at > log.size() {
         return Some(format!(
-            "{name} says it has applied {at} entries, but the log has only {} (it was edited, or belongs to another ledger); {hint}",
+            "{name} says it has applied {at} entries, but the log has only {} (it was edited, or belongs to another ledger)",
             log.size()
         ));
     }
     let ours = log.leaf_hash(at - 1).ok();
     if idx.last_leaf_hash.as_deref() != ours.as_ref().map(|h| &h.0[..]) {
         return Some(format!(
-            "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited); {hint}",
+            "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited)",
             at - 1
         ));
     }
@@ -363,6 +362,7 @@ impl Replay<'_> {
             entry: Some(seq),
             rule,
             what,
+            advice: None,
         });
     }
 
@@ -407,25 +407,29 @@ impl Replay<'_> {
         let digests = idx.take_digests();
         let name = crate::ledger::INDEX_FILE;
         let at = idx.applied;
-        let mut push = |what: String| {
+        let mut push = |what: String, advice: Option<Advice>| {
             self.index_problems.push(Problem {
                 entry: None,
                 rule: None,
                 what,
+                advice,
             });
         };
         if at > 0 && idx.last_leaf_hash.as_deref() != idx.log_leaf_hash.as_ref().map(|h| &h.0[..]) {
             push(format!(
-                "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited); run `provledger reindex`",
+                "{name} says it has applied {at} entries, but its last leaf hash is not that of entry {} of the log (it belongs to another ledger, or was edited)",
                 at - 1
-            ));
+            ), Some(Advice::Reindex));
             return;
         }
         if let Err(e) = self.state.flush_status() {
-            push(format!(
-                "{name} cannot be compared with the replayed log: {}",
-                crate::error::chain(&e)
-            ));
+            push(
+                format!(
+                    "{name} cannot be compared with the replayed log: {}",
+                    crate::error::chain(&e)
+                ),
+                None,
+            );
             return;
         }
         let conn = idx.conn.as_ref().expect("given back by take_digests");
@@ -433,26 +437,36 @@ impl Replay<'_> {
             .state
             .compare_with(conn, &self.plan, digests.as_deref(), MAX_INDEX_PROBLEMS)
         {
-            Err(e) => push(format!(
-                "{name} cannot be compared with the replayed log: {e}"
-            )),
+            Err(e) => push(
+                format!("{name} cannot be compared with the replayed log: {e}"),
+                None,
+            ),
             Ok(d) if d.total == 0 => {}
             Ok(d) => {
                 for what in &d.listed {
-                    push(format!("{name} differs from the replayed log: {what}"));
+                    push(
+                        format!("{name} differs from the replayed log: {what}"),
+                        None,
+                    );
                 }
                 if d.total > d.listed.len() as u64 {
-                    push(format!(
-                        "{name}: {} more rows differ from the replayed log",
-                        d.total - d.listed.len() as u64
-                    ));
+                    push(
+                        format!(
+                            "{name}: {} more rows differ from the replayed log",
+                            d.total - d.listed.len() as u64
+                        ),
+                        None,
+                    );
                 }
-                push(format!(
-                    "{name} differs from the log after entry {} in {} row{}; run `provledger reindex` to rebuild it from the log (nothing is lost)",
-                    at.saturating_sub(1),
-                    d.total,
-                    if d.total == 1 { "" } else { "s" }
-                ));
+                push(
+                    format!(
+                        "{name} differs from the log after entry {} in {} row{}",
+                        at.saturating_sub(1),
+                        d.total,
+                        if d.total == 1 { "" } else { "s" }
+                    ),
+                    Some(Advice::Reindex),
+                );
             }
         }
     }
@@ -537,8 +551,9 @@ pub fn audit(
                     entry: Some(0),
                     rule: None,
                     what: format!(
-                        "cannot read the operator key from the genesis ({why}); the checkpoint cannot be verified (pass --operator KEY.pub)"
+                        "cannot read the operator key from the genesis ({why}); the checkpoint cannot be verified"
                     ),
+                    advice: Some(Advice::GiveOperatorKey),
                 });
                 (None, OperatorKeySource::Genesis)
             }
@@ -560,6 +575,7 @@ pub fn audit(
                 entry: None,
                 rule: None,
                 what,
+                advice: Some(Advice::Reindex),
             }],
         ),
     };
@@ -612,6 +628,7 @@ pub fn audit(
                     seq + 1,
                     report.entries_checked
                 ),
+                advice: None,
             });
         }
     }
@@ -626,6 +643,7 @@ pub fn audit(
                     entry: None,
                     rule: None,
                     what,
+                    advice: Some(Advice::Reindex),
                 });
             }
         }
@@ -680,9 +698,9 @@ mod tests {
 
         idx.applied = 3;
         let what = index_ahead(&dir, &idx).unwrap();
-        assert!(
-            what.starts_with("index.sqlite says it has applied 3 entries, but the log has only 1 (it was edited, or belongs to another ledger); run `provledger reindex`"),
-            "{what}"
+        assert_eq!(
+            what,
+            "index.sqlite says it has applied 3 entries, but the log has only 1 (it was edited, or belongs to another ledger)"
         );
         idx.applied = 1;
         idx.last_leaf_hash = Some(vec![0; 32]);

@@ -507,7 +507,7 @@ fn audit_names_an_index_it_cannot_read() {
     assert_eq!(r.code, 3, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stdout.lines().any(|l| l.starts_with("PROBLEM: cannot read ")
-            && l.ends_with("to compare it with the replayed log (file is not a database); run `provledger reindex` to rebuild it")),
+            && l.ends_with("to compare it with the replayed log (file is not a database); run `provledger reindex` to rebuild it from the log (nothing is lost)")),
         "{}",
         r.stdout
     );

@@ -78,7 +78,14 @@ fn hashes_message(dir: &Path, index: u64, what: &str) -> String {
 
 /// Rebuilds `hashes` the way `provledger reindex` does.
 fn rebuild(dir: &Path) {
-    drop(Log::open_writer_rebuilding_hashes(dir, None, &mut |_, _| {}).unwrap());
+    drop(
+        Log::open_writer_rebuilding_hashes(
+            dir,
+            Some(std::time::Duration::from_secs(30)),
+            &mut |_, _| {},
+        )
+        .unwrap(),
+    );
 }
 
 /// Inclusion proofs of some entries (index, leaf hash, proof) in the tree

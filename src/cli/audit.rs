@@ -105,9 +105,10 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<ExitCode> {
             writeln!(out, "  {n:>8}  {kind}")?;
         }
         for p in &report.problems {
+            let advice = p.advice.map(advice).unwrap_or_default();
             match p.entry {
-                Some(e) => writeln!(out, "PROBLEM at entry {e}: {}", Esc(&p.what))?,
-                None => writeln!(out, "PROBLEM: {}", Esc(&p.what))?,
+                Some(e) => writeln!(out, "PROBLEM at entry {e}: {}{advice}", Esc(&p.what))?,
+                None => writeln!(out, "PROBLEM: {}{advice}", Esc(&p.what))?,
             }
         }
         if report.omitted > 0 {
@@ -135,4 +136,14 @@ pub fn run(ledger: &Path, a: AuditArgs) -> Result<ExitCode> {
         )));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What mends a problem, said with this command line's words.
+fn advice(a: provledger::log::Advice) -> &'static str {
+    match a {
+        provledger::log::Advice::Reindex => {
+            "; run `provledger reindex` to rebuild it from the log (nothing is lost)"
+        }
+        provledger::log::Advice::GiveOperatorKey => "; pass --operator KEY.pub",
+    }
 }

@@ -49,6 +49,20 @@ pub struct Problem {
     pub rule: Option<&'static str>,
     /// What is wrong, naming the file at fault.
     pub what: String,
+    /// What mends it, when the ledger can say: a fact for the tool that
+    /// shows the problem to word (the CLI says which command to run).
+    pub advice: Option<Advice>,
+}
+
+/// What mends a problem audit found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Advice {
+    /// The index is derived: rebuild it from the log (nothing is lost).
+    Reindex,
+    /// The checkpoint could not be checked without the operator's public
+    /// key: give it.
+    GiveOperatorKey,
 }
 
 /// The outcome of an audit.
@@ -162,6 +176,7 @@ impl Auditor {
                 entry,
                 rule: None,
                 what: what.into(),
+                advice: None,
             });
         } else {
             self.omitted += 1;

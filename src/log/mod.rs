@@ -44,7 +44,7 @@ pub mod proof;
 pub mod tiles;
 mod writer;
 
-pub use audit::{audit, AuditOptions, AuditReport, Problem};
+pub use audit::{audit, Advice, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
 pub(crate) use fsutil::special_kind;
 pub use fsutil::{read_bounded, Refusal, RefusedPath};
