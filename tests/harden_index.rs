@@ -511,6 +511,23 @@ fn audit_names_an_index_it_cannot_read() {
         "{}",
         r.stdout
     );
+    // For tools: the advice is a value, and `what` names no command.
+    let r = s.run(&["audit", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let p = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["what"].as_str().unwrap().starts_with("cannot read "))
+        .expect("the unreadable index is a problem");
+    assert_eq!(p["advice"], "reindex");
+    assert!(
+        p["what"]
+            .as_str()
+            .unwrap()
+            .ends_with("to compare it with the replayed log (file is not a database)"),
+        "{p}"
+    );
 }
 
 #[test]
