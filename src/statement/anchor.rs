@@ -3,7 +3,7 @@
 //! located in a text ([`Anchor::locate`]) and checked against it
 //! ([`Anchor::check`]), never cutting a grapheme cluster (UAX #29).
 
-use super::text::{occurrences, IndexedText};
+use super::text::IndexedText;
 use serde::{Deserialize, Serialize};
 
 /// Where a claim sits in its article's text: a W3C Web Annotation
@@ -34,66 +34,9 @@ impl Anchor {
     /// that start and end on grapheme cluster boundaries count. Absence or
     /// more than one occurrence is an error, which names the positions found.
     pub fn locate(text: &str, exact: &str) -> Result<Anchor, String> {
-        if exact.is_empty() {
-            return Err("the quoted text is empty".into());
-        }
-        let raw = occurrences(text, exact, usize::MAX);
-        let found: Vec<usize> = raw
-            .iter()
-            .copied()
-            .filter(|&at| cut(text, at, at + exact.len()).is_none())
-            .take(10)
-            .collect();
-        match found.as_slice() {
-            [] if !raw.is_empty() => {
-                let at = raw[0];
-                let why = cut(text, at, at + exact.len()).unwrap_or_default();
-                Err(format!(
-                    "\"{}\" occurs in the article text only as part of longer characters (at position {}, {why}); quote whole characters, accents and marks included",
-                    clip(exact),
-                    text[..at].chars().count()
-                ))
-            }
-            [] => Err(format!(
-                "\"{}\" does not occur in the article text",
-                clip(exact)
-            )),
-            [at] => {
-                let start = text[..*at].chars().count();
-                let end = start + exact.chars().count();
-                let mut prefix: Vec<char> = text[..*at]
-                    .chars()
-                    .rev()
-                    .take(ANCHOR_CONTEXT_CHARS)
-                    .collect();
-                prefix.reverse();
-                let prefix: String = prefix.into_iter().collect();
-                let suffix: String = text[at + exact.len()..]
-                    .chars()
-                    .take(ANCHOR_CONTEXT_CHARS)
-                    .collect();
-                Ok(Anchor {
-                    exact: exact.to_string(),
-                    prefix,
-                    suffix,
-                    start: start as u64,
-                    end: end as u64,
-                })
-            }
-            many => {
-                let positions: Vec<String> = many
-                    .iter()
-                    .map(|b| text[..*b].chars().count().to_string())
-                    .collect();
-                Err(format!(
-                    "\"{}\" occurs {}{} times in the article text (at positions {}); quote more of it",
-                    clip(exact),
-                    many.len(),
-                    if many.len() >= 10 { " or more" } else { "" },
-                    positions.join(", ")
-                ))
-            }
-        }
+        // One search: the text's tables are not worth keeping (see
+        // [`IndexedText::locate`], which gives the same answers and messages).
+        IndexedText::new(text).locate(exact)
     }
 
     /// Checks the anchor against the article text: `exact` is the text at
