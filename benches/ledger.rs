@@ -122,14 +122,7 @@ fn claim(keys: &Keys, article: Digest, i: usize, anchor: Anchor) -> SignedStatem
             article,
             proposition: format!("Generated claim number {i}."),
             anchor,
-            attribution: Attribution {
-                source: None,
-                cue: None,
-                hedge: Hedge::None,
-                mode: Mode::Paraphrase,
-                quote: None,
-                relayed_by: None,
-            },
+            attribution: Attribution::outlets_own(),
         }),
     )
 }

@@ -55,6 +55,11 @@ impl Mode {
 }
 
 impl Attribution {
+    /// The outlet's own assertion: no source, no cue, no hedge, paraphrase.
+    pub fn outlets_own() -> Attribution {
+        Attribution::with_defaults(None, None, None, None, None, None)
+    }
+
     /// An attribution with the defaults of the fields not given: no hedge,
     /// and the mode that `quote` implies ([`Mode::default_for`]).
     pub fn with_defaults(

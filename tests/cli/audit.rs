@@ -640,3 +640,30 @@ fn audit_without_operator_says_it_trusted_the_genesis_key() {
     let pinned = env.run(&["audit", "--operator", op.to_str().unwrap()]).ok();
     assert!(!pinned.stderr.contains("trust on first use"), "{pinned}");
 }
+
+// A genesis that cannot be read leaves the checkpoint unverified: the
+// problem says so, its advice is a value for tools, and the text report
+// says which flag gives the key.
+#[test]
+fn an_unreadable_genesis_advises_giving_the_operator_key() {
+    let env = copy();
+    let path = env.lpath(FULL_BUNDLE);
+    let mut bundle = read_bundle(&path);
+    bundle[0][5] ^= 0xff;
+    write_bundle(&path, &bundle);
+    let text = env.run(&["audit"]).code(3);
+    assert!(
+        text.stdout.lines().any(|l| l
+            .starts_with("PROBLEM at entry 0: cannot read the operator key from the genesis (")
+            && l.ends_with("); the checkpoint cannot be verified; pass --operator KEY.pub")),
+        "{text}"
+    );
+    let json = env.run(&["audit", "--json"]).code(3).json();
+    let p = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["advice"] == "give_operator_key")
+        .expect("the genesis problem");
+    assert_eq!(p["entry"], 0);
+}

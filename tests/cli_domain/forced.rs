@@ -108,14 +108,7 @@ fn a_claim_whose_anchor_is_not_in_the_text() {
             article: digest(&s.v1),
             proposition: "The talks failed.".into(),
             anchor,
-            attribution: Attribution {
-                source: None,
-                cue: None,
-                hedge: Hedge::None,
-                mode: Mode::Paraphrase,
-                quote: None,
-                relayed_by: None,
-            },
+            attribution: Attribution::outlets_own(),
         }),
     );
     assert_audit_names(

@@ -223,14 +223,7 @@ fn claim_anchor_quote_selector_must_be_unambiguous() {
             start: 11,
             end: 16,
         },
-        attribution: Attribution {
-            source: None,
-            cue: None,
-            hedge: Hedge::None,
-            mode: Mode::Paraphrase,
-            quote: None,
-            relayed_by: None,
-        },
+        attribution: Attribution::outlets_own(),
     };
     assert_eq!(
         f.w.refused(&ed, Body::ClaimRecord(c.clone())),
@@ -543,14 +536,7 @@ fn retraction_is_final() {
         f.w.refused(&ed, retract(f.stance, "")),
         "claim.retract refused: reason is empty"
     );
-    let stance_at =
-        f.w.log
-            .iter()
-            .find(|(_, s)| s.id() == f.stance)
-            .unwrap()
-            .1
-            .statement()
-            .at;
+    let stance_at = f.w.at_of(f.stance);
     assert_eq!(
         f.w.refused_at(&ed, stance_at - 1, retract(f.stance, "x")),
         format!(

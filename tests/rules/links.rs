@@ -81,14 +81,7 @@ fn link_rules() {
         )
     );
     // Dated before one of its claims.
-    let stance_at =
-        f.w.log
-            .iter()
-            .find(|(_, s)| s.id() == f.stance)
-            .unwrap()
-            .1
-            .statement()
-            .at;
+    let stance_at = f.w.at_of(f.stance);
     assert_eq!(
         f.w.refused_at(&ed, stance_at - 1, link(f.delegation, f.stance, Relation::SameOrigin)),
         format!(

@@ -188,14 +188,7 @@ fn verification_field_rules() {
         "verification refused: note is empty"
     );
     // Dated before the claim.
-    let accused_at =
-        f.w.log
-            .iter()
-            .find(|(_, s)| s.id() == f.accused)
-            .unwrap()
-            .1
-            .statement()
-            .at;
+    let accused_at = f.w.at_of(f.accused);
     assert_eq!(
         f.w.refused_at(&checker, accused_at - 1, Body::Verification(base)),
         format!(

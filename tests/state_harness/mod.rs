@@ -91,6 +91,17 @@ impl World {
         w
     }
 
+    /// The statement time of the applied statement `id`.
+    pub fn at_of(&self, id: Digest) -> u64 {
+        self.log
+            .iter()
+            .find(|(_, s)| s.id() == id)
+            .expect("an applied statement")
+            .1
+            .statement()
+            .at
+    }
+
     /// Signs `body` with `key` at time `at`.
     pub fn sign_at(key: &SecretKey, at: u64, body: Body) -> VerifiedStatement {
         SignedStatement::sign(&Statement { at, body }, key)
