@@ -39,7 +39,8 @@ The .ann format (one item per line, `#` starts a comment line):
 
 A span is a string that occurs in the article; `[[...]]` inside it marks the
 span within a longer, unique context ("[[He]] reiterated"); `@N` at the end picks
-the Nth occurrence (1-based) of the string (context included). Everything is
+the Nth occurrence (1-based) of the string (context included); `\\n` stands for
+a line feed (a multi-paragraph quote: `...another.\\n\\n"That is...`). Everything is
 matched exactly (case, quote marks, apostrophes).
 
 Phenomena tags are derived from the spans and kinds (pronoun, according_to,
@@ -82,7 +83,7 @@ def fail(where, msg):
 
 def find_span(text, spec, where):
     """(start, end, text) of the span `spec` in `text`."""
-    spec = spec.strip()
+    spec = spec.strip().replace("\\n", "\n")
     occurrence = None
     m = re.search(r"@(\d+)$", spec)
     if m:
