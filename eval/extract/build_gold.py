@@ -294,7 +294,7 @@ def build(ann_path):
         src["mentions"].sort(key=lambda m: m["start"])
         uses = [a for a in out_attrs if a["source_id"] == src["id"]]
         if not uses:
-            fail(ann_path, f"source {src['id']} has no attribution")
+            fail(ann_path.relative_to(ROOT), f"source {src['id']} has no attribution")
     gold = {"article": article_name, "description": desc, "sources": out_sources,
             "attributions": out_attrs}
     return slug, text, gold, traps
