@@ -186,6 +186,8 @@ def parse(ann_path):
         if current["type"] == "S":
             if key in ("label", "m"):
                 span = find_span(text, value, where)
+                if re.search(r"\b(said|says|told|reported|according to)$", span["text"]):
+                    fail(where, f"mention {span['text']!r} takes in the cue; mark it with [[...]]")
                 if key == "label":
                     current["fields"]["label"] = span["text"]
                 current["mentions"].append(span)
