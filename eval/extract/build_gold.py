@@ -103,7 +103,10 @@ def find_span(text, spec, where):
         fail(where, f"empty span in {spec!r}")
     if target != target.strip():
         fail(where, f"span {target!r} starts or ends with white space")
-    starts = [m.start() for m in re.finditer(re.escape(context), text)]
+    # Whole words only: "he said" does not match inside "she said".
+    starts = [m.start() for m in re.finditer(re.escape(context), text)
+              if not (context[0].isalnum() and m.start() > 0 and text[m.start() - 1].isalnum())
+              and not (context[-1].isalnum() and m.end() < len(text) and text[m.end()].isalnum())]
     if not starts:
         fail(where, f"span {context!r} is not in the article")
     if occurrence is None:
@@ -276,7 +279,7 @@ def build(ann_path):
             tags.add("relayed")
         if "\n\n" in c["text"]:
             tags.add("multi_paragraph_quote" if a["mode"] == "q" else "multi_paragraph")
-        if a["mode"] == "q":
+        if a["mode"] == "q" and "transcript" not in tags:
             before = text[c["start"] - 1] if c["start"] > 0 else ""
             if before in OPEN_QUOTES:
                 tags.add("curly_quotes" if before in "“‘" else "straight_quotes")
@@ -288,6 +291,7 @@ def build(ann_path):
                     tags.add("straight_quotes")
         if "q" in sp and sp["q"]["text"].lower().startswith("according to"):
             tags.add("according_to")
+            tags.add("according_to_front" if sp["q"]["start"] < c["start"] else "according_to_back")
         if "s" in sp:
             s = sp["s"]
             if s["text"].lower() in PRONOUNS:
@@ -296,7 +300,8 @@ def build(ann_path):
                 tags.add("floating_quote")
             if "q" in sp:
                 q = sp["q"]
-                if c["end"] <= q["start"] and q["end"] <= s["start"] and s["start"] - q["end"] <= 2:
+                verb = not re.match(r"(according|quoting|citing)\b", q["text"].lower())
+                if verb and c["end"] <= q["start"] and q["end"] <= s["start"] and s["start"] - q["end"] <= 2:
                     tags.add("inverted_said")
         out_attrs.append({
             "id": f"a{i}", "content": c, "source": sp.get("s"), "source_id": source_id,
@@ -324,7 +329,7 @@ TABLE_COLUMNS = [
     ("quote", lambda g, a: sum(x["mode"] == "direct_quote" for x in a)),
     ("hedge", lambda g, a: sum(x["hedge"] != "none" for x in a)),
 ]
-TAG_COLUMNS = ["pronoun", "floating_quote", "according_to", "inverted_said",
+TAG_COLUMNS = ["pronoun", "floating_quote", "according_to_front", "according_to_back", "inverted_said",
                "multi_paragraph_quote", "relayed", "curly_quotes", "straight_quotes",
                "two_statements", "abbreviation"]
 
