@@ -157,6 +157,7 @@ def main() -> None:
         ("officials-detached", "paradoxical", "corroborates", "Both describe Pakistan's proposal as inconsistent."),
         ("new-headache", "paradoxical", "corroborates", "Afghan negotiators reject the same proposal."),
         ("malik-led", "wasiq-led", "same_origin", "Both come from the same diplomatic sources."),
+        ("double-standard", "paradoxical", "same_origin", "Both come from the one Kabul-based source."),
     ]
     for frm, to, relation, note in links:
         b.run("link", ids[frm], ids[to], "--relation", relation, "--note", note, key="demo-editor")

@@ -98,3 +98,87 @@ fn sample_build_rebuilds_the_shipped_ledger_byte_for_byte() {
         );
     }
 }
+
+/// The README's "Try next" block: every command runs on the shipped sample
+/// ledger and shows what its comment says (the ids are the rebuilt
+/// ledger's; a rebuild that changes them fails here until the README is
+/// updated).
+#[test]
+fn the_readme_try_next_examples_show_what_they_say() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("Try next, on the sample ledger:\n\n```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("README.md has the Try next block");
+    let commands: Vec<&str> = block
+        .lines()
+        .filter_map(|l| l.strip_prefix("$P "))
+        .map(|l| l.split(" #").next().unwrap().trim())
+        .collect();
+    // Each command, and what its output must show.
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "claims",
+            &[
+                "7502c7b4150e",
+                "b9d1667d070c",
+                "One Kabul-based source (anonymous person) pointing out",
+            ],
+        ),
+        ("claims --status disputed", &["2bdaf2a8f2b7  disputed"]),
+        ("claims --search Wasiq --json", &["\"id\": \"fb6079237622"]),
+        (
+            "status fb6079237622",
+            &["not counted: 1 stale", "STALE", "current"],
+        ),
+        (
+            "status 7502c7b4150e",
+            &["corroborated by 2 independent origins"],
+        ),
+        (
+            "history fb6079237622",
+            &[
+                "3 verdicts, 1 link",
+                "superseded",
+                "STALE",
+                "current",
+                "{+Afghan officials+}",
+            ],
+        ),
+        (
+            "audit --operator keys/demo/operator.pub",
+            &["checked    63 entries", "15  claim.record", "audit ok"],
+        ),
+    ];
+    assert_eq!(
+        commands,
+        expected.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        "the Try next block changed: update this test with what each command shows"
+    );
+    let env = crate::common::Env::new();
+    crate::common::copy_tree(&root().join("ledger"), &env.ledger(), |rel| {
+        rel == "pending" || is_local(rel)
+    });
+    let operator = root().join("keys/demo/operator.pub");
+    for (command, shows) in expected {
+        let args: Vec<String> = command
+            .split_whitespace()
+            .map(|a| match a {
+                "keys/demo/operator.pub" => operator.to_str().unwrap().to_string(),
+                _ => a.to_string(),
+            })
+            .collect();
+        let out = env.ok(&args);
+        for s in *shows {
+            assert!(out.contains(s), "`{command}` does not show {s:?}:\n{out}");
+        }
+    }
+    // "the claim the two checkers disagree on": one claim (two lines) under the header.
+    let disputed = env.ok(&["claims", "--status", "disputed"]);
+    assert_eq!(
+        disputed.lines().count(),
+        3,
+        "one disputed claim:\n{disputed}"
+    );
+}

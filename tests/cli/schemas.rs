@@ -548,7 +548,7 @@ fn every_sample_ledger_statement_validates() {
     let env = Env::new();
     sample_ledger(&env);
     let shown = sample_statements(&env);
-    assert_eq!(shown.len(), 56, "the sample ledger has 56 entries");
+    assert_eq!(shown.len(), 63, "the sample ledger has 63 entries");
 
     // The sample ends after every statement time; later statements need a later clock.
     let later = "1770000000";
@@ -586,8 +586,8 @@ fn every_sample_ledger_statement_validates() {
     .ok();
 
     let all = sample_statements(&env);
-    assert_eq!(all.len(), 58);
-    assert_eq!(all[..56], shown[..]);
+    assert_eq!(all.len(), 65);
+    assert_eq!(all[..63], shown[..]);
     // Kinds seen, and the two forms of a claim.revise change.
     let mut kinds = std::collections::BTreeSet::new();
     let mut changes = std::collections::BTreeSet::new();

@@ -23,7 +23,7 @@ fn sources_are_listed_with_kind_and_claim_counts() {
     assert_eq!(mujahid["kind"], "named_person");
     assert_eq!(mujahid["name"], "Zabihullah Mujahid");
     assert_eq!(mujahid["on_record"], true);
-    assert_eq!(mujahid["claims"], 3);
+    assert_eq!(mujahid["claims"], 4);
 
     // One more by hand; defaults: background, count unknown.
     let out = s.json(&[
@@ -61,7 +61,7 @@ fn articles_are_listed_and_shown() {
     let list = s.json(&["article", "list"]);
     assert_schema("article-list.schema.json", &list);
     assert_eq!(list[0]["chain"], s.v1.as_str());
-    assert_eq!(list[0]["claims"], 12);
+    assert_eq!(list[0]["claims"], 15);
     let v = &list[0]["versions"][0];
     let text = std::fs::read(sample("article-v1.txt")).unwrap();
     assert_eq!(v["length"], text.len() as u64);
@@ -71,7 +71,7 @@ fn articles_are_listed_and_shown() {
     let show = s.json(&["article", "show", &s.v1[..12]]);
     assert_schema("article-show.schema.json", &show);
     assert_eq!(show["article"]["version"], 1);
-    assert_eq!(show["claims"].as_array().unwrap().len(), 12);
+    assert_eq!(show["claims"].as_array().unwrap().len(), 15);
     assert!(show.get("text").is_none());
     let show = s.json(&["article", "show", &s.v1[..12], "--text"]);
     assert_schema("article-show.schema.json", &show);
@@ -87,9 +87,9 @@ fn articles_are_listed_and_shown() {
         "{out}"
     );
     assert!(out.contains("version 1 of 1"), "{out}");
-    assert!(out.contains("claims (12)"), "{out}");
+    assert!(out.contains("claims (15)"), "{out}");
     let out = s.ok(&["article", "list"]);
-    assert!(out.contains("1 version · 12 claims"), "{out}");
+    assert!(out.contains("1 version · 15 claims"), "{out}");
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn claims_are_filtered() {
     let s = Seeded::new();
     let all = s.json(&["claims"]);
     assert_schema("claim-list.schema.json", &all);
-    assert_eq!(all.as_array().unwrap().len(), 12);
+    assert_eq!(all.as_array().unwrap().len(), 15);
 
     let by_source = s.json(&["claims", "--source", &s.source("mujahid")[..10]]);
     assert_schema("claim-list.schema.json", &by_source);
@@ -106,7 +106,8 @@ fn claims_are_filtered() {
         vec![
             s.claim("mujahid-thanked"),
             s.claim("mujahid-accused"),
-            s.claim("mujahid-soil")
+            s.claim("mujahid-soil"),
+            s.claim("mujahid-sovereignty")
         ]
     );
     // A relay counts as the claim's source for the filter.

@@ -322,7 +322,7 @@ fn import_refusals() {
     bad["claims"][6]["exact"] = json!("Afghan negotiators");
     let file = write_json(&s, "bad-refs.json", &bad);
     for msg in [
-        "bad-refs.json cannot be imported (7 problems; nothing was written)",
+        "bad-refs.json cannot be imported (8 problems; nothing was written)",
         "/claims/2/source: \"diplomatic-source\" is not a source ref of this file",
         "/claims/8/relayed_by: \"sunday-guardian\" is not a source ref of this file",
         "/claims/1/ref: \"deadlock\" is already the ref of /claims/0",
@@ -331,6 +331,7 @@ fn import_refusals() {
         "/claims/6/exact: \"Afghan negotiators\" occurs 2 times",
         // The ref that the duplicate replaced is gone.
         "/claims/6/source: \"kabul-source\" is not a source ref of this file",
+        "/claims/13/source: \"kabul-source\" is not a source ref of this file",
     ] {
         refused(import(&file), msg);
     }
@@ -355,7 +356,7 @@ fn import_refusals() {
             "claims-v1.json cannot be imported (1 problem; nothing was written):\n  /claims: every claim of this file is already recorded in article {} (version 1), as claims {} to {}: the file was imported before",
             &s.v1[..12],
             &s.claim("deadlock")[..12],
-            &s.claim("mujahid-soil")[..12]
+            &s.claim("mujahid-sovereignty")[..12]
         ),
     );
     // Some claims recorded already: each is named, with the claim it repeats.
