@@ -74,15 +74,18 @@ def main():
             if not f.name.startswith("regress-") or f.name == "regress-tagged-at":
                 f.unlink()
 
-    bundle = (ROOT / "ledger/tile/entries/000.p/56").read_bytes()
+    # The sample's size (under 256 entries: one partial tile) from its checkpoint.
+    size = int((ROOT / "ledger/checkpoint").read_bytes().split(b"\n")[1])
+    assert 12 < size <= 128
+    bundle = (ROOT / f"ledger/tile/entries/000.p/{size}").read_bytes()
     leaves = entries(bundle)
-    assert len(leaves) == 56
+    assert len(leaves) == size
     statements = [statement_of(l) for l in leaves]
     payloads = [payload_of(s) for s in statements]
 
     # Every kind of statement appears among the first entries; a spread of
     # the rest keeps the corpus small.
-    pick = sorted(set(range(12)) | set(range(12, 56, 4)))
+    pick = sorted(set(range(12)) | set(range(12, size, 4)))
     for i in pick:
         write("leaf", f"leaf-{i:02}", leaves[i])
         write("statement", f"statement-{i:02}", statements[i])
@@ -121,12 +124,13 @@ def main():
     def framed(es):
         return b"".join(len(e).to_bytes(2, "big") + e for e in es)
 
-    write("bundle", "full-exact", bytes([0x80 | 55]) + bundle)
-    write("bundle", "full-prefix", bytes([54]) + bundle)
+    write("bundle", "full-exact", bytes([0x80 | (size - 1)]) + bundle)
+    write("bundle", "full-prefix", bytes([size - 2]) + bundle)
     for n in (1, 2, 5, 9):
         write("bundle", f"first-{n}", bytes([0x80 | (n - 1)]) + framed(leaves[:n]))
     write("bundle", "cut-short", bytes([0x80 | 3]) + framed(leaves[:4])[:-7])
-    write("bundle", "hash-tile", bytes([55]) + (ROOT / "ledger/tile/0/000.p/56").read_bytes())
+    write("bundle", "hash-tile",
+          bytes([size - 1]) + (ROOT / f"ledger/tile/0/000.p/{size}").read_bytes())
 
     checkpoint = (ROOT / "ledger/checkpoint").read_bytes()
     write("checkpoint", "signed", checkpoint)
