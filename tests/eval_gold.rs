@@ -242,3 +242,44 @@ fn the_gold_files_and_the_phenomena_table_are_what_build_gold_writes() {
         String::from_utf8_lossy(&done.stderr)
     );
 }
+
+#[test]
+fn build_gold_fails_loudly_on_an_absent_or_ambiguous_span() {
+    // find_span turns a span string into offsets; each bad case must raise
+    // AnnError naming the place and the problem.
+    let script = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import build_gold as b
+text = "She said he said. He said it, she said."
+assert b.find_span(text, "[[He]] said it", "x") == {"start": 18, "end": 20, "text": "He"}
+assert b.find_span(text, "said@3", "x")["start"] == 21
+assert b.find_span(text, "he said", "x")["start"] == 9   # not inside "She said"
+for spec, msg in [
+    ("rain", "x: span 'rain' is not in the article"),
+    ("said", "x: span 'said' occurs 4 times; add @N or [[context]]"),
+    ("said@5", "x: span 'said' has 4 occurrence(s), not @5"),
+    ("[[ He]] said it", "x: span ' He' starts or ends with white space"),
+]:
+    try:
+        b.find_span(text, spec, "x")
+    except b.AnnError as e:
+        assert str(e) == msg, (spec, str(e))
+    else:
+        raise SystemExit(f"{spec!r} did not fail")
+print("ok")
+"#;
+    let done = Command::new("python3")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .arg("-c")
+        .arg(script)
+        .arg(eval_dir())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        done.status.success() && done.stdout == b"ok\n",
+        "{}{}",
+        String::from_utf8_lossy(&done.stdout),
+        String::from_utf8_lossy(&done.stderr)
+    );
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the gold annotations of the extraction evaluation set.
 
-    python3 eval/extract/build_gold.py [--check]
+    python3 eval/extract/build_gold.py [--check] [--uncovered]
 
 Reads every eval/extract/annot/<slug>.ann (the annotation as written by a
 person, spans given as strings) with its article eval/extract/articles/<slug>.txt
@@ -9,7 +9,10 @@ person, spans given as strings) with its article eval/extract/articles/<slug>.tx
 (format: schemas/extract-gold.schema.json; offsets in Unicode scalar values,
 `end` exclusive) and the phenomena table between the markers in
 eval/extract/README.md. With --check it writes nothing and fails if a gold file
-or the table is not what it would write.
+or the table is not what it would write. With --uncovered it also lists
+every reporting word (said, told, according to, claims, ...) that no span of
+the gold covers: each is either an attribution still to annotate, a trap
+to list, or a use that is no attribution (a headline, "has not said").
 
 It fails loudly, naming the file and line, when a span's string is absent from
 the article or occurs more than once without an occurrence number.
@@ -354,6 +357,23 @@ def table(rows):
     return "\n".join(lines)
 
 
+UNCOVERED = re.compile(
+    r"\b(said|says|say|told|according to|reported|reports|wrote|writes|claimed|claims|"
+    r"alleged|allege|denied|denies|accused|urged|warned|warns|added|stated|states|"
+    r"estimated|believed|understood|quoted|quoting|citing|cited|called|asked|insisted|"
+    r"confirmed|announced|described|noted|argued|rejected|apparently|reportedly|"
+    r"allegedly|suspected|appeared|unconfirmed)\b", re.I)
+
+
+def uncovered(slug, text, gold, traps):
+    spans = [x[k] for x in gold["attributions"]
+             for k in ("content", "source", "cue", "relayed_by") if x[k]] + traps
+    for m in UNCOVERED.finditer(text):
+        if not any(s["start"] <= m.start() < s["end"] for s in spans):
+            context = text[max(0, m.start() - 50): m.end() + 30].replace("\n", " ")
+            print(f"{slug}: {m.group()!r} not covered: ...{context}...")
+
+
 def main():
     check = "--check" in sys.argv[1:]
     rows, problems = [], []
@@ -371,6 +391,8 @@ def main():
             target.write_text(rendered, encoding="utf-8")
         if not slug.startswith("sample-"):
             rows.append((slug, gold, traps))
+        if "--uncovered" in sys.argv[1:]:
+            uncovered(slug, text, gold, traps)
     readme = README.read_text(encoding="utf-8") if README.exists() else ""
     if TABLE_BEGIN in readme and TABLE_END in readme:
         pre, rest = readme.split(TABLE_BEGIN, 1)
