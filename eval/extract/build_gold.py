@@ -263,6 +263,8 @@ def build(ann_path):
         def overlap(x, y):
             return x["start"] < y["end"] and y["start"] < x["end"]
 
+        if c["text"][-1] in ",;:":
+            fail(a["where"], f"content {c['text'][-20:]!r} ends with {c['text'][-1]!r} (leave it out)")
         if "s" in sp and "q" in sp and overlap(sp["s"], sp["q"]):
             fail(a["where"], f"source {sp['s']['text']!r} overlaps cue {sp['q']['text']!r}")
         if "s" in sp and overlap(sp["s"], c):
