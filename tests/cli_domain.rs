@@ -9,9 +9,12 @@
 //! - `refusals`: every refusal these commands can trigger shows its
 //!   message and writes nothing.
 //! - `handles`: a write command resolves and appends on one writer handle.
+//! - `bulk`: `status` for several claims or an article, `--require` sets,
+//!   and the checkers' worklists of `claims`.
 //! - `forced`: statements forced past the rules into the log by hand are
 //!   named by `audit`.
 
+mod bulk;
 mod forced;
 mod handles;
 mod lists;
