@@ -61,8 +61,8 @@ mod require;
 mod verdicts;
 
 pub use crate::state::standing::{decide, Standing, Status};
-pub use require::Requirement;
 pub use corroboration::{Corroboration, LinkedClaim, Origin, OriginGroup, OriginKind, Side};
+pub use require::Requirement;
 pub(crate) use verdicts::judgements;
 pub use verdicts::{EvidenceView, Judgement, Tally, Withdrawal};
 

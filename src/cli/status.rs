@@ -6,10 +6,10 @@ use super::render::{attribution, kind, short, Esc, Style};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
-use provledger::ledger::Ledger;
-use provledger::statement::Kind;
 use provledger::digest::Digest;
+use provledger::ledger::Ledger;
 use provledger::state::ClaimFilter;
+use provledger::statement::Kind;
 use provledger::status::{
     claim_status, ClaimStatus, Judgement, Origin, Requirement, Side, Standing,
 };
@@ -122,7 +122,11 @@ fn print_lines(all: &[ClaimStatus], style: Style) -> Result<()> {
         super::output::say!("no claims");
         return Ok(());
     }
-    writeln!(out, "{:<12}  {:<12}  {:<9}  CLAIM", "ID", "STATUS", "VERDICTS")?;
+    writeln!(
+        out,
+        "{:<12}  {:<12}  {:<9}  CLAIM",
+        "ID", "STATUS", "VERDICTS"
+    )?;
     for st in all {
         let t = &st.tally;
         writeln!(

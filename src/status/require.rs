@@ -74,7 +74,9 @@ impl FromStr for Requirement {
             }
         }
         if negated && named.len() == Status::ALL.len() {
-            return Err(format!("'{text}' excludes every status: no claim could meet it"));
+            return Err(format!(
+                "'{text}' excludes every status: no claim could meet it"
+            ));
         }
         Ok(Requirement { named, negated })
     }
@@ -100,7 +102,14 @@ mod tests {
             n.unmet(Status::Disputed),
             "disputed, which --require not:refuted,disputed excludes"
         );
-        assert_eq!("verified,verified".parse::<Requirement>().unwrap().named.len(), 1);
+        assert_eq!(
+            "verified,verified"
+                .parse::<Requirement>()
+                .unwrap()
+                .named
+                .len(),
+            1
+        );
         assert_eq!(
             "verified,".parse::<Requirement>().unwrap_err(),
             "'verified,' names an empty status: give statuses separated by commas, as verified,unverifiable or not:refuted"
@@ -115,7 +124,10 @@ mod tests {
             format!("not:{}", all.join(","))
                 .parse::<Requirement>()
                 .unwrap_err(),
-            format!("'not:{}' excludes every status: no claim could meet it", all.join(","))
+            format!(
+                "'not:{}' excludes every status: no claim could meet it",
+                all.join(",")
+            )
         );
     }
 }

@@ -55,8 +55,14 @@ fn several_ids_and_an_article_give_a_list_in_order() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
     assert!(lines[0].starts_with("ID "), "{text}");
-    assert!(lines[1].starts_with(&format!("{}  verified      1/1", &a[..12])), "{text}");
-    assert!(lines[2].starts_with(&format!("{}  refuted       1/1", &b[..12])), "{text}");
+    assert!(
+        lines[1].starts_with(&format!("{}  verified      1/1", &a[..12])),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("{}  refuted       1/1", &b[..12])),
+        "{text}"
+    );
 }
 
 #[test]
@@ -110,8 +116,14 @@ fn require_takes_a_set_or_a_negation_and_names_every_claim_that_fails() {
     assert_eq!(r.code, 3, "{r}");
     let lines: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(lines.len(), s.claims.len() - 1, "{r}");
-    assert!(lines.iter().all(|l| l.starts_with("provledger: claim ")), "{r}");
-    assert!(!r.stderr.contains(&a[..12]), "the verified claim is not named: {r}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("provledger: claim ")),
+        "{r}"
+    );
+    assert!(
+        !r.stderr.contains(&a[..12]),
+        "the verified claim is not named: {r}"
+    );
     assert!(r.stderr.contains(&format!(
         "provledger: claim {} is unverifiable, not verified as required",
         &c[..12]
@@ -176,5 +188,137 @@ fn bulk_status_fails_whole_on_an_unknown_id_or_article() {
             "no claims\nprovledger: article {} has no claims: none is verified as required\n",
             &other[..12]
         )
+    );
+}
+
+fn listed(s: &Seeded, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["claims"];
+    all.extend_from_slice(args);
+    let v = s.json(&all);
+    assert_schema("claim-list.schema.json", &v);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn checkers_worklists_stale_unjudged_and_by_checker() {
+    let s = Seeded::new();
+    s.verify("cem", "deadlock", "true");
+    s.verify("cem", "wasiq-led", "true");
+    s.verify("chloe", "wasiq-led", "true");
+    let withdrawn = s.verify("chloe", "malik-led", "false");
+    s.ok(&[
+        "verify",
+        "withdraw",
+        &withdrawn[..12],
+        "--reason",
+        "wrong claim",
+        "--key",
+        &s.key("chloe"),
+    ]);
+    let (deadlock, wasiq, malik) = (
+        s.claim("deadlock").to_string(),
+        s.claim("wasiq-led").to_string(),
+        s.claim("malik-led").to_string(),
+    );
+    assert!(listed(&s, &["--stale"]).is_empty(), "nothing stale yet");
+
+    // Re-attributing wasiq-led makes both its verdicts stale.
+    s.revise(
+        "wasiq-led",
+        &[
+            "--source",
+            &s.source("afghan-officials")[..12],
+            "--reason",
+            "error",
+        ],
+    );
+    assert_eq!(s.status("wasiq-led")["tally"]["stale"], 2);
+    assert_eq!(listed(&s, &["--stale"]), [wasiq.clone()]);
+    // The same claim is listed as `status` would find it stale, and a
+    // fresh verdict on the new text takes it off cem's list, not the
+    // stale list (chloe's is still stale).
+    s.verify("cem", "wasiq-led", "true");
+    assert_eq!(listed(&s, &["--stale"]), [wasiq.clone()]);
+    s.verify("chloe", "wasiq-led", "mostly_true");
+    assert!(listed(&s, &["--stale"]).is_empty());
+
+    // --checker: claims with a verdict by the key, not withdrawn; by name,
+    // by .pub file and by kid prefix alike.
+    // The kid as `status --json` shows a checker's: the hex public key.
+    let kid = s.status("wasiq-led")["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["checker"]["key"] == "chloe")
+        .map(|v| v["checker"]["pubkey"].as_str().unwrap().to_string())
+        .expect("chloe's verdict");
+    let chloe_pub = s.path("keys/chloe.pub").display().to_string();
+    for who in ["chloe", chloe_pub.as_str(), &kid[..10]] {
+        assert_eq!(listed(&s, &["--checker", who]), [wasiq.clone()], "{who}");
+    }
+    assert_eq!(
+        listed(&s, &["--checker", "cem"]),
+        [deadlock.clone(), wasiq.clone()]
+    );
+
+    // --unjudged-by: every other claim; the withdrawn verdict leaves
+    // malik-led on chloe's list.
+    let all = listed(&s, &[]);
+    let chloe_todo = listed(&s, &["--unjudged-by", "chloe"]);
+    assert_eq!(chloe_todo.len(), all.len() - 1);
+    assert!(chloe_todo.contains(&malik) && !chloe_todo.contains(&wasiq));
+    // A stale verdict puts the claim back on its checker's list.
+    s.revise(
+        "deadlock",
+        &[
+            "--proposition",
+            "The talks ended without agreement.",
+            "--reason",
+            "error",
+        ],
+    );
+    let cem_todo = listed(&s, &["--unjudged-by", "cem"]);
+    assert!(cem_todo.contains(&deadlock) && !cem_todo.contains(&wasiq));
+    assert_eq!(cem_todo.len(), all.len() - 1);
+    // A retracted claim is no one's work.
+    s.ok(&[
+        "claim",
+        "retract",
+        &malik,
+        "--reason",
+        "not in the article",
+        "--key",
+        &s.key("eda"),
+    ]);
+    assert!(!listed(&s, &["--unjudged-by", "chloe"]).contains(&malik));
+    // Filters combine, and --limit counts what the worklist keeps.
+    assert_eq!(
+        listed(&s, &["--stale", "--checker", "cem"]),
+        [deadlock.clone()]
+    );
+    assert_eq!(
+        listed(&s, &["--unjudged-by", "cem", "--limit", "2"]).len(),
+        2
+    );
+    assert_eq!(
+        listed(&s, &["--unjudged-by", "cem", "--limit", "1"]),
+        cem_todo[..1]
+    );
+
+    // Keys that name nothing: exit 4, said.
+    s.refused(
+        &["claims", "--checker", "nobody"],
+        4,
+        "no granted key is named 'nobody' or has a kid starting with it, and no key file 'nobody' exists",
+    );
+    let (_, stranger) = s.keygen("stranger");
+    s.refused(
+        &["claims", "--unjudged-by", stranger.to_str().unwrap()],
+        4,
+        "is not a granted key of this ledger",
     );
 }
