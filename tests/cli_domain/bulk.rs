@@ -237,12 +237,12 @@ fn checkers_worklists_stale_unjudged_and_by_checker() {
         ],
     );
     assert_eq!(s.status("wasiq-led")["tally"]["stale"], 2);
-    assert_eq!(listed(&s, &["--stale"]), [wasiq.clone()]);
+    assert_eq!(listed(&s, &["--stale"]), [wasiq.as_str()]);
     // The same claim is listed as `status` would find it stale, and a
     // fresh verdict on the new text takes it off cem's list, not the
     // stale list (chloe's is still stale).
     s.verify("cem", "wasiq-led", "true");
-    assert_eq!(listed(&s, &["--stale"]), [wasiq.clone()]);
+    assert_eq!(listed(&s, &["--stale"]), [wasiq.as_str()]);
     s.verify("chloe", "wasiq-led", "mostly_true");
     assert!(listed(&s, &["--stale"]).is_empty());
 
@@ -258,11 +258,11 @@ fn checkers_worklists_stale_unjudged_and_by_checker() {
         .expect("chloe's verdict");
     let chloe_pub = s.path("keys/chloe.pub").display().to_string();
     for who in ["chloe", chloe_pub.as_str(), &kid[..10]] {
-        assert_eq!(listed(&s, &["--checker", who]), [wasiq.clone()], "{who}");
+        assert_eq!(listed(&s, &["--checker", who]), [wasiq.as_str()], "{who}");
     }
     assert_eq!(
         listed(&s, &["--checker", "cem"]),
-        [deadlock.clone(), wasiq.clone()]
+        [deadlock.as_str(), wasiq.as_str()]
     );
 
     // --unjudged-by: every other claim; the withdrawn verdict leaves
@@ -298,7 +298,7 @@ fn checkers_worklists_stale_unjudged_and_by_checker() {
     // Filters combine, and --limit counts what the worklist keeps.
     assert_eq!(
         listed(&s, &["--stale", "--checker", "cem"]),
-        [deadlock.clone()]
+        [deadlock.as_str()]
     );
     assert_eq!(
         listed(&s, &["--unjudged-by", "cem", "--limit", "2"]).len(),
