@@ -27,8 +27,8 @@ use std::process::ExitCode;
 /// Exit codes: 0 every claim was found (and is in the --require'd set);
 /// 3 all were found but some are not in the --require'd set (the JSON or
 /// text is still printed, each mismatch is said on stderr), or --article
-/// names an article without claims and --require is given; 4 no such claim
-/// or article; 2 a malformed id or --require; 1 any other error.
+/// names an article without claims and --require is given; 4 no such claim; 2 a malformed id; 1 any other error. An
+/// unknown --article is 4 too, a malformed --require 2.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     /// The claims: ids (prefixes, 6+ hex digits).
@@ -145,7 +145,7 @@ fn print_lines(all: &[ClaimStatus], style: Style) -> Result<()> {
     Ok(())
 }
 
-fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
+pub fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let c = &st.claim;
     writeln!(

@@ -50,6 +50,7 @@ mod schema;
 mod seal;
 mod search;
 mod sources;
+mod sparse;
 pub(crate) mod standing;
 mod verifications;
 pub(crate) mod views;
