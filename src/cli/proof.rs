@@ -20,6 +20,10 @@ use std::process::ExitCode;
 pub enum ProofCommand {
     /// Prove that a statement is in the ledger, under the current checkpoint.
     ///
+    /// Any statement: a claim's record or one of its revisions, a verdict
+    /// or its withdrawal, a link, a source, an article version, a key grant
+    /// or revocation, the genesis.
+    ///
     /// Prints a c2sp.org/tlog-proof (the leaf as extra data, the inclusion
     /// proof and the signed checkpoint), which `proof verify` or any
     /// tlog-proof reader checks with the operator's public key alone.
@@ -57,7 +61,8 @@ pub struct StatusProofArgs {
 
 #[derive(Args, Debug)]
 pub struct InclusionArgs {
-    /// The statement id or a unique prefix (at least 6 hex digits).
+    /// The statement id or a unique prefix (at least 6 hex digits), of any
+    /// kind.
     id: String,
     /// Print JSON (schemas/inclusion-proof.schema.json) instead of the
     /// tlog-proof text.
