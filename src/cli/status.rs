@@ -13,6 +13,7 @@ use provledger::statement::Kind;
 use provledger::status::{
     claim_status, ClaimStatus, Judgement, Origin, Requirement, Side, Standing,
 };
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -53,9 +54,10 @@ pub struct StatusArgs {
 pub fn run(ledger: &Path, a: StatusArgs) -> Result<ExitCode> {
     let l = Ledger::open(ledger)?;
     let mut ids: Vec<Digest> = Vec::new();
+    let mut seen: HashSet<Digest> = HashSet::new();
     for prefix in &a.claims {
         let id = l.resolve(prefix, &[Kind::ClaimRecord])?.id;
-        if !ids.contains(&id) {
+        if seen.insert(id) {
             ids.push(id);
         }
     }
@@ -69,7 +71,7 @@ pub fn run(ledger: &Path, a: StatusArgs) -> Result<ExitCode> {
             article: Some(*article),
             ..ClaimFilter::default()
         })? {
-            if !ids.contains(&c.id) {
+            if seen.insert(c.id) {
                 ids.push(c.id);
             }
         }
