@@ -477,3 +477,31 @@ fn proof_inclusion_works_for_any_statement() {
         assert!(seen.contains(kind), "{kind} proven: {seen:?}");
     }
 }
+
+#[test]
+fn a_status_proof_carries_the_revocation_of_a_checkers_key() {
+    let s = scene();
+    s.ok(&[
+        "key",
+        "revoke",
+        s.path("keys/chloe.pub").to_str().unwrap(),
+        "--reason",
+        "left the desk",
+    ]);
+    let status = s.status("deadlock");
+    assert_eq!(status["tally"]["revoked_key"], 1);
+    let file = proof(&s);
+    let k = kinds(&s, &file);
+    let (i, _, _) = k
+        .iter()
+        .find(|(_, x, _)| x == "key.revoke")
+        .expect("the revocation is carried")
+        .clone();
+    assert_eq!(verify(&s, &file, true).json()["status"], status);
+    // Nothing refers to a revocation: left out, the file still checks out
+    // and counts chloe's verdict again. This is the limit README "Status
+    // proof" states; the verifier says it is not proven.
+    let v = verify(&s, &without(&file, i), true).json();
+    assert_eq!(v["status"]["tally"]["revoked_key"], 0);
+    assert_ne!(v["status"], status);
+}
