@@ -33,6 +33,7 @@ pub struct ClaimsArgs {
     search: Option<String>,
     /// Only claims with a stale verdict: a checker's latest verdict judged
     /// text or attribution that has changed since (a checker's worklist).
+    /// With --checker KEY, a stale verdict of KEY.
     #[arg(long)]
     stale: bool,
     /// Only claims, not retracted, that this key has no verdict in force

@@ -306,6 +306,7 @@ impl State {
         let worklist = super::worklist::Worklist {
             stale: filter.stale,
             unjudged_by: filter.unjudged_by.as_ref(),
+            checker: filter.checker.as_ref(),
         };
         if filter.stale {
             sql.push_str(

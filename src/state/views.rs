@@ -197,7 +197,8 @@ pub struct ClaimFilter {
     /// Skip this many first.
     pub offset: usize,
     /// Claims with a stale verdict (rule 1 of README "Status"): a
-    /// checker's latest verdict judged other text or attribution.
+    /// checker's latest verdict judged other text or attribution. With
+    /// `checker`, a stale verdict of that key.
     pub stale: bool,
     /// Claims, not retracted, on which this key (raw public key) has no
     /// verdict in force on the current text: never judged, every verdict

@@ -50,6 +50,8 @@ pub enum KeyRefError {
 pub(crate) struct Worklist<'a> {
     pub stale: bool,
     pub unjudged_by: Option<&'a [u8; 32]>,
+    /// With `stale`: only a stale verdict of this key counts.
+    pub checker: Option<&'a [u8; 32]>,
 }
 
 impl Worklist<'_> {
@@ -100,7 +102,7 @@ impl State {
     }
 
     /// Whether claim `id` stays on the worklist `w`: it has a stale verdict
-    /// (`stale`), and it is not retracted and `unjudged_by` has no verdict
+    /// (`stale`; with `checker`, a stale verdict of that key), and it is not retracted and `unjudged_by` has no verdict
     /// in force on its current text (never judged, every verdict
     /// withdrawn, or the latest stale).
     pub(crate) fn on_worklist(&self, id: &Digest, w: &Worklist) -> Result<bool, StateError> {
@@ -109,7 +111,11 @@ impl State {
             .ok_or_else(|| StateError::Corrupt(format!("claim {id} has no row")))?;
         let rows = self.verdict_rows(id)?;
         let s = standings(&rows, &row.substance);
-        if w.stale && !s.contains(&Standing::Stale) {
+        let stale = rows
+            .iter()
+            .zip(&s)
+            .any(|(v, s)| *s == Standing::Stale && w.checker.is_none_or(|k| v.key == k.as_slice()));
+        if w.stale && !stale {
             return Ok(false);
         }
         if let Some(key) = w.unjudged_by {

@@ -243,6 +243,12 @@ fn checkers_worklists_stale_unjudged_and_by_checker() {
     // stale list (chloe's is still stale).
     s.verify("cem", "wasiq-led", "true");
     assert_eq!(listed(&s, &["--stale"]), [wasiq.as_str()]);
+    // With --checker, only that checker's stale verdicts.
+    assert!(listed(&s, &["--stale", "--checker", "cem"]).is_empty());
+    assert_eq!(
+        listed(&s, &["--stale", "--checker", "chloe"]),
+        [wasiq.as_str()]
+    );
     s.verify("chloe", "wasiq-led", "mostly_true");
     assert!(listed(&s, &["--stale"]).is_empty());
 
