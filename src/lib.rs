@@ -20,7 +20,7 @@
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
-//! | [`proof`] | offline proof files | c2sp.org/tlog-proof |
+//! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`error`] | an error said with its causes | |
@@ -104,7 +104,13 @@
 //! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
 //! - the rows both compute from: `state/rows.rs`, the only SQL they need;
 //! - listings and lookups: `state/query.rs`, returning the views of
-//!   `state/views.rs`; id prefixes: `state/resolve.rs`;
+//!   `state/views.rs`; id prefixes: `state/resolve.rs`; checkers'
+//!   worklists (`claims --stale`, `--unjudged-by`, `--checker`) and key
+//!   names: `state/worklist.rs`, deciding staleness with `state/standing.rs`;
+//! - a status proof: [`proof::status`] collects the statements a status is
+//!   derived from and checks a file by applying them through
+//!   [`State::apply`](state::State::apply) into a scratch state
+//!   (`state/sparse.rs`) and deriving the status with [`status`];
 //! - the writer's authentication of the index: `state/seal.rs`; audit's
 //!   comparison of the index with its replay: `state/compare.rs`.
 #![forbid(unsafe_code)]

@@ -17,6 +17,8 @@
 //! number, chain link and log time), so the checker recomputes the leaf hash
 //! itself and can read the signed statement it proves.
 
+pub mod status;
+
 use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::log::{verify_inclusion, Checkpoint, Leaf};

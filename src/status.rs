@@ -57,10 +57,12 @@
 //! [`MAX_CITES_HOPS`]: crate::state::limits::MAX_CITES_HOPS
 
 mod corroboration;
+mod require;
 mod verdicts;
 
 pub use crate::state::standing::{decide, Standing, Status};
 pub use corroboration::{Corroboration, LinkedClaim, Origin, OriginGroup, OriginKind, Side};
+pub use require::Requirement;
 pub(crate) use verdicts::judgements;
 pub use verdicts::{EvidenceView, Judgement, Tally, Withdrawal};
 

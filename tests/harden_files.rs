@@ -823,7 +823,13 @@ fn dev_zero_or_a_fifo_as_a_proof_file_is_refused_fast() {
     let (_tmp, inputs) = bad_inputs();
     let before = snapshot(&env.ledger());
     for (bad, kind) in &inputs {
-        let want = not_regular("the proof file", bad, kind, MAX_PROOF_BYTES as u64);
+        // Either kind of proof file: the larger bound, a status proof's.
+        let want = not_regular(
+            "the proof file",
+            bad,
+            kind,
+            provledger::proof::status::MAX_STATUS_PROOF_BYTES,
+        );
         let b = bad.to_str().unwrap();
         let (code, _, err) = run_guarded(&env, &["proof", "verify", b, "--operator", op]);
         assert_eq!(code, Some(1), "{err}");

@@ -879,3 +879,5 @@ fn cached_status_is_current_inside_a_batch_and_after_it() {
     w.state.commit().unwrap();
     assert_eq!(ids(&w, Status::Verified), [claim]);
 }
+
+mod proof_rows;

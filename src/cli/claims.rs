@@ -2,10 +2,11 @@
 
 use super::output::{print_json, say};
 use super::render::{attribution, clip, short, Style};
+use super::Fail;
 use anyhow::Result;
 use clap::Args;
 use provledger::ledger::Ledger;
-use provledger::state::{ClaimFilter, ClaimSummary};
+use provledger::state::{ClaimFilter, ClaimSummary, KeyRefError};
 use provledger::statement::Kind;
 use provledger::status::Status;
 use std::io::Write;
@@ -30,6 +31,21 @@ pub struct ClaimsArgs {
     /// words (whole words; case and diacritics ignored).
     #[arg(long, value_name = "TEXT")]
     search: Option<String>,
+    /// Only claims with a stale verdict: a checker's latest verdict judged
+    /// text or attribution that has changed since (a checker's worklist).
+    /// With --checker KEY, a stale verdict of KEY.
+    #[arg(long)]
+    stale: bool,
+    /// Only claims, not retracted, that this key has no verdict in force
+    /// on: never judged, every verdict withdrawn, or its latest stale. KEY
+    /// is a key name (as `key list` shows it), its .pub file, or a prefix
+    /// (6+ hex digits) of its kid.
+    #[arg(long, value_name = "KEY")]
+    unjudged_by: Option<String>,
+    /// Only claims this key has a verdict on that it has not withdrawn (KEY
+    /// as for --unjudged-by).
+    #[arg(long, value_name = "KEY")]
+    checker: Option<String>,
     /// Show at most this many.
     #[arg(long)]
     limit: Option<usize>,
@@ -55,6 +71,9 @@ pub fn run(ledger: &Path, a: ClaimsArgs) -> Result<()> {
         search: a.search,
         limit: a.limit,
         offset: 0,
+        stale: a.stale,
+        unjudged_by: a.unjudged_by.as_deref().map(|k| key(&l, k)).transpose()?,
+        checker: a.checker.as_deref().map(|k| key(&l, k)).transpose()?,
     };
     let claims = l.state().claims(&filter)?;
     if a.json {
@@ -71,6 +90,18 @@ pub fn run(ledger: &Path, a: ClaimsArgs) -> Result<()> {
         print_claim(&mut out, c, style)?;
     }
     Ok(())
+}
+
+/// The raw public key of the granted key `text` names; one that names no
+/// key is "not found" (exit 4).
+fn key(l: &Ledger, text: &str) -> Result<[u8; 32]> {
+    match l.state().resolve_key(text) {
+        Ok(k) => Ok(k.pubkey),
+        Err(e @ (KeyRefError::NotFound(_) | KeyRefError::NotGranted { .. })) => {
+            Err(Fail::NotFound(e.to_string()).into())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A status padded to `width`, coloured by what it means for a reader.

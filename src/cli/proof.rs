@@ -7,7 +7,9 @@ use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
 use clap::{Args, Subcommand};
 use provledger::keys;
 use provledger::ledger::Ledger;
+use provledger::proof::status::StatusProof;
 use provledger::proof::TlogProof;
+use provledger::statement::Kind;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,10 @@ use std::process::ExitCode;
 pub enum ProofCommand {
     /// Prove that a statement is in the ledger, under the current checkpoint.
     ///
+    /// Any statement: a claim's record or one of its revisions, a verdict
+    /// or its withdrawal, a link, a source, an article version, a key grant
+    /// or revocation, the genesis.
+    ///
     /// Prints a c2sp.org/tlog-proof (the leaf as extra data, the inclusion
     /// proof and the signed checkpoint), which `proof verify` or any
     /// tlog-proof reader checks with the operator's public key alone.
@@ -25,13 +31,38 @@ pub enum ProofCommand {
     /// Prove that the ledger at OLD_SIZE entries is a prefix of the ledger at
     /// NEW_SIZE (default: the current size): nothing was rewritten.
     Consistency(ConsistencyArgs),
-    /// Check an offline proof file with the operator's public key.
+    /// Prove a claim's status offline: every statement its status is
+    /// derived from, each with its inclusion proof under the current
+    /// checkpoint (schemas/status-proof.schema.json).
+    ///
+    /// The file holds the claim's record and revisions, its verdicts and
+    /// their withdrawals, every key grant and revocation, the genesis
+    /// policy, the links from or to the claim, the linked claims with what
+    /// their origins are decided from, and the article texts the rules
+    /// read. `proof verify FILE --operator KEY.pub` recomputes the status
+    /// from the file alone. It proves what the file holds, not that
+    /// nothing was left out (README "Status proof").
+    Status(StatusProofArgs),
+    /// Check an offline proof file with the operator's public key: a
+    /// tlog-proof, or a status proof (`proof status`), whose status it
+    /// recomputes and prints.
     Verify(VerifyArgs),
 }
 
 #[derive(Args, Debug)]
+pub struct StatusProofArgs {
+    /// The claim: its id (prefix, 6+ hex digits).
+    claim: String,
+    /// Write the proof to this file (conventionally *.status-proof.json)
+    /// instead of stdout; a summary is then said on stderr.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
 pub struct InclusionArgs {
-    /// The statement id or a unique prefix (at least 6 hex digits).
+    /// The statement id or a unique prefix (at least 6 hex digits), of any
+    /// kind.
     id: String,
     /// Print JSON (schemas/inclusion-proof.schema.json) instead of the
     /// tlog-proof text.
@@ -60,7 +91,8 @@ pub struct VerifyArgs {
     /// The operator's public key file (its .pub).
     #[arg(long)]
     operator: PathBuf,
-    /// Print JSON (schemas/proof-verify.schema.json).
+    /// Print JSON (schemas/proof-verify.schema.json; for a status proof,
+    /// schemas/status-proof-verify.schema.json).
     #[arg(long)]
     json: bool,
 }
@@ -101,8 +133,86 @@ pub fn run(ledger: &Path, cmd: ProofCommand) -> Result<ExitCode> {
     match cmd {
         ProofCommand::Inclusion(a) => inclusion(ledger, &a),
         ProofCommand::Consistency(a) => consistency(ledger, &a),
+        ProofCommand::Status(a) => status(ledger, &a),
         ProofCommand::Verify(a) => verify(&a),
     }
+}
+
+/// `proof status`.
+fn status(ledger: &Path, a: &StatusProofArgs) -> Result<ExitCode> {
+    let l = Ledger::open(ledger)?;
+    let id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
+    let proof = provledger::proof::status::collect(&l, &id)?;
+    let bytes = proof.to_bytes();
+    match &a.out {
+        Some(file) => {
+            std::fs::write(file, &bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            super::output::say!(
+                "wrote {}: {} statements and {} article texts under the checkpoint of tree size {}",
+                file.display(),
+                proof.entries.len(),
+                proof.blobs.len(),
+                l.size()
+            );
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `proof verify --json` prints for a status proof.
+#[derive(Serialize)]
+struct StatusVerifiedView<'a> {
+    ok: bool,
+    origin: &'a str,
+    tree_size: u64,
+    statements: usize,
+    /// What the check cannot establish.
+    complete: &'static str,
+    status: &'a provledger::status::ClaimStatus,
+}
+
+/// Says what a checked status proof does not prove.
+const NOT_COMPLETE: &str = "not proven: that the file leaves out no later statement (verdict, withdrawal, revocation, revision, retraction or link) of the log at that checkpoint";
+
+/// `proof verify` of a status proof: exit 3 when it does not check out.
+fn verify_status(a: &VerifyArgs, operator: &keys::PublicKey, bytes: &[u8]) -> Result<ExitCode> {
+    let proven = match StatusProof::parse(bytes).and_then(|p| p.verify(operator)) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(super::error::no(&format!(
+                "status proof {} does not check out: {e}",
+                a.file.display()
+            )))
+        }
+    };
+    if a.json {
+        print_json(&StatusVerifiedView {
+            ok: true,
+            origin: &proven.origin,
+            tree_size: proven.tree_size,
+            statements: proven.statements,
+            complete: NOT_COMPLETE,
+            status: &proven.status,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "ok: status of claim {} recomputed from {} statements of {} (tree size {})",
+            proven.status.claim.id,
+            proven.statements,
+            super::render::Esc(&proven.origin),
+            proven.tree_size
+        )?;
+        writeln!(out, "{NOT_COMPLETE}")?;
+        writeln!(out)?;
+    }
+    super::status::print_status(&proven.status, super::render::Style::detect())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `proof inclusion`.
@@ -164,9 +274,20 @@ fn verify(a: &VerifyArgs) -> Result<ExitCode> {
     let operator = keys::load_public_key(&a.operator)?;
     let text = provledger::log::read_bounded(
         &a.file,
-        provledger::proof::MAX_PROOF_BYTES as u64,
+        provledger::proof::status::MAX_STATUS_PROOF_BYTES,
         "the proof file",
     )?;
+    // A status proof is JSON; a tlog-proof starts with its header line.
+    if text.first() == Some(&b'{') {
+        return verify_status(a, &operator, &text);
+    }
+    let max = provledger::proof::MAX_PROOF_BYTES;
+    if text.len() > max {
+        anyhow::bail!(
+            "the proof file {} is larger than {max} bytes, the most it may hold",
+            a.file.display()
+        );
+    }
     // A proof that does not check out is an answer ("no", exit 3),
     // not a failure to run (exit 1).
     let proven = match TlogProof::parse(&text).and_then(|p| p.verify(&operator)) {

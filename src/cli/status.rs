@@ -6,54 +6,148 @@ use super::render::{attribution, kind, short, Esc, Style};
 use super::Fail;
 use anyhow::Result;
 use clap::Args;
+use provledger::digest::Digest;
 use provledger::ledger::Ledger;
+use provledger::state::ClaimFilter;
 use provledger::statement::Kind;
-use provledger::status::{claim_status, ClaimStatus, Judgement, Origin, Side, Standing, Status};
+use provledger::status::{
+    claim_status, ClaimStatus, Judgement, Origin, Requirement, Side, Standing,
+};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// A claim's derived status, verdicts and corroboration (README: "Status").
 ///
-/// Exit codes: 0 the claim was found (and is in the --require'd status);
-/// 3 it was found but is not in the --require'd status (the JSON or text is
-/// still printed, the mismatch is said on stderr); 4 no such claim; 2 a
-/// malformed id; 1 any other error.
+/// One claim prints its full status (JSON: schemas/status.schema.json);
+/// several ids, or --article, print one line per claim (JSON: an array,
+/// schemas/status-list.schema.json), in the order given, then the
+/// article's claims oldest first, each claim once.
+///
+/// Exit codes: 0 every claim was found (and is in the --require'd set);
+/// 3 all were found but some are not in the --require'd set (the JSON or
+/// text is still printed, each mismatch is said on stderr), or --article
+/// names an article without claims and --require is given; 4 no such claim; 2 a malformed id; 1 any other error. An
+/// unknown --article is 4 too, a malformed --require 2.
 #[derive(Args, Debug)]
 pub struct StatusArgs {
-    /// The claim: its id (prefix, 6+ hex digits).
-    claim: String,
-    /// Print JSON (schemas/status.schema.json).
+    /// The claims: ids (prefixes, 6+ hex digits).
+    #[arg(required_unless_present = "article", value_name = "CLAIM")]
+    claims: Vec<String>,
+    /// Every claim of this article (any version of it): an article id
+    /// (prefix).
+    #[arg(long, value_name = "ARTICLE")]
+    article: Option<String>,
+    /// Print JSON (schemas/status.schema.json for one claim,
+    /// schemas/status-list.schema.json for several or --article).
     #[arg(long)]
     json: bool,
-    /// Exit 3 unless the claim has this status: retracted, verified,
-    /// refuted, disputed, unverifiable, in_review or unreviewed.
-    #[arg(long, value_name = "STATUS")]
-    require: Option<Status>,
+    /// Exit 3 unless every claim is in this set of statuses: one status
+    /// (verified), several separated by commas (verified,unverifiable), or
+    /// any but these (not:refuted,disputed). Statuses: retracted, verified,
+    /// refuted, disputed, unverifiable, in_review, unreviewed.
+    #[arg(long, value_name = "SET")]
+    require: Option<Requirement>,
 }
 
 pub fn run(ledger: &Path, a: StatusArgs) -> Result<ExitCode> {
     let l = Ledger::open(ledger)?;
-    let id = l.resolve(&a.claim, &[Kind::ClaimRecord])?.id;
-    let st = claim_status(l.state(), &id)?
-        .ok_or_else(|| Fail::NotFound(format!("no claim has id {}", id)))?;
-    if a.json {
-        print_json(&st)?;
-    } else {
-        print_status(&st, Style::detect())?;
+    let mut ids: Vec<Digest> = Vec::new();
+    let mut seen: HashSet<Digest> = HashSet::new();
+    for prefix in &a.claims {
+        let id = l.resolve(prefix, &[Kind::ClaimRecord])?.id;
+        if seen.insert(id) {
+            ids.push(id);
+        }
     }
-    match a.require {
-        Some(want) if want != st.status => Ok(super::error::no(&format!(
-            "claim {} is {}, not {} as required",
-            short(&id),
-            st.status,
-            want
-        ))),
-        _ => Ok(ExitCode::SUCCESS),
+    let article = a
+        .article
+        .as_deref()
+        .map(|p| -> Result<_> { Ok(l.resolve(p, &[Kind::ArticleRecord])?.id) })
+        .transpose()?;
+    if let Some(article) = &article {
+        for c in l.state().claims(&ClaimFilter {
+            article: Some(*article),
+            ..ClaimFilter::default()
+        })? {
+            if seen.insert(c.id) {
+                ids.push(c.id);
+            }
+        }
+    }
+    let mut all = Vec::with_capacity(ids.len());
+    for id in &ids {
+        all.push(
+            claim_status(l.state(), id)?
+                .ok_or_else(|| Fail::NotFound(format!("no claim has id {id}")))?,
+        );
+    }
+    let bulk = article.is_some() || a.claims.len() > 1;
+    if bulk {
+        if a.json {
+            print_json(&all)?;
+        } else {
+            print_lines(&all, Style::detect())?;
+        }
+    } else if a.json {
+        print_json(&all[0])?;
+    } else {
+        print_status(&all[0], Style::detect())?;
+    }
+    let Some(want) = a.require else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if let (Some(article), true) = (&article, all.is_empty()) {
+        return Ok(super::error::no(&format!(
+            "article {} has no claims: none is {want} as required",
+            short(article)
+        )));
+    }
+    let unmet: Vec<String> = all
+        .iter()
+        .filter(|st| !want.admits(st.status))
+        .map(|st| format!("claim {} is {}", short(&st.claim.id), want.unmet(st.status)))
+        .collect();
+    if unmet.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(super::error::no(&unmet.join("\nprovledger: ")))
     }
 }
 
-fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
+/// Several claims: one line each, as `claims` lists them, with the count
+/// of verdicts behind the status.
+fn print_lines(all: &[ClaimStatus], style: Style) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if all.is_empty() {
+        super::output::say!("no claims");
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<12}  {:<12}  {:<9}  CLAIM",
+        "ID", "STATUS", "VERDICTS"
+    )?;
+    for st in all {
+        let t = &st.tally;
+        writeln!(
+            out,
+            "{}  {}  {:<9}  {}",
+            short(&st.claim.id),
+            status_text(st.status, style, 12),
+            format!(
+                "{}/{}",
+                t.supporting + t.refuting + t.mixed + t.unverifiable,
+                st.verdicts.len()
+            ),
+            super::render::clip(&st.claim.proposition, 80)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let c = &st.claim;
     writeln!(

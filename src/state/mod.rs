@@ -50,9 +50,11 @@ mod schema;
 mod seal;
 mod search;
 mod sources;
+mod sparse;
 pub(crate) mod standing;
 mod verifications;
 pub(crate) mod views;
+mod worklist;
 
 pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
@@ -63,6 +65,7 @@ pub use views::{
     ArticleChain, ArticleInfo, ArticleRef, AttributionView, ClaimFilter, ClaimSummary, Signer,
     SourceInfo, SourceRef,
 };
+pub use worklist::KeyRefError;
 
 use crate::digest::Digest;
 use crate::statement::{Body, Kind, Role, VerifiedStatement};

@@ -301,17 +301,56 @@ impl State {
             sql.push_str(" AND c.n IN (SELECT rowid FROM claim_text WHERE claim_text MATCH ?)");
             args.push(Box::new(q));
         }
-        sql.push_str(" ORDER BY c.n LIMIT ? OFFSET ?");
-        args.push(Box::new(filter.limit.map_or(-1, |l| l as i64)));
-        args.push(Box::new(filter.offset as i64));
+        // The worklists (worklist.rs): SQL keeps the candidates, the
+        // standing rule decides.
+        let worklist = super::worklist::Worklist {
+            stale: filter.stale,
+            unjudged_by: filter.unjudged_by.as_ref(),
+            checker: filter.checker.as_ref(),
+        };
+        if filter.stale {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM verifications v JOIN revisions r ON r.id = v.revision
+                   WHERE v.claim = c.id AND v.withdrawal IS NULL AND r.substance IS NOT c.substance)",
+            );
+        }
+        if filter.unjudged_by.is_some() {
+            sql.push_str(" AND c.retraction IS NULL");
+        }
+        if let Some(k) = &filter.checker {
+            sql.push_str(
+                " AND EXISTS (SELECT 1 FROM verifications v
+                   WHERE v.claim = c.id AND v.signer = ? AND v.withdrawal IS NULL)",
+            );
+            args.push(Box::new(k.to_vec()));
+        }
+        sql.push_str(" ORDER BY c.n");
+        if !worklist.active() {
+            sql.push_str(" LIMIT ? OFFSET ?");
+            args.push(Box::new(filter.limit.map_or(-1, |l| l as i64)));
+            args.push(Box::new(filter.offset as i64));
+        }
         let ids: Vec<Vec<u8>> = self
             .conn
             .prepare_cached(&sql)?
             .query_map(params_from_iter(args.iter()), |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(ids.len());
+        let mut skip = if worklist.active() { filter.offset } else { 0 };
         for id in ids {
             let id = digest(id)?;
+            if worklist.active() {
+                if filter.limit.is_some_and(|l| out.len() >= l) {
+                    break;
+                }
+                if !self.on_worklist(&id, &worklist)? {
+                    continue;
+                }
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+            }
             out.extend(self.claim(&id)?);
         }
         Ok(out)

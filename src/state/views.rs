@@ -196,4 +196,15 @@ pub struct ClaimFilter {
     pub limit: Option<usize>,
     /// Skip this many first.
     pub offset: usize,
+    /// Claims with a stale verdict (rule 1 of README "Status"): a
+    /// checker's latest verdict judged other text or attribution. With
+    /// `checker`, a stale verdict of that key.
+    pub stale: bool,
+    /// Claims, not retracted, on which this key (raw public key) has no
+    /// verdict in force on the current text: never judged, every verdict
+    /// withdrawn, or its latest stale.
+    pub unjudged_by: Option<[u8; 32]>,
+    /// Claims on which this key (raw public key) has a verdict it has not
+    /// withdrawn.
+    pub checker: Option<[u8; 32]>,
 }

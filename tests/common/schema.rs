@@ -17,10 +17,30 @@ pub fn schema(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
+/// Where a schema's `$id` says it is published; a `$ref` to another of
+/// our schemas is read from `schemas/` (never fetched).
+const SCHEMA_BASE: &str = "https://provledger.example/schemas/";
+
+/// Resolves a `$ref` to another published schema from `schemas/`.
+struct Local;
+
+impl jsonschema::Retrieve for Local {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        match uri.as_str().strip_prefix(SCHEMA_BASE) {
+            Some(name) => Ok(schema(name)),
+            None => Err(format!("{uri} is not one of our schemas").into()),
+        }
+    }
+}
+
 /// A validator for schemas/`name`: draft 2020-12, with formats checked.
 pub fn validator(name: &str) -> jsonschema::Validator {
     jsonschema::draft202012::options()
         .should_validate_formats(true)
+        .with_retriever(Local)
         .build(&schema(name))
         .unwrap_or_else(|e| panic!("schemas/{name} is not a valid JSON Schema: {e}"))
 }
