@@ -111,6 +111,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod capture;
 pub mod cbor;
 pub mod digest;
 pub mod error;
