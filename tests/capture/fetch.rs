@@ -122,6 +122,12 @@ fn the_news_page_is_captured_with_its_evidence() {
         "{meta}"
     );
 
+    // The signed statement follows the published statement schema.
+    crate::common::assert_schema(
+        "statement.schema.json",
+        &env.run(&["show", id, "--json"]).ok().json(),
+    );
+
     // The same URL again is not a new article.
     env.refused(
         &["article", "fetch", &url, "--key", &key],
@@ -314,6 +320,13 @@ fn bad_fetches_are_refused_and_write_nothing() {
     }
     srv.route("/hop11", Route::html(fixture("news.html")));
     srv.route(
+        "/stall",
+        Route::Stall {
+            wait: Duration::from_secs(5),
+            body: fixture("news.html"),
+        },
+    );
+    srv.route(
         "/slow",
         Route::Trickle {
             body: fixture("news.html"),
@@ -380,6 +393,11 @@ fn bad_fetches_are_refused_and_write_nothing() {
         "/slow",
         &["--timeout", "1"],
         &format!("fetching {} timed out after 1 s", srv.url("/slow")),
+    );
+    fetch(
+        "/stall",
+        &["--timeout", "1"],
+        &format!("fetching {} timed out after 1 s", srv.url("/stall")),
     );
     fetch(
         "/big",

@@ -25,6 +25,8 @@ pub enum Route {
     },
     /// A redirect.
     Redirect { status: u16, location: String },
+    /// Nothing at all for `wait`, then a page.
+    Stall { wait: Duration, body: Vec<u8> },
     /// Headers at once, then the body one byte every `every`.
     Trickle { body: Vec<u8>, every: Duration },
     /// A 503 with `Retry-After: secs` the first `times` requests, then
@@ -251,6 +253,15 @@ fn serve(
                 conn.write_all(&[b])?;
             }
             Ok(())
+        }
+        Route::Stall { wait, body } => {
+            std::thread::sleep(wait);
+            let r = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            conn.write_all(r.as_bytes())?;
+            conn.write_all(&body)
         }
         Route::RetryAfter { .. } => unreachable!("resolved above"),
     }

@@ -145,3 +145,44 @@ fn bad_watch_inputs_are_refused() {
     env.run(&["watch", "list"])
         .fails_with(1, "watch.json is not a valid watch list: ");
 }
+
+#[test]
+fn a_failed_fetch_is_reported_and_the_run_goes_on() {
+    let srv = Server::start();
+    let (env, key) = super::ledger();
+    srv.route("/a", Route::html(fixture("news.html")));
+    srv.route("/b", Route::html(fixture("news-1252.html")));
+    let a = fetch_json(&env, &key, &srv.url("/a"), &[])["article"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = fetch_json(&env, &key, &srv.url("/b"), &[])["article"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.run(&["watch", "add", &a]).ok();
+    env.run(&["watch", "add", &b]).ok();
+    srv.route(
+        "/a",
+        Route::with(500, &[("Content-Type", "text/html")], "oops"),
+    );
+    srv.route("/b", Route::html(fixture("news-v2.html")));
+    let r = run(&env, &key);
+    assert_eq!(r["results"][0]["outcome"], "failed");
+    assert_eq!(
+        r["results"][0]["error"],
+        format!(
+            "{} answered 500 Internal Server Error; no article text to record",
+            srv.url("/a")
+        )
+    );
+    assert_eq!(r["results"][1]["outcome"], "new-version");
+    let list = env.run(&["watch", "list", "--json"]).ok().json();
+    let outcomes: Vec<&str> = list["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["failed", "new-version"]);
+}
