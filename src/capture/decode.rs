@@ -258,6 +258,46 @@ mod tests {
     }
 
     #[test]
+    fn codings_decode_and_unknown_ones_are_refused() {
+        use std::io::Write;
+        let text = b"<p>Hello, deflate.</p>".repeat(20);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&text).unwrap();
+        let zlib = z.finish().unwrap();
+        let mut d = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        d.write_all(&text).unwrap();
+        let raw = d.finish().unwrap();
+        assert_eq!(
+            content_decode(&zlib, Some("deflate"), 1 << 20).unwrap(),
+            text
+        );
+        assert_eq!(
+            content_decode(&raw, Some("Deflate"), 1 << 20).unwrap(),
+            text
+        );
+        assert_eq!(
+            content_decode(&text, Some("identity"), 1 << 20).unwrap(),
+            text
+        );
+        let e = content_decode(&text, Some("compress"), 1 << 20).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Content-Encoding 'compress' is not one capture decodes (gzip, deflate, br)"
+        );
+        let e = content_decode(&zlib, Some("deflate"), 100).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("decodes to more than 100 bytes; refused as a decompression bomb"),
+            "{e}"
+        );
+        let e = content_decode(b"not gzip", Some("gzip"), 100).unwrap_err();
+        assert!(
+            e.to_string().starts_with("the gzip body does not decode: "),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn header_charset_reads_the_parameter() {
         assert_eq!(
             header_charset("text/html; Charset=\"Shift_JIS\""),

@@ -53,6 +53,13 @@ impl Page {
     }
 }
 
+/// Whether a text is low-confidence: the extractors agree less than
+/// [`MIN_AGREEMENT`], or it is less than half as long as the version it
+/// would follow (`previous_length`).
+pub fn low_confidence(agreement: u16, length: u64, previous_length: Option<u64>) -> bool {
+    agreement < MIN_AGREEMENT || previous_length.is_some_and(|p| length.saturating_mul(2) < p)
+}
+
 /// Makes a [`Page`] of a 2xx exchange. `previous_length` is the text
 /// length of the version this one would follow: a text less than half as
 /// long is marked low-confidence.
@@ -89,8 +96,7 @@ pub fn page(
             max: MAX_ARTICLE_BYTES,
         });
     }
-    let shrunk = previous_length.is_some_and(|p| (found.text.len() as u64) * 2 < p);
-    let low_confidence = found.agreement < MIN_AGREEMENT || shrunk;
+    let low_confidence = low_confidence(found.agreement, found.text.len() as u64, previous_length);
     let raw = ex.body.clone();
     let mut capture = Capture {
         requested_url: ex.requested_url.clone(),
@@ -349,4 +355,20 @@ pub fn update(fetcher: &Fetcher, chain: &ArticleChain) -> Result<Update, Capture
         page: Box::new(page),
         revert_of,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::low_confidence;
+
+    #[test]
+    fn low_confidence_on_disagreement_or_a_halved_text() {
+        assert!(!low_confidence(500, 1000, Some(2000)));
+        assert!(low_confidence(499, 1000, None), "strong disagreement");
+        assert!(low_confidence(1000, 999, Some(2000)), "less than half");
+        assert!(
+            !low_confidence(1000, 10, None),
+            "a first version has nothing to shrink from"
+        );
+    }
 }

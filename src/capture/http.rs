@@ -453,3 +453,48 @@ pub fn retry_after_secs(v: &str) -> Option<u64> {
     let now = crate::ledger::clock().ok()? as i64;
     Some(when.saturating_sub(now).max(0) as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(retry_after_secs(" 120 "), Some(120));
+        // A date in the past: no wait.
+        assert_eq!(retry_after_secs("Sun, 06 Nov 1994 08:49:37 GMT"), Some(0));
+        assert_eq!(retry_after_secs("soon"), None);
+    }
+
+    #[test]
+    fn only_http_urls_are_fetched() {
+        assert!(parse_http_url("https://news.example/a").is_ok());
+        assert_eq!(
+            parse_http_url("mailto:desk@news.example").unwrap_err().to_string(),
+            "cannot fetch 'mailto:desk@news.example': its scheme is mailto:; only http and https are fetched"
+        );
+    }
+
+    #[test]
+    fn the_user_agent_names_tool_version_and_contact() {
+        let o = FetchOptions {
+            contact: Some("desk@news.example".into()),
+            ..FetchOptions::default()
+        };
+        assert_eq!(
+            o.user_agent(),
+            format!(
+                "provledger/{} (source-verification ledger; contact: desk@news.example)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+        assert!(FetchOptions::default()
+            .user_agent()
+            .ends_with("no contact given)"));
+        let big = FetchOptions {
+            max_body: MAX_RAW_BYTES + 1,
+            ..FetchOptions::default()
+        };
+        assert!(Fetcher::new(big).is_err());
+    }
+}

@@ -175,3 +175,65 @@ fn a_shrunk_text_is_low_confidence() {
         .json();
     assert_eq!(show["article"]["capture"]["low_confidence"], true);
 }
+
+#[test]
+fn a_failed_refetch_writes_nothing() {
+    let srv = Server::start();
+    let (env, key) = ledger();
+    srv.route("/a", Route::html(fixture("news.html")));
+    let v = fetch_json(&env, &key, &srv.url("/a"), &[]);
+    let id = v["article"].as_str().unwrap().to_string();
+    srv.route(
+        "/a",
+        Route::Stall {
+            wait: std::time::Duration::from_secs(5),
+            body: fixture("news-v2.html"),
+        },
+    );
+    env.refused(
+        &[
+            "article",
+            "update",
+            &id,
+            "--fetch",
+            "--timeout",
+            "1",
+            "--key",
+            &key,
+        ],
+        1,
+        &format!("fetching {} timed out after 1 s", srv.url("/a")),
+    );
+    srv.route(
+        "/a",
+        Route::with(500, &[("Content-Type", "text/html")], "oops"),
+    );
+    env.refused(
+        &["article", "update", &id, "--fetch", "--key", &key],
+        1,
+        &format!(
+            "{} answered 500 Internal Server Error; no article text to record",
+            srv.url("/a")
+        ),
+    );
+    env.refused(
+        &["article", "update", &id, "--key", &key],
+        2,
+        "the following required arguments were not provided",
+    );
+    env.refused(
+        &[
+            "article", "update", &id, "new.txt", "--fetch", "--key", &key,
+        ],
+        2,
+        "the argument '[FILE]' cannot be used with '--fetch'",
+    );
+    env.refused(
+        &[
+            "article", "update", &id, "--fetch", "--title", "T", "--key", &key,
+        ],
+        2,
+        "cannot be used with",
+    );
+    assert!(!env.lpath("watch.json").exists());
+}

@@ -37,6 +37,10 @@ fn a_run_fetches_what_is_due_and_backs_off() {
         .ok()
         .json();
     assert_eq!(w["every"], 120);
+    assert_schema(
+        "watch-list.schema.json",
+        &serde_json::json!({"watches": [w.clone()], "events": []}),
+    );
 
     // Due: fetched, unchanged, the interval doubles.
     let r = run(&env, &key);
