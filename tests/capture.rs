@@ -12,11 +12,13 @@
 //!   revert, a 404 after a first capture, a move.
 //! - `watch`: the watch list, due runs, backoff, robots.txt.
 //! - `rules`: the `article.capture-*` rules, on records built by hand.
+//! - `tls`: over HTTPS, the leaf certificate's digest; an untrusted one.
 
 mod fetch;
 mod follow;
 mod rules;
 pub mod server;
+mod tls;
 mod watch;
 
 use crate::common::Env;

@@ -39,6 +39,9 @@ pub struct FetchOptions {
     /// How the operator can be reached, put in the User-Agent (an email
     /// address or a URL).
     pub contact: Option<String>,
+    /// Certificates (DER) trusted as roots besides the Web PKI's (a private
+    /// CA; the tests' own).
+    pub extra_roots: Vec<Vec<u8>>,
 }
 
 impl Default for FetchOptions {
@@ -51,6 +54,7 @@ impl Default for FetchOptions {
             max_redirects: 10,
             max_retry_after: Duration::from_secs(10),
             contact: None,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -163,7 +167,13 @@ impl Fetcher {
                 opts.max_body
             )));
         }
-        let client = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder();
+        for der in &opts.extra_roots {
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| CaptureError::Client(format!("a root certificate: {e}")))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.total_timeout)

@@ -26,7 +26,7 @@ pub mod http;
 pub mod warc;
 pub mod watch;
 
-pub use follow::{first, first_record, low_confidence, next_record, update, Page, Update};
+pub use follow::{first, first_record, low_confidence, next_record, page, update, Page, Update};
 pub use http::{Conditional, Exchange, FetchOptions, Fetcher};
 
 use url::Url;

@@ -59,6 +59,7 @@ impl FetchArgs {
             max_redirects: 10,
             max_retry_after: Duration::from_secs(self.max_retry_after),
             contact: self.contact.clone(),
+            extra_roots: Vec::new(),
         })?)
     }
 }
