@@ -141,9 +141,8 @@ pub enum WatchError {
     },
 }
 
-/// Parses a duration such as `30m`, `6h`, `1d` or `90s` (a bare number is
-/// seconds); at least a minute... of the caller's choosing: any positive
-/// duration.
+/// Parses a watch interval such as `30m`, `6h`, `1d` or `90s` (a bare
+/// number is seconds): positive, at most a year.
 pub fn parse_every(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
@@ -277,6 +276,52 @@ pub fn host_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A host's robots.txt as a scheduled run found it (RFC 9309 §2.3.1).
+#[derive(Clone, Debug)]
+pub enum RobotsTxt {
+    /// A 2xx: its rules (decoded).
+    Rules(Vec<u8>),
+    /// A 4xx: there is none, and everything is allowed.
+    Missing,
+    /// A 5xx, another status or a network error: everything is disallowed.
+    Unreachable,
+}
+
+impl RobotsTxt {
+    /// Fetches the robots.txt of `url`'s host.
+    pub fn fetch(fetcher: &super::Fetcher, url: &str) -> RobotsTxt {
+        let Ok(mut u) = super::http::parse_http_url(url) else {
+            return RobotsTxt::Unreachable;
+        };
+        u.set_path("/robots.txt");
+        u.set_query(None);
+        u.set_fragment(None);
+        let Ok(ex) = fetcher.get(u.as_str(), &super::Conditional::default()) else {
+            return RobotsTxt::Unreachable;
+        };
+        match ex.status {
+            200..=299 => {
+                let enc = ex.header("content-encoding");
+                match super::decode::content_decode(&ex.body, enc.as_deref(), 1 << 20) {
+                    Ok(body) => RobotsTxt::Rules(body),
+                    Err(_) => RobotsTxt::Unreachable,
+                }
+            }
+            400..=499 => RobotsTxt::Missing,
+            _ => RobotsTxt::Unreachable,
+        }
+    }
+
+    /// Whether it lets this tool fetch `url`.
+    pub fn allows(&self, url: &str) -> bool {
+        match self {
+            RobotsTxt::Rules(body) => robots_allow(Some(body), url),
+            RobotsTxt::Missing => true,
+            RobotsTxt::Unreachable => false,
+        }
+    }
+}
+
 /// Whether robots.txt `body` (as fetched from the URL's host; `None` when
 /// there is none, a 4xx) lets this tool fetch `url`. An unreadable file
 /// allows everything, as RFC 9309 §2.3.1.3 says of a 4xx.
@@ -323,5 +368,8 @@ mod tests {
         assert!(!robots_allow(Some(body), "http://a.example/private/x"));
         assert!(robots_allow(Some(body), "http://a.example/news/x"));
         assert!(robots_allow(None, "http://a.example/private/x"));
+        assert!(RobotsTxt::Missing.allows("http://a.example/private/x"));
+        assert!(!RobotsTxt::Unreachable.allows("http://a.example/news/x"));
+        assert!(!RobotsTxt::Rules(body.to_vec()).allows("http://a.example/private/x"));
     }
 }

@@ -5,9 +5,8 @@ use super::output::{print_json, say, Signing};
 use super::render::{short, Esc};
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use provledger::capture::decode::content_decode;
-use provledger::capture::http::{parse_http_url, Conditional};
-use provledger::capture::watch::{host_of, parse_every, robots_allow, Event, Outcome, WatchList};
+use provledger::capture::http::parse_http_url;
+use provledger::capture::watch::{host_of, parse_every, Event, Outcome, RobotsTxt, WatchList};
 use provledger::ledger::Ledger;
 use provledger::statement::Kind;
 use serde::Serialize;
@@ -181,7 +180,7 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
     let due = list.due(now);
     let bar = indicatif::ProgressBar::new(due.len() as u64);
     let mut last_request: HashMap<String, Instant> = HashMap::new();
-    let mut robots: HashMap<String, Option<Option<Vec<u8>>>> = HashMap::new();
+    let mut robots: HashMap<String, RobotsTxt> = HashMap::new();
     let wait_for = |host: &str, last: &mut HashMap<String, Instant>| {
         if let Some(t) = last.get(host) {
             let since = t.elapsed();
@@ -198,16 +197,9 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
         bar.set_message(watch.url.clone());
         if !robots.contains_key(&host) {
             wait_for(&host, &mut last_request);
-            let body = robots_txt(&fetcher, &watch.url);
-            robots.insert(host.clone(), body);
+            robots.insert(host.clone(), RobotsTxt::fetch(&fetcher, &watch.url));
         }
-        let allowed = match robots.get(&host) {
-            Some(Some(None)) | None => true,
-            Some(Some(Some(body))) => robots_allow(Some(body.as_slice()), &watch.url),
-            // robots.txt unreachable (5xx, network): RFC 9309 says assume
-            // everything is disallowed.
-            Some(None) => false,
-        };
+        let allowed = robots.get(&host).is_none_or(|r| r.allows(&watch.url));
         let at = super::now()?;
         let (outcome, fetch, error) = if !allowed {
             list.event(Event {
@@ -280,24 +272,4 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The robots.txt of `url`'s host: `Some(Some(body))` when there is one,
-/// `Some(None)` when there is none (4xx: everything allowed), `None` when
-/// it cannot be had (5xx, network error: everything disallowed).
-fn robots_txt(fetcher: &provledger::capture::Fetcher, url: &str) -> Option<Option<Vec<u8>>> {
-    let mut u = parse_http_url(url).ok()?;
-    u.set_path("/robots.txt");
-    u.set_query(None);
-    u.set_fragment(None);
-    let ex = fetcher.get(u.as_str(), &Conditional::default()).ok()?;
-    match ex.status {
-        200..=299 => {
-            let enc = ex.header("content-encoding");
-            let body = content_decode(&ex.body, enc.as_deref(), 1 << 20).ok()?;
-            Some(Some(body))
-        }
-        400..=499 => Some(None),
-        _ => None,
-    }
 }
