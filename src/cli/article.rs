@@ -70,6 +70,7 @@ pub struct AddArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("json", |a| a.help("Print the receipt as JSON (schemas/receipt.schema.json); with --fetch, what was done (schemas/article-fetch.schema.json)")))]
 pub struct UpdateArgs {
     /// The article: the id (prefix) of any of its versions.
     article: String,

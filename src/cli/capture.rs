@@ -66,6 +66,7 @@ impl FetchArgs {
 
 /// `article fetch`.
 #[derive(Args, Debug)]
+#[command(mut_arg("json", |a| a.help("Print what was done as JSON (schemas/article-fetch.schema.json)")))]
 pub struct ArticleFetchArgs {
     /// The article's URL (http or https).
     url: String,

@@ -52,6 +52,7 @@ pub struct ListArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("json", |a| a.help("Print the run as JSON (schemas/watch-run.schema.json)")))]
 pub struct RunArgs {
     /// Seconds between two requests to the same host.
     #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
