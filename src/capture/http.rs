@@ -109,6 +109,9 @@ pub struct Exchange {
     pub body: Vec<u8>,
     /// When the response arrived (unix seconds, the ledger's clock).
     pub retrieved_at: u64,
+    /// The redirect exchanges before this one, in order (each with no
+    /// hops of its own), for the WARC file.
+    pub hops: Vec<Exchange>,
 }
 
 impl Exchange {
@@ -201,8 +204,9 @@ impl Fetcher {
         let mut seen = std::collections::HashSet::new();
         seen.insert(current.to_string());
         let mut retried = false;
+        let mut hops: Vec<Exchange> = Vec::new();
         loop {
-            let ex = self.one(url, &current, cond, &redirects, start)?;
+            let mut ex = self.one(url, &current, cond, &redirects, start)?;
             if matches!(ex.status, 429 | 503) && !retried {
                 if let Some(wait) = ex.header("retry-after") {
                     let secs = retry_after_secs(&wait).ok_or_else(|| CaptureError::Http {
@@ -233,6 +237,7 @@ impl Fetcher {
                 }
             }
             if !matches!(ex.status, 301 | 302 | 303 | 307 | 308) {
+                ex.hops = std::mem::take(&mut hops);
                 return Ok(ex);
             }
             let Some(loc) = ex.header("location") else {
@@ -267,6 +272,7 @@ impl Fetcher {
                     chain: chain_text(&redirects),
                 });
             }
+            hops.push(ex);
             current = next;
         }
     }
@@ -364,6 +370,7 @@ impl Fetcher {
             body,
             // The ledger's clock (SOURCE_DATE_EPOCH when set), as for statements.
             retrieved_at: crate::ledger::now().unwrap_or(0),
+            hops: Vec::new(),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! A WARC/1.1 file of one capture (ISO 28500:2017), so that standard
-//! web-archive tools can replay it: a `warcinfo` record, the `request`, the
-//! `response` (status line, headers and the body exactly as received) and a
-//! `metadata` record of what the capture concluded (redirect chain,
+//! web-archive tools can replay it: a `warcinfo` record, a `request` and a
+//! `response` (status line, headers and the body exactly as received) for
+//! each redirect followed and for the page, and a `metadata` record of what the capture concluded (redirect chain,
 //! charset, extractor, digests). Block and payload digests are
 //! `sha256:` + RFC 4648 base32, as WARC 1.1 §5.8 writes them.
 //!
@@ -76,7 +76,48 @@ fn response_head(ex: &Exchange) -> Vec<u8> {
     h
 }
 
-/// The WARC file of `ex`, with `metadata` (`name: value` lines) in its
+/// Writes the request and response records of one exchange; returns the
+/// response's record id.
+fn exchange(out: &mut Vec<u8>, ex: &Exchange, info_id: &str) -> String {
+    let date = crate::time::rfc3339(ex.retrieved_at);
+    let uri = ex.final_url.to_string();
+    let request_id = record_id("request", &[uri.as_bytes(), &ex.request_head].concat());
+    let mut response_block = response_head(ex);
+    response_block.extend_from_slice(&ex.body);
+    let response_id = record_id("response", &[uri.as_bytes(), &response_block].concat());
+    let mut ip = Vec::new();
+    if let Some(a) = &ex.remote_addr {
+        let host = a
+            .parse::<std::net::SocketAddr>()
+            .map(|s| s.ip().to_string());
+        ip.push(("WARC-IP-Address", host.unwrap_or_else(|_| a.clone())));
+    }
+    let mut fields = vec![
+        ("WARC-Type", "request".to_string()),
+        ("WARC-Target-URI", uri.clone()),
+        ("WARC-Date", date.clone()),
+        ("WARC-Record-ID", request_id.clone()),
+        ("WARC-Warcinfo-ID", info_id.to_string()),
+        ("WARC-Concurrent-To", response_id.clone()),
+        ("Content-Type", "application/http;msgtype=request".into()),
+    ];
+    fields.extend(ip.iter().cloned());
+    record(out, &fields, &ex.request_head);
+    let mut fields = vec![
+        ("WARC-Type", "response".to_string()),
+        ("WARC-Target-URI", uri.clone()),
+        ("WARC-Date", date.clone()),
+        ("WARC-Record-ID", response_id.clone()),
+        ("WARC-Warcinfo-ID", info_id.to_string()),
+        ("WARC-Payload-Digest", digest_label(&ex.body)),
+        ("Content-Type", "application/http;msgtype=response".into()),
+    ];
+    fields.extend(ip);
+    record(out, &fields, &response_block);
+    response_id
+}
+
+/// The WARC file of `ex` (and of the redirects before it), with `metadata` (`name: value` lines) in its
 /// metadata record.
 pub fn write(ex: &Exchange, metadata: &[(String, String)]) -> Vec<u8> {
     let date = crate::time::rfc3339(ex.retrieved_at);
@@ -97,39 +138,10 @@ pub fn write(ex: &Exchange, metadata: &[(String, String)]) -> Vec<u8> {
         ],
         info.as_bytes(),
     );
-    let request_id = record_id("request", &[uri.as_bytes(), &ex.request_head].concat());
-    let mut response_block = response_head(ex);
-    response_block.extend_from_slice(&ex.body);
-    let response_id = record_id("response", &[uri.as_bytes(), &response_block].concat());
-    let mut ip = Vec::new();
-    if let Some(a) = &ex.remote_addr {
-        let host = a
-            .parse::<std::net::SocketAddr>()
-            .map(|s| s.ip().to_string());
-        ip.push(("WARC-IP-Address", host.unwrap_or_else(|_| a.clone())));
+    let mut response_id = String::new();
+    for hop in ex.hops.iter().chain(std::iter::once(ex)) {
+        response_id = exchange(&mut out, hop, &info_id);
     }
-    let mut fields = vec![
-        ("WARC-Type", "request".to_string()),
-        ("WARC-Target-URI", uri.clone()),
-        ("WARC-Date", date.clone()),
-        ("WARC-Record-ID", request_id.clone()),
-        ("WARC-Warcinfo-ID", info_id.clone()),
-        ("WARC-Concurrent-To", response_id.clone()),
-        ("Content-Type", "application/http;msgtype=request".into()),
-    ];
-    fields.extend(ip.iter().cloned());
-    record(&mut out, &fields, &ex.request_head);
-    let mut fields = vec![
-        ("WARC-Type", "response".to_string()),
-        ("WARC-Target-URI", uri.clone()),
-        ("WARC-Date", date.clone()),
-        ("WARC-Record-ID", response_id.clone()),
-        ("WARC-Warcinfo-ID", info_id.clone()),
-        ("WARC-Payload-Digest", digest_label(&ex.body)),
-        ("Content-Type", "application/http;msgtype=response".into()),
-    ];
-    fields.extend(ip);
-    record(&mut out, &fields, &response_block);
     let mut meta = String::new();
     for (k, v) in metadata {
         meta.push_str(&format!("{k}: {}\r\n", v.replace(['\r', '\n'], " ")));

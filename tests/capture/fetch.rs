@@ -281,6 +281,38 @@ fn redirects_are_followed_by_hand_and_logged() {
     assert_eq!(r[1]["status"], 302);
     assert_eq!(v["capture"]["final_url"], srv.url("/story"));
     assert_eq!(v["url"], srv.url("/story"));
+    // The WARC file replays the whole chain: each hop's request and response.
+    let warc = super::read_warc(&blob(&env, v["capture"]["warc"].as_str().unwrap()));
+    let records: Vec<(&str, &str)> = warc
+        .iter()
+        .filter(|r| r.field("WARC-Type") != Some("warcinfo"))
+        .map(|r| {
+            (
+                r.field("WARC-Type").unwrap(),
+                r.field("WARC-Target-URI").unwrap(),
+            )
+        })
+        .collect();
+    let (old, mid, story) = (
+        srv.url("/old"),
+        srv.url("/mid?utm_campaign=x"),
+        srv.url("/story"),
+    );
+    assert_eq!(
+        records,
+        [
+            ("request", old.as_str()),
+            ("response", old.as_str()),
+            ("request", mid.as_str()),
+            ("response", mid.as_str()),
+            ("request", story.as_str()),
+            ("response", story.as_str()),
+            ("metadata", story.as_str()),
+        ]
+    );
+    assert!(warc[2]
+        .block
+        .starts_with(b"HTTP/1.1 301 Moved Permanently\r\n"));
 }
 
 /// Each bad input: its message, exit 1, nothing written.
