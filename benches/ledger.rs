@@ -110,6 +110,7 @@ fn article(keys: &Keys, n: usize, text: &str) -> SignedStatement {
             content: Digest::of(text.as_bytes()),
             length: text.len() as u64,
             supersedes: None,
+            capture: None,
         }),
     )
 }

@@ -20,6 +20,7 @@
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
+//! | [`capture`] | articles from the web: the HTTP client, charset and decoding, main-text extraction, the WARC file, re-fetch outcomes, the watch list | RFC 9110, WHATWG Encoding, ISO 28500 (WARC 1.1), RFC 9309 |
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
@@ -79,6 +80,8 @@
 //! - `ledger.genesis`, `key.grant`, `key.revoke`: `state/keys.rs`;
 //! - `source.record`: `state/sources.rs`;
 //! - `article.record` and version chains: `state/articles.rs`;
+//! - an `article.record`'s capture record (`article.capture-*`):
+//!   `state/captures.rs`;
 //! - `claim.record`, `claim.revise`, `claim.retract`: `state/claims.rs`,
 //!   with the anchor checked by [`statement::Anchor::check_in`]
 //!   (`statement/anchor.rs`);
@@ -117,6 +120,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod capture;
 pub mod cbor;
 pub mod digest;
 pub mod error;

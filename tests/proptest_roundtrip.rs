@@ -233,6 +233,7 @@ fn body() -> impl Strategy<Value = Body> {
                         content,
                         length,
                         supersedes,
+                        capture: None,
                     })
                 }
             ),

@@ -20,6 +20,7 @@ mod state_harness;
 #[path = "cli_domain/support.rs"]
 mod support;
 
+mod capture;
 mod cli;
 mod cli_domain;
 mod eval_gold;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 /// Record articles and their updates, list them and show one.
 ///
@@ -21,6 +22,18 @@ use std::path::{Path, PathBuf};
 pub enum ArticleCommand {
     /// Record the first version of an article from a UTF-8 text file.
     Add(AddArgs),
+    /// Capture an article from the web and record its first version.
+    ///
+    /// The page is fetched over HTTP(S) (redirects followed by hand, at
+    /// most 10; body and decoding capped; no proxy), its main text
+    /// extracted (dom_smoothie, with trafilatura as a second opinion) and
+    /// normalised, and the record carries the capture: URLs, redirect
+    /// chain, status, headers, remote address, TLS certificate digest,
+    /// charset and its source, extractors and their agreement. The raw
+    /// body, the text and a WARC/1.1 file of the exchange are stored as
+    /// blobs. The article's URL is the final URL without utm_*, fbclid or
+    /// gclid parameters.
+    Fetch(super::capture::ArticleFetchArgs),
     /// Record a new version of an article (the outlet updated it).
     ///
     /// The new version supersedes the newest recorded version of the
@@ -57,11 +70,22 @@ pub struct AddArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("json", |a| a.help("Print the receipt as JSON (schemas/receipt.schema.json); with --fetch, what was done (schemas/article-fetch.schema.json)")))]
 pub struct UpdateArgs {
     /// The article: the id (prefix) of any of its versions.
     article: String,
-    /// The new version's exact text (UTF-8).
-    file: PathBuf,
+    /// The new version's exact text (UTF-8); not with --fetch.
+    #[arg(required_unless_present = "fetch", conflicts_with = "fetch")]
+    file: Option<PathBuf>,
+    /// Re-fetch the article from its URL instead of reading a file: a 304
+    /// or the same text records nothing; a changed text is a new version
+    /// (said to be a revert when it repeats an earlier one); a 404/410 or
+    /// a redirect elsewhere is reported (exit 3) and noted in
+    /// LEDGER/watch.json, keeping every version.
+    #[arg(long, conflicts_with_all = ["url", "publisher", "title", "published", "retrieved"])]
+    fetch: bool,
+    #[command(flatten)]
+    fetch_options: super::capture::FetchArgs,
     /// The new version's url [default: the previous version's].
     #[arg(long)]
     url: Option<String>,
@@ -100,12 +124,17 @@ pub struct ShowArgs {
     text: bool,
 }
 
-pub fn run(ledger: &Path, cmd: ArticleCommand) -> Result<()> {
+pub fn run(ledger: &Path, cmd: ArticleCommand) -> Result<ExitCode> {
+    let ok = |()| ExitCode::SUCCESS;
     match cmd {
-        ArticleCommand::Add(a) => add(ledger, a),
-        ArticleCommand::Update(a) => update(ledger, a),
-        ArticleCommand::List(a) => list(ledger, a),
-        ArticleCommand::Show(a) => show(ledger, a),
+        ArticleCommand::Add(a) => add(ledger, a).map(ok),
+        ArticleCommand::Fetch(a) => super::capture::fetch(ledger, a),
+        ArticleCommand::Update(a) if a.fetch => {
+            super::capture::update_fetch(ledger, &a.article, &a.fetch_options, &a.signing)
+        }
+        ArticleCommand::Update(a) => update(ledger, a).map(ok),
+        ArticleCommand::List(a) => list(ledger, a).map(ok),
+        ArticleCommand::Show(a) => show(ledger, a).map(ok),
     }
 }
 
@@ -131,7 +160,11 @@ fn add(ledger: &Path, a: AddArgs) -> Result<()> {
 }
 
 fn update(ledger: &Path, a: UpdateArgs) -> Result<()> {
-    let bytes = ArticleRecord::read_text(&a.file)?;
+    let file = a
+        .file
+        .as_deref()
+        .context("a text file or --fetch is needed")?;
+    let bytes = ArticleRecord::read_text(file)?;
     let fields = ArticleChanges {
         url: a.url,
         publisher: a.publisher,

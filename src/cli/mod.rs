@@ -13,6 +13,7 @@
 
 mod article;
 mod audit;
+mod capture;
 mod checkpoint;
 mod claim;
 mod claims;
@@ -32,6 +33,7 @@ mod show;
 mod source;
 mod status;
 mod verify;
+mod watch;
 
 use anyhow::Result;
 use clap::{CommandFactory, Parser, Subcommand};
@@ -78,6 +80,8 @@ enum Command {
     Proof(proof::ProofCommand),
     Audit(audit::AuditArgs),
     Reindex(reindex::ReindexArgs),
+    #[command(subcommand)]
+    Watch(watch::WatchCommand),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
 }
@@ -93,7 +97,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Init(a) => init::run(&ledger, a).map(done),
         Command::Key(c) => key::run(&ledger, c).map(done),
         Command::Source(c) => source::run(&ledger, c).map(done),
-        Command::Article(c) => article::run(&ledger, c).map(done),
+        Command::Article(c) => article::run(&ledger, c),
         Command::Claim(c) => claim::run(&ledger, c).map(done),
         Command::Claims(a) => claims::run(&ledger, a).map(done),
         Command::Verify(a) => verify::run(&ledger, a).map(done),
@@ -106,6 +110,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
         Command::Reindex(a) => reindex::run(&ledger, a).map(done),
+        Command::Watch(c) => watch::run(&ledger, c).map(done),
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
     };

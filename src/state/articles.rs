@@ -242,6 +242,9 @@ pub(super) fn check(
             short(&a.content)
         );
     };
+    if let Some(c) = &a.capture {
+        super::captures::check(a, c, blobs)?;
+    }
     // Verified: the claims anchored in it later in the batch need not read it again.
     state.texts.borrow_mut().put(a.content, text);
     let Some(prev_id) = a.supersedes else {
@@ -290,6 +293,13 @@ pub(super) fn record(
 ) -> Result<(), StateError> {
     let st = entry.statement;
     let id = st.id();
+    // The capture record, as canonical CBOR, for readers (no rule reads it).
+    let capture = a
+        .capture
+        .as_ref()
+        .map(crate::cbor::to_vec)
+        .transpose()
+        .map_err(|e| StateError::Corrupt(format!("a capture record does not encode: {e}")))?;
     let mac = state.row_mac(
         "articles",
         &mac_fields(
@@ -304,8 +314,8 @@ pub(super) fn record(
         .conn
         .prepare_cached(
             "INSERT INTO articles (id, url, publisher, title, published_at, retrieved_at, content, length,
-                                   supersedes, chain, version, seq, at, signer, mac)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                   supersedes, chain, version, seq, at, signer, mac, capture)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .execute(params![
             id.0.as_slice(),
@@ -323,6 +333,7 @@ pub(super) fn record(
             st.statement().at as i64,
             st.signer().as_bytes().as_slice(),
             mac,
+            capture,
         ])?;
     if let Some(prev) = a.supersedes {
         state

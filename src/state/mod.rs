@@ -37,6 +37,7 @@
 //! in [`State::apply`] itself.
 
 pub(crate) mod articles;
+mod captures;
 pub(crate) mod claims;
 pub(crate) mod compare;
 mod existing;

@@ -36,7 +36,7 @@ pub(crate) fn signer(state: &State, pubkey: &[u8]) -> Result<Signer, StateError>
 
 const ARTICLE_COLUMNS: &str =
     "id, url, publisher, title, published_at, retrieved_at, content, length,
-     supersedes, superseded_by, chain, version, seq, at, signer";
+     supersedes, superseded_by, chain, version, seq, at, signer, capture";
 
 fn article_from_row(state: &State, r: &Row) -> Result<ArticleInfo, StateError> {
     let signer_key: Vec<u8> = r.get(14)?;
@@ -56,6 +56,11 @@ fn article_from_row(state: &State, r: &Row) -> Result<ArticleInfo, StateError> {
         seq: r.get::<_, i64>(12)? as u64,
         at: r.get::<_, i64>(13)? as u64,
         signer: signer(state, &signer_key)?,
+        capture: r
+            .get::<_, Option<Vec<u8>>>(15)?
+            .map(|b| crate::cbor::from_slice(&b))
+            .transpose()
+            .map_err(|e| StateError::Corrupt(format!("an article's capture record: {e}")))?,
     })
 }
 

@@ -9,7 +9,7 @@ use super::StateError;
 use rusqlite::Connection;
 
 /// Bumped whenever a table changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v) WITHOUT ROWID;
@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS sources (
 -- One row per article version. `chain` is the id of the chain's first
 -- version, `version` counts from 1; `superseded_by` is set when a newer
 -- version is recorded (at most one: no forks). `mac` authenticates id,
--- chain, version, content and retrieved_at (state::seal).
+-- chain, version, content and retrieved_at (state::seal). `capture` is the
+-- capture record (canonical CBOR) of a version fetched from the web.
 CREATE TABLE IF NOT EXISTS articles (
     n INTEGER PRIMARY KEY,
     id BLOB NOT NULL UNIQUE,
@@ -87,7 +88,8 @@ CREATE TABLE IF NOT EXISTS articles (
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
     signer BLOB NOT NULL,
-    mac BLOB
+    mac BLOB,
+    capture BLOB
 );
 CREATE INDEX IF NOT EXISTS articles_chain ON articles (chain, version);
 

@@ -54,6 +54,19 @@ pub struct ArticleInfo {
     pub at: u64,
     /// Who recorded it.
     pub signer: Signer,
+    /// How it was captured from the web, when it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture: Option<crate::statement::Capture>,
+}
+
+impl ArticleInfo {
+    /// Whether the version's text is marked low-confidence by its capture
+    /// (the extractors disagreed strongly, or the text shrank by more than
+    /// half): claim drift marks no claim dropped on its strength. False for
+    /// a version not captured from the web.
+    pub fn low_confidence(&self) -> bool {
+        self.capture.as_ref().is_some_and(|c| c.low_confidence)
+    }
 }
 
 /// An article: its versions, oldest first.

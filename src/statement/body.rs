@@ -113,6 +113,20 @@ pub struct ArticleRecord {
     /// The previous version's `article.record`, when this is an update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<Digest>,
+    /// How the text was captured from the web, when it was
+    /// (`article fetch`); absent for a text given as a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Boxed: a capture is large beside the other kinds' bodies.
+    pub capture: Option<Box<super::capture::Capture>>,
+}
+
+impl ArticleRecord {
+    /// Whether this version's text is marked low-confidence by its capture
+    /// ([`Capture::low_confidence`](super::capture::Capture::low_confidence));
+    /// false for a text not captured from the web.
+    pub fn low_confidence(&self) -> bool {
+        self.capture.as_ref().is_some_and(|c| c.low_confidence)
+    }
 }
 
 /// Who a claim is attributed to, and how.

@@ -164,6 +164,7 @@ impl ArticleRecord {
             content: Digest::of(text),
             length: text.len() as u64,
             supersedes: None,
+            capture: None,
         }
     }
 
@@ -180,6 +181,7 @@ impl ArticleRecord {
             content: Digest::of(text),
             length: text.len() as u64,
             supersedes: Some(latest.id),
+            capture: None,
         }
     }
 }

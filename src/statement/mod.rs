@@ -17,12 +17,14 @@
 
 mod anchor;
 mod body;
+mod capture;
 mod compose;
 mod text;
 mod vocabulary;
 
 pub use anchor::{Anchor, ANCHOR_CONTEXT_CHARS};
 pub use body::*;
+pub use capture::{Capture, CapturedHeaders, CharsetSource, Redirect};
 pub use compose::{ArticleChanges, ContentChanges, LocateError, TextFileError};
 pub use text::IndexedText;
 pub use vocabulary::*;

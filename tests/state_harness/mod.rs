@@ -258,6 +258,7 @@ impl World {
             content: self.put_text(text),
             length: text.len() as u64,
             supersedes,
+            capture: None,
         }
     }
 
