@@ -21,6 +21,7 @@
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
 //! | [`proof`] | offline proof files | c2sp.org/tlog-proof |
+//! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`error`] | an error said with its causes | |
@@ -82,7 +83,9 @@
 //! - `claim.record`, `claim.revise`, `claim.retract`: `state/claims.rs`,
 //!   with the anchor checked by [`statement::Anchor::check_in`]
 //!   (`statement/anchor.rs`);
-//! - `claim.link`: `state/links.rs`;
+//! - `claim.link`, `claim.link.withdraw`: `state/links.rs`;
+//! - `key.update` and revocation modes: `state/keys.rs`;
+//! - `source.identity`, `source.relate`, `source.merge`: `state/sources.rs`;
 //! - `verification`, `verification.withdraw`: `state/verifications.rs`;
 //! - field sizes and forbidden characters: [`state::limits`];
 //! - a time ahead of this machine's clock: refused at append by
@@ -120,6 +123,7 @@ pub mod keys;
 pub mod ledger;
 pub mod lockwait;
 pub mod log;
+pub mod opening;
 pub mod proof;
 pub(crate) mod replay;
 pub mod state;

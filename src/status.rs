@@ -57,12 +57,13 @@
 //! [`MAX_CITES_HOPS`]: crate::state::limits::MAX_CITES_HOPS
 
 mod corroboration;
+pub mod inputs;
 mod verdicts;
 
 pub use crate::state::standing::{decide, Standing, Status};
 pub use corroboration::{Corroboration, LinkedClaim, Origin, OriginGroup, OriginKind, Side};
 pub(crate) use verdicts::judgements;
-pub use verdicts::{EvidenceView, Judgement, Tally, Withdrawal};
+pub use verdicts::{EvidenceView, Judgement, KeyState, Tally, Withdrawal};
 
 use crate::digest::Digest;
 use crate::state::{ClaimSummary, State, StateError};
@@ -79,8 +80,8 @@ pub struct ClaimStatus {
     pub claim: ClaimSummary,
     /// How its verdicts count.
     pub tally: Tally,
-    /// Each checker's latest non-withdrawn verdict (standing current, stale
-    /// or revoked_key), in log order.
+    /// Each checker's latest non-withdrawn verdict (standing current, stale,
+    /// revoked_key or self_review), in log order.
     pub verdicts: Vec<Judgement>,
     /// The claims that corroborate or contradict it.
     pub corroboration: Corroboration,
@@ -96,15 +97,19 @@ pub fn claim_status(state: &State, claim: &Digest) -> Result<Option<ClaimStatus>
         .claim_row(claim)?
         .ok_or_else(|| StateError::Corrupt(format!("claim {claim} has no row")))?;
     let quorum = state.quorum()?;
-    let verdicts: Vec<Judgement> = judgements(state.verdict_rows(claim)?, &row.substance)
-        .into_iter()
-        .filter(|j| {
-            matches!(
-                j.standing,
-                Standing::Current | Standing::Stale | Standing::RevokedKey
-            )
-        })
-        .collect();
+    let verdicts: Vec<Judgement> = judgements(
+        state.verdict_rows(claim)?,
+        &row.substance,
+        state.allow_self_review()?,
+    )
+    .into_iter()
+    .filter(|j| {
+        matches!(
+            j.standing,
+            Standing::Current | Standing::Stale | Standing::RevokedKey | Standing::SelfReview
+        )
+    })
+    .collect();
     let tally = Tally::of(&verdicts);
     let status = decide(
         row.retraction.is_some(),

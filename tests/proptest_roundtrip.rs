@@ -172,7 +172,7 @@ fn body() -> impl Strategy<Value = Body> {
                 origin,
                 operator,
                 description,
-                policy: Policy { quorum },
+                policy: Policy::quorum(quorum),
             })
         }),
         (
@@ -185,7 +185,7 @@ fn body() -> impl Strategy<Value = Body> {
                 display_name,
                 roles
             })),
-        (text(), text()).prop_map(|(key, reason)| Body::KeyRevoke(KeyRevoke { key, reason })),
+        (text(), text()).prop_map(|(key, reason)| Body::KeyRevoke(KeyRevoke::new(key, reason))),
         (
             text(),
             one_of(SourceKind::ALL),
@@ -204,6 +204,7 @@ fn body() -> impl Strategy<Value = Body> {
                         place,
                         on_record,
                         count,
+                        anonymity: None,
                     })
                 }
             ),

@@ -245,10 +245,10 @@ impl Scene {
                 let op = self.w.operator.clone();
                 self.w.ok(
                     &op,
-                    Body::KeyRevoke(KeyRevoke {
-                        key: key.public().to_note_string(),
-                        reason: "key compromised".into(),
-                    }),
+                    Body::KeyRevoke(KeyRevoke::new(
+                        key.public().to_note_string(),
+                        "key compromised".into(),
+                    )),
                 );
             }
         }

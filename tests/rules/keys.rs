@@ -41,10 +41,10 @@ fn key_rules() {
         "key.grant refused: key editor is already granted (entry 1)"
     );
     let revoke = |key: &SecretKey| {
-        Body::KeyRevoke(KeyRevoke {
-            key: key.public().to_note_string(),
-            reason: "left the desk".into(),
-        })
+        Body::KeyRevoke(KeyRevoke::new(
+            key.public().to_note_string(),
+            "left the desk".into(),
+        ))
     };
     assert_eq!(
         w.refused(&op, revoke(&newbie)),
@@ -68,7 +68,7 @@ fn key_rules() {
     );
     assert_eq!(
         w.refused(&op, grant(&c2, "Back", vec![Role::Checker])),
-        format!("key.grant refused: key checker2 was revoked at entry {seq}; a revoked key cannot be granted again (generate a new key)")
+        format!("key.grant refused: key checker2 was revoked as compromised at entry {seq}; a compromised key cannot be granted again (generate a new key)")
     );
 }
 
@@ -79,7 +79,7 @@ fn genesis_rules() {
             origin: origin.into(),
             operator: op.public().to_note_string(),
             description: "test".into(),
-            policy: Policy { quorum },
+            policy: Policy::quorum(quorum),
         })
     };
     let fresh = || {
