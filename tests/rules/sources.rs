@@ -178,7 +178,7 @@ fn identity_relate_and_merge_rules() {
         commit("Q", 3),
         commit("R", 4),
     );
-    let mut check = |w: &mut World, key: &SecretKey, body: Body, rule: &str, message: String| {
+    let check = |w: &mut World, key: &SecretKey, body: Body, rule: &str, message: String| {
         let (got_rule, got) = w.refused_by(key, body);
         assert_eq!((got_rule, got), (rule, message));
     };
