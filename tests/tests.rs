@@ -37,4 +37,5 @@ mod proptest_roundtrip;
 mod rules;
 mod sample;
 mod status;
+mod status_trust;
 mod vectors;

@@ -46,6 +46,15 @@ enum OriginKey {
 }
 
 impl Origin {
+    /// The origin as listed in a group: each source once (two sources of
+    /// one class are both listed), each outlet once whatever its spelling.
+    fn listed_key(&self) -> OriginKey {
+        match &self.source {
+            Some(s) => OriginKey::Source(s.id),
+            None => self.key(),
+        }
+    }
+
     fn key(&self) -> OriginKey {
         match (&self.source, &self.outlet) {
             (Some(s), _) => OriginKey::Source(self.same_as.unwrap_or(s.id)),
@@ -118,8 +127,9 @@ pub struct LinkedClaim {
 /// Linked claims that share an origin (or are joined by `same_origin`).
 #[derive(Clone, Debug, Serialize)]
 pub struct OriginGroup {
-    /// The distinct origins of the group's claims (more than one only when
-    /// `same_origin` links join them).
+    /// The distinct origins of the group's claims (more than one when
+    /// `same_origin` links, a `source.merge` or a same-person
+    /// `source.relate` join them).
     pub origins: Vec<Origin>,
     /// Not the claim's own origin.
     pub independent: bool,
@@ -275,7 +285,11 @@ pub(crate) fn group(
             sides[side].groups.len() - 1
         });
         let group = &mut sides[side].groups[g];
-        if !group.origins.iter().any(|o| o.key() == member.origin.key()) {
+        if !group
+            .origins
+            .iter()
+            .any(|o| o.listed_key() == member.origin.listed_key())
+        {
             group.anonymous &= member.origin.anonymous;
             group.origins.push(member.origin.clone());
         }
