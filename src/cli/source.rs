@@ -315,6 +315,15 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
             s.affiliation.clone(),
             s.place.clone(),
             Some(format!("count {}", s.count)),
+            s.anonymity.as_ref().map(|a| {
+                format!(
+                    "anonymous because {}; {}, {} knowledge",
+                    a.reason, a.ground_rules, a.basis
+                )
+            }),
+            s.identity_commitment
+                .map(|_| "an editor knows the identity".to_string()),
+            s.same_as.map(|o| format!("one origin with {}", short(&o))),
         ]
         .into_iter()
         .flatten()

@@ -528,3 +528,87 @@ fn a_genesis_that_allows_self_review_counts_it() {
         "false is left out"
     );
 }
+
+#[test]
+fn source_add_records_anonymity_terms_and_source_list_shows_them() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let r = s.json(&[
+        "source",
+        "add",
+        "--label",
+        "a senior diplomat",
+        "--kind",
+        "anonymous_person",
+        "--anonymity-reason",
+        "not authorised to brief the press",
+        "--ground-rules",
+        "deep_background",
+        "--basis",
+        "secondhand",
+        "--key",
+        &eda,
+    ]);
+    let id = r[0]["id"].as_str().unwrap().to_string();
+    let shown = s.json(&["show", &id]);
+    assert_schema("statement.schema.json", &shown);
+    assert_eq!(
+        shown["body"]["anonymity"]["ground_rules"],
+        "deep_background"
+    );
+    // The three go together; on_the_record is refused for an anonymous source.
+    s.refused(
+        &[
+            "source",
+            "add",
+            "--label",
+            "x",
+            "--kind",
+            "anonymous_person",
+            "--anonymity-reason",
+            "fear",
+            "--key",
+            &eda,
+        ],
+        2,
+        "--ground-rules",
+    );
+    s.refused(
+        &["source", "add", "--label", "x", "--kind", "anonymous_person", "--anonymity-reason", "fear", "--ground-rules", "on_the_record", "--basis", "direct", "--key", &eda],
+        1,
+        "source.record refused: an anonymous source does not speak on_the_record; ground_rules must be background, deep_background or off_the_record",
+    );
+    s.refused(
+        &["source", "add", "--label", "x", "--kind", "named_person", "--name", "X", "--anonymity-reason", "fear", "--ground-rules", "background", "--basis", "direct", "--key", &eda],
+        1,
+        "source.record refused: a named_person source is not anonymous; anonymity terms are for anonymous_person and anonymous_group sources",
+    );
+    s.ok(&[
+        "source",
+        "vouch",
+        &id[..12],
+        "--identity",
+        "D",
+        "--opening-out",
+        &s.path("d.json").display().to_string(),
+        "--key",
+        &eda,
+    ]);
+    let list = s.json(&["source", "list"]);
+    assert_schema("source-list.schema.json", &list);
+    let mine = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(
+        mine["anonymity"]["reason"],
+        "not authorised to brief the press"
+    );
+    assert!(mine["identity_commitment"].is_string());
+    assert_eq!(mine["same_as"], Value::Null);
+    s.run(&["source", "list"]).ok().stdout_has(
+        "anonymous because not authorised to brief the press; deep_background, secondhand knowledge, an editor knows the identity",
+    );
+}
