@@ -100,10 +100,12 @@
 //! # Where each answer comes from
 //!
 //! - which verdicts count and the status they give (rules 1 and 2 of
-//!   README "Status"): `state/standing.rs`, pure functions over verdict
-//!   rows, whose answer the index caches per claim; [`status`] builds the
+//!   README "Status": withdrawn, superseded, compromised key, self-review,
+//!   stale): `state/standing.rs`, pure functions over verdict rows, whose answer the index caches per claim; [`status`] builds the
 //!   `status` answer on them (`status/verdicts.rs`) and groups corroborating
 //!   claims by origin (rule 3, `status/corroboration.rs`);
+//! - which statements a claim's status depends on, listed once:
+//!   `status/inputs.rs` ([`status::inputs::STATUS_INPUTS`]);
 //! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
 //! - the rows both compute from: `state/rows.rs`, the only SQL they need;
 //! - listings and lookups: `state/query.rs`, returning the views of

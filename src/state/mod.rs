@@ -17,11 +17,13 @@
 //! `check` (reads only, returns a plan or a refusal) and a `record` (writes
 //! the plan):
 //!
-//! - `keys.rs`: `ledger.genesis`, `key.grant`, `key.revoke`;
-//! - `sources.rs`: `source.record`;
+//! - `keys.rs`: `ledger.genesis`, `key.grant`, `key.revoke` (retired or
+//!   compromised, with its since point), `key.update`;
+//! - `sources.rs`: `source.record`, `source.identity`, `source.relate`,
+//!   `source.merge` (and each source's origin class);
 //! - `articles.rs`: `article.record` and version chains;
 //! - `claims.rs`: `claim.record`, `claim.revise`, `claim.retract`;
-//! - `links.rs`: `claim.link`;
+//! - `links.rs`: `claim.link`, `claim.link.withdraw` (and which links count);
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
 //! with the field limits in [`limits`]. The status the index caches for

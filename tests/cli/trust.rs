@@ -612,3 +612,72 @@ fn source_add_records_anonymity_terms_and_source_list_shows_them() {
         "anonymous because not authorised to brief the press; deep_background, secondhand knowledge, an editor knows the identity",
     );
 }
+
+#[test]
+fn key_revoke_since_a_time_and_its_bad_input() {
+    let s = Seeded::new();
+    let cem_pub = s.path("keys/cem.pub").display().to_string();
+    s.verify("cem", "deadlock", "true");
+    // Seeded's clock moves a minute per command: a compromise since now
+    // leaves the verdict before it counting.
+    let since_secs = s.now();
+    let since = provledger::time::rfc3339(since_secs);
+    s.refused(
+        &[
+            "key",
+            "revoke",
+            &cem_pub,
+            "--since",
+            "yesterday",
+            "--reason",
+            "stolen",
+        ],
+        1,
+        "'yesterday' is not an RFC 3339 time such as 2025-11-06T09:00:00Z",
+    );
+    s.refused(
+        &[
+            "key",
+            "revoke",
+            &cem_pub,
+            "--since",
+            &since,
+            "--since-entry",
+            "3",
+            "--reason",
+            "stolen",
+        ],
+        2,
+        "cannot be used with",
+    );
+    s.refused(&["key", "revoke", &cem_pub, "--mode", "retired", "--since-entry", "3", "--reason", "left"], 1,
+        "key.revoke refused: a retired key's statements all keep counting; since_at and since_entry are for a compromise");
+    s.ok(&[
+        "key",
+        "revoke",
+        &cem_pub,
+        "--since",
+        &since,
+        "--reason",
+        "laptop stolen today",
+    ]);
+    let shown = s.json(&["show", &last_id(&s)]);
+    assert_schema("statement.schema.json", &shown);
+    assert_eq!(
+        (
+            shown["body"]["mode"].as_str(),
+            shown["body"]["since_at"].as_u64()
+        ),
+        (Some("compromised"), Some(since_secs))
+    );
+    let st = s.status("deadlock");
+    assert_eq!(
+        (
+            st["status"].as_str(),
+            st["verdicts"][0]["standing"].as_str(),
+            st["verdicts"][0]["key_state"].as_str()
+        ),
+        (Some("verified"), Some("current"), Some("compromised"))
+    );
+    s.assert_audit_clean();
+}
