@@ -681,3 +681,50 @@ fn key_revoke_since_a_time_and_its_bad_input() {
     );
     s.assert_audit_clean();
 }
+
+#[test]
+fn claim_import_carries_anonymity_terms() {
+    let s = Seeded::new();
+    let file = s.path("anon.json");
+    std::fs::write(
+        &file,
+        r#"{"sources": [{"ref": "dip", "label": "a Western diplomat", "kind": "anonymous_person",
+            "anonymity": {"reason": "not authorised to speak", "ground_rules": "background", "basis": "direct"}}],
+           "claims": [{"ref": "c", "proposition": "Turkey and Qatar mediated.", "exact": "mediation by Türkiye and Qatar",
+            "source": "dip", "cue": "according to"}]}"#,
+    )
+    .unwrap();
+    let r = s.json(&[
+        "claim",
+        "import",
+        file.to_str().unwrap(),
+        "--article",
+        &s.v1[..12],
+        "--key",
+        &s.key("eda"),
+    ]);
+    let source = r[0]["id"].as_str().unwrap();
+    let shown = s.json(&["show", source]);
+    assert_eq!(shown["body"]["anonymity"]["ground_rules"], "background");
+    let bad = s.path("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"sources": [{"ref": "dip", "label": "a diplomat", "kind": "anonymous_person",
+            "anonymity": {"reason": "x", "ground_rules": "background"}}],
+           "claims": [{"ref": "c", "proposition": "P.", "exact": "mediation by Türkiye and Qatar", "source": "dip", "cue": "said"}]}"#,
+    )
+    .unwrap();
+    s.refused(
+        &[
+            "claim",
+            "import",
+            bad.to_str().unwrap(),
+            "--article",
+            &s.v1[..12],
+            "--key",
+            &s.key("eda"),
+        ],
+        1,
+        "/sources/0 (ref \"dip\"): missing field \"basis\"",
+    );
+}
