@@ -1,6 +1,7 @@
 //! The vocabularies of statements: the closed sets of names a body's
 //! fields take ([`Kind`], [`Role`], [`SourceKind`], [`SourceCount`],
-//! [`Hedge`], [`Mode`], [`ChangeReason`], [`Relation`], [`Verdict`]), each
+//! [`Hedge`], [`Mode`], [`ChangeReason`], [`Relation`], [`Verdict`],
+//! [`RevokeMode`], [`GroundRules`], [`Basis`], [`SourceRelation`]), each
 //! written as its name in CBOR and JSON. A name outside its set is refused
 //! when the body is decoded.
 
