@@ -144,6 +144,26 @@ pub struct LinkEntry {
     pub at: u64,
     /// The signer's note.
     pub note: Option<String>,
+    /// Whether it counts now: not withdrawn, and not signed by a key
+    /// compromised at or before it.
+    pub counts: bool,
+    /// Its `claim.link.withdraw`, if withdrawn.
+    pub withdrawal: Option<LinkWithdrawal>,
+}
+
+/// The withdrawal of a link.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkWithdrawal {
+    /// The `claim.link.withdraw` id.
+    pub id: Digest,
+    /// Who withdrew it (its signer or an editor).
+    pub signer: Signer,
+    /// Log index.
+    pub seq: u64,
+    /// Statement time.
+    pub at: u64,
+    /// Why.
+    pub reason: String,
 }
 
 /// Everything that happened to a claim.
@@ -174,6 +194,8 @@ pub enum Event<'a> {
     Withdrawal(&'a Judgement),
     /// A `claim.link` from or to the claim.
     Link(&'a LinkEntry),
+    /// A link's withdrawal (the link carries it).
+    LinkWithdrawal(&'a LinkEntry),
     /// The `claim.retract`.
     Retraction(&'a Retraction),
 }
@@ -189,7 +211,12 @@ impl History {
                 events.push((w.seq, Event::Withdrawal(v)));
             }
         }
-        events.extend(self.links.iter().map(|l| (l.seq, Event::Link(l))));
+        for l in &self.links {
+            events.push((l.seq, Event::Link(l)));
+            if let Some(w) = &l.withdrawal {
+                events.push((w.seq, Event::LinkWithdrawal(l)));
+            }
+        }
         events.extend(
             self.retraction
                 .iter()
@@ -285,7 +312,11 @@ pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, S
         }
     }
 
-    let verdicts = status::judgements(state.verdict_rows(claim)?, &row.substance);
+    let verdicts = status::judgements(
+        state.verdict_rows(claim)?,
+        &row.substance,
+        state.allow_self_review()?,
+    );
 
     let mut links = Vec::new();
     for l in state.link_rows(claim)? {
@@ -304,6 +335,14 @@ pub fn claim_history(state: &State, claim: &Digest) -> Result<Option<History>, S
             seq: l.seq,
             at: l.at,
             note: l.note,
+            counts: l.counts,
+            withdrawal: l.withdrawal.map(|w| LinkWithdrawal {
+                id: w.id,
+                signer: w.signer,
+                seq: w.seq,
+                at: w.at,
+                reason: w.reason,
+            }),
         });
     }
 

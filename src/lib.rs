@@ -22,6 +22,7 @@
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
 //! | [`capture`] | articles from the web: the HTTP client, charset and decoding, main-text extraction, the WARC file, re-fetch outcomes, the watch list | RFC 9110, WHATWG Encoding, ISO 28500 (WARC 1.1), RFC 9309 |
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
+//! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`error`] | an error said with its causes | |
@@ -85,7 +86,9 @@
 //! - `claim.record`, `claim.revise`, `claim.retract`: `state/claims.rs`,
 //!   with the anchor checked by [`statement::Anchor::check_in`]
 //!   (`statement/anchor.rs`);
-//! - `claim.link`: `state/links.rs`;
+//! - `claim.link`, `claim.link.withdraw`: `state/links.rs`;
+//! - `key.update` and revocation modes: `state/keys.rs`;
+//! - `source.identity`, `source.relate`, `source.merge`: `state/sources.rs`;
 //! - `verification`, `verification.withdraw`: `state/verifications.rs`;
 //! - field sizes and forbidden characters: [`state::limits`];
 //! - a time ahead of this machine's clock: refused at append by
@@ -100,10 +103,12 @@
 //! # Where each answer comes from
 //!
 //! - which verdicts count and the status they give (rules 1 and 2 of
-//!   README "Status"): `state/standing.rs`, pure functions over verdict
-//!   rows, whose answer the index caches per claim; [`status`] builds the
+//!   README "Status": withdrawn, superseded, compromised key, self-review,
+//!   stale): `state/standing.rs`, pure functions over verdict rows, whose answer the index caches per claim; [`status`] builds the
 //!   `status` answer on them (`status/verdicts.rs`) and groups corroborating
 //!   claims by origin (rule 3, `status/corroboration.rs`);
+//! - which statements a claim's status depends on, listed once:
+//!   `status/inputs.rs` ([`status::inputs::STATUS_INPUTS`]);
 //! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
 //! - the rows both compute from: `state/rows.rs`, the only SQL they need;
 //! - listings and lookups: `state/query.rs`, returning the views of
@@ -130,6 +135,7 @@ pub mod keys;
 pub mod ledger;
 pub mod lockwait;
 pub mod log;
+pub mod opening;
 pub mod proof;
 pub(crate) mod replay;
 pub mod state;

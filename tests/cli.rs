@@ -19,3 +19,4 @@ mod init_keys;
 mod proof;
 mod schemas;
 mod show_log;
+pub mod trust;

@@ -403,10 +403,7 @@ fn append_refuses_times_ahead_of_the_clock() {
     let now = seconds_now();
     let mut l = Ledger::init(&path, &op, "test", 1, now).unwrap();
     let checkpoint = std::fs::read(path.join("checkpoint")).unwrap();
-    let body = Body::KeyRevoke(KeyRevoke {
-        key: op.public().to_note_string(),
-        reason: "test".into(),
-    });
+    let body = Body::KeyRevoke(KeyRevoke::new(op.public().to_note_string(), "test".into()));
     let ahead = now + MAX_AHEAD_OF_CLOCK + 3 * 86_400;
     let st = SignedStatement::sign(
         &Statement {

@@ -172,7 +172,7 @@ fn body() -> impl Strategy<Value = Body> {
                 origin,
                 operator,
                 description,
-                policy: Policy { quorum },
+                policy: Policy::quorum(quorum),
             })
         }),
         (
@@ -185,7 +185,7 @@ fn body() -> impl Strategy<Value = Body> {
                 display_name,
                 roles
             })),
-        (text(), text()).prop_map(|(key, reason)| Body::KeyRevoke(KeyRevoke { key, reason })),
+        (text(), text()).prop_map(|(key, reason)| Body::KeyRevoke(KeyRevoke::new(key, reason))),
         (
             text(),
             one_of(SourceKind::ALL),
@@ -204,6 +204,7 @@ fn body() -> impl Strategy<Value = Body> {
                         place,
                         on_record,
                         count,
+                        anonymity: None,
                     })
                 }
             ),
@@ -295,6 +296,64 @@ fn body() -> impl Strategy<Value = Body> {
                 reason,
             })
         }),
+        (digest(), text())
+            .prop_map(|(link, reason)| Body::ClaimLinkWithdraw(ClaimLinkWithdraw { link, reason })),
+        (
+            text(),
+            opt_text(),
+            proptest::option::of(vec(
+                one_of(&[Role::Editor, Role::Checker, Role::Auditor]),
+                1..3
+            )),
+            opt_text()
+        )
+            .prop_map(
+                |(key, display_name, roles, note)| Body::KeyUpdate(KeyUpdate {
+                    key,
+                    display_name,
+                    roles,
+                    note
+                })
+            ),
+        (
+            text(),
+            text(),
+            proptest::option::of(one_of(RevokeMode::ALL)),
+            proptest::option::of(0u64..2_000_000_000),
+            proptest::option::of(0u64..1_000_000)
+        )
+            .prop_map(
+                |(key, reason, mode, since_at, since_entry)| Body::KeyRevoke(KeyRevoke {
+                    key,
+                    reason,
+                    mode,
+                    since_at,
+                    since_entry
+                })
+            ),
+        (text(), one_of(GroundRules::ALL), one_of(Basis::ALL)).prop_map(
+            |(reason, ground_rules, basis)| Body::SourceRecord(SourceRecord {
+                anonymity: Some(Anonymity {
+                    reason,
+                    ground_rules,
+                    basis
+                }),
+                ..SourceRecord::with_defaults("a source".into(), SourceKind::AnonymousPerson, None)
+            })
+        ),
+        (digest(), digest()).prop_map(|(source, commitment)| Body::SourceIdentity(
+            SourceIdentity { source, commitment }
+        )),
+        (digest(), digest(), one_of(SourceRelation::ALL), opt_text()).prop_map(
+            |(a, b, relation, note)| Body::SourceRelate(SourceRelate {
+                a,
+                b,
+                relation,
+                note
+            })
+        ),
+        (digest(), digest(), opt_text())
+            .prop_map(|(source, into, note)| Body::SourceMerge(SourceMerge { source, into, note })),
     ]
 }
 

@@ -18,6 +18,8 @@ enum Who {
     C1,
     C2,
     C3,
+    /// The editor who recorded the claim (a checker too after `EditorChecks`).
+    Ed,
 }
 
 /// One thing that happens to the claim under test.
@@ -34,8 +36,23 @@ enum Step {
     /// The article is updated and drops the claim.
     Remove,
     Retract,
-    /// The operator revokes the checker's key.
+    /// The operator revokes the checker's key (no mode: compromised from
+    /// the start, as before modes existed).
     Revoke(Who),
+    /// The operator revokes the key as retired.
+    Retire(Who),
+    /// The operator revokes the key as compromised, from its first statement.
+    Compromise(Who),
+    /// The operator revokes the key as compromised since the revocation's
+    /// own entry: what it signed before counts.
+    CompromiseFromNow(Who),
+    /// The operator grants a retired key again.
+    Regrant(Who),
+    /// The operator gives the editor the checker role too (`key.update`).
+    EditorChecks,
+    /// The checker revises the claim's note as an editor would (`key.update`
+    /// gives it the editor role first): it has then revised the claim.
+    CheckerRevises(Who),
 }
 
 use Step::*;
@@ -44,12 +61,15 @@ use Who::*;
 struct Row {
     name: &'static str,
     quorum: u64,
+    /// The genesis policy's allow_self_review.
+    allow_self_review: bool,
     steps: &'static [Step],
     status: Status,
-    /// How many listed verdicts stand current, stale, revoked_key.
+    /// How many listed verdicts stand current, stale, revoked_key, self_review.
     current: usize,
     stale: usize,
     revoked: usize,
+    self_review: usize,
 }
 
 const fn row(
@@ -59,14 +79,36 @@ const fn row(
     status: Status,
     (current, stale, revoked): (usize, usize, usize),
 ) -> Row {
+    trust_row(
+        name,
+        quorum,
+        false,
+        steps,
+        status,
+        (current, stale, revoked, 0),
+    )
+}
+
+/// A row of the trust rules (issue 10): with the genesis policy's
+/// allow_self_review and the count of self-reviews.
+const fn trust_row(
+    name: &'static str,
+    quorum: u64,
+    allow_self_review: bool,
+    steps: &'static [Step],
+    status: Status,
+    (current, stale, revoked, self_review): (usize, usize, usize, usize),
+) -> Row {
     Row {
         name,
         quorum,
+        allow_self_review,
         steps,
         status,
         current,
         stale,
         revoked,
+        self_review,
     }
 }
 
@@ -123,6 +165,24 @@ const ROWS: &[Row] = &[
     row("retracted after a removal", 1, &[Judge(C1, V::False), Remove, Retract], Status::Retracted, (1, 0, 0)),
     // removal keeps the standing the claim had when dropped
     row("removed after being verified", 1, &[Judge(C1, V::True), Remove], Status::Verified, (1, 0, 0)),
+    // retired keys: their verdicts keep counting
+    row("retired checker's verdict counts", 1, &[Judge(C1, V::True), Retire(C1)], Status::Verified, (1, 0, 0)),
+    row("retired checker still disputes", 1, &[Judge(C1, V::True), Judge(C2, V::False), Retire(C2)], Status::Disputed, (2, 0, 0)),
+    row("retired and granted again, judges anew", 1, &[Judge(C1, V::False), Retire(C1), Regrant(C1), Judge(C1, V::True)], Status::Verified, (1, 0, 0)),
+    // compromised keys: from the compromise point on
+    row("compromised from the start", 1, &[Judge(C1, V::True), Compromise(C1)], Status::Unreviewed, (0, 0, 1)),
+    row("compromised since after the verdict: it counts", 1, &[Judge(C1, V::True), CompromiseFromNow(C1)], Status::Verified, (1, 0, 0)),
+    row("retired, then found compromised", 1, &[Judge(C1, V::True), Retire(C1), Compromise(C1)], Status::Unreviewed, (0, 0, 1)),
+    row("retired key found compromised later still counts before", 1, &[Judge(C1, V::True), Retire(C1), CompromiseFromNow(C1)], Status::Verified, (1, 0, 0)),
+    row("compromise breaks a quorum of 2", 2, &[Judge(C1, V::True), Judge(C2, V::True), Compromise(C2)], Status::InReview, (1, 0, 1)),
+    row("regranted key's new verdict after an old one", 2, &[Judge(C1, V::True), Retire(C1), Regrant(C1), Judge(C2, V::True)], Status::Verified, (2, 0, 0)),
+    // no self-review
+    trust_row("an editor-checker cannot verify their own claim", 1, false, &[EditorChecks, Judge(Ed, V::True)], Status::Unreviewed, (0, 0, 0, 1)),
+    trust_row("self-review does not dispute", 1, false, &[EditorChecks, Judge(Ed, V::False), Judge(C1, V::True)], Status::Verified, (1, 0, 0, 1)),
+    trust_row("self-review does not make a quorum of 2", 2, false, &[EditorChecks, Judge(Ed, V::True), Judge(C1, V::True)], Status::InReview, (1, 0, 0, 1)),
+    trust_row("a checker who revised the claim is a self-reviewer", 1, false, &[Judge(C1, V::True), CheckerRevises(C1)], Status::Unreviewed, (0, 0, 0, 1)),
+    trust_row("the genesis allows self-review", 1, true, &[EditorChecks, Judge(Ed, V::True)], Status::Verified, (1, 0, 0, 0)),
+    trust_row("allowed self-review makes a quorum of 2", 2, true, &[EditorChecks, Judge(Ed, V::True), Judge(C1, V::True)], Status::Verified, (2, 0, 0, 0)),
 ];
 
 /// The world of one row: an article in up to four versions, the claim
@@ -139,7 +199,11 @@ struct Scene {
 
 impl Scene {
     fn new(quorum: u64) -> Scene {
-        let mut w = World::new(quorum);
+        Scene::with_policy(Policy::quorum(quorum))
+    }
+
+    fn with_policy(policy: Policy) -> Scene {
+        let mut w = World::with_policy(policy);
         let diplomats = w.source(source(
             SourceKind::AnonymousGroup,
             "diplomatic sources",
@@ -163,7 +227,39 @@ impl Scene {
             C1 => self.w.checker.clone(),
             C2 => self.w.checker2.clone(),
             C3 => self.w.checker3.clone(),
+            Ed => self.w.editor.clone(),
         }
+    }
+
+    /// Revokes `who`'s key with `mode`, compromised since the revocation's
+    /// own entry when `from_now`.
+    fn revoke(&mut self, who: Who, mode: Option<RevokeMode>, from_now: bool) {
+        let key = self.key(who);
+        let op = self.w.operator.clone();
+        let since_entry = from_now.then(|| self.w.state.applied().unwrap());
+        self.w.ok(
+            &op,
+            Body::KeyRevoke(KeyRevoke {
+                mode,
+                since_entry,
+                ..KeyRevoke::new(key.public().to_note_string(), "key compromised".into())
+            }),
+        );
+    }
+
+    /// Gives `who`'s key the roles `roles` (a `key.update` by the operator).
+    fn set_roles(&mut self, who: Who, roles: Vec<Role>) {
+        let key = self.key(who);
+        let op = self.w.operator.clone();
+        self.w.ok(
+            &op,
+            Body::KeyUpdate(KeyUpdate {
+                key: key.public().to_note_string(),
+                display_name: None,
+                roles: Some(roles),
+                note: None,
+            }),
+        );
     }
 
     /// Records a new version of the article: the previous text with a line
@@ -240,14 +336,37 @@ impl Scene {
                     }),
                 );
             }
-            Revoke(who) => {
+            Revoke(who) => self.revoke(who, None, false),
+            Retire(who) => self.revoke(who, Some(RevokeMode::Retired), false),
+            Compromise(who) => self.revoke(who, Some(RevokeMode::Compromised), false),
+            CompromiseFromNow(who) => self.revoke(who, Some(RevokeMode::Compromised), true),
+            Regrant(who) => {
                 let key = self.key(who);
                 let op = self.w.operator.clone();
                 self.w.ok(
                     &op,
-                    Body::KeyRevoke(KeyRevoke {
+                    Body::KeyGrant(KeyGrant {
                         key: key.public().to_note_string(),
-                        reason: "key compromised".into(),
+                        display_name: "Back again".into(),
+                        roles: vec![Role::Checker],
+                    }),
+                );
+            }
+            EditorChecks => self.set_roles(Ed, vec![Role::Editor, Role::Checker]),
+            CheckerRevises(who) => {
+                self.set_roles(who, vec![Role::Checker, Role::Editor]);
+                let key = self.key(who);
+                let (a, text) = self.update();
+                let source = self.current_source();
+                let c = claim_body(a, &text, DELEGATION, Some(source)).content();
+                self.judged = self.w.ok(
+                    &key,
+                    Body::ClaimRevise(ClaimRevise {
+                        claim: self.claim,
+                        article: a,
+                        change: Change::Content(c),
+                        reason: ChangeReason::ArticleUpdated,
+                        note: Some("moved with the update".into()),
                     }),
                 );
             }
@@ -264,7 +383,10 @@ impl Scene {
 fn every_row_of_design_section_3() {
     let mut failures = Vec::new();
     for r in ROWS {
-        let mut scene = Scene::new(r.quorum);
+        let mut scene = Scene::with_policy(Policy {
+            quorum: r.quorum,
+            allow_self_review: r.allow_self_review,
+        });
         for step in r.steps {
             scene.run(*step);
         }
@@ -275,8 +397,9 @@ fn every_row_of_design_section_3() {
             count(Standing::Current),
             count(Standing::Stale),
             count(Standing::RevokedKey),
+            count(Standing::SelfReview),
         );
-        let want = (r.status, r.current, r.stale, r.revoked);
+        let want = (r.status, r.current, r.stale, r.revoked, r.self_review);
         if got != want {
             failures.push(format!("{}: got {got:?}, want {want:?}", r.name));
         }
@@ -880,4 +1003,4 @@ fn cached_status_is_current_inside_a_batch_and_after_it() {
     assert_eq!(ids(&w, Status::Verified), [claim]);
 }
 
-mod proof_rows;
+pub(crate) mod proof_rows;

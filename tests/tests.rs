@@ -39,4 +39,5 @@ mod proptest_roundtrip;
 mod rules;
 mod sample;
 mod status;
+mod status_trust;
 mod vectors;

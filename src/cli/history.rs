@@ -120,6 +120,30 @@ fn print_history(out: &mut impl Write, h: &History, style: Style) -> Result<()> 
                 if let Some(n) = &l.note {
                     writeln!(out, "    note         {}", Esc(n))?;
                 }
+                if l.withdrawal.is_none() && !l.counts {
+                    writeln!(
+                        out,
+                        "    {}",
+                        style.red("not counted: signed by a key revoked as compromised")
+                    )?;
+                }
+            }
+            Event::LinkWithdrawal(l) => {
+                let w = l
+                    .withdrawal
+                    .as_ref()
+                    .expect("a link withdrawal event has one");
+                writeln!(
+                    out,
+                    "{}  {} of link {} ({} {}) by {}: {}",
+                    when(w.at),
+                    style.bold("link withdrawn"),
+                    short(&l.id),
+                    l.relation,
+                    short(&l.other),
+                    who(&w.signer),
+                    Esc(&w.reason)
+                )?;
             }
             Event::Retraction(r) => {
                 writeln!(

@@ -24,6 +24,10 @@ pub struct InitArgs {
     /// How many agreeing current verdicts make a claim verified or refuted.
     #[arg(long, default_value_t = 1)]
     quorum: u64,
+    /// Let a verdict by a key that recorded or revised the claim count
+    /// (by default such a self-review is shown but not counted).
+    #[arg(long)]
+    allow_self_review: bool,
     /// What this ledger records.
     #[arg(long, default_value = "A provenance ledger of attributed news claims")]
     description: String,
@@ -48,7 +52,11 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
     };
     // Check the genesis (quorum, description, ...) before anything is
     // written, so that a refused init leaves no key or ledger behind.
-    Ledger::genesis(&operator, &a.description, a.quorum, now)?;
+    let policy = provledger::statement::Policy {
+        quorum: a.quorum,
+        allow_self_review: a.allow_self_review,
+    };
+    Ledger::genesis_with_policy(&operator, &a.description, &policy, now)?;
     let existed = ledger.exists();
     if resume {
         say!(
@@ -64,7 +72,7 @@ pub fn run(ledger: &Path, a: InitArgs) -> Result<()> {
             Esc(&key.display().to_string())
         );
     }
-    if let Err(e) = Ledger::init(ledger, &operator, &a.description, a.quorum, now) {
+    if let Err(e) = Ledger::init_with_policy(ledger, &operator, &a.description, &policy, now) {
         // Only while no ledger holds its genesis: an init whose genesis is
         // durable and that failed afterwards (opening the index on a full
         // disk, say) has made a ledger this key signs, and it must not be

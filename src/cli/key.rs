@@ -5,7 +5,7 @@ use super::render::Esc;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use provledger::keys::{self, SecretKey};
-use provledger::statement::{Body, KeyGrant, KeyRevoke, Role};
+use provledger::statement::{Body, KeyGrant, KeyRevoke, KeyUpdate, RevokeMode, Role};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,15 @@ pub enum KeyCommand {
     /// Grant roles to a key (signed by the operator).
     Grant(GrantArgs),
     /// Revoke a key (signed by the operator, or by the key itself).
+    ///
+    /// --mode retired: the holder left; what the key signed keeps counting
+    /// and it may be granted again. --mode compromised (the default): what
+    /// it signed does not count, from --since TIME or --since-entry N on if
+    /// given, else from its first statement.
     Revoke(RevokeArgs),
+    /// Change a granted key's roles or display name (a new statement
+    /// signed by the operator; the grant and what the key signed stay).
+    Update(UpdateArgs),
     /// List the keys granted in this ledger.
     List(ListArgs),
 }
@@ -57,6 +65,35 @@ pub struct RevokeArgs {
     /// Why the key is revoked.
     #[arg(long)]
     reason: String,
+    /// retired or compromised [default: compromised, from the start].
+    #[arg(long)]
+    mode: Option<RevokeMode>,
+    /// For a compromise: statements logged at or after this RFC 3339 time
+    /// do not count; earlier ones do.
+    #[arg(long, value_name = "TIME", conflicts_with = "since_entry")]
+    since: Option<String>,
+    /// For a compromise: statements at or after this log index do not
+    /// count; earlier ones do.
+    #[arg(long, value_name = "N")]
+    since_entry: Option<u64>,
+    #[command(flatten)]
+    signing: Signing,
+}
+
+#[derive(Args, Debug)]
+#[command(mut_arg("key", |a| a.help(OPERATOR_DEFAULT_HELP).env(None::<&str>)))]
+pub struct UpdateArgs {
+    /// The key: its public key file (NAME.pub).
+    pubkey: PathBuf,
+    /// The key's roles from now on (repeatable; all of them).
+    #[arg(long = "role")]
+    roles: Vec<Role>,
+    /// The key's display name from now on.
+    #[arg(long)]
+    display_name: Option<String>,
+    /// Why.
+    #[arg(long)]
+    note: Option<String>,
     #[command(flatten)]
     signing: Signing,
 }
@@ -82,9 +119,31 @@ pub fn run(ledger: &Path, cmd: KeyCommand) -> Result<()> {
         }
         KeyCommand::Revoke(a) => {
             let key = keys::load_public_key(&a.pubkey)?;
+            let since_at = a
+                .since
+                .as_deref()
+                .map(super::output::parse_time)
+                .transpose()?;
+            let mode = match (a.mode, since_at.is_some() || a.since_entry.is_some()) {
+                // A since point says the key was compromised.
+                (None, true) => Some(RevokeMode::Compromised),
+                (m, _) => m,
+            };
             let body = Body::KeyRevoke(KeyRevoke {
+                mode,
+                since_at,
+                since_entry: a.since_entry,
+                ..KeyRevoke::new(key.to_note_string(), a.reason)
+            });
+            a.signing.append_one(ledger, body)
+        }
+        KeyCommand::Update(a) => {
+            let key = keys::load_public_key(&a.pubkey)?;
+            let body = Body::KeyUpdate(KeyUpdate {
                 key: key.to_note_string(),
-                reason: a.reason,
+                display_name: a.display_name,
+                roles: (!a.roles.is_empty()).then_some(a.roles),
+                note: a.note,
             });
             a.signing.append_one(ledger, body)
         }
@@ -115,6 +174,10 @@ struct KeyView {
     granted_at_entry: u64,
     revoked_at_entry: Option<u64>,
     revoke_reason: Option<String>,
+    /// retired or compromised, when revoked.
+    revoke_mode: Option<RevokeMode>,
+    /// The log index from which what the key signed does not count.
+    void_from_entry: Option<u64>,
 }
 
 fn list(ledger: &Path, a: ListArgs) -> Result<()> {
@@ -132,6 +195,8 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
             granted_at_entry: k.granted_seq,
             revoked_at_entry: k.revoked_seq,
             revoke_reason: k.revoke_reason,
+            revoke_mode: k.revoke_mode,
+            void_from_entry: k.void_from_seq,
         })
         .collect();
     if a.json {
@@ -140,12 +205,17 @@ fn list(ledger: &Path, a: ListArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
     for k in keys {
         let roles: Vec<&str> = k.roles.iter().map(|r| r.as_str()).collect();
-        let status = match k.revoked_at_entry {
-            Some(e) => format!(
-                "REVOKED at entry {e}: {}",
+        let status = match (k.revoked_at_entry, k.revoke_mode) {
+            (Some(e), Some(RevokeMode::Retired)) => format!(
+                "RETIRED at entry {e} (its statements keep counting): {}",
                 Esc(&k.revoke_reason.unwrap_or_default())
             ),
-            None => "active".into(),
+            (Some(e), _) => format!(
+                "REVOKED at entry {e}: {} (compromised: its statements from entry {} on do not count)",
+                Esc(&k.revoke_reason.unwrap_or_default()),
+                k.void_from_entry.unwrap_or(0)
+            ),
+            (None, _) => "active".into(),
         };
         writeln!(
             out,

@@ -96,7 +96,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
     let ran = match cli.command {
         Command::Init(a) => init::run(&ledger, a).map(done),
         Command::Key(c) => key::run(&ledger, c).map(done),
-        Command::Source(c) => source::run(&ledger, c).map(done),
+        Command::Source(c) => source::run(&ledger, c),
         Command::Article(c) => article::run(&ledger, c),
         Command::Claim(c) => claim::run(&ledger, c).map(done),
         Command::Claims(a) => claims::run(&ledger, a).map(done),

@@ -200,6 +200,9 @@ pub fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
     if t.revoked_key > 0 {
         not_counted.push(format!("{} by revoked keys", t.revoked_key));
     }
+    if t.self_review > 0 {
+        not_counted.push(format!("{} self-review", t.self_review));
+    }
     writeln!(
         out,
         "status      {}  quorum {}: {} supporting, {} refuting, {} mixed, {} unverifiable{}",
@@ -244,13 +247,24 @@ pub fn standing(s: Standing, style: Style, width: usize) -> String {
         Standing::RevokedKey => "REVOKED KEY",
         Standing::Superseded => "superseded",
         Standing::Withdrawn => "WITHDRAWN",
+        Standing::SelfReview => "self-review: not counted",
     };
     let padded = format!("{word:<width$}");
     match s {
         Standing::Current => style.green(&padded),
         Standing::Stale => style.yellow(&padded),
-        Standing::RevokedKey => style.red(&padded),
+        Standing::RevokedKey | Standing::SelfReview => style.red(&padded),
         Standing::Superseded | Standing::Withdrawn => style.dim(&padded),
+    }
+}
+
+/// The mark of a verdict whose key was revoked: retired (it counts) or
+/// compromised (it counts only if signed before the compromise).
+pub fn key_mark(k: provledger::status::KeyState) -> &'static str {
+    match k {
+        provledger::status::KeyState::Active => "",
+        provledger::status::KeyState::Retired => "  [key retired]",
+        provledger::status::KeyState::Compromised => "  [key revoked as compromised]",
     }
 }
 
@@ -260,14 +274,15 @@ pub fn print_verdict(j: &Judgement, style: Style) -> Result<()> {
     let standing = standing(j.standing, style, 11);
     writeln!(
         out,
-        "  {}  {:<14} {:<20} {:<13} {} rev {}  {}",
+        "  {}  {:<14} {:<20} {:<13} {} rev {}  {}{}",
         short(&j.id),
         Esc(&j.checker.key),
         Esc(&j.checker.display_name),
         j.verdict.as_str(),
         standing,
         j.revision_number,
-        time(j.at)
+        time(j.at),
+        key_mark(j.key_state)
     )?;
     print_verdict_details(j, true)
 }

@@ -79,6 +79,8 @@ pub struct SourceEntry {
     pub on_record: bool,
     /// See [`SourceRecord::count`] (default [`SourceCount::default_for`]).
     pub count: Option<SourceCount>,
+    /// See [`SourceRecord::anonymity`].
+    pub anonymity: Option<crate::statement::Anonymity>,
 }
 
 impl SourceEntry {
@@ -90,6 +92,7 @@ impl SourceEntry {
             affiliation: self.affiliation.clone(),
             place: self.place.clone(),
             on_record: self.on_record,
+            anonymity: self.anonymity.clone(),
             ..SourceRecord::with_defaults(self.label.clone(), self.kind, self.count)
         }
     }

@@ -7,7 +7,7 @@ use super::{Handle, Ledger, LedgerError, INDEX_FILE, PRIVATE_DIR};
 use crate::keys::SecretKey;
 use crate::log::{Log, LogError};
 use crate::state::{Entry, State, StateError};
-use crate::statement::SignedStatement;
+use crate::statement::{Policy, SignedStatement};
 use std::path::{Path, PathBuf};
 
 impl Ledger {
@@ -78,7 +78,17 @@ impl Ledger {
         quorum: u64,
         now: u64,
     ) -> Result<SignedStatement, LedgerError> {
-        use crate::statement::{Body, Genesis, Policy, Statement};
+        Ledger::genesis_with_policy(operator, description, &Policy::quorum(quorum), now)
+    }
+
+    /// [`Ledger::genesis`] with a whole policy (quorum and self-review).
+    pub fn genesis_with_policy(
+        operator: &SecretKey,
+        description: &str,
+        policy: &Policy,
+        now: u64,
+    ) -> Result<SignedStatement, LedgerError> {
+        use crate::statement::{Body, Genesis, Statement};
         let genesis = SignedStatement::sign(
             &Statement {
                 at: now,
@@ -86,7 +96,7 @@ impl Ledger {
                     origin: operator.public().name().to_string(),
                     operator: operator.public().to_note_string(),
                     description: description.to_string(),
-                    policy: Policy { quorum },
+                    policy: policy.clone(),
                 }),
             },
             operator,
@@ -133,7 +143,25 @@ impl Ledger {
         quorum: u64,
         now: u64,
     ) -> Result<Ledger, LedgerError> {
-        Ledger::init_inner(dir, operator, description, quorum, now, None)
+        Ledger::init_inner(
+            dir,
+            operator,
+            description,
+            &Policy::quorum(quorum),
+            now,
+            None,
+        )
+    }
+
+    /// [`Ledger::init`] with a whole policy (quorum and self-review).
+    pub fn init_with_policy(
+        dir: &Path,
+        operator: &SecretKey,
+        description: &str,
+        policy: &Policy,
+        now: u64,
+    ) -> Result<Ledger, LedgerError> {
+        Ledger::init_inner(dir, operator, description, policy, now, None)
     }
 
     /// [`Ledger::init`], with its genesis append stopped at `point` as if
@@ -147,19 +175,26 @@ impl Ledger {
         now: u64,
         point: crate::log::CrashPoint,
     ) -> Result<Ledger, LedgerError> {
-        Ledger::init_inner(dir, operator, description, quorum, now, Some(point))
+        Ledger::init_inner(
+            dir,
+            operator,
+            description,
+            &Policy::quorum(quorum),
+            now,
+            Some(point),
+        )
     }
 
     fn init_inner(
         dir: &Path,
         operator: &SecretKey,
         description: &str,
-        quorum: u64,
+        policy: &Policy,
         now: u64,
         crash: Option<crate::log::CrashPoint>,
     ) -> Result<Ledger, LedgerError> {
         // Check the genesis against the rules before creating anything.
-        let genesis = Ledger::genesis(operator, description, quorum, now)?;
+        let genesis = Ledger::genesis_with_policy(operator, description, policy, now)?;
         if Ledger::is_unfinished_init(dir) {
             // Under the writer lock, so as not to clear away the empty log
             // of another init that is still at work.

@@ -2,7 +2,9 @@
 //! with the operator's public key alone (README "Status proof").
 //!
 //! [`collect`] gathers every statement that the claim's status is derived
-//! from (the kinds and why: [`STATUS_INPUTS`]), each with its inclusion
+//! from (the kinds and why:
+//! [`STATUS_INPUTS`](crate::status::inputs::STATUS_INPUTS), plus
+//! [`CARRIED_WHOLE`]), each with its inclusion
 //! proof under the ledger's current signed checkpoint, and the article
 //! texts the rules read. [`StatusProof::verify`] checks the checkpoint,
 //! every inclusion and every signature, then applies the statements in
@@ -50,61 +52,36 @@ pub const FORMAT: &str = "provledger-status-proof/v1";
 /// carries dominate.
 pub const MAX_STATUS_PROOF_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The statement kinds a status proof carries, and why the status needs
-/// each. A kind added to the ledger is added here, or to
-/// [`NOT_STATUS_INPUTS`], and to [`refs`] (a test checks every kind is in
-/// one of the two lists).
-pub const STATUS_INPUTS: &[(Kind, &str)] = &[
-    (
-        Kind::Genesis,
-        "the policy (quorum) and the operator key that grants keys",
-    ),
-    (
-        Kind::KeyGrant,
-        "every grant of the ledger: who may sign what, and who the checkers are",
-    ),
-    (
-        Kind::KeyRevoke,
-        "every revocation of the ledger: whose verdicts no longer count",
-    ),
-    (
-        Kind::ArticleRecord,
-        "each article version a carried claim reads, and the versions it supersedes",
-    ),
-    (
-        Kind::SourceRecord,
-        "each source a carried claim is attributed to or relayed by: the origins",
-    ),
-    (
-        Kind::ClaimRecord,
-        "the claim, the claims linked to it, the claims they cite (to the end of the chain) and any claim a carried link names",
-    ),
-    (
-        Kind::ClaimRevise,
-        "every revision of those claims: the current text, staleness, removal",
-    ),
-    (Kind::ClaimRetract, "the retraction of each of those claims"),
-    (
-        Kind::ClaimLink,
-        "every link from or to the claim, and the cites and same_origin links of the claims linked to it",
-    ),
-    (Kind::Verification, "every verdict on the claim"),
-    (
-        Kind::VerificationWithdraw,
-        "the withdrawal of each of those verdicts",
-    ),
+/// The kinds a status proof carries whole: every statement of these kinds
+/// in the ledger, whichever claim it is about. Key statements decide who
+/// could sign what and whose statements count (a `key.update` changes the
+/// roles the rules check when a verdict or link is admitted); the source
+/// statements join origins into classes, by source ids and commitments,
+/// so the whole (small) set is carried rather than chased.
+pub const CARRIED_WHOLE: &[Kind] = &[
+    Kind::KeyGrant,
+    Kind::KeyRevoke,
+    Kind::KeyUpdate,
+    Kind::SourceIdentity,
+    Kind::SourceRelate,
+    Kind::SourceMerge,
 ];
-
-/// The kinds no status reads (none yet).
-pub const NOT_STATUS_INPUTS: &[Kind] = &[];
 
 /// The statements `body` refers to by id, which must be in the file for
 /// the rules to accept it there.
 pub fn refs(body: &Body) -> Vec<Digest> {
     match body {
-        Body::Genesis(_) | Body::KeyGrant(_) | Body::KeyRevoke(_) | Body::SourceRecord(_) => {
-            Vec::new()
-        }
+        Body::Genesis(_)
+        | Body::KeyGrant(_)
+        | Body::KeyRevoke(_)
+        | Body::KeyUpdate(_)
+        | Body::SourceRecord(_) => Vec::new(),
+        // Commitments, not statement ids: the source.identity statements
+        // that hold them are carried whole.
+        Body::SourceRelate(_) => Vec::new(),
+        Body::SourceIdentity(i) => vec![i.source],
+        Body::SourceMerge(m) => vec![m.source, m.into],
+        Body::ClaimLinkWithdraw(w) => vec![w.link],
         Body::ArticleRecord(a) => a.supersedes.into_iter().collect(),
         Body::ClaimRecord(c) => {
             let mut v = vec![c.article];
@@ -448,7 +425,8 @@ impl StatusProof {
 }
 
 /// The status proof of `claim` (a `claim.record` id) under the ledger's
-/// current checkpoint: every statement of the kinds in [`STATUS_INPUTS`]
+/// current checkpoint: every statement of the kinds in
+/// [`STATUS_INPUTS`](crate::status::inputs::STATUS_INPUTS)
 /// that its status is derived from, and every statement those refer to
 /// ([`refs`]), each with its inclusion proof; and the article texts the
 /// rules read.
@@ -484,7 +462,10 @@ pub fn collect(ledger: &Ledger, claim: &Digest) -> Result<StatusProof, LedgerErr
         wanted.push(v.id);
         wanted.extend(v.withdrawal.map(|w| w.id));
     }
-    wanted.extend(state.link_rows(claim)?.into_iter().map(|l| l.id));
+    for l in state.link_rows(claim)? {
+        wanted.push(l.id);
+        wanted.extend(l.withdrawal.map(|w| w.id));
+    }
     cites_chain(claim, &mut wanted)?;
     for l in state.corroboration_links(claim)? {
         claim_and_revisions(&l.other, &mut wanted)?;
@@ -494,15 +475,15 @@ pub fn collect(ledger: &Ledger, claim: &Digest) -> Result<StatusProof, LedgerErr
                 .link_rows(&l.other)?
                 .into_iter()
                 .filter(|r| r.relation == crate::statement::Relation::SameOrigin)
-                .map(|r| r.id),
+                .flat_map(|r| std::iter::once(r.id).chain(r.withdrawal.map(|w| w.id))),
         );
     }
-    // By index: the genesis and every key statement, then whatever the
-    // statements refer to, to the end.
+    // By index: the genesis and every statement of CARRIED_WHOLE, then
+    // whatever the statements refer to, to the end.
     let mut entries: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
     let mut texts: BTreeSet<Digest> = BTreeSet::new();
     let mut queue: VecDeque<u64> = std::iter::once(0)
-        .chain(state.key_statement_seqs()?)
+        .chain(state.statement_seqs_of(CARRIED_WHOLE)?)
         .collect();
     for id in wanted {
         let (seq, _) = state
@@ -563,13 +544,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_kind_is_a_status_input_or_said_not_to_be() {
+    fn every_kind_is_carried() {
+        // What the status reads, and what the rules that admitted it read.
         for k in Kind::ALL {
-            let input = STATUS_INPUTS.iter().any(|(i, _)| i == k);
-            let not = NOT_STATUS_INPUTS.contains(k);
+            let input = crate::status::inputs::STATUS_INPUTS
+                .iter()
+                .any(|i| i.kind == *k);
             assert!(
-                input != not,
-                "{k} must be in exactly one of STATUS_INPUTS and NOT_STATUS_INPUTS"
+                input || CARRIED_WHOLE.contains(k),
+                "{k} is neither a status input nor carried whole"
             );
         }
     }

@@ -17,11 +17,13 @@
 //! `check` (reads only, returns a plan or a refusal) and a `record` (writes
 //! the plan):
 //!
-//! - `keys.rs`: `ledger.genesis`, `key.grant`, `key.revoke`;
-//! - `sources.rs`: `source.record`;
+//! - `keys.rs`: `ledger.genesis`, `key.grant`, `key.revoke` (retired or
+//!   compromised, with its since point), `key.update`;
+//! - `sources.rs`: `source.record`, `source.identity`, `source.relate`,
+//!   `source.merge` (and each source's origin class);
 //! - `articles.rs`: `article.record` and version chains;
 //! - `claims.rs`: `claim.record`, `claim.revise`, `claim.retract`;
-//! - `links.rs`: `claim.link`;
+//! - `links.rs`: `claim.link`, `claim.link.withdraw` (and which links count);
 //! - `verifications.rs`: `verification`, `verification.withdraw`;
 //!
 //! with the field limits in [`limits`]. The status the index caches for
@@ -60,6 +62,7 @@ mod worklist;
 pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
 pub use resolve::{ResolveError, MIN_ID_PREFIX};
+pub use rows::IdentityRow;
 pub use schema::SCHEMA_VERSION;
 pub use seal::{IndexKey, SealStatus};
 pub use views::{
@@ -136,7 +139,7 @@ pub struct RuleError {
 /// genesis: only key grants and revocations (any other statement it signs
 /// is refused, rule `signer.operator-only` or `signer.not-granted`).
 pub fn operator_may_sign(kind: Kind) -> bool {
-    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke)
+    matches!(kind, Kind::KeyGrant | Kind::KeyRevoke | Kind::KeyUpdate)
 }
 
 /// Errors from the state database itself (not rule violations).
@@ -320,6 +323,8 @@ pub(crate) fn a(word: &str) -> &'static str {
 enum Plan {
     Keys(keys::Effect),
     Source,
+    SourceRelation(sources::Plan),
+    LinkWithdraw(links::Withdraw),
     Article(articles::Plan),
     Claim(claims::Plan),
     Link,
@@ -828,7 +833,7 @@ impl State {
             self.check_signer(entry, kind)?;
         }
         Ok(match &st.body {
-            Body::Genesis(_) | Body::KeyGrant(_) | Body::KeyRevoke(_) => {
+            Body::Genesis(_) | Body::KeyGrant(_) | Body::KeyRevoke(_) | Body::KeyUpdate(_) => {
                 Plan::Keys(keys::check(self, entry)?)
             }
             Body::SourceRecord(s) => {
@@ -847,6 +852,14 @@ impl State {
             Body::VerificationWithdraw(w) => {
                 Plan::Verification(verifications::check_withdraw(self, entry, w)?)
             }
+            Body::ClaimLinkWithdraw(w) => {
+                Plan::LinkWithdraw(links::check_withdraw(self, entry, w)?)
+            }
+            Body::SourceIdentity(i) => {
+                Plan::SourceRelation(sources::check_identity(self, entry, i)?)
+            }
+            Body::SourceRelate(r) => Plan::SourceRelation(sources::check_relate(self, entry, r)?),
+            Body::SourceMerge(m) => Plan::SourceRelation(sources::check_merge(self, entry, m)?),
         })
     }
 
@@ -860,6 +873,10 @@ impl State {
             (Plan::Article(p), Body::ArticleRecord(a)) => articles::record(self, entry, a, p)?,
             (Plan::Claim(p), _) => claims::record(self, entry, p)?,
             (Plan::Link, Body::ClaimLink(l)) => links::record(self, entry, l)?,
+            (Plan::LinkWithdraw(w), Body::ClaimLinkWithdraw(b)) => {
+                links::record_withdraw(self, entry, w, b)?
+            }
+            (Plan::SourceRelation(p), _) => sources::record_relation(self, entry, p)?,
             (Plan::Verification(p), _) => verifications::record(self, entry, p)?,
             _ => unreachable!("check plans match the statement's body"),
         }
@@ -1075,6 +1092,12 @@ impl State {
         Ok(self.meta_u64("quorum")?.unwrap_or(1))
     }
 
+    /// Whether the genesis policy lets a verdict by a key that recorded or
+    /// revised the claim count (false before genesis).
+    pub fn allow_self_review(&self) -> Result<bool, StateError> {
+        Ok(self.meta_u64("allow_self_review")? == Some(1))
+    }
+
     /// Looks up a statement by full id: its log index and kind.
     pub fn statement(&self, id: &Digest) -> Result<Option<(u64, Kind)>, StateError> {
         Ok(self.referenced(id)?.map(|r| (r.seq, r.kind)))
@@ -1128,16 +1151,18 @@ impl State {
 
 /// The roles whose holders may sign a statement of `kind` (operator-only
 /// kinds have none). A `verification.withdraw` must moreover be signed by
-/// the key that signed the verification.
+/// the key that signed the verification, and a checker withdraws only its
+/// own `claim.link` (an editor any).
 pub fn allowed_roles(kind: Kind) -> &'static [Role] {
     match kind {
-        Kind::Genesis | Kind::KeyGrant | Kind::KeyRevoke => &[],
+        Kind::Genesis | Kind::KeyGrant | Kind::KeyRevoke | Kind::KeyUpdate => &[],
+        Kind::SourceIdentity | Kind::SourceRelate | Kind::SourceMerge => &[Role::Editor],
         Kind::SourceRecord
         | Kind::ArticleRecord
         | Kind::ClaimRecord
         | Kind::ClaimRevise
         | Kind::ClaimRetract => &[Role::Editor],
-        Kind::ClaimLink => &[Role::Editor, Role::Checker],
+        Kind::ClaimLink | Kind::ClaimLinkWithdraw => &[Role::Editor, Role::Checker],
         Kind::Verification | Kind::VerificationWithdraw => &[Role::Checker],
     }
 }

@@ -65,7 +65,7 @@ fn article_from_row(state: &State, r: &Row) -> Result<ArticleInfo, StateError> {
 }
 
 const SOURCE_COLUMNS: &str =
-    "id, label, kind, name, role, affiliation, place, on_record, count, seq, at";
+    "id, label, kind, name, role, affiliation, place, on_record, count, seq, at, anonymity, origin";
 
 fn source_from_row(state: &State, r: &Row) -> Result<SourceInfo, StateError> {
     let id = digest(r.get(0)?)?;
@@ -91,6 +91,13 @@ fn source_from_row(state: &State, r: &Row) -> Result<SourceInfo, StateError> {
         seq: r.get::<_, i64>(9)? as u64,
         at: r.get::<_, i64>(10)? as u64,
         claims: claims as u64,
+        anonymity: r
+            .get::<_, Option<Vec<u8>>>(11)?
+            .map(|b| crate::cbor::from_slice(&b))
+            .transpose()
+            .map_err(|e| StateError::Corrupt(format!("anonymity: {e}")))?,
+        identity_commitment: state.source_identity(&id)?.map(|i| i.commitment),
+        same_as: Some(digest(r.get(12)?)?).filter(|o| *o != id),
     })
 }
 

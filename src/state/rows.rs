@@ -7,8 +7,9 @@
 //! a status or history lookup does not grow with the ledger.
 
 use super::claims::{self, ClaimRow};
+use super::links::{self, COUNTS};
 use super::query::{content, signer};
-use super::{links, Signer, State, StateError};
+use super::{Signer, State, StateError};
 use crate::digest::Digest;
 use crate::statement::{ChangeReason, ClaimContent, Evidence, Relation, Verdict};
 use rusqlite::OptionalExtension;
@@ -35,8 +36,12 @@ pub(crate) struct VerdictRow {
     pub at: u64,
     /// Its `verification.withdraw`, if withdrawn.
     pub withdrawal: Option<WithdrawalRow>,
-    /// The checker's key has been revoked (at any time).
-    pub key_revoked: bool,
+    /// Signed at or after its key's compromise point.
+    pub key_void: bool,
+    /// How the checker's key was revoked, if it was.
+    pub key_mode: Option<crate::statement::RevokeMode>,
+    /// The checker's key recorded or revised the claim.
+    pub self_review: bool,
 }
 
 impl VerdictRow {
@@ -121,6 +126,37 @@ pub(crate) struct LinkRow {
     pub seq: u64,
     pub at: u64,
     pub signer: Signer,
+    /// Not withdrawn, and not signed by a key compromised at or before it.
+    pub counts: bool,
+    pub withdrawal: Option<LinkWithdrawalRow>,
+}
+
+/// The withdrawal of a link.
+#[derive(Clone, Debug)]
+pub(crate) struct LinkWithdrawalRow {
+    /// The `claim.link.withdraw` id.
+    pub id: Digest,
+    pub signer: Signer,
+    pub seq: u64,
+    pub at: u64,
+    pub reason: String,
+}
+
+/// An editor's `source.identity`: the commitment to who a source is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct IdentityRow {
+    /// The `source.identity` id.
+    pub id: Digest,
+    /// The anonymous source.
+    pub source: Digest,
+    /// The salted commitment.
+    pub commitment: Digest,
+    /// Its log index.
+    pub seq: u64,
+    /// Its statement time.
+    pub at: u64,
+    /// The editor who signed it.
+    pub editor: Signer,
 }
 
 /// A claim's retraction.
@@ -144,16 +180,17 @@ impl State {
 
     /// Every verdict on `claim`, in log order.
     pub(crate) fn verdict_rows(&self, claim: &Digest) -> Result<Vec<VerdictRow>, StateError> {
-        let mut stmt = self.conn.prepare_cached(
+        use super::standing::{KEY_VOID, SELF_REVIEW};
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT v.id, v.signer, v.verdict, v.revision, r.number, r.substance, v.evidence, v.note,
                     v.seq, v.at, v.withdrawal, v.withdrawn_seq, v.withdrawn_at, v.withdraw_reason,
-                    k.revoked_seq, k.name, k.display_name
+                    k.revoke_mode, k.name, k.display_name, {KEY_VOID}, {SELF_REVIEW}
              FROM verifications v
              JOIN revisions r ON r.id = v.revision
              LEFT JOIN keys k ON k.pubkey = v.signer
              WHERE v.claim = ?1
-             ORDER BY v.seq",
-        )?;
+             ORDER BY v.seq"
+        ))?;
         let mut rows = stmt.query([claim.0.as_slice()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -192,7 +229,13 @@ impl State {
                 seq: r.get::<_, i64>(8)? as u64,
                 at: r.get::<_, i64>(9)? as u64,
                 withdrawal,
-                key_revoked: r.get::<_, Option<i64>>(14)?.is_some(),
+                key_mode: r
+                    .get::<_, Option<String>>(14)?
+                    .map(|m| m.parse())
+                    .transpose()
+                    .map_err(StateError::Corrupt)?,
+                key_void: r.get(17)?,
+                self_review: r.get(18)?,
                 key,
             });
         }
@@ -228,17 +271,52 @@ impl State {
         .transpose()
     }
 
+    /// The `source.identity` of source `id`, if an editor recorded one.
+    pub fn source_identity(&self, id: &Digest) -> Result<Option<IdentityRow>, StateError> {
+        type Row = (Vec<u8>, Vec<u8>, i64, i64, Vec<u8>);
+        let row: Option<Row> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, commitment, seq, at, signer FROM identities WHERE source = ?1",
+            )?
+            .query_row([id.0.as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        row.map(|(sid, commitment, seq, at, key)| {
+            Ok(IdentityRow {
+                id: digest(sid)?,
+                source: *id,
+                commitment: digest(commitment)?,
+                seq: seq as u64,
+                at: at as u64,
+                editor: signer(self, &key)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The class of source `id` for corroboration: the first recorded
+    /// source of the sources merged or related as one person with it.
+    pub(crate) fn source_class(&self, id: &Digest) -> Result<Digest, StateError> {
+        let origin: Vec<u8> = self
+            .conn
+            .prepare_cached("SELECT origin FROM sources WHERE id = ?1")?
+            .query_row([id.0.as_slice()], |r| r.get(0))?;
+        digest(origin)
+    }
+
     /// The `corroborates` and `contradicts` links from or to `claim`, in
     /// log order.
     pub(crate) fn corroboration_links(&self, claim: &Digest) -> Result<Vec<LinkedRow>, StateError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, to_claim, relation, seq FROM links
-               WHERE from_claim = ?1 AND relation IN ('corroborates', 'contradicts')
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT l.id, l.to_claim, l.relation, l.seq FROM links l
+               WHERE l.from_claim = ?1 AND l.relation IN ('corroborates', 'contradicts') AND {COUNTS}
              UNION ALL
-             SELECT id, from_claim, relation, seq FROM links
-               WHERE to_claim = ?1 AND relation IN ('corroborates', 'contradicts')
-             ORDER BY seq",
-        )?;
+             SELECT l.id, l.from_claim, l.relation, l.seq FROM links l
+               WHERE l.to_claim = ?1 AND l.relation IN ('corroborates', 'contradicts') AND {COUNTS}
+             ORDER BY 4"
+        ))?;
         let rows: Vec<(Vec<u8>, Vec<u8>, String)> = stmt
             .query_map([claim.0.as_slice()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -278,11 +356,11 @@ impl State {
     pub(crate) fn same_origin(&self, claim: &Digest) -> Result<Vec<Digest>, StateError> {
         let ids: Vec<Vec<u8>> = self
             .conn
-            .prepare_cached(
-                "SELECT to_claim FROM links WHERE from_claim = ?1 AND relation = 'same_origin'
+            .prepare_cached(&format!(
+                "SELECT l.to_claim FROM links l WHERE l.from_claim = ?1 AND l.relation = 'same_origin' AND {COUNTS}
                  UNION ALL
-                 SELECT from_claim FROM links WHERE to_claim = ?1 AND relation = 'same_origin'",
-            )?
+                 SELECT l.from_claim FROM links l WHERE l.to_claim = ?1 AND l.relation = 'same_origin' AND {COUNTS}"
+            ))?
             .query_map([claim.0.as_slice()], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         ids.into_iter().map(digest).collect()
@@ -324,12 +402,16 @@ impl State {
 
     /// Every link from or to `claim`, whatever its relation, in log order.
     pub(crate) fn link_rows(&self, claim: &Digest) -> Result<Vec<LinkRow>, StateError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, from_claim, to_claim, relation, note, seq, at, signer FROM links WHERE from_claim = ?1
+        let cols = format!(
+            "l.id, l.from_claim, l.to_claim, l.relation, l.note, l.seq, l.at, l.signer, {COUNTS},
+             l.withdrawal, l.withdraw_signer, l.withdrawn_seq, l.withdrawn_at, l.withdraw_reason"
+        );
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {cols} FROM links l WHERE l.from_claim = ?1
              UNION ALL
-             SELECT id, from_claim, to_claim, relation, note, seq, at, signer FROM links WHERE to_claim = ?1
-             ORDER BY seq",
-        )?;
+             SELECT {cols} FROM links l WHERE l.to_claim = ?1
+             ORDER BY 6"
+        ))?;
         let mut rows = stmt.query([claim.0.as_slice()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -344,6 +426,17 @@ impl State {
                 seq: r.get::<_, i64>(5)? as u64,
                 at: r.get::<_, i64>(6)? as u64,
                 signer: signer(self, &key)?,
+                counts: r.get(8)?,
+                withdrawal: match r.get::<_, Option<Vec<u8>>>(9)? {
+                    None => None,
+                    Some(id) => Some(LinkWithdrawalRow {
+                        id: digest(id)?,
+                        signer: signer(self, &r.get::<_, Vec<u8>>(10)?)?,
+                        seq: r.get::<_, i64>(11)? as u64,
+                        at: r.get::<_, i64>(12)? as u64,
+                        reason: r.get(13)?,
+                    }),
+                },
             });
         }
         Ok(out)

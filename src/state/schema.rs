@@ -35,8 +35,19 @@ CREATE TABLE IF NOT EXISTS keys (
     granted_at INTEGER NOT NULL,
     revoked_seq INTEGER,
     revoked_at INTEGER,
-    revoke_reason TEXT
+    revoke_reason TEXT,
+    -- `retired` or `compromised` (a revocation without a mode is
+    -- compromised); NULL while the key is in good standing.
+    revoke_mode TEXT,
+    -- The log index from which the key's statements stop counting: 0 for a
+    -- compromise from the start, the `since` point otherwise; NULL when
+    -- nothing it signed is void (never compromised).
+    void_from_seq INTEGER,
+    -- The last key.update or re-grant that changed roles or display name.
+    updated_seq INTEGER
 );
+-- A compromise `since` a time is found as the first entry logged then.
+CREATE INDEX IF NOT EXISTS statements_logged_at ON statements (logged_at);
 
 -- Log entries the rules refuse, applied as nothing by `reindex
 -- --skip-refused` (and by audit's replay) so that the ledger stays usable.
@@ -63,8 +74,41 @@ CREATE TABLE IF NOT EXISTS sources (
     count TEXT NOT NULL,
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
+    signer BLOB NOT NULL,
+    -- The anonymity terms (canonical CBOR of the record's `anonymity`).
+    anonymity BLOB,
+    -- The source that stands for this one's origin: itself, or the first
+    -- recorded source of its class once `source.merge` or a same-person
+    -- `source.relate` joins classes (crate::status rule 3).
+    origin BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_origin ON sources (origin);
+
+-- source.identity: one salted commitment per anonymous source, and each
+-- commitment names one source. The identity itself is never stored.
+CREATE TABLE IF NOT EXISTS identities (
+    id BLOB PRIMARY KEY,
+    source BLOB NOT NULL UNIQUE,
+    commitment BLOB NOT NULL UNIQUE,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
     signer BLOB NOT NULL
 );
+
+-- source.relate (same_person / distinct_person, between commitments) and
+-- source.merge (relation `merge`, between source ids).
+CREATE TABLE IF NOT EXISTS source_relations (
+    id BLOB PRIMARY KEY,
+    a BLOB NOT NULL,
+    b BLOB NOT NULL,
+    relation TEXT NOT NULL,
+    note TEXT,
+    seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    signer BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS source_relations_a ON source_relations (a);
+CREATE INDEX IF NOT EXISTS source_relations_b ON source_relations (b);
 
 -- One row per article version. `chain` is the id of the chain's first
 -- version, `version` counts from 1; `superseded_by` is set when a newer
@@ -163,7 +207,13 @@ CREATE TABLE IF NOT EXISTS links (
     note TEXT,
     seq INTEGER NOT NULL,
     at INTEGER NOT NULL,
-    signer BLOB NOT NULL
+    signer BLOB NOT NULL,
+    -- Set by the claim.link.withdraw.
+    withdrawal BLOB,
+    withdrawn_seq INTEGER,
+    withdrawn_at INTEGER,
+    withdraw_reason TEXT,
+    withdraw_signer BLOB
 );
 CREATE INDEX IF NOT EXISTS links_from ON links (from_claim, relation);
 CREATE INDEX IF NOT EXISTS links_to ON links (to_claim, relation);

@@ -10,6 +10,7 @@
 
 use super::{links, State, StateError};
 use crate::digest::Digest;
+use crate::statement::Kind;
 
 impl State {
     /// Moves a scratch state's position to entry `seq`, over entries it
@@ -25,16 +26,19 @@ impl State {
         self.set_meta("applied", seq)
     }
 
-    /// The log index of every `key.grant` and `key.revoke`.
-    pub(crate) fn key_statement_seqs(&self) -> Result<Vec<u64>, StateError> {
-        let seqs: Vec<i64> = self
+    /// The log index of every statement of the given kinds, in log order.
+    pub(crate) fn statement_seqs_of(&self, kinds: &[Kind]) -> Result<Vec<u64>, StateError> {
+        let mut seqs = Vec::new();
+        let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT seq FROM statements WHERE kind IN ('key.grant', 'key.revoke') ORDER BY seq",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(seqs.into_iter().map(|s| s as u64).collect())
+            .prepare_cached("SELECT seq FROM statements WHERE kind = ?1")?;
+        for k in kinds {
+            for seq in stmt.query_map([k.as_str()], |r| r.get::<_, i64>(0))? {
+                seqs.push(seq? as u64);
+            }
+        }
+        seqs.sort_unstable();
+        Ok(seqs)
     }
 
     /// The `claim.link` by which `claim` cites another claim, with that

@@ -117,8 +117,12 @@ pub enum Standing {
     Current,
     /// Its checker's latest, but the text or attribution changed since: not counted.
     Stale,
-    /// Its checker's latest, but the key was revoked: not counted.
+    /// Its checker's latest, but signed by a key revoked as compromised at
+    /// or before it: not counted.
     RevokedKey,
+    /// Its checker's latest, but its key recorded or revised the claim
+    /// (and the genesis policy does not allow self-review): not counted.
+    SelfReview,
     /// Its checker signed a later verdict on the claim.
     Superseded,
     /// Its checker withdrew it.
@@ -130,7 +134,10 @@ pub(crate) struct StandingInput<'a> {
     /// The checker's raw public key.
     pub key: &'a [u8],
     pub withdrawn: bool,
-    pub key_revoked: bool,
+    /// Signed at or after its key's compromise point.
+    pub key_void: bool,
+    /// Its key recorded or revised the claim, and self-review does not count.
+    pub self_review: bool,
     /// The substance of the revision it judged (none for a removal).
     pub substance: Option<&'a Digest>,
 }
@@ -138,14 +145,20 @@ pub(crate) struct StandingInput<'a> {
 /// The standing of each of `verdicts` (one claim's verdict rows, in log
 /// order) when the claim's current text has substance `current` (rule 1
 /// of `crate::status`): each checker's latest verdict it has not
-/// withdrawn stands, unless its key was revoked or it judged other text.
-pub(crate) fn standings(verdicts: &[VerdictRow], current: &Digest) -> Vec<Standing> {
+/// withdrawn stands, unless its key was compromised when it signed, it is
+/// a self-review (and `allow_self_review` is false), or it judged other text.
+pub(crate) fn standings(
+    verdicts: &[VerdictRow],
+    current: &Digest,
+    allow_self_review: bool,
+) -> Vec<Standing> {
     let inputs: Vec<StandingInput> = verdicts
         .iter()
         .map(|v| StandingInput {
             key: &v.key,
             withdrawn: v.withdrawal.is_some(),
-            key_revoked: v.key_revoked,
+            key_void: v.key_void,
+            self_review: v.self_review && !allow_self_review,
             substance: v.substance.as_ref(),
         })
         .collect();
@@ -168,8 +181,10 @@ pub(crate) fn standings_of(verdicts: &[StandingInput], current: &Digest) -> Vec<
                 Standing::Withdrawn
             } else if latest.get(v.key) != Some(&i) {
                 Standing::Superseded
-            } else if v.key_revoked {
+            } else if v.key_void {
                 Standing::RevokedKey
+            } else if v.self_review {
+                Standing::SelfReview
             } else if v.substance != Some(current) {
                 Standing::Stale
             } else {
@@ -190,6 +205,15 @@ pub(crate) fn counted<'a>(
         .collect()
 }
 
+/// The SQL (over verification `v` and its signer's `keys` row `k`) of
+/// whether the verdict was signed at or after its key's compromise point.
+pub(crate) const KEY_VOID: &str = "(k.void_from_seq IS NOT NULL AND v.seq >= k.void_from_seq)";
+
+/// The SQL (over verification `v`) of whether its signer recorded or
+/// revised the claim it judges.
+pub(crate) const SELF_REVIEW: &str =
+    "EXISTS (SELECT 1 FROM revisions sr WHERE sr.claim = v.claim AND sr.signer = v.signer)";
+
 /// The status of `claim` (a recorded claim) alone: what the index caches.
 /// Reads only what the status depends on (one indexed query for the
 /// claim, one for its verdicts), not the verdict rows `crate::status`
@@ -202,36 +226,47 @@ pub(crate) fn derive(state: &State, claim: &Digest) -> Result<Status, StateError
         .optional()?
         .ok_or_else(|| StateError::Corrupt(format!("claim {claim} has no row")))?;
     let substance = super::articles::digest(substance)?;
-    type Row = (Vec<u8>, String, Option<Vec<u8>>, bool, bool);
+    type Row = (Vec<u8>, String, Option<Vec<u8>>, bool, bool, bool);
     let rows: Vec<Row> = state
         .conn
-        .prepare_cached(
-            "SELECT v.signer, v.verdict, r.substance, v.withdrawal IS NOT NULL, k.revoked_seq IS NOT NULL
+        .prepare_cached(&format!(
+            "SELECT v.signer, v.verdict, r.substance, v.withdrawal IS NOT NULL, {KEY_VOID}, {SELF_REVIEW}
              FROM verifications v
              JOIN revisions r ON r.id = v.revision
              LEFT JOIN keys k ON k.pubkey = v.signer
              WHERE v.claim = ?1
-             ORDER BY v.seq",
-        )?
+             ORDER BY v.seq"
+        ))?
         .query_map([claim.0.as_slice()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
+    let allow_self_review = state.allow_self_review()?;
     let mut verdicts = Vec::with_capacity(rows.len());
     let mut substances = Vec::with_capacity(rows.len());
-    for (_, verdict, s, _, _) in &rows {
+    for (_, verdict, s, _, _, _) in &rows {
         verdicts.push(verdict.parse::<Verdict>().map_err(StateError::Corrupt)?);
         substances.push(s.clone().map(super::articles::digest).transpose()?);
     }
     let inputs: Vec<StandingInput> = rows
         .iter()
         .zip(&substances)
-        .map(|((key, _, _, withdrawn, key_revoked), s)| StandingInput {
-            key,
-            withdrawn: *withdrawn,
-            key_revoked: *key_revoked,
-            substance: s.as_ref(),
-        })
+        .map(
+            |((key, _, _, withdrawn, key_void, self_review), s)| StandingInput {
+                key,
+                withdrawn: *withdrawn,
+                key_void: *key_void,
+                self_review: *self_review && !allow_self_review,
+                substance: s.as_ref(),
+            },
+        )
         .collect();
     let standings = standings_of(&inputs, &substance);
     let counted = counted(verdicts.into_iter().zip(&standings));
@@ -265,7 +300,9 @@ mod tests {
             seq: key as u64,
             at: 0,
             withdrawal: None,
-            key_revoked: false,
+            key_void: false,
+            key_mode: None,
+            self_review: false,
         }
     }
 
@@ -279,15 +316,15 @@ mod tests {
             row(4, Verdict::True, 7),
             row(4, Verdict::False, 7),
         ];
-        rows[4].key_revoked = true;
-        rows[5].key_revoked = true;
+        rows[4].key_void = true;
+        rows[5].key_void = true;
         rows[5].withdrawal = Some(WithdrawalRow {
             id: d(9),
             seq: 9,
             at: 0,
             reason: "typo".into(),
         });
-        let s = standings(&rows, &d(7));
+        let s = standings(&rows, &d(7), false);
         assert_eq!(
             s,
             [

@@ -116,6 +116,14 @@ pub struct SourceInfo {
     pub at: u64,
     /// Claims currently attributed to it or relayed by it.
     pub claims: u64,
+    /// For an anonymous source: why, on what ground rules, on what basis.
+    pub anonymity: Option<crate::statement::Anonymity>,
+    /// The commitment of its `source.identity`, when an editor vouched
+    /// for knowing who it is.
+    pub identity_commitment: Option<Digest>,
+    /// The source it is one origin with (first recorded of its class), when
+    /// a `source.merge` or a same-person `source.relate` joined them.
+    pub same_as: Option<Digest>,
 }
 
 /// A source as a claim names it.

@@ -110,7 +110,7 @@ impl State {
             .claim_row(id)?
             .ok_or_else(|| StateError::Corrupt(format!("claim {id} has no row")))?;
         let rows = self.verdict_rows(id)?;
-        let s = standings(&rows, &row.substance);
+        let s = standings(&rows, &row.substance, self.allow_self_review()?);
         let stale = rows
             .iter()
             .zip(&s)

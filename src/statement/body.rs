@@ -13,7 +13,8 @@
 
 use super::anchor::Anchor;
 use super::vocabulary::{
-    ChangeReason, Hedge, Kind, Mode, Relation, Role, SourceCount, SourceKind, Verdict,
+    Basis, ChangeReason, GroundRules, Hedge, Kind, Mode, Relation, RevokeMode, Role, SourceCount,
+    SourceKind, SourceRelation, Verdict,
 };
 use crate::digest::Digest;
 use ciborium::Value;
@@ -25,6 +26,25 @@ use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializ
 pub struct Policy {
     /// How many current agreeing verdicts make a claim verified or refuted.
     pub quorum: u64,
+    /// Whether a verdict by a key that recorded or revised the claim
+    /// counts (README "Status"); left out when false, its default, so a
+    /// ledger must say so explicitly.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_self_review: bool,
+}
+
+impl Policy {
+    /// The policy with `quorum` and no self-review.
+    pub fn quorum(quorum: u64) -> Policy {
+        Policy {
+            quorum,
+            allow_self_review: false,
+        }
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// `ledger.genesis`: the first statement, made by the operator.
@@ -61,6 +81,124 @@ pub struct KeyRevoke {
     pub key: String,
     /// Why it is revoked.
     pub reason: String,
+    /// Retired or compromised; absent means compromised from the key's
+    /// first statement (what every revocation meant before modes existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<RevokeMode>,
+    /// For a compromise: statements logged at or after this time (unix
+    /// seconds) do not count; those before do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_at: Option<u64>,
+    /// For a compromise: statements at or after this log index do not
+    /// count; those before do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_entry: Option<u64>,
+}
+
+impl KeyRevoke {
+    /// A revocation of `key` in the legacy form (no mode: compromised from
+    /// the start).
+    pub fn new(key: String, reason: String) -> KeyRevoke {
+        KeyRevoke {
+            key,
+            reason,
+            mode: None,
+            since_at: None,
+            since_entry: None,
+        }
+    }
+}
+
+/// `key.update`: the operator changes a granted key's display name or
+/// roles. The grant stays; the key's statements signed before keep what
+/// they were.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyUpdate {
+    /// The key, as a signed-note verifier key string.
+    pub key: String,
+    /// The new display name, if it changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The new roles (all of them), if they change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<Role>>,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Why an anonymous source was granted anonymity and on what terms (the
+/// AP, Reuters and NYT rules ask for each).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Anonymity {
+    /// Why anonymity was granted ("not authorised to speak publicly").
+    pub reason: String,
+    /// The ground rules the source spoke under.
+    pub ground_rules: GroundRules,
+    /// Whether the source knows first hand.
+    pub basis: Basis,
+}
+
+/// `source.identity`: an editor says they know who an anonymous source is,
+/// by a salted commitment ([`identity_commitment`]); the identity itself
+/// is never in the ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceIdentity {
+    /// The anonymous `source.record`.
+    pub source: Digest,
+    /// SHA-256 commitment to the identity and a secret salt.
+    pub commitment: Digest,
+}
+
+/// `source.relate`: an editor says that the people behind two commitments
+/// are one person or different people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRelate {
+    /// A commitment of a `source.identity`.
+    pub a: Digest,
+    /// Another commitment of a `source.identity`.
+    pub b: Digest,
+    /// Same person or distinct people.
+    pub relation: SourceRelation,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `source.merge`: `source` and `into` are two records of one named
+/// source; from now on they are one origin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceMerge {
+    /// The `source.record` merged.
+    pub source: Digest,
+    /// The `source.record` it is merged into.
+    pub into: Digest,
+    /// Why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The commitment domain: keeps a commitment from meaning anything else.
+pub const IDENTITY_COMMITMENT_DOMAIN: &str = "provledger source identity v1";
+
+/// The salted commitment to a source's identity: SHA-256 of the canonical
+/// CBOR array `[IDENTITY_COMMITMENT_DOMAIN, identity (text), salt (bytes)]`.
+/// The array's length prefixes keep `("ab", "c")` and `("a", "bc")` apart;
+/// the salt (32 random bytes kept by the newsroom) keeps a guessed name
+/// from being checked against the ledger.
+pub fn identity_commitment(identity: &str, salt: &[u8]) -> Digest {
+    let v = Value::Array(vec![
+        Value::Text(IDENTITY_COMMITMENT_DOMAIN.into()),
+        Value::Text(identity.into()),
+        Value::Bytes(salt.to_vec()),
+    ]);
+    // Encoding text and bytes cannot fail.
+    Digest::of(&crate::cbor::value_to_vec(&v).unwrap_or_default())
 }
 
 /// `source.record`: a source as an article describes it.
@@ -88,6 +226,9 @@ pub struct SourceRecord {
     pub on_record: bool,
     /// How many people the source stands for.
     pub count: SourceCount,
+    /// For an anonymous source: why, on what ground rules, on what basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymity: Option<Anonymity>,
 }
 
 /// `article.record`: one version of an article. Its text is a blob beside
@@ -303,6 +444,17 @@ pub struct ClaimLink {
     pub note: Option<String>,
 }
 
+/// `claim.link.withdraw`: a link's signer, or an editor, takes it back; a
+/// withdrawn link stops counting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimLinkWithdraw {
+    /// The `claim.link` withdrawn.
+    pub link: Digest,
+    /// Why.
+    pub reason: String,
+}
+
 /// One piece of evidence behind a verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -369,6 +521,16 @@ pub enum Body {
     Verification(Verification),
     /// `verification.withdraw`.
     VerificationWithdraw(VerificationWithdraw),
+    /// `claim.link.withdraw`.
+    ClaimLinkWithdraw(ClaimLinkWithdraw),
+    /// `key.update`.
+    KeyUpdate(KeyUpdate),
+    /// `source.identity`.
+    SourceIdentity(SourceIdentity),
+    /// `source.relate`.
+    SourceRelate(SourceRelate),
+    /// `source.merge`.
+    SourceMerge(SourceMerge),
 }
 
 fn to_value<T: Serialize>(t: &T) -> Result<Value, String> {
@@ -402,6 +564,11 @@ impl Body {
             Body::ClaimLink(_) => Kind::ClaimLink,
             Body::Verification(_) => Kind::Verification,
             Body::VerificationWithdraw(_) => Kind::VerificationWithdraw,
+            Body::ClaimLinkWithdraw(_) => Kind::ClaimLinkWithdraw,
+            Body::KeyUpdate(_) => Kind::KeyUpdate,
+            Body::SourceIdentity(_) => Kind::SourceIdentity,
+            Body::SourceRelate(_) => Kind::SourceRelate,
+            Body::SourceMerge(_) => Kind::SourceMerge,
         }
     }
 
@@ -419,6 +586,11 @@ impl Body {
             Body::ClaimLink(b) => to_value(b),
             Body::Verification(b) => to_value(b),
             Body::VerificationWithdraw(b) => to_value(b),
+            Body::ClaimLinkWithdraw(b) => to_value(b),
+            Body::KeyUpdate(b) => to_value(b),
+            Body::SourceIdentity(b) => to_value(b),
+            Body::SourceRelate(b) => to_value(b),
+            Body::SourceMerge(b) => to_value(b),
         }
     }
 
@@ -441,6 +613,11 @@ impl Body {
             Kind::ClaimLink => Body::ClaimLink(from_value(kind, v.clone())?),
             Kind::Verification => Body::Verification(from_value(kind, v.clone())?),
             Kind::VerificationWithdraw => Body::VerificationWithdraw(from_value(kind, v.clone())?),
+            Kind::ClaimLinkWithdraw => Body::ClaimLinkWithdraw(from_value(kind, v.clone())?),
+            Kind::KeyUpdate => Body::KeyUpdate(from_value(kind, v.clone())?),
+            Kind::SourceIdentity => Body::SourceIdentity(from_value(kind, v.clone())?),
+            Kind::SourceRelate => Body::SourceRelate(from_value(kind, v.clone())?),
+            Kind::SourceMerge => Body::SourceMerge(from_value(kind, v.clone())?),
         };
         let again = body.to_value()?;
         let canonical = |v: &Value| crate::cbor::value_to_vec(v).map_err(|e| e.to_string());

@@ -38,6 +38,7 @@ impl SourceRecord {
             place: None,
             on_record: false,
             count: count.unwrap_or(SourceCount::default_for(kind)),
+            anonymity: None,
         }
     }
 }

@@ -424,10 +424,7 @@ mod tests {
             let st = SignedStatement::sign(
                 &Statement {
                     at: 1,
-                    body: Body::KeyRevoke(KeyRevoke {
-                        key: key.public().to_note_string(),
-                        reason,
-                    }),
+                    body: Body::KeyRevoke(KeyRevoke::new(key.public().to_note_string(), reason)),
                 },
                 &key,
             )
@@ -447,10 +444,7 @@ mod tests {
         let good = SignedStatement::sign(
             &Statement {
                 at: 1,
-                body: Body::KeyRevoke(KeyRevoke {
-                    key: key.public().to_note_string(),
-                    reason: "test".into(),
-                }),
+                body: Body::KeyRevoke(KeyRevoke::new(key.public().to_note_string(), "test".into())),
             },
             &key,
         )

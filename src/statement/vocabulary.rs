@@ -1,6 +1,7 @@
 //! The vocabularies of statements: the closed sets of names a body's
 //! fields take ([`Kind`], [`Role`], [`SourceKind`], [`SourceCount`],
-//! [`Hedge`], [`Mode`], [`ChangeReason`], [`Relation`], [`Verdict`]), each
+//! [`Hedge`], [`Mode`], [`ChangeReason`], [`Relation`], [`Verdict`],
+//! [`RevokeMode`], [`GroundRules`], [`Basis`], [`SourceRelation`]), each
 //! written as its name in CBOR and JSON. A name outside its set is refused
 //! when the body is decoded.
 
@@ -32,6 +33,18 @@ pub enum Kind {
     Verification,
     /// `verification.withdraw`: a checker takes back a verdict.
     VerificationWithdraw,
+    /// `claim.link.withdraw`: a link's signer, or an editor, takes it back.
+    ClaimLinkWithdraw,
+    /// `key.update`: the operator changes a key's roles or display name.
+    KeyUpdate,
+    /// `source.identity`: an editor says they know an anonymous source's
+    /// identity, by a salted commitment to it.
+    SourceIdentity,
+    /// `source.relate`: an editor says two committed identities are the
+    /// same person, or distinct people.
+    SourceRelate,
+    /// `source.merge`: two records of one named source are one origin.
+    SourceMerge,
 }
 
 impl Kind {
@@ -48,6 +61,11 @@ impl Kind {
         Kind::ClaimLink,
         Kind::Verification,
         Kind::VerificationWithdraw,
+        Kind::ClaimLinkWithdraw,
+        Kind::KeyUpdate,
+        Kind::SourceIdentity,
+        Kind::SourceRelate,
+        Kind::SourceMerge,
     ];
 
     /// The kind's name in the payload (`ledger.genesis`, `key.grant`, ...).
@@ -64,6 +82,11 @@ impl Kind {
             Kind::ClaimLink => "claim.link",
             Kind::Verification => "verification",
             Kind::VerificationWithdraw => "verification.withdraw",
+            Kind::ClaimLinkWithdraw => "claim.link.withdraw",
+            Kind::KeyUpdate => "key.update",
+            Kind::SourceIdentity => "source.identity",
+            Kind::SourceRelate => "source.relate",
+            Kind::SourceMerge => "source.merge",
         }
     }
 
@@ -337,5 +360,51 @@ impl Verdict {
             self,
             Verdict::False | Verdict::MostlyFalse | Verdict::Misleading
         )
+    }
+}
+
+names! {
+    /// How a `key.revoke` ends a key's trust.
+    RevokeMode ("revocation mode") {
+        /// The holder left: the key's past statements keep counting, it
+        /// signs nothing new, and it may be granted again.
+        Retired = "retired",
+        /// The key was compromised: what it signed from the compromise on
+        /// (all of it, unless a `since` is given) does not count.
+        Compromised = "compromised",
+    }
+}
+
+names! {
+    /// The ground rules a source spoke under (AP's definitions).
+    GroundRules ("ground rules") {
+        /// Quotable, by name.
+        OnTheRecord = "on_the_record",
+        /// Quotable, attributed as agreed, not by name.
+        Background = "background",
+        /// Usable, not attributable at all.
+        DeepBackground = "deep_background",
+        /// Not for publication; guidance only.
+        OffTheRecord = "off_the_record",
+    }
+}
+
+names! {
+    /// How a source knows what it says.
+    Basis ("basis of knowledge") {
+        /// The source saw, heard or did it.
+        Direct = "direct",
+        /// The source was told.
+        Secondhand = "secondhand",
+    }
+}
+
+names! {
+    /// What a `source.relate` says of two committed identities.
+    SourceRelation ("source relation") {
+        /// The two commitments are to one person: one origin.
+        SamePerson = "same_person",
+        /// The two commitments are to different people: never one origin.
+        DistinctPerson = "distinct_person",
     }
 }

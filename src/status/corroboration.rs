@@ -1,5 +1,7 @@
 //! Corroboration (rule 3 of `crate::status`): a claim's origin, and the
-//! claims linked to it grouped by origin. [`group`] decides over rows
+//! claims linked to it grouped by origin. Two sources are one origin when
+//! a `source.merge` or a same-person `source.relate` put them in one
+//! class (`state/sources.rs`); only links that count are read. [`group`] decides over rows
 //! alone; [`corroboration`] fetches them from the state.
 
 use crate::digest::Digest;
@@ -31,6 +33,10 @@ pub struct Origin {
     pub outlet: Option<String>,
     /// An anonymous source (anonymous_person or anonymous_group).
     pub anonymous: bool,
+    /// The source this one is one origin with, when a `source.merge` or a
+    /// same-person `source.relate` joined them (the first recorded source
+    /// of the class); none when the source stands alone.
+    pub same_as: Option<Digest>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -40,9 +46,18 @@ enum OriginKey {
 }
 
 impl Origin {
+    /// The origin as listed in a group: each source once (two sources of
+    /// one class are both listed), each outlet once whatever its spelling.
+    fn listed_key(&self) -> OriginKey {
+        match &self.source {
+            Some(s) => OriginKey::Source(s.id),
+            None => self.key(),
+        }
+    }
+
     fn key(&self) -> OriginKey {
         match (&self.source, &self.outlet) {
-            (Some(s), _) => OriginKey::Source(s.id),
+            (Some(s), _) => OriginKey::Source(self.same_as.unwrap_or(s.id)),
             (None, o) => OriginKey::Outlet(o.as_deref().unwrap_or("").trim().to_lowercase()),
         }
     }
@@ -58,17 +73,21 @@ impl Origin {
 
     /// The origin of a claim whose cites chain ends at a claim with
     /// `row`: its attribution source, else its `relayed_by` source (as
-    /// `source_ref` finds them), else its outlet.
+    /// `source_ref` finds them, with the class `class_of` puts the source
+    /// in), else its outlet.
     fn of(
         row: OriginRow,
         source_ref: impl Fn(&Digest) -> Result<SourceRef, StateError>,
+        class_of: impl Fn(&Digest) -> Result<Digest, StateError>,
     ) -> Result<Origin, StateError> {
         Ok(match row.source.or(row.relayed_by) {
             Some(s) => {
+                let class = class_of(&s)?;
                 let s = source_ref(&s)?;
                 Origin {
                     kind: OriginKind::Source,
                     anonymous: s.kind.is_anonymous(),
+                    same_as: (class != s.id).then_some(class),
                     source: Some(s),
                     outlet: None,
                 }
@@ -78,6 +97,7 @@ impl Origin {
                 source: None,
                 outlet: Some(row.publisher),
                 anonymous: false,
+                same_as: None,
             },
         })
     }
@@ -107,8 +127,9 @@ pub struct LinkedClaim {
 /// Linked claims that share an origin (or are joined by `same_origin`).
 #[derive(Clone, Debug, Serialize)]
 pub struct OriginGroup {
-    /// The distinct origins of the group's claims (more than one only when
-    /// `same_origin` links join them).
+    /// The distinct origins of the group's claims (more than one when
+    /// `same_origin` links, a `source.merge` or a same-person
+    /// `source.relate` join them).
     pub origins: Vec<Origin>,
     /// Not the claim's own origin.
     pub independent: bool,
@@ -156,7 +177,7 @@ pub(crate) fn origin(state: &State, claim: &Digest) -> Result<Origin, StateError
     let row = state
         .origin_row(&end)?
         .ok_or_else(|| StateError::Corrupt(format!("claim {end} has no row")))?;
-    Origin::of(row, |s| state.source_ref(s))
+    Origin::of(row, |s| state.source_ref(s), |s| state.source_class(s))
 }
 
 /// A minimal union-find over the claims of one lookup.
@@ -264,7 +285,11 @@ pub(crate) fn group(
             sides[side].groups.len() - 1
         });
         let group = &mut sides[side].groups[g];
-        if !group.origins.iter().any(|o| o.key() == member.origin.key()) {
+        if !group
+            .origins
+            .iter()
+            .any(|o| o.listed_key() == member.origin.listed_key())
+        {
             group.anonymous &= member.origin.anonymous;
             group.origins.push(member.origin.clone());
         }
@@ -315,6 +340,7 @@ mod tests {
                     name: None,
                 })
             },
+            |id| Ok(*id),
         )
         .unwrap()
     }
@@ -326,6 +352,7 @@ mod tests {
                 relayed_by: None,
                 publisher: publisher.into(),
             },
+            |_| unreachable!("an outlet's own claim names no source"),
             |_| unreachable!("an outlet's own claim names no source"),
         )
         .unwrap()

@@ -32,6 +32,20 @@ pub struct Withdrawal {
     pub reason: String,
 }
 
+/// Where a verdict's signing key stands now (a mark beside the verdict;
+/// whether the verdict counts is its [`Standing`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyState {
+    /// Granted and not revoked.
+    Active,
+    /// Revoked as retired: its verdicts keep counting.
+    Retired,
+    /// Revoked as compromised: its verdicts from the compromise on do not
+    /// count (standing `revoked_key`); earlier ones do.
+    Compromised,
+}
+
 /// A verdict on a claim and where it stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Judgement {
@@ -51,6 +65,8 @@ pub struct Judgement {
     pub stale: bool,
     /// Whether it counts, and if not why.
     pub standing: Standing,
+    /// Where its key stands now: active, retired or compromised.
+    pub key_state: KeyState,
     /// The evidence it cites.
     pub evidence: Vec<EvidenceView>,
     /// The checker's note.
@@ -76,8 +92,12 @@ pub struct Tally {
     pub unverifiable: u64,
     /// Latest verdicts not counted because stale.
     pub stale: u64,
-    /// Latest verdicts not counted because their key was revoked.
+    /// Latest verdicts not counted because their key was compromised when
+    /// they were signed.
     pub revoked_key: u64,
+    /// Latest verdicts not counted because their checker recorded or
+    /// revised the claim.
+    pub self_review: u64,
 }
 
 impl Tally {
@@ -89,6 +109,7 @@ impl Tally {
             match j.standing {
                 Standing::Stale => tally.stale += 1,
                 Standing::RevokedKey => tally.revoked_key += 1,
+                Standing::SelfReview => tally.self_review += 1,
                 _ if j.verdict.supports() => tally.supporting += 1,
                 _ if j.verdict.refutes() => tally.refuting += 1,
                 _ if j.verdict == Verdict::Mixed => tally.mixed += 1,
@@ -100,9 +121,14 @@ impl Tally {
 }
 
 /// `rows` (every verdict on a claim, in log order) as shown, each with its
-/// standing when the claim's current text has substance `current`.
-pub(crate) fn judgements(rows: Vec<VerdictRow>, current: &Digest) -> Vec<Judgement> {
-    let standings = standing::standings(&rows, current);
+/// standing when the claim's current text has substance `current`
+/// (self-reviews counting only if `allow_self_review`).
+pub(crate) fn judgements(
+    rows: Vec<VerdictRow>,
+    current: &Digest,
+    allow_self_review: bool,
+) -> Vec<Judgement> {
+    let standings = standing::standings(&rows, current, allow_self_review);
     rows.into_iter()
         .zip(standings)
         .map(|(r, standing)| Judgement {
@@ -114,6 +140,11 @@ pub(crate) fn judgements(rows: Vec<VerdictRow>, current: &Digest) -> Vec<Judgeme
             revision: r.revision,
             revision_number: r.revision_number,
             standing,
+            key_state: match r.key_mode {
+                None => KeyState::Active,
+                Some(crate::statement::RevokeMode::Retired) => KeyState::Retired,
+                Some(crate::statement::RevokeMode::Compromised) => KeyState::Compromised,
+            },
             evidence: r
                 .evidence
                 .into_iter()

@@ -555,7 +555,7 @@ fn a_revoked_key_signs_nothing_more() {
     ])
     .fails_with(
         1,
-        "key.grant refused: key alice was revoked at entry 3; a revoked key cannot be granted again (generate a new key)",
+        "key.grant refused: key alice was revoked as compromised at entry 3; a compromised key cannot be granted again (generate a new key)",
     );
     assert_unchanged(&env, &before, 4);
 

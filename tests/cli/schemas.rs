@@ -620,9 +620,13 @@ fn every_sample_ledger_statement_validates() {
             valid("proof-verify.schema.json", &verified);
         }
     }
+    // The kinds of issue 10's trust rules are not in the committed sample
+    // yet (it is rebuilt elsewhere); tests/cli/trust.rs validates each of
+    // them against the same schema from a ledger of its own.
     let every: std::collections::BTreeSet<&str> = provledger::statement::Kind::ALL
         .iter()
         .map(|k| k.as_str())
+        .filter(|k| !crate::cli::trust::KINDS_NOT_IN_SAMPLE.contains(k))
         .collect();
     assert_eq!(kinds, every, "every kind of statement is checked");
     assert_eq!(

@@ -76,7 +76,7 @@ fn first_entry_must_be_genesis_and_only_once() {
         origin: op.public().name().into(),
         operator: op.public().to_note_string(),
         description: "again".into(),
-        policy: Policy { quorum: 1 },
+        policy: Policy::quorum(1),
     });
     assert_eq!(
         w.refused(&op, genesis),
@@ -194,10 +194,10 @@ fn signer_must_be_granted_unrevoked_and_in_role() {
     let revoke_seq = f.w.state.applied().unwrap();
     f.w.ok(
         &op,
-        Body::KeyRevoke(KeyRevoke {
-            key: c3.public().to_note_string(),
-            reason: "laptop stolen".into(),
-        }),
+        Body::KeyRevoke(KeyRevoke::new(
+            c3.public().to_note_string(),
+            "laptop stolen".into(),
+        )),
     );
     assert_eq!(
         f.w.refused(

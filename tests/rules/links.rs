@@ -156,3 +156,99 @@ fn cites_chains_are_bounded() {
         )
     );
 }
+
+// ------------------------------------------------------ link withdrawal
+
+fn withdraw(link: Digest, reason: &str) -> Body {
+    Body::ClaimLinkWithdraw(ClaimLinkWithdraw {
+        link,
+        reason: reason.into(),
+    })
+}
+
+#[test]
+fn link_withdrawal_rules() {
+    let mut f = fx();
+    let ed = ed(&f.w);
+    let c1 = f.w.checker.clone();
+    let c2 = f.w.checker2.clone();
+    let by_c1 =
+        f.w.ok(&c1, link(f.accused, f.stance, Relation::Corroborates));
+    let cases: Vec<(SecretKey, Body, &str, String)> = vec![
+        (c1.clone(), withdraw(f.accused, "wrong"), "ref.kind",
+            format!("claim.link.withdraw refused: link {} is a claim.record, not a claim.link", short(&f.accused))),
+        (c1.clone(), withdraw(Digest::of(b"none"), "wrong"), "ref.missing",
+            format!("claim.link.withdraw refused: link {} is not in the ledger", short(&Digest::of(b"none")))),
+        (c1.clone(), withdraw(by_c1, " "), "field.empty",
+            "claim.link.withdraw refused: reason is empty".into()),
+        (c2.clone(), withdraw(by_c1, "not mine"), "link.withdraw-signer",
+            format!("claim.link.withdraw refused: link {} was signed by Cem Checker (checker); only its signer or an editor may withdraw it", short(&by_c1))),
+        (f.w.operator.clone(), withdraw(by_c1, "operator"), "signer.not-granted",
+            format!("claim.link.withdraw refused: signer the operator ({}, kid {}) is not a granted key of this ledger", f.w.operator.public().name(), kid(&f.w.operator))),
+    ];
+    for (key, body, rule, message) in cases {
+        let (got_rule, got) = f.w.refused_by(&key, body);
+        assert_eq!((got_rule, got), (rule, message));
+    }
+    // An editor may withdraw a checker's link; once.
+    let w1 =
+        f.w.ok(&ed, withdraw(by_c1, "the stance is not the accusation"));
+    let (rule, msg) = f.w.refused_by(&c1, withdraw(by_c1, "again"));
+    assert_eq!(
+        (rule, msg),
+        (
+            "link.already-withdrawn",
+            format!(
+                "claim.link.withdraw refused: link {} is already withdrawn (by {})",
+                short(&by_c1),
+                short(&w1)
+            )
+        )
+    );
+    // A withdrawn link no longer stands in the way: the pair may be linked
+    // again, even the other way.
+    let again =
+        f.w.ok(&c2, link(f.stance, f.accused, Relation::Contradicts));
+    // A checker withdraws its own.
+    f.w.ok(&c2, withdraw(again, "premature"));
+    // A withdrawn cites link frees the claim to cite another.
+    let cites = f.w.ok(&ed, link(f.accused, f.stance, Relation::Cites));
+    assert_eq!(
+        f.w.refused_by(&ed, link(f.accused, f.delegation, Relation::Cites))
+            .0,
+        "link.cites-one"
+    );
+    f.w.ok(&ed, withdraw(cites, "cites the other one"));
+    f.w.ok(&ed, link(f.accused, f.delegation, Relation::Cites));
+}
+
+#[test]
+fn a_compromised_signers_links_stop_counting_for_the_rules_too() {
+    let mut f = fx();
+    let c1 = f.w.checker.clone();
+    let op = f.w.operator.clone();
+    let l =
+        f.w.ok(&c1, link(f.accused, f.stance, Relation::Corroborates));
+    assert_eq!(
+        f.w.refused_by(
+            &f.w.editor.clone(),
+            link(f.accused, f.stance, Relation::Corroborates)
+        )
+        .0,
+        "link.duplicate"
+    );
+    f.w.ok(
+        &op,
+        Body::KeyRevoke(KeyRevoke {
+            mode: Some(RevokeMode::Compromised),
+            since_entry: Some(f.w.state.applied().unwrap() - 1),
+            ..KeyRevoke::new(c1.public().to_note_string(), "stolen".into())
+        }),
+    );
+    // The link was signed at the compromise point: it no longer counts, so
+    // an honest editor may state it again.
+    let ed = f.w.editor.clone();
+    f.w.ok(&ed, link(f.accused, f.stance, Relation::Corroborates));
+    // It can still be withdrawn, for the record.
+    f.w.ok(&ed, withdraw(l, "signed with a stolen key"));
+}

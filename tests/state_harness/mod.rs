@@ -50,6 +50,11 @@ impl World {
     /// A ledger with genesis (the given quorum) and grants for an editor
     /// and three checkers.
     pub fn new(quorum: u64) -> World {
+        World::with_policy(Policy::quorum(quorum))
+    }
+
+    /// As [`World::new`], with a whole genesis policy.
+    pub fn with_policy(policy: Policy) -> World {
         let mut w = World {
             state: State::in_memory().unwrap(),
             blobs: MemBlobs::default(),
@@ -70,7 +75,7 @@ impl World {
                 origin: op.public().name().to_string(),
                 operator: op.public().to_note_string(),
                 description: "test ledger".into(),
-                policy: Policy { quorum },
+                policy,
             }),
         );
         for (key, name, roles) in [
@@ -366,6 +371,7 @@ pub fn source(kind: SourceKind, label: &str, name: Option<&str>) -> SourceRecord
             SourceKind::NamedPerson | SourceKind::AnonymousPerson => SourceCount::One,
             _ => SourceCount::Unknown,
         },
+        anonymity: None,
     }
 }
 

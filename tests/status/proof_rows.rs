@@ -9,10 +9,11 @@ use provledger::digest::Digest;
 use provledger::ledger::Ledger;
 use provledger::log::Log;
 use provledger::proof::status::{collect, StatusProof};
+use provledger::statement::Policy;
 use provledger::status::claim_status;
 
 /// Writes every statement of `w` (and its blobs) into a ledger at `path`.
-fn to_disk(w: &World, path: &std::path::Path) {
+pub(crate) fn to_disk(w: &World, path: &std::path::Path) {
     let signer = w.operator.note_signer();
     let mut log = Log::create(path, &signer).unwrap();
     for (digest, bytes) in &w.blobs.0 {
@@ -30,7 +31,10 @@ fn to_disk(w: &World, path: &std::path::Path) {
 fn every_row_proven_offline_gives_the_status_of_the_index() {
     let mut failures = Vec::new();
     for r in ROWS {
-        let mut scene = Scene::new(r.quorum);
+        let mut scene = Scene::with_policy(Policy {
+            quorum: r.quorum,
+            allow_self_review: r.allow_self_review,
+        });
         for step in r.steps {
             scene.run(*step);
         }
@@ -59,4 +63,21 @@ fn every_row_proven_offline_gives_the_status_of_the_index() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The status of `claim` in `w` as a status proof checked offline gives
+/// it: `w` written to a ledger, the proof collected and verified with the
+/// operator's public key alone.
+pub(crate) fn proven_offline(w: &World, claim: &Digest) -> provledger::status::ClaimStatus {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger");
+    to_disk(w, &path);
+    let ledger = Ledger::open(&path).unwrap();
+    let file = collect(&ledger, claim).unwrap().to_bytes();
+    drop(ledger);
+    StatusProof::parse(&file)
+        .unwrap()
+        .verify(w.operator.public())
+        .unwrap_or_else(|e| panic!("the proof does not check out: {e}"))
+        .status
 }
