@@ -19,6 +19,7 @@
 //! | [`status`], [`history`] | what a claim's status is and how it came to be, from the state's rows | README "Status" |
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
+//! | [`extract`] | proposes an article's attributed claims (source, cue, content, hedge) in the `claim import` format; lexicons in data/lexicons/ | sentencex segmentation |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
 //! | [`proof`] | offline proof files | c2sp.org/tlog-proof |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
@@ -114,6 +115,7 @@ pub mod audit;
 pub mod cbor;
 pub mod digest;
 pub mod error;
+pub mod extract;
 pub mod history;
 pub mod import;
 pub mod keys;

@@ -22,6 +22,7 @@ mod support;
 
 mod cli;
 mod cli_domain;
+mod extract;
 mod frictions;
 mod harden_files;
 mod harden_index;

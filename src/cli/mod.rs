@@ -18,6 +18,7 @@ mod claim;
 mod claims;
 mod completions;
 pub mod error;
+mod extract;
 mod history;
 mod import;
 mod init;
@@ -80,6 +81,7 @@ enum Command {
     Reindex(reindex::ReindexArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
+    Extract(extract::ExtractArgs),
 }
 
 pub use error::Fail;
@@ -108,6 +110,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Reindex(a) => reindex::run(&ledger, a).map(done),
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
+        Command::Extract(a) => extract::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }

@@ -79,6 +79,9 @@ pub struct SourceEntry {
     pub on_record: bool,
     /// See [`SourceRecord::count`] (default [`SourceCount::default_for`]).
     pub count: Option<SourceCount>,
+    /// What `provledger extract` said of the source: never signed, ignored.
+    #[serde(default, rename = "proposal")]
+    _proposal: Option<serde::de::IgnoredAny>,
 }
 
 impl SourceEntry {
@@ -118,6 +121,9 @@ pub struct ClaimEntry {
     pub mode: Option<Mode>,
     /// The quoted words.
     pub quote: Option<String>,
+    /// What `provledger extract` said of the claim: never signed, ignored.
+    #[serde(default, rename = "proposal")]
+    _proposal: Option<serde::de::IgnoredAny>,
 }
 
 /// What is wrong with a part of the file.
