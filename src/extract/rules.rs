@@ -645,25 +645,47 @@ impl<'p, 'a> Ctx<'p, 'a> {
         Some((span, mode, quote))
     }
 
+    /// Whether tokens `a..b` name a person, organisation or outlet (not
+    /// "In a statement issued on Friday").
+    fn named(&self, a: usize, b: usize) -> bool {
+        a < b
+            && !matches!(
+                self.word(a),
+                "in" | "on" | "at" | "after" | "before" | "during" | "for" | "with"
+            )
+            && analyse(self.p, a, b).is_some_and(|np| {
+                np.pronoun.is_none()
+                    && np.name.is_some()
+                    && matches!(
+                        np.kind,
+                        SourceKind::NamedPerson
+                            | SourceKind::NamedOrganization
+                            | SourceKind::MediaReport
+                    )
+            })
+    }
+
     /// Whether tokens `a..b` describe rather than name ("a spokesman for
     /// the ministry", "The town's mayor", "who asked not to be named").
     fn is_description(&self, a: usize, b: usize) -> bool {
         a < b
-            && (matches!(
-                self.word(a),
-                "a" | "an"
-                    | "the"
-                    | "his"
-                    | "her"
-                    | "its"
-                    | "their"
-                    | "who"
-                    | "which"
-                    | "one"
-                    | "speaking"
-                    | "citing"
-                    | "requesting"
-            ) || self.word(a).ends_with("'s")
+            && ((b == a + 1 && self.word(a).chars().all(|c| c.is_ascii_digit()))
+                || matches!(
+                    self.word(a),
+                    "a" | "an"
+                        | "the"
+                        | "his"
+                        | "her"
+                        | "its"
+                        | "their"
+                        | "who"
+                        | "which"
+                        | "one"
+                        | "speaking"
+                        | "citing"
+                        | "requesting"
+                )
+                || self.word(a).ends_with("'s")
                 || self
                     .lx
                     .anon_markers
@@ -730,27 +752,35 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// who asked not to be named, said").
     fn subject(&self, c: usize, s: usize) -> Option<(usize, usize, Stop)> {
         let (a, b, stop) = self.subject_before(c, s)?;
-        // `NAME, DESCRIPTION, said` or `DESCRIPTION, NAME, said`.
+        // `NAME, DESCRIPTION, said` or `DESCRIPTION, NAME, said` (the
+        // description may hold a relative clause: "The Serious Fraud
+        // Office, which brought the case, said").
         if stop == Stop::Comma && a == b && a > s + 1 {
-            let (a1, b1, stop1) = self.subject_before(a - 1, s)?;
-            if a1 < b1 && stop1 == Stop::Comma && a1 > s + 1 {
-                if let Some((a0, b0, stop0)) = self.subject_before(a1 - 1, s) {
-                    let ok = a0 < b0
-                        && !matches!(stop0, Stop::Quote(_) | Stop::Word)
-                        && (self.is_description(a1, b1) || self.is_description(a0, b0))
-                        && (self
+            let c1 = a - 1;
+            let c0 = (s..c1)
+                .rev()
+                .take(30)
+                .take_while(|&k| {
+                    self.in_quote(k).is_none() && !matches!(self.word(k), ";" | ":" | "." | "—")
+                })
+                .find(|&k| self.word(k) == ",");
+            if let Some(c0) = c0 {
+                let (a1, b1) = (c0 + 1, c1);
+                if let Some((a0, b0, stop0)) = self.subject_before(c0, s) {
+                    if a0 < b0 && a1 < b1 && !matches!(stop0, Stop::Quote(_) | Stop::Word) {
+                        let marker = self
                             .lx
                             .anon_markers
                             .iter()
-                            .any(|(_, m)| (a1..b1).any(|k| self.word(k) == m[0]))
-                            || analyse(self.p, a0, b0)
-                                .is_some_and(|np| np.name.is_some() && np.pronoun.is_none())
-                            || analyse(self.p, a1, b1)
-                                .is_some_and(|np| np.name.is_some() && np.pronoun.is_none()))
-                        && analyse(self.p, a0, b0).is_some()
-                        && analyse(self.p, a1, b1).is_some();
-                    if ok {
-                        return Some((a0, b1, stop0));
+                            .any(|(_, m)| (a1..b1).any(|k| self.word(k) == m[0]));
+                        let relative = matches!(self.word(a1), "who" | "which");
+                        let name_desc = self.is_description(a1, b1)
+                            && analyse(self.p, a0, b0).is_some()
+                            && (self.named(a0, b0) || marker || relative);
+                        let desc_name = self.is_description(a0, b0) && self.named(a1, b1);
+                        if name_desc || desc_name {
+                            return Some((a0, b1, stop0));
+                        }
                     }
                 }
             }
@@ -770,12 +800,11 @@ impl<'p, 'a> Ctx<'p, 'a> {
                     .any(|(_, m)| m.first().is_some_and(|w| *w == first));
             if weak {
                 if let Some((a2, _, stop2)) = self.subject_before(a - 1, s) {
-                    if a2 < a - 1 && !matches!(stop2, Stop::Quote(_) | Stop::Word) {
-                        if let Some(np) = analyse(self.p, a2, a - 1) {
-                            if np.pronoun.is_none() {
-                                return Some((a2, b, stop2));
-                            }
-                        }
+                    if a2 < a - 1
+                        && !matches!(stop2, Stop::Quote(_) | Stop::Word)
+                        && self.named(a2, a - 1)
+                    {
+                        return Some((a2, b, stop2));
                     }
                 }
             }
@@ -925,6 +954,15 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 end = lead - 1;
                 if end > s && self.word(end - 1) == "," {
                     end -= 1;
+                }
+            } else if let Some((a, b, stop)) = self.subject_before(n.first, s) {
+                // `…, but the port authority said …`: a clause of its own.
+                let conj =
+                    a > s + 1 && matches!(self.word(a - 1), "but" | "and" | "while" | "whereas");
+                if a < b && stop == Stop::Word && conj && self.word(a - 2) == "," {
+                    end = a - 2;
+                } else if a < b && a > s && self.word(a - 1) == ";" {
+                    end = a - 1;
                 }
             }
         }
@@ -1145,6 +1183,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 let cue_span = self.bytes(h.first, cue_end);
                 let cue_text = self.p.text[cue_span.0..cue_span.1].to_string();
                 let hedge_lead = subj.map_or(h.first, |(_, b, _)| b);
+                let mut second_content: Option<Content> = None;
                 let mut r;
                 let subj = if lead_participle || lead_coordinated {
                     None
@@ -1237,6 +1276,23 @@ impl<'p, 'a> Ctx<'p, 'a> {
                                 conf_adj -= 0.03;
                             }
                             evidence.extend(ev);
+                            // `said that A and that B`: two statements.
+                            let mut cb = cb;
+                            if let Some(k) = (ca + 2..cb).find(|&k| {
+                                self.word(k) == "that"
+                                    && matches!(self.word(k - 1), "and" | "but")
+                                    && self.in_quote(k).is_none()
+                            }) {
+                                let first_end = if self.word(k - 2) == "," {
+                                    k - 2
+                                } else {
+                                    k - 1
+                                };
+                                if let Some(second) = self.content_of(k + 1, cb, e) {
+                                    second_content = Some(second);
+                                    cb = self.trim_end(ca, first_end);
+                                }
+                            }
                             let Some((content, mode, quote)) = self.content_of(ca, cb, e) else {
                                 return;
                             };
@@ -1314,7 +1370,21 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 let from = self.p.tokens[hedge_lead.min(h.first)].start;
                 let content = r.content;
                 let hedge_span = (from.min(content.0), content.1.max(cue_span.1));
+                let second = second_content.map(|(content, mode, quote)| {
+                    let mut r2 = r.clone();
+                    r2.content = content;
+                    r2.mode = mode;
+                    r2.quote = quote;
+                    r2.rule = Rule::Coordinated;
+                    r2.confidence -= 0.05;
+                    r2.hedge = cue.hedge;
+                    r2.evidence.retain(|(l, _)| *l != Lexicon::Hedges);
+                    (r2, (from.min(content.0), content.1))
+                });
                 self.push(r, hedge_span);
+                if let Some((r2, span)) = second {
+                    self.push(r2, span);
+                }
             }
         }
     }
@@ -1408,24 +1478,38 @@ impl<'p, 'a> Ctx<'p, 'a> {
     fn floating_quotes(&mut self) {
         let mut out = std::mem::take(&mut self.out);
         out.sort_by_key(|r| r.content.0);
+        // Bytes that some proposal's content covers.
+        let mut covered = vec![false; self.p.text.len() + 1];
+        for r in &out {
+            covered[r.content.0..r.content.1].fill(true);
+        }
+        // Direct quotations with a source, by where they end: the last
+        // speaker before each quotation is found in one pass.
+        let mut by_end: Vec<usize> = (0..out.len())
+            .filter(|&i| out[i].source.is_some() && out[i].mode == Mode::DirectQuote)
+            .collect();
+        by_end.sort_by_key(|&i| out[i].content.1);
+        let mut next = 0;
+        // (end, start, source, cue words) of the last speaker's quotation.
+        let mut last: Option<(usize, usize, Option<usize>, Option<String>)> = None;
+        let para_of = |at: usize| self.p.paragraphs.partition_point(|&(s, _)| s <= at);
         let mut added = Vec::new();
         for q in &self.p.quotes {
-            if q.inner_end <= q.inner_start {
-                continue;
+            while next < by_end.len() && out[by_end[next]].content.1 <= q.open {
+                let r = &out[by_end[next]];
+                if last.as_ref().is_none_or(|l| l.0 <= r.content.1) {
+                    last = Some((r.content.1, r.content.0, r.source, r.cue_words.clone()));
+                }
+                next += 1;
             }
-            let used = out
-                .iter()
-                .chain(added.iter())
-                .any(|r: &Raw| r.content.0 < q.inner_end && q.inner_start < r.content.1);
-            if used {
+            if q.inner_end <= q.inner_start || covered[q.inner_start..q.inner_end].contains(&true) {
                 continue;
             }
             // Alone: no word outside quotations in the sentences it spans.
-            let alone = self
-                .p
-                .sentences
+            let first = self.p.sentences.partition_point(|s| s.end <= q.open);
+            let alone = self.p.sentences[first..]
                 .iter()
-                .filter(|s| s.start < q.close && q.open < s.end)
+                .take_while(|s| s.start < q.close)
                 .all(|s| {
                     s.tokens
                         .clone()
@@ -1437,22 +1521,17 @@ impl<'p, 'a> Ctx<'p, 'a> {
             if !alone || words < 3 {
                 continue;
             }
-            let prev = out
-                .iter()
-                .filter(|r| {
-                    r.content.1 <= q.open && r.source.is_some() && r.mode == Mode::DirectQuote
-                })
-                .max_by_key(|r| r.content.1);
-            let Some(prev) = prev else { continue };
+            let Some((_, prev_start, source, cue_words)) = last.clone() else {
+                continue;
+            };
             // Not across more than two paragraphs.
-            let para_of = |at: usize| self.p.paragraphs.partition_point(|&(s, _)| s <= at);
-            if para_of(q.open) > para_of(prev.content.0) + 2 {
+            if para_of(q.open) > para_of(prev_start) + 2 {
                 continue;
             }
             let content = (q.inner_start, q.inner_end);
             let mut r = Raw::new(content, Rule::FloatingQuote, 0.75);
-            r.source = prev.source;
-            r.cue_words = prev.cue_words.clone();
+            r.source = source;
+            r.cue_words = cue_words.clone();
             r.mode = Mode::DirectQuote;
             r.quote = Some(content);
             r.paraphrase_blocks = false;
@@ -1460,6 +1539,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 r.hedge = h;
                 r.evidence.push((Lexicon::Hedges, entry));
             }
+            last = Some((content.1, content.0, source, cue_words));
             added.push(r);
         }
         out.extend(added);
@@ -1471,16 +1551,16 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// hedge is their cue).
     fn unattributed(&mut self) {
         let mut added = Vec::new();
+        let mut covered = vec![false; self.p.text.len() + 1];
+        for r in &self.out {
+            covered[r.content.0..r.content.1].fill(true);
+        }
         for sent in &self.p.sentences {
             let (s, e) = (sent.tokens.start, sent.tokens.end);
             if self.skip[sent.paragraph] || !(s..e).any(|k| self.p.tokens[k].word) {
                 continue;
             }
-            let covered = self
-                .out
-                .iter()
-                .any(|r| r.content.0 < sent.end && sent.start < r.content.1);
-            if covered {
+            if covered[sent.start..sent.end].contains(&true) {
                 continue;
             }
             let cb = self.trim_end(s, e);

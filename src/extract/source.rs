@@ -104,9 +104,8 @@ const NOT_NAMES: &[&str] = &[
 /// Verbs that show a phrase is a clause, not a source ("went on trial").
 const VERBISH: &[&str] = &[
     "is", "was", "were", "are", "has", "had", "have", "been", "will", "would", "can", "could",
-    "did", "do", "does", "went", "made", "took", "gave", "came", "got", "began", "left", "won",
-    "lost", "met", "held", "kept", "put", "ran", "saw", "set", "sent", "spent", "told", "broke",
-    "should", "must", "may", "might", "shall", "being",
+    "did", "do", "does", "went", "took", "gave", "came", "got", "began", "won", "lost", "spent",
+    "broke", "should", "must", "may", "might", "shall", "being",
 ];
 /// Words in -ed that are no verbs in a source phrase.
 const ED_OK: &[&str] = &[
@@ -354,8 +353,16 @@ pub fn analyse(p: &Prepared, a: usize, b: usize) -> Option<Np> {
             break;
         }
     }
-    // A finite verb in the head part: a clause, not a source.
-    for i in a..head_end {
+    // A finite verb before any relative clause: a clause, not a source.
+    let clause_end = (a..main_end)
+        .find(|&i| {
+            matches!(
+                p.tokens[i].lower.as_str(),
+                "who" | "which" | "that" | "whose"
+            )
+        })
+        .unwrap_or(main_end);
+    for i in a..clause_end {
         let t = &p.tokens[i];
         let w = t.lower.as_str();
         let verb_ed = !t.cap
@@ -363,7 +370,7 @@ pub fn analyse(p: &Prepared, a: usize, b: usize) -> Option<Np> {
             && w.ends_with("ed")
             && !ED_OK.contains(&w)
             && !lx.anon_heads.contains_key(w);
-        if !t.cap && (VERBISH.contains(&w) || verb_ed) {
+        if !t.cap && (VERBISH.contains(&w) || (verb_ed && i < head_end)) {
             return None;
         }
     }
