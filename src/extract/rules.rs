@@ -443,10 +443,10 @@ impl<'p, 'a> Ctx<'p, 'a> {
         // An appositive after a name: ", a spokesman for the ministry".
         if j + 1 < e
             && self.word(j) == ","
-            && matches!(
+            && (matches!(
                 self.word(j + 1),
                 "a" | "an" | "the" | "his" | "her" | "its" | "their" | "who"
-            )
+            ) || self.starts_role(j + 1))
         {
             let mut m = j + 1;
             while m < e && !stops(m) {
@@ -460,6 +460,20 @@ impl<'p, 'a> Ctx<'p, 'a> {
             }
         }
         (k, j)
+    }
+
+    /// Whether a role (or a word that qualifies one: "chief economist")
+    /// starts at token `i`.
+    fn starts_role(&self, i: usize) -> bool {
+        let w = self.word(i);
+        matches!(
+            w,
+            "chief" | "senior" | "deputy" | "former" | "acting" | "head"
+        ) || self
+            .lx
+            .roles
+            .iter()
+            .any(|(_, r)| r[0].eq_ignore_ascii_case(w))
     }
 
     /// Where the content after a cue starts: past the hearer, adverbials,
@@ -670,6 +684,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
     fn is_description(&self, a: usize, b: usize) -> bool {
         a < b
             && ((b == a + 1 && self.word(a).chars().all(|c| c.is_ascii_digit()))
+                || (self.starts_role(a) && !self.p.tokens[a].cap)
                 || matches!(
                     self.word(a),
                     "a" | "an"
@@ -895,7 +910,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 self.lx
                     .roles
                     .iter()
-                    .any(|(_, r)| r[0] == self.p.tokens[i].lower.as_str())
+                    .any(|(_, r)| r[0].eq_ignore_ascii_case(&self.p.tokens[i].lower))
             };
             let mut j = k;
             while j < e

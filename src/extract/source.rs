@@ -500,7 +500,11 @@ pub fn analyse(p: &Prepared, a: usize, b: usize) -> Option<Np> {
                 .iter()
                 .map(|w| strip_possessive(w))
                 .zip(d)
-                .all(|(x, y)| x == *y)
+                .all(|(x, y)| {
+                    x == *y
+                        || (x.strip_suffix('s') == Some(*y)
+                            && !lx.media_nouns.iter().any(|(m, _)| *m == x))
+                })
         {
             let mut np = Np::new(SourceKind::Document);
             np.name = Some(label_no_det.clone());
@@ -682,7 +686,7 @@ fn role_at(p: &Prepared, i: usize, end: usize, lx: &Lexicons) -> Option<(usize, 
         (i + r.len() <= end
             && r.iter()
                 .enumerate()
-                .all(|(k, w)| strip_possessive(&p.tokens[i + k].lower) == *w))
+                .all(|(k, w)| strip_possessive(&p.tokens[i + k].lower).eq_ignore_ascii_case(w)))
         .then_some((r.len(), *entry))
     })
 }
