@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// Propose an article's attributed claims (source, cue, content, hedge)
 /// for review and `claim import`.
 ///
-/// TARGET is a UTF-8 text file (at most 4 MiB, the largest article), or
+/// FILE|ARTICLE is a UTF-8 text file (at most 4 MiB, the largest article), or
 /// the id (prefix) of an article version in the ledger, whose verified
 /// text is read. The text view shows the article with each proposal's
 /// source <S1 …>, cue {…} and content [c1 …] marked, then the list of

@@ -543,10 +543,12 @@ impl<'p, 'a> Ctx<'p, 'a> {
         let mut end = m + 1;
         // "in a letter to the board".
         if end + 1 < e && self.word(end) == "to" {
-            if let Some(t) =
-                (end + 1..e.min(end + 5)).find(|&t| matches!(self.word(t), "that" | "," | ":"))
+            if let Some(t) = (end + 1..e.min(end + 5))
+                .find(|&t| matches!(self.word(t), "that" | "," | ":" | "."))
             {
                 end = t;
+            } else if e <= end + 5 {
+                end = self.trim_end(end, e);
             }
         }
         end
@@ -685,6 +687,7 @@ impl<'p, 'a> Ctx<'p, 'a> {
         a < b
             && ((b == a + 1 && self.word(a).chars().all(|c| c.is_ascii_digit()))
                 || (self.starts_role(a) && !self.p.tokens[a].cap)
+                || (self.word(a).ends_with("ing") && !self.p.tokens[a].cap)
                 || matches!(
                     self.word(a),
                     "a" | "an"
@@ -719,11 +722,15 @@ impl<'p, 'a> Ctx<'p, 'a> {
         if let Some(c) = (a + 1..b).find(|&k| self.word(k) == ",") {
             let (n0, n1) = (a, c);
             let (d0, d1) = (c + 1, b);
-            if self.is_description(d0, d1) && !self.is_description(n0, n1) {
+            let n_ok = analyse(self.p, n0, n1).is_some();
+            let (n_desc, d_desc) = (self.is_description(n0, n1), self.is_description(d0, d1));
+            // "The local newspaper, the Dunmore Echo": the name comes second.
+            let name_second = n_desc && (self.named(d0, d1) || !n_ok);
+            if d_desc && !name_second && (!n_desc || n_ok) {
                 let np = analyse_with(self.p, n0, n1, d0, d1)?;
                 return self.resolve_np(np, n0, n1);
             }
-            if self.is_description(n0, n1) {
+            if n_desc {
                 if let Some(np) = analyse_with(self.p, d0, d1, n0, n1) {
                     if np.pronoun.is_none() {
                         return self.resolve_np(np, a, b);
@@ -1147,8 +1154,12 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 else {
                     return;
                 };
+                let mut before = h.first;
+                while before > s && BE.contains(&self.word(before - 1)) {
+                    before -= 1;
+                }
                 let (src_range, relay_range) = if self.word(h.end) == "by" {
-                    let subj = self.subject(h.first, s);
+                    let subj = self.subject(before, s);
                     (subj.map(|(a, b, _)| (a, b)), Some((h.end + 1, m)))
                 } else {
                     let subj = self.subject(h.first, s);
@@ -1482,6 +1493,17 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// first word.
     fn clause_start(&self, s: usize, end: usize) -> usize {
         let mut k = s;
+        // A dateline: "WASHINGTON (Reuters) -", "KESTREL CITY, Sept. 18 (Wire) -".
+        if let Some(d) = (s..end.min(s + 14)).find(|&k| matches!(self.word(k), "-" | "–" | "—"))
+        {
+            let dateline = (s..d).all(|k| {
+                let t = &self.p.tokens[k];
+                !t.word || t.cap || t.lower.chars().all(|c| c.is_ascii_digit())
+            });
+            if dateline && d > s {
+                k = d + 1;
+            }
+        }
         while k < end && !self.p.tokens[k].word && self.in_quote(k).is_none() {
             k += 1;
         }

@@ -302,7 +302,8 @@ pub fn analyse(p: &Prepared, a: usize, b: usize) -> Option<Np> {
     while b > a && !p.tokens[b - 1].word {
         b -= 1;
     }
-    if a >= b || b - a > 16 {
+    let first_comma = (a..b).find(|&i| p.tokens[i].lower == ",").unwrap_or(b);
+    if a >= b || first_comma - a > 16 || b - a > 40 {
         return None;
     }
     let lower: Vec<String> = (a..b).map(|i| p.tokens[i].lower.clone()).collect();
