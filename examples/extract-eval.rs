@@ -6,7 +6,8 @@
 //!
 //! DIR (default `eval/extract`) holds `articles/<slug>.txt` and
 //! `gold/<slug>.json` (format: `eval/extract/README.md`, schema:
-//! `schemas/extract-gold.schema.json`, checked when present). Every gold
+//! `schemas/extract-gold.schema.json` of the repository that holds DIR,
+//! else of this one; checked when present, said when absent). Every gold
 //! span's text must be the article's text at its offsets (chars).
 //!
 //! A gold attribution is found when an unmatched proposal's content covers
@@ -168,8 +169,13 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return fail(format!("no gold files (*.json) in {}", gold_dir.display()));
     }
-    let schema_path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/extract-gold.schema.json");
+    // The schema of the repository that holds DIR (DIR/../../schemas), else this one's.
+    let beside = dir.join("../../schemas/extract-gold.schema.json");
+    let schema_path = if beside.exists() {
+        beside
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/extract-gold.schema.json")
+    };
     let validator = match std::fs::read_to_string(&schema_path) {
         Ok(s) => {
             let v: Value = match serde_json::from_str(&s) {

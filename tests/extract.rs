@@ -475,3 +475,33 @@ fn bad_input_is_refused_with_its_reason() {
         "2 is outside 0 to 1",
     );
 }
+
+#[test]
+fn descriptions_relatives_and_datelines() {
+    let x = run("WASHINGTON (Reuters) - Growth slowed in the third quarter, the Commerce Department said on Thursday.\n\nThe town's mayor, Lena Mirov, told reporters that residents were sheltering in basements.\n\nDana Whitfield, an analyst at Harlow Research, said the price was too high.\n\nThe cost is estimated at 9 billion euros by analysts at Aldgate Energy, who said in a note that the timetable was ambitious.\n\nA senior official, who asked not to be named, said the cabinet was split.");
+    let p = find(&x, "Growth slowed in the third quarter");
+    assert_eq!(label(&x, p), "the Commerce Department");
+    let p = find(&x, "residents were sheltering in basements");
+    assert_eq!(label(&x, p), "The town's mayor, Lena Mirov");
+    assert_eq!(
+        x.sources[p.source.unwrap()].name.as_deref(),
+        Some("Lena Mirov")
+    );
+    let p = find(&x, "the price was too high");
+    assert_eq!(label(&x, p), "Dana Whitfield");
+    assert_eq!(
+        x.sources[p.source.unwrap()].role.as_deref(),
+        Some("analyst")
+    );
+    let p = find(&x, "the timetable was ambitious");
+    assert_eq!(label(&x, p), "analysts at Aldgate Energy");
+    assert_eq!(cue(p), "said in a note");
+    let p = find(&x, "the cabinet was split");
+    assert_eq!(
+        x.sources[p.source.unwrap()].kind,
+        SourceKind::AnonymousPerson
+    );
+    assert!(p
+        .evidence
+        .contains(&(Lexicon::Anonymity, "asked not to be named")));
+}

@@ -774,6 +774,23 @@ impl<'p, 'a> Ctx<'p, 'a> {
     /// who asked not to be named, said").
     fn subject(&self, c: usize, s: usize) -> Option<(usize, usize, Stop)> {
         let (a, b, stop) = self.subject_before(c, s)?;
+        // `…, analysts at Aldgate Energy, who said …`: the antecedent.
+        if b == a + 1 && stop == Stop::Comma && matches!(self.word(a), "who" | "which") && a > s + 1
+        {
+            let c0 = a - 1;
+            let from = c0.saturating_sub(12).max(s);
+            let prepositions = ["in", "on", "at", "by", "for", "with", "from", "of", "to"];
+            if let Some(x) = (from..c0).find(|&x| {
+                self.p.tokens[x].word
+                    && !prepositions.contains(&self.word(x))
+                    && (x == s
+                        || !self.p.tokens[x - 1].word
+                        || prepositions.contains(&self.word(x - 1)))
+                    && analyse(self.p, x, c0).is_some_and(|np| np.pronoun.is_none())
+            }) {
+                return Some((x, c0, Stop::Word));
+            }
+        }
         // `NAME, DESCRIPTION, said` or `DESCRIPTION, NAME, said` (the
         // description may hold a relative clause: "The Serious Fraud
         // Office, which brought the case, said").

@@ -908,6 +908,13 @@ impl Register {
         match found {
             Some(i) => {
                 let s = &mut self.sources[i];
+                // A mention that holds an earlier one ("The town's mayor,
+                // Lena Mirov" around "Lena Mirov"): the same mention, wider.
+                s.mentions
+                    .retain(|m| !(span.0 <= m.0 && m.1 <= span.1 && *m != span));
+                if span.0 <= s.label.0 && s.label.1 <= span.1 {
+                    s.label = span;
+                }
                 if !s.mentions.contains(&span) {
                     s.mentions.push(span);
                 }
