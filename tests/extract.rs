@@ -505,3 +505,37 @@ fn descriptions_relatives_and_datelines() {
         .evidence
         .contains(&(Lexicon::Anonymity, "asked not to be named")));
 }
+
+#[test]
+fn transcript_turns_titles_and_two_statements() {
+    let text = "Budget briefing: the minister answers\n\nFinance Minister Erik Halvorsen briefed reporters on Monday.\n\nQUESTION: The opposition says the package is too small. Is it?\n\nHALVORSEN: It is the largest package outside wartime. Nobody has to fill in a form.\n\nQUESTION: Will taxes rise?\n\nHALVORSEN: No. Not this year, and not next year.\n\nHe said that the payments would start in January and that no form was needed.\n";
+    let x = run(text);
+    // The title (no final punctuation) proposes nothing; the question's
+    // "says" is an attribution; each answer is one, by the minister.
+    let p = find(&x, "the package is too small");
+    assert_eq!(label(&x, p), "The opposition");
+    let a1 = find(
+        &x,
+        "It is the largest package outside wartime. Nobody has to fill in a form.",
+    );
+    let a2 = find(&x, "No. Not this year, and not next year.");
+    assert_eq!(a1.rule, Rule::TranscriptTurn);
+    assert_eq!(a1.source, a2.source);
+    let s = &x.sources[a1.source.unwrap()];
+    assert_eq!(s.label, "Finance Minister Erik Halvorsen");
+    assert_eq!(s.kind, SourceKind::NamedPerson);
+    assert_eq!(a1.source_mention.as_ref().unwrap().text, "HALVORSEN");
+    // "said that A and that B": two statements of one source.
+    let first = find(&x, "the payments would start in January");
+    let second = find(&x, "no form was needed");
+    assert_eq!(first.source, a1.source);
+    assert_eq!(second.source, a1.source);
+    assert_eq!(second.rule, Rule::Coordinated);
+    // A dateline alone ("NEW DELHI:") is no speaker's label.
+    let x = run(
+        "Talks fail\n\nNEW DELHI: The talks failed, officials said.\n\nThe delegations left.\n",
+    );
+    let p = find(&x, "The talks failed");
+    assert_eq!(label(&x, p), "officials");
+    assert!(x.proposals.iter().all(|p| p.rule != Rule::TranscriptTurn));
+}

@@ -1521,6 +1521,16 @@ impl<'p, 'a> Ctx<'p, 'a> {
                 k = d + 1;
             }
         }
+        // "NEW DELHI:": words in capitals before a colon.
+        if let Some(d) = (s..end.min(s + 6)).find(|&k| self.word(k) == ":") {
+            let capitals = (s..d).all(|k| {
+                let t = self.p.tok(k);
+                self.p.tokens[k].word && !t.chars().any(char::is_lowercase)
+            });
+            if capitals && d > s && k <= d {
+                k = d + 1;
+            }
+        }
         while k < end && !self.p.tokens[k].word && self.in_quote(k).is_none() {
             k += 1;
         }
