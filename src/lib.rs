@@ -19,6 +19,7 @@
 //! | [`status`], [`history`] | what a claim's status is and how it came to be, from the state's rows | README "Status" |
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
+//! | [`extract`] | proposes an article's attributed claims (source, cue, content, hedge) in the `claim import` format; lexicons in data/lexicons/ | sentencex segmentation |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
 //! | [`capture`] | articles from the web: the HTTP client, charset and decoding, main-text extraction, the WARC file, re-fetch outcomes, the watch list | RFC 9110, WHATWG Encoding, ISO 28500 (WARC 1.1), RFC 9309 |
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
@@ -129,6 +130,7 @@ pub mod capture;
 pub mod cbor;
 pub mod digest;
 pub mod error;
+pub mod extract;
 pub mod history;
 pub mod import;
 pub mod keys;

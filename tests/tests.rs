@@ -24,6 +24,7 @@ mod capture;
 mod cli;
 mod cli_domain;
 mod eval_gold;
+mod extract;
 mod frictions;
 mod harden_files;
 mod harden_index;

@@ -19,6 +19,7 @@ mod claim;
 mod claims;
 mod completions;
 pub mod error;
+mod extract;
 mod history;
 mod import;
 mod init;
@@ -84,6 +85,7 @@ enum Command {
     Watch(watch::WatchCommand),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
+    Extract(extract::ExtractArgs),
 }
 
 pub use error::Fail;
@@ -113,6 +115,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Watch(c) => watch::run(&ledger, c).map(done),
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
+        Command::Extract(a) => extract::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }

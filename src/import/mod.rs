@@ -81,6 +81,9 @@ pub struct SourceEntry {
     pub count: Option<SourceCount>,
     /// See [`SourceRecord::anonymity`].
     pub anonymity: Option<crate::statement::Anonymity>,
+    /// What `provledger extract` said of the source: never signed, ignored.
+    #[serde(default, rename = "proposal")]
+    _proposal: Option<serde::de::IgnoredAny>,
 }
 
 impl SourceEntry {
@@ -121,6 +124,9 @@ pub struct ClaimEntry {
     pub mode: Option<Mode>,
     /// The quoted words.
     pub quote: Option<String>,
+    /// What `provledger extract` said of the claim: never signed, ignored.
+    #[serde(default, rename = "proposal")]
+    _proposal: Option<serde::de::IgnoredAny>,
 }
 
 /// What is wrong with a part of the file.
