@@ -17,6 +17,7 @@
 //! | [`log`] | the log: leaves, entry bundles, hash tiles, `hashes`, checkpoints, blobs, the single writer, the structural audit, proof checks | c2sp.org/tlog-tiles, tlog-checkpoint, signed-note, RFC 6962 |
 //! | [`state`] | the rules' state and the index in SQLite, and **the one validity function**, [`State::apply`](state::State::apply); the read queries | README "Statements and rules" |
 //! | [`status`], [`history`] | what a claim's status is and how it came to be, from the state's rows | README "Status" |
+//! | [`drift`] | claim drift: each claim of an article version re-anchored in a newer one, classified, and the revisions that apply | Hypothesis-style fuzzy anchoring, calibrated (EVALUATION.md) |
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
@@ -113,6 +114,7 @@
 pub mod audit;
 pub mod cbor;
 pub mod digest;
+pub mod drift;
 pub mod error;
 pub mod history;
 pub mod import;

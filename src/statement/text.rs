@@ -13,9 +13,12 @@
 //! The answers are exactly those of a scan; `tests` compares the two.
 
 use super::anchor::{clip, cut, Anchor, ANCHOR_CONTEXT_CHARS};
+
+mod view;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+pub use view::{view_of, MatchView};
 
 /// Chars between two entries of the offset table.
 const SAMPLE: usize = 64;
