@@ -6,7 +6,7 @@
 //! Both texts are compared in their matching view ([`MatchView`]: NFC,
 //! whitespace collapsed, quotes and dashes folded, soft hyphens removed).
 //! A word diff of the old view to the new gives each claim a position hint.
-//! Then, for each claim ([`classify`]):
+//! Then, for each claim ([`Drift::classify`]):
 //!
 //! 1. the passage is searched for exactly; an occurrence whose context (the
 //!    [`CONTEXT`] chars on either side) agrees is **unchanged**, or
@@ -28,7 +28,7 @@
 //!    ([`NewVersion::low_confidence`]) drops no claim: what would be
 //!    dropped needs review.
 //!
-//! [`plan`] reads a ledger's claims and texts, classifies them, and makes
+//! [`plan()`] reads a ledger's claims and texts, classifies them, and makes
 //! the `claim.revise` statements of the classes that apply.
 
 mod attribution;
