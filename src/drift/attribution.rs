@@ -36,33 +36,102 @@ fn lowered(text: &str) -> Vec<char> {
     super::lower(&crate::statement::view_of(text))
 }
 
-/// Words right after (or before) `at..at+len` up to punctuation, at most
-/// five words, as a label.
-fn words_by(hay: &[char], at: usize, len: usize, after: bool) -> Option<String> {
+/// The stretch of words right after `hay[..end]` ends (`after`), or right
+/// before `start`, up to punctuation, at most five words: its view range.
+fn words_by(hay: &[char], start: usize, end: usize, after: bool) -> Option<(usize, usize)> {
     let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '"' | '(' | ')' | '!' | '?');
-    let words: Vec<String> = if after {
-        let rest: String = hay[at + len..].iter().take_while(|&&c| !stop(c)).collect();
-        rest.split_whitespace()
-            .take(5)
-            .map(str::to_string)
-            .collect()
+    let (mut a, mut b);
+    if after {
+        a = end;
+        while a < hay.len() && hay[a] == ' ' {
+            a += 1;
+        }
+        b = a;
+        let mut words = 0;
+        while b < hay.len() && !stop(hay[b]) && words < 5 {
+            b += 1;
+            if b == hay.len() || hay[b] == ' ' {
+                words += 1;
+            }
+        }
     } else {
-        let before: String = hay[..at]
-            .iter()
-            .rev()
-            .take_while(|&&c| !stop(c))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let w: Vec<&str> = before.split_whitespace().collect();
-        w[w.len().saturating_sub(5)..]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        b = start;
+        while b > 0 && hay[b - 1] == ' ' {
+            b -= 1;
+        }
+        a = b;
+        let mut words = 0;
+        while a > 0 && !stop(hay[a - 1]) && words < 5 {
+            a -= 1;
+            if a == 0 || hay[a - 1] == ' ' {
+                words += 1;
+            }
+        }
+    }
+    while a < b && hay[a] == ' ' {
+        a += 1;
+    }
+    while b > a && hay[b - 1] == ' ' {
+        b -= 1;
+    }
+    (a < b).then_some((a, b))
+}
+
+/// Words that name nobody.
+const NOT_A_SOURCE: [&str; 12] = [
+    "and", "but", "he", "she", "they", "it", "who", "which", "also", "then", "has", "had",
+];
+
+/// The words next to the cue at `at` (view chars `len` long) that could
+/// name a source: on the side `after` first, else the other; a comma right
+/// by the cue is passed over ("…, Anders Lind, said"); words inside the
+/// passage `[s, e)`, or that name nobody, do not count.
+fn words_by_cue(
+    hay: &[char],
+    at: usize,
+    len: usize,
+    after: bool,
+    (s, e): (usize, usize),
+) -> Option<String> {
+    let skip = |c: char| c == ',' || c == ' ';
+    let side = |after: bool| {
+        let range = if after {
+            let mut end = at + len;
+            while end < hay.len() && skip(hay[end]) {
+                end += 1;
+            }
+            words_by(hay, at, end, true)
+        } else {
+            let mut start = at;
+            while start > 0 && skip(hay[start - 1]) {
+                start -= 1;
+            }
+            words_by(hay, start, start, false)
+        }?;
+        let words: String = hay[range.0..range.1].iter().collect();
+        let overlaps = range.0 < e && s < range.1;
+        let nobody = words
+            .split_whitespace()
+            .all(|w| NOT_A_SOURCE.contains(&w.to_lowercase().as_str()));
+        (!overlaps && !nobody).then_some(words)
     };
-    let label = words.join(" ");
-    (!label.is_empty()).then_some(label)
+    side(after).or_else(|| side(!after))
+}
+
+/// Whether the label is a name still standing near the passage: at least
+/// two capitalised words after its first ("Director Priya Nair"), all of
+/// them found near `[s, e)`, so the same person is named otherwise.
+fn name_near(label: &str, hay_lower: &[char], s: usize, e: usize) -> bool {
+    let names: Vec<&str> = label
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    names.len() >= 2
+        && names
+            .iter()
+            .all(|w| !near(hay_lower, &lowered(w), s, e).is_empty())
 }
 
 impl super::Drift<'_> {
@@ -87,12 +156,18 @@ impl super::Drift<'_> {
         if !out.source.near_before {
             return;
         }
-        out.source.near_after = !near(&self.new_lower, &label, s, e).is_empty();
+        out.source.near_after = !near(&self.new_lower, &label, s, e).is_empty()
+            || claim
+                .source_label
+                .as_deref()
+                .is_some_and(|l| name_near(l, &self.new_lower, s, e));
         if out.source.near_after {
             return;
         }
-        // Another recorded source by the passage now, nearest first, one
-        // that was not there before preferred.
+        // Who stands by the passage now, nearest first: a recorded source
+        // that did not stand there before, or the words the cue now
+        // introduces (a recorded source whose label they contain is
+        // named); else a recorded source that stood nearby before too.
         let mut others: Vec<(bool, usize, &super::KnownSource)> = self
             .sources
             .iter()
@@ -105,33 +180,38 @@ impl super::Drift<'_> {
             })
             .collect();
         others.sort_by_key(|&(was, d, _)| (was, d));
-        let pick = |new_only: bool| {
-            others
-                .iter()
-                .find(|(was, _, _)| !new_only || !was)
-                .map(|(_, _, k)| ProposedSource {
-                    id: Some(k.id.clone()),
-                    label: k.label.clone(),
-                })
+        let known = |k: &super::KnownSource| ProposedSource {
+            id: Some(k.id.clone()),
+            label: k.label.clone(),
         };
-        out.source.proposed = pick(true);
-        // Else the words the cue now introduces, on the side where the
-        // label stood; else a recorded source that stood nearby before too.
-        if out.source.proposed.is_none() {
-            if let Some(cue) = claim.cue.as_deref().map(lowered) {
-                let old_cue = near(&self.old_lower, &cue, oa, ob);
-                let new_cue = near(&self.new_lower, &cue, s, e);
-                if let (Some(&(oc, _)), Some(&(nc, _))) = (old_cue.first(), new_cue.first()) {
-                    let after = old_found[0].0 >= oc + cue.len();
-                    let nv = self.newv.chars();
-                    out.source.proposed = words_by(nv, nc, cue.len(), after)
-                        .map(|label| ProposedSource { id: None, label });
-                }
-            }
-        }
-        if out.source.proposed.is_none() {
-            out.source.proposed = pick(false);
-        }
+        let fresh = others.iter().find(|(was, _, _)| !was);
+        let by_cue = claim.cue.as_deref().map(lowered).and_then(|cue| {
+            let old_cue = near(&self.old_lower, &cue, oa, ob);
+            let new_cue = near(&self.new_lower, &cue, s, e);
+            let (&(oc, _), &(nc, d)) = (old_cue.first()?, new_cue.first()?);
+            let after = old_found[0].0 >= oc + cue.len();
+            let words = words_by_cue(self.newv.chars(), nc, cue.len(), after, (s, e))?;
+            // Words that are the old label are no new source.
+            (lowered(&words) != label).then_some((d, words))
+        });
+        // Words by the cue that are a recorded source's label name it.
+        let by_cue = by_cue.map(|(d, words)| {
+            let named = self
+                .sources
+                .iter()
+                .find(|k| lowered(&k.label) == lowered(&words));
+            (d, words, named)
+        });
+        out.source.proposed = match (fresh, by_cue) {
+            (_, Some((_, _, Some(k)))) => Some(known(k)),
+            (Some(&(_, dk, k)), Some((dc, _, None))) if dk <= dc => Some(known(k)),
+            (_, Some((_, words, None))) => Some(ProposedSource {
+                id: None,
+                label: words,
+            }),
+            (Some(&(_, _, k)), None) => Some(known(k)),
+            (None, None) => others.first().map(|&(_, _, k)| known(k)),
+        };
         if !matches!(
             out.class,
             DriftClass::Unchanged | DriftClass::Moved | DriftClass::Edited

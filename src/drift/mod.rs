@@ -54,6 +54,9 @@ pub const REVIEW: f64 = 0.40;
 pub const HAIR: f64 = 0.03;
 /// Context similarity (0 to 1) from which one side's context agrees.
 pub const AGREE: f64 = 0.5;
+/// A passage that would be dropped but keeps this share of its words
+/// where it stood was reworded, maybe: it needs review.
+pub const REWORDED: f64 = 0.5;
 /// How far (in view chars) from a passage its source's label may stand.
 pub const NEAR: usize = 200;
 
@@ -655,7 +658,11 @@ impl<'a> Drift<'a> {
                 }
             }
             out.edit_ratio = Some(r);
-            if r <= EDITED && best >= AGREE && !short {
+            // Context agrees when the text on one side does, or when the
+            // candidate stands where the word diff puts the passage (a
+            // passage whose neighbours were both rewritten).
+            let agrees = best >= AGREE || s.abs_diff(hint) <= q.len() / 2 + CONTEXT;
+            if r <= EDITED && agrees && !short {
                 out.class = DriftClass::Edited;
                 out.reason = format!("the passage was edited (edit ratio {r:.2})");
             } else {
@@ -715,6 +722,17 @@ impl<'a> Drift<'a> {
                 self.check_source(&mut out, claim, s, e);
             }
         }
+        if out.class == DriftClass::Dropped {
+            let share = self.words_still_there(claim);
+            if share >= REWORDED {
+                out.class = DriftClass::NeedsReview;
+                out.reason = format!(
+                    "{}; but {:.0}% of its words stand where the word diff puts it: reworded?",
+                    out.reason,
+                    share * 100.0
+                );
+            }
+        }
         if out.class == DriftClass::Dropped && self.new.low_confidence {
             out.class = DriftClass::NeedsReview;
             out.reason = format!(
@@ -724,6 +742,33 @@ impl<'a> Drift<'a> {
         }
         let _ = self.old_text;
         out
+    }
+
+    /// The share of the passage's words (of four letters or more, case
+    /// ignored) that occur in the new text around where the word diff puts
+    /// it: a passage reworded beyond the edit ratios keeps most of them, a
+    /// deleted one few.
+    fn words_still_there(&self, claim: &DriftClaim) -> f64 {
+        let (a, b) = self
+            .old
+            .to_view(claim.anchor.start as usize, claim.anchor.end as usize);
+        let words = |v: &[char]| -> std::collections::BTreeSet<String> {
+            let s: String = v.iter().collect();
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.chars().count() >= 4)
+                .map(str::to_string)
+                .collect()
+        };
+        let old = words(&self.old_lower[a..b]);
+        if old.is_empty() {
+            return 0.0;
+        }
+        let hint = self.hint(a);
+        let len = b - a;
+        let nv = &self.new_lower;
+        let window = &nv[hint.saturating_sub(len).min(nv.len())..(hint + 2 * len).min(nv.len())];
+        let new = words(window);
+        old.iter().filter(|w| new.contains(*w)).count() as f64 / old.len() as f64
     }
 
     /// The quoted words inside new view range `[s, e)`, as the new text's
