@@ -17,6 +17,7 @@ mod checkpoint;
 mod claim;
 mod claims;
 mod completions;
+mod drift;
 pub mod error;
 mod history;
 mod import;
@@ -94,7 +95,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Key(c) => key::run(&ledger, c).map(done),
         Command::Source(c) => source::run(&ledger, c).map(done),
         Command::Article(c) => article::run(&ledger, c).map(done),
-        Command::Claim(c) => claim::run(&ledger, c).map(done),
+        Command::Claim(c) => claim::run(&ledger, c),
         Command::Claims(a) => claims::run(&ledger, a).map(done),
         Command::Verify(a) => verify::run(&ledger, a).map(done),
         Command::Link(a) => link::run(&ledger, a).map(done),

@@ -453,20 +453,22 @@ impl<'a> Drift<'a> {
                 break;
             }
         }
-        let char_at = |b: usize| -> usize {
+        // Byte offsets to chars: a start rounded down, an end up, to a
+        // char boundary (a match may cut a multi-byte char).
+        let char_at = |b: usize, up: bool| -> usize {
             let mut b = b.min(hay.len());
             while !self.new_string.is_char_boundary(b) {
-                b -= 1;
+                if up {
+                    b += 1;
+                } else {
+                    b -= 1;
+                }
             }
             self.new_string[..b].chars().count()
         };
-        let v = self.newv.chars();
         let mut out: Vec<(usize, usize, f64)> = groups
             .into_iter()
-            .map(|(s, e)| {
-                let (s, e) = (char_at(s), char_at(e + 3).min(v.len()).max(char_at(e)));
-                self.refine(q, s, e)
-            })
+            .map(|(s, e)| self.refine(q, char_at(s, false), char_at(e, true)))
             .collect();
         out.sort_by(|x, y| x.2.total_cmp(&y.2));
         out.dedup_by(|x, y| x.0 < y.1 && y.0 < x.1);

@@ -75,8 +75,8 @@ pub struct DriftPlan {
     pub from: VersionRef,
     /// The newer version they were re-anchored in.
     pub to: VersionRef,
-    /// How many claims of each class, in [`DriftClass::ALL`] order.
-    pub counts: Vec<(DriftClass, usize)>,
+    /// How many claims of each class (every class, zeros included).
+    pub counts: std::collections::BTreeMap<DriftClass, usize>,
     /// Each claim, in the order the ledger lists them.
     pub claims: Vec<ClaimDrift>,
     #[serde(skip)]
