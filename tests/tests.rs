@@ -22,6 +22,7 @@ mod support;
 
 mod cli;
 mod cli_domain;
+mod drift;
 mod frictions;
 mod harden_files;
 mod harden_index;
