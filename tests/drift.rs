@@ -26,8 +26,7 @@ fn v2() -> String {
         "KABUL — ",
         "Aid groups warned that winter shortages would hit remote provinces hardest this year.\n\nKABUL — ",
     )
-    .replace('“', "\"")
-    .replace('”', "\"")
+    .replace(['“', '”'], "\"")
     .replace("12 people", "14 people")
     .replace("The meeting in Doha lasted four hours and ended without a statement.", "")
     .replace(
@@ -43,7 +42,15 @@ fn v2() -> String {
 
 /// The claims: name, passage, source ref, cue, words quoted, and the class
 /// each gets in v2.
-const CLAIMS: &[(&str, &str, Option<&str>, Option<&str>, Option<&str>, &str)] = &[
+type Claim = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+);
+const CLAIMS: &[Claim] = &[
     (
         "talks",
         "Talks between the two delegations broke down on Tuesday",
