@@ -80,6 +80,7 @@ fn main() -> ExitCode {
             })
             .collect();
         let drift = Drift::new(&old, NewVersion::from_file(&new), sources);
+        let mut inputs = Vec::new();
         for g in &gold.claims {
             let anchor = match Anchor::locate(&old, &g.quote) {
                 Ok(a) => a,
@@ -88,13 +89,15 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            let d = drift.classify(&DriftClaim {
+            inputs.push(DriftClaim {
                 id: g.quote.clone(),
                 anchor,
                 source_label: g.source.clone(),
                 cue: g.cue.clone(),
                 quote: g.quoted_words.clone(),
             });
+        }
+        for (g, d) in gold.claims.iter().zip(drift.classify_all(&inputs)) {
             if let Some(a) = &d.new {
                 a.check(&new)
                     .expect("a proposed anchor checks in the new text");

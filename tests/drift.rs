@@ -331,6 +331,29 @@ fn apply_signs_one_batch_and_leaves_the_rest_for_the_editor() {
             &env.key("cem"),
         ]);
     }
+    // Behind the newest version until drift re-anchors them: `claims` and
+    // `status` say so (text and JSON).
+    let listed = env.json(&["claims"]);
+    assert_schema("claim-list.schema.json", &listed);
+    for c in listed.as_array().unwrap() {
+        assert_eq!(
+            (&c["behind"], &c["newest_version"]),
+            (&json!(true), &json!(2)),
+            "{c:#}"
+        );
+    }
+    env.run(&["claims"])
+        .ok()
+        .stdout_has("[behind: newest is v2]");
+    let status = env.json(&["status", &d.claims["aid"]]);
+    assert_schema("status.schema.json", &status);
+    assert_eq!(status["claim"]["behind"], true);
+    env.run(&["status", &d.claims["aid"]])
+        .ok()
+        .stdout_has(&format!(
+        "[behind: the article's newest version is v2; `provledger claim drift {}` re-anchors it]",
+        &d.v1[..12]
+    ));
     let before = env.size();
     let r = d.drift(&["--apply", "--key", &env.key("eda")]);
     let applied = r["applied"].as_array().unwrap();
@@ -368,6 +391,10 @@ fn apply_signs_one_batch_and_leaves_the_rest_for_the_editor() {
             "{name} was not applied"
         );
         assert_eq!(find(name)["revisions"], 1);
+        assert_eq!(find(name)["behind"], true);
+    }
+    for name in ["dialogue", "injured", "aid", "doha"] {
+        assert_eq!(find(name)["behind"], false, "{name}");
     }
     // Verdicts go stale by the existing rules: the changed passage's
     // verdict does not count any more; the quote marks changed too.
@@ -514,5 +541,94 @@ fn bad_input_is_refused_and_writes_nothing() {
             &other[..12],
             &d.v1[..12]
         ),
+    );
+}
+
+#[test]
+fn add_and_import_match_quotes_loosely_and_store_the_articles_characters() {
+    let env = Env::with_clock(T0);
+    env.ok(&["init", "--origin", "test.example/ledger"]);
+    env.granted("eda", "editor");
+    std::fs::write(env.path("v1.txt"), V1).unwrap();
+    let eda = env.key("eda");
+    let v1 = env.json(&[
+        "article",
+        "add",
+        "v1.txt",
+        "--url",
+        "https://news.example/talks",
+        "--publisher",
+        "News",
+        "--title",
+        "Talks",
+        "--key",
+        &eda,
+    ])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Straight quotes and a doubled space for the article's curly quotes.
+    env.ok(&[
+        "claim",
+        "add",
+        "--article",
+        &v1,
+        "--quote",
+        "the government \"remains committed  to dialogue\"",
+        "--proposition",
+        "The government remains committed to dialogue.",
+        "--key",
+        &eda,
+    ]);
+    // In a file too.
+    std::fs::write(
+        env.path("claims.json"),
+        r#"{"claims": [{"ref": "c", "proposition": "Aid groups warned of shortages.", "exact": "Aid groups warned that winter shortages would hit remote provinces hardest this year."}, {"ref": "d", "proposition": "Talks broke down.", "exact": "KABUL - Talks between the two delegations broke down"}]}"#,
+    )
+    .unwrap();
+    env.ok(&[
+        "claim",
+        "import",
+        "claims.json",
+        "--article",
+        &v1,
+        "--key",
+        &eda,
+    ]);
+    let claims = env.json(&["claims"]);
+    let exact: Vec<&str> = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["anchor"]["exact"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        exact,
+        [
+            "the government “remains committed to dialogue”",
+            "Aid groups warned that winter shortages would hit remote provinces hardest this year.",
+            "KABUL — Talks between the two delegations broke down",
+        ]
+    );
+    env.assert_audit_clean();
+    // Still absent: the nearest passage is suggested, nothing is written.
+    env.refused(
+        &[
+            "claim", "add", "--article", &v1, "--quote",
+            "winter shortage would hit the remote provinces", "--proposition",
+            "P.", "--key", &eda,
+        ],
+        1,
+        "\"winter shortage would hit the remote provinces\" does not occur in the article text; the nearest passage is \"winter shortages would hit remote provinces\" (at position",
+    );
+    std::fs::write(
+        env.path("bad.json"),
+        r#"{"claims": [{"ref": "x", "proposition": "P.", "exact": "Officials said 13 people were injured"}]}"#,
+    )
+    .unwrap();
+    env.refused(
+        &["claim", "import", "bad.json", "--article", &v1, "--key", &eda],
+        1,
+        "/claims/0/exact: \"Officials said 13 people were injured\" does not occur in the article text; the nearest passage is \"Officials said 12 people were injured\"",
     );
 }

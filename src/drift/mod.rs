@@ -259,8 +259,6 @@ pub struct Drift<'a> {
     /// Lowercased views for finding labels.
     old_lower: Vec<char>,
     new_lower: Vec<char>,
-    /// The new view as a string, and the char index of each of its bytes.
-    new_string: String,
     /// Old view token starts and the new view offset each maps to.
     hints: Vec<(usize, usize)>,
     sources: Vec<KnownSource>,
@@ -331,10 +329,7 @@ fn position_hints(old: &[char], new: &[char]) -> Vec<(usize, usize)> {
     hints
 }
 
-/// Levenshtein distance of two char slices (chars, not bytes).
-fn distance(a: &[char], b: &[char]) -> usize {
-    strsim::generic_levenshtein(&a.to_vec(), &b.to_vec())
-}
+use crate::statement::char_distance as distance;
 
 /// Similarity (0 to 1) of two contexts, compared from the side that
 /// touches the passage: `before` contexts end at it, `after` ones start.
@@ -358,7 +353,6 @@ impl<'a> Drift<'a> {
             new,
             old_lower: lower(old.chars()),
             new_lower: lower(newv.chars()),
-            new_string: newv.text(),
             old,
             newv,
             new_indexed: IndexedText::new(new.text),
@@ -423,99 +417,50 @@ impl<'a> Drift<'a> {
     }
 
     /// The approximate candidates for view passage `q`, best first: places
-    /// of the new view within [`REVIEW`] (plus a margin) of it, one per
-    /// overlapping group, with their ratio over chars.
+    /// of the new view within [`REVIEW`] (plus a margin) of it
+    /// ([`MatchView::approximate`]).
     fn approximate(&self, q: &[char]) -> Vec<(usize, usize, f64)> {
-        use triple_accel::levenshtein::{levenshtein_search_simd_with_opts, LEVENSHTEIN_COSTS};
-        let needle: String = q.iter().collect();
-        let hay = self.new_string.as_bytes();
-        if needle.is_empty() || hay.is_empty() {
-            return Vec::new();
-        }
-        let k = ((needle.len() as f64) * (REVIEW + 0.1)).ceil() as u32;
-        let mut found: Vec<triple_accel::Match> = levenshtein_search_simd_with_opts(
-            needle.as_bytes(),
-            hay,
-            k,
-            triple_accel::SearchType::All,
-            LEVENSHTEIN_COSTS,
-            false,
-        )
-        .collect();
-        found.sort_by_key(|m| (m.k, std::cmp::Reverse(m.end - m.start)));
-        let mut groups: Vec<(usize, usize)> = Vec::new();
-        for m in found {
-            if groups.iter().any(|&(s, e)| m.start < e && s < m.end) {
-                continue;
-            }
-            groups.push((m.start, m.end));
-            if groups.len() >= 4 {
-                break;
-            }
-        }
-        // Byte offsets to chars: a start rounded down, an end up, to a
-        // char boundary (a match may cut a multi-byte char).
-        let char_at = |b: usize, up: bool| -> usize {
-            let mut b = b.min(hay.len());
-            while !self.new_string.is_char_boundary(b) {
-                if up {
-                    b += 1;
-                } else {
-                    b -= 1;
-                }
-            }
-            self.new_string[..b].chars().count()
-        };
-        let mut out: Vec<(usize, usize, f64)> = groups
-            .into_iter()
-            .map(|(s, e)| self.refine(q, char_at(s, false), char_at(e, true)))
-            .collect();
-        out.sort_by(|x, y| x.2.total_cmp(&y.2));
-        out.dedup_by(|x, y| x.0 < y.1 && y.0 < x.1);
-        out
+        self.newv.approximate(q, REVIEW + 0.1, 4)
     }
 
-    /// The best range near `[s, e)` for `q`: its ends moved to word
-    /// boundaries within a few chars, spaces trimmed, with its ratio.
-    fn refine(&self, q: &[char], s: usize, e: usize) -> (usize, usize, f64) {
-        let v = self.newv.chars();
-        let ratio = |s: usize, e: usize| distance(q, &v[s..e]) as f64 / q.len() as f64;
-        let word_start = |mut i: usize| {
-            let lim = i.saturating_sub(12);
-            while i > lim && i > 0 && v[i - 1] != ' ' {
-                i -= 1;
-            }
-            i
+    /// Classifies every claim of the old version ([`Drift::classify`]),
+    /// then settles places claimed twice: two claims whose old passages do
+    /// not overlap but whose new places do (a sentence deleted beside a
+    /// look-alike that was edited) cannot both be right, so the one nearer
+    /// its old form (lower edit ratio, then nearer its position hint) keeps
+    /// the place and the other needs review.
+    pub fn classify_all(&self, claims: &[DriftClaim]) -> Vec<ClaimDrift> {
+        let mut out: Vec<ClaimDrift> = claims.iter().map(|c| self.classify(c)).collect();
+        let overlap = |a: (u64, u64), b: (u64, u64)| a.0 < b.1 && b.0 < a.1;
+        let place = |d: &ClaimDrift| d.new.as_ref().map(|a| (a.start, a.end));
+        let rank = |d: &ClaimDrift| {
+            let at = d.new.as_ref().map_or(0, |a| a.start);
+            (d.edit_ratio.unwrap_or(0.0), at.abs_diff(d.hint))
         };
-        let word_end = |mut i: usize| {
-            let lim = (i + 12).min(v.len());
-            while i < lim && v[i] != ' ' {
-                i += 1;
-            }
-            i
-        };
-        let mut best = (s, e, ratio(s, e));
-        let starts = [s, word_start(s), s.saturating_sub(1)];
-        let ends = [e, word_end(e), e.saturating_sub(1), e.saturating_sub(2)];
-        for &a in &starts {
-            for &b in &ends {
-                let (mut a, mut b) = (a, b);
-                while a < b && v[a] == ' ' {
-                    a += 1;
-                }
-                while b > a && v[b - 1] == ' ' {
-                    b -= 1;
-                }
-                if a >= b {
+        for i in 0..out.len() {
+            for j in i + 1..out.len() {
+                let (Some(pi), Some(pj)) = (place(&out[i]), place(&out[j])) else {
+                    continue;
+                };
+                let old = |d: &ClaimDrift| (d.old.start, d.old.end);
+                if !overlap(pi, pj) || overlap(old(&out[i]), old(&out[j])) {
                     continue;
                 }
-                let r = ratio(a, b);
-                if r < best.2 {
-                    best = (a, b, r);
+                let (ri, rj) = (rank(&out[i]), rank(&out[j]));
+                let (lose, win) = if ri.0 < rj.0 || (ri.0 == rj.0 && ri.1 <= rj.1) {
+                    (j, i)
+                } else {
+                    (i, j)
+                };
+                if out[lose].class.applies() || out[lose].class == DriftClass::Reattributed {
+                    let other = out[win].claim.clone();
+                    let d = &mut out[lose];
+                    d.class = DriftClass::NeedsReview;
+                    d.reason = format!("{}; but claim {other} fits that place better", d.reason);
                 }
             }
         }
-        best
+        out
     }
 
     /// Classifies one claim of the old version.
@@ -622,8 +567,14 @@ impl<'a> Drift<'a> {
         } else {
             // 2. Approximate.
             let found = self.approximate(q);
+            // A candidate that is, word for word, text of the old version
+            // is another passage that survived, not this one edited (a
+            // sentence deleted beside its look-alikes: "district 3 reported
+            // 24 cases" is not "district 4 reported 31 cases").
+            let nv = self.newv.chars();
             let scored: Vec<(usize, usize, f64, f64, f64)> = found
                 .into_iter()
+                .filter(|&(s, e, _)| self.old.find_all(&nv[s..e]).is_empty())
                 .map(|(s, e, r)| {
                     let (best, sum) = self.context_score(ctx, s, e);
                     (s, e, r, best, sum)

@@ -159,18 +159,17 @@ pub fn plan(ledger: &Ledger, from: &Digest, to: Option<&Digest>) -> Result<Drift
         low_confidence: low_confidence(ledger, &to),
     };
     let drift = Drift::new(old_text.as_str(), new, sources);
-    let claims: Vec<ClaimDrift> = current
+    let inputs: Vec<DriftClaim> = current
         .iter()
-        .map(|c| {
-            drift.classify(&DriftClaim {
-                id: c.id.to_hex(),
-                anchor: c.anchor.clone(),
-                source_label: c.attribution.source.as_ref().map(|s| s.label.clone()),
-                cue: c.attribution.cue.clone(),
-                quote: c.attribution.quote.clone(),
-            })
+        .map(|c| DriftClaim {
+            id: c.id.to_hex(),
+            anchor: c.anchor.clone(),
+            source_label: c.attribution.source.as_ref().map(|s| s.label.clone()),
+            cue: c.attribution.cue.clone(),
+            quote: c.attribution.quote.clone(),
         })
         .collect();
+    let claims: Vec<ClaimDrift> = drift.classify_all(&inputs);
     let counts = DriftClass::ALL
         .into_iter()
         .map(|k| (k, claims.iter().filter(|c| c.class == k).count()))

@@ -251,3 +251,32 @@ fn a_short_passage_needs_its_context() {
         "a short passage is never edited: {d:?}"
     );
 }
+
+#[test]
+fn a_deleted_look_alike_does_not_take_an_edited_sentence() {
+    let old = "District 3 reported 24 new cases on Monday, the clinic said. \
+               Rain fell all day over the hills and the valley. \
+               District 27 reported 193 new cases on Monday, the clinic said. \
+               The market stayed open despite the weather.";
+    // District 3's sentence deleted, district 27's corrected.
+    let new = "Rain fell all day over the hills and the valley. \
+               District 27 reported 194 new cases on Monday, the clinic said. \
+               The market stayed open despite the weather.";
+    let claims: Vec<DriftClaim> = [
+        "District 3 reported 24 new cases on Monday",
+        "District 27 reported 193 new cases on Monday",
+        "Rain fell all day over the hills and the valley.",
+    ]
+    .iter()
+    .map(|q| claim(old, q, None, None))
+    .collect();
+    let d = Drift::new(old, NewVersion::from_file(new), vec![]).classify_all(&claims);
+    assert_eq!(d[1].class, DriftClass::Edited, "{:?}", d[1]);
+    assert_ne!(d[0].class, DriftClass::Edited, "{:?}", d[0]);
+    assert!(
+        !d[0].class.applies() || d[0].class == DriftClass::Dropped,
+        "{:?}",
+        d[0]
+    );
+    assert_eq!(d[2].class, DriftClass::Unchanged);
+}

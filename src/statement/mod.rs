@@ -24,7 +24,7 @@ mod vocabulary;
 pub use anchor::{Anchor, ANCHOR_CONTEXT_CHARS};
 pub use body::*;
 pub use compose::{ArticleChanges, ContentChanges, LocateError, TextFileError};
-pub use text::{view_of, IndexedText, MatchView};
+pub use text::{char_distance, view_of, IndexedText, MatchView};
 pub use vocabulary::*;
 
 use crate::cbor::{self, CborError};

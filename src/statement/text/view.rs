@@ -33,6 +33,14 @@ pub struct MatchView {
     /// For each char offset of the original (and its length), the view
     /// offset of the first view char at or after it.
     to: Vec<usize>,
+    /// The view as a string, made when first searched approximately.
+    string: std::sync::OnceLock<String>,
+}
+
+/// Levenshtein distance of two char slices (chars, not bytes): strsim's
+/// generic Levenshtein.
+pub fn char_distance(a: &[char], b: &[char]) -> usize {
+    strsim::generic_levenshtein(&a.to_vec(), &b.to_vec())
 }
 
 /// What a char of the original becomes in the view: `None` removes it.
@@ -89,7 +97,12 @@ impl MatchView {
             at += n;
         }
         to.push(view.len());
-        MatchView { view, from, to }
+        MatchView {
+            view,
+            from,
+            to,
+            string: std::sync::OnceLock::new(),
+        }
     }
 
     /// The view's chars.
@@ -143,6 +156,111 @@ impl MatchView {
         (0..=self.view.len() - needle.len())
             .filter(|&i| self.view[i] == first && self.view[i..i + needle.len()] == *needle)
             .collect()
+    }
+
+    /// The places of the view within edit ratio `max_ratio` of `q` (a
+    /// view, as chars), best first, at most `limit`: found by Levenshtein
+    /// search over the view's bytes (`triple_accel`), one per group of
+    /// overlapping matches, then each end moved to a word boundary when
+    /// that lowers the ratio, the ratio recomputed over chars (edits ÷ the
+    /// length of `q`). As (start, end, ratio) in view chars.
+    pub fn approximate(
+        &self,
+        q: &[char],
+        max_ratio: f64,
+        limit: usize,
+    ) -> Vec<(usize, usize, f64)> {
+        use triple_accel::levenshtein::{levenshtein_search_simd_with_opts, LEVENSHTEIN_COSTS};
+        let needle: String = q.iter().collect();
+        let string = self.string.get_or_init(|| self.text());
+        let hay = string.as_bytes();
+        if needle.is_empty() || hay.is_empty() {
+            return Vec::new();
+        }
+        let k = ((needle.len() as f64) * max_ratio).ceil() as u32;
+        let mut found: Vec<triple_accel::Match> = levenshtein_search_simd_with_opts(
+            needle.as_bytes(),
+            hay,
+            k,
+            triple_accel::SearchType::All,
+            LEVENSHTEIN_COSTS,
+            false,
+        )
+        .collect();
+        found.sort_by_key(|m| (m.k, std::cmp::Reverse(m.end - m.start)));
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        for m in found {
+            if groups.iter().any(|&(s, e)| m.start < e && s < m.end) {
+                continue;
+            }
+            groups.push((m.start, m.end));
+            if groups.len() >= limit {
+                break;
+            }
+        }
+        // Byte offsets to chars: a start rounded down, an end up, to a
+        // char boundary (a match may cut a multi-byte char).
+        let char_at = |b: usize, up: bool| -> usize {
+            let mut b = b.min(hay.len());
+            while !string.is_char_boundary(b) {
+                if up {
+                    b += 1;
+                } else {
+                    b -= 1;
+                }
+            }
+            string[..b].chars().count()
+        };
+        let mut out: Vec<(usize, usize, f64)> = groups
+            .into_iter()
+            .map(|(s, e)| self.refine(q, char_at(s, false), char_at(e, true)))
+            .collect();
+        out.sort_by(|x, y| x.2.total_cmp(&y.2));
+        out.dedup_by(|x, y| x.0 < y.1 && y.0 < x.1);
+        out
+    }
+
+    /// The best range near `[s, e)` for `q`: its ends moved to word
+    /// boundaries within a few chars, spaces trimmed, with its ratio.
+    fn refine(&self, q: &[char], s: usize, e: usize) -> (usize, usize, f64) {
+        let v = self.chars();
+        let ratio = |s: usize, e: usize| char_distance(q, &v[s..e]) as f64 / q.len() as f64;
+        let word_start = |mut i: usize| {
+            let lim = i.saturating_sub(12);
+            while i > lim && i > 0 && v[i - 1] != ' ' {
+                i -= 1;
+            }
+            i
+        };
+        let word_end = |mut i: usize| {
+            let lim = (i + 12).min(v.len());
+            while i < lim && v[i] != ' ' {
+                i += 1;
+            }
+            i
+        };
+        let mut best = (s, e, ratio(s, e));
+        let starts = [s, word_start(s), s.saturating_sub(1)];
+        let ends = [e, word_end(e), e.saturating_sub(1), e.saturating_sub(2)];
+        for &a in &starts {
+            for &b in &ends {
+                let (mut a, mut b) = (a, b);
+                while a < b && v[a] == ' ' {
+                    a += 1;
+                }
+                while b > a && v[b - 1] == ' ' {
+                    b -= 1;
+                }
+                if a >= b {
+                    continue;
+                }
+                let r = ratio(a, b);
+                if r < best.2 {
+                    best = (a, b, r);
+                }
+            }
+        }
+        best
     }
 }
 
