@@ -103,6 +103,11 @@
 //!   `status` answer on them (`status/verdicts.rs`) and groups corroborating
 //!   claims by origin (rule 3, `status/corroboration.rs`);
 //! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
+//! - what became of a version's claims in a newer version: [`drift`]
+//!   (the classifier in `drift/mod.rs`, the attribution check in
+//!   `drift/attribution.rs`, the ledger plan and its revisions in
+//!   `drift/plan.rs`), on the matching view of `statement/text/view.rs`,
+//!   which quote location ([`statement::IndexedText::locate`]) shares;
 //! - the rows both compute from: `state/rows.rs`, the only SQL they need;
 //! - listings and lookups: `state/query.rs`, returning the views of
 //!   `state/views.rs`; id prefixes: `state/resolve.rs`;

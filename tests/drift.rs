@@ -472,7 +472,24 @@ fn apply_with_nothing_left_for_review_exits_0() {
 fn bad_input_is_refused_and_writes_nothing() {
     let d = Drifted::new();
     let env = &d.env;
-    env.refused(&["claim", "drift", "0123456789ab"], 4, "0123456789ab");
+    env.refused(
+        &["claim", "drift", "0123456789ab"],
+        4,
+        "provledger: error: no article.record has an id starting with 0123456789ab",
+    );
+    env.refused(
+        &["claim", "drift", &d.claims["aid"][..12]],
+        4,
+        &format!(
+            "provledger: error: {} is a claim.record, not an article.record",
+            &d.claims["aid"][..12]
+        ),
+    );
+    env.refused(
+        &["claim", "drift", &d.v1, "--to", "0123456789ab"],
+        4,
+        "provledger: error: no article.record has an id starting with 0123456789ab",
+    );
     env.refused(
         &["claim", "drift", &d.v2],
         1,
