@@ -26,10 +26,10 @@ ROOT = pathlib.Path(__file__).resolve().parent / "pairs"
 PAIRS = []
 
 
-def pair(name, title, old, edits, claims, sources=(), edit_kinds=()):
+def pair(name, title, old, edits, claims, sources=(), edit_kinds=(), held_out=False):
     PAIRS.append(
         dict(name=name, title=title, old=old, edits=edits, claims=claims,
-             sources=list(sources), edit_kinds=list(edit_kinds)))
+             sources=list(sources), edit_kinds=list(edit_kinds), held_out=held_out))
 
 
 def c(quote, gold, kind, source=None, cue=None, words=None):
@@ -642,6 +642,103 @@ The opening exhibition, devoted to the landscape painter Edith Crane, runs until
     edit_kinds=["figure", "dropped", "rewording", "insertion"],
 )
 
+# Held out: pairs 14 and 15 were written, and labelled, after the classifier
+# was calibrated on pairs 1-13, and were not used to tune it.
+
+# 14 -----------------------------------------------------------------------
+pair(
+    "14-port-strike",
+    "Dockworkers at Port Elvan begin indefinite strike",
+    """PORT ELVAN — Dockworkers at the container terminal of Port Elvan walked off the job at 6am on Tuesday, beginning an indefinite strike over pay and shift patterns.
+
+About 1,200 members of the transport workers' union are taking part, according to union organisers.
+
+The port authority said 14 container ships were waiting at anchor by Tuesday evening and that perishable goods were being diverted to Kessel.
+
+Union secretary Mira Halvorsen said workers had been offered a 2 percent raise that "does not even cover the rise in rents."
+
+Terminal operator Nordhavn Logistics said its offer was "fair and final" and warned that the strike would cost the regional economy millions.
+
+Retailers' association chair Piet Donker said supermarket shelves could run short of fresh fruit within a week.
+
+The last strike at the port, in 2019, lasted eleven days.
+
+Talks are due to resume on Thursday under a government-appointed mediator.""",
+    [
+        ("About 1,200 members", "About 1,400 members"),
+        ("14 container ships", "19 container ships"),
+        ("Retailers' association chair Piet Donker said supermarket shelves could run short of fresh fruit within a week.\n\n", ""),
+        ("The last strike at the port, in 2019, lasted eleven days.",
+         "The last strike at the port, in 2019, lasted eleven days.\n\nThe port, founded in the 1870s as a fishing harbour, now handles a fifth of the country's container traffic."),
+        ("Terminal operator Nordhavn Logistics said its offer was \"fair and final\"",
+         "Terminal operator Nordhavn Logistics said its offer was “fair and final”"),
+        ("according to union organisers", "according to the port authority"),
+        ("Talks are due to resume on Thursday under a government-appointed mediator.",
+         "Talks will resume on Friday, with a mediator appointed by the government."),
+    ],
+    [
+        c("Dockworkers at the container terminal of Port Elvan walked off the job at 6am on Tuesday", "unchanged", "none"),
+        c("beginning an indefinite strike over pay and shift patterns", "unchanged", "none"),
+        c("About 1,200 members of the transport workers' union are taking part", "reattributed", "reattribution", "union organisers", "according to"),
+        c("14 container ships were waiting at anchor by Tuesday evening", "edited", "figure", "The port authority", "said"),
+        c("perishable goods were being diverted to Kessel", "unchanged", "none", "The port authority", "said"),
+        c("workers had been offered a 2 percent raise that \"does not even cover the rise in rents.\"", "unchanged", "none", "Union secretary Mira Halvorsen", "said", "does not even cover the rise in rents."),
+        c("its offer was \"fair and final\"", "unchanged", "quote_marks", "Terminal operator Nordhavn Logistics", "said", "fair and final"),
+        c("the strike would cost the regional economy millions", "unchanged", "quote_marks", "Terminal operator Nordhavn Logistics", "warned that"),
+        c("supermarket shelves could run short of fresh fruit within a week", "dropped", "dropped", "Retailers' association chair Piet Donker", "said"),
+        c("The last strike at the port, in 2019, lasted eleven days.", "unchanged", "insertion"),
+        c("Talks are due to resume on Thursday under a government-appointed mediator.", "needs_review", "rewording"),
+    ],
+    sources=["union organisers", "The port authority", "the port authority", "Union secretary Mira Halvorsen", "Terminal operator Nordhavn Logistics", "Retailers' association chair Piet Donker"],
+    edit_kinds=["figure", "dropped", "insertion", "quote_marks", "reattribution", "rewording"],
+    held_out=True,
+)
+
+# 15 -----------------------------------------------------------------------
+pair(
+    "15-library-fire",
+    "Fire damages historic library in Castelmar",
+    """CASTELMAR — A fire broke out in the roof of the Castelmar municipal library late on Friday, destroying part of its collection of 18th-century maps, the city said.
+
+Firefighters brought the blaze under control after about three hours. No one was injured.
+
+The library's director, Tomasz Wielgus, said about 300 maps had been lost and that water damage to the reading room was "severe but repairable."
+
+The cause of the fire is not yet known. Police said they did not suspect arson.
+
+Volunteers formed a human chain on Saturday morning to carry boxes of undamaged books to the town hall.
+
+The building, a former convent, had been renovated in 2015 at a cost of 6 million euros.
+
+The library will stay closed for at least six months, the city said.""",
+    [
+        ("about 300 maps had been lost", "about 340 maps had been lost"),
+        ("The cause of the fire is not yet known. Police said they did not suspect arson.",
+         "The cause of the fire is not yet known. Investigators from the regional fire brigade said they did not suspect arson."),
+        ("Volunteers formed a human chain on Saturday morning to carry boxes of undamaged books to the town hall.\n\n", ""),
+        ("The library will stay closed", "Volunteers formed a human chain on Saturday morning to carry boxes of undamaged books to the town hall.\n\nThe library will stay closed"),
+        ("The building, a former convent, had been renovated in 2015 at a cost of 6 million euros.\n\n", ""),
+        ("after about three hours", "after about four hours"),
+    ],
+    [
+        c("A fire broke out in the roof of the Castelmar municipal library late on Friday", "unchanged", "none", "the city", "said"),
+        c("destroying part of its collection of 18th-century maps", "unchanged", "none", "the city", "said"),
+        c("Firefighters brought the blaze under control after about three hours.", "edited", "figure"),
+        c("No one was injured.", "unchanged", "none"),
+        c("about 300 maps had been lost", "edited", "figure", "The library's director, Tomasz Wielgus", "said"),
+        c("water damage to the reading room was \"severe but repairable.\"", "unchanged", "none", "The library's director, Tomasz Wielgus", "said", "severe but repairable."),
+        c("The cause of the fire is not yet known.", "unchanged", "none"),
+        c("they did not suspect arson", "reattributed", "reattribution", "Police", "said"),
+        c("Volunteers formed a human chain on Saturday morning", "moved", "move"),
+        c("to carry boxes of undamaged books to the town hall", "moved", "move"),
+        c("The building, a former convent, had been renovated in 2015 at a cost of 6 million euros.", "dropped", "dropped"),
+        c("The library will stay closed for at least six months", "unchanged", "none", "the city", "said"),
+    ],
+    sources=["the city", "The library's director, Tomasz Wielgus", "Police"],
+    edit_kinds=["figure", "reattribution", "move", "dropped"],
+    held_out=True,
+)
+
 
 def apply(text, edits):
     for old, new in edits:
@@ -672,6 +769,8 @@ def main():
             "sources": p["sources"],
             "claims": p["claims"],
         }
+        if p["held_out"]:
+            gold["held_out"] = True
         (d / "gold.json").write_text(
             json.dumps(gold, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         total += len(p["claims"])
