@@ -251,7 +251,6 @@ pub struct ClaimDrift {
 /// Compares an old and a new text once, then classifies claims of the old
 /// one ([`Drift::classify`]).
 pub struct Drift<'a> {
-    old_text: &'a str,
     new: NewVersion<'a>,
     old: MatchView,
     newv: MatchView,
@@ -349,7 +348,6 @@ impl<'a> Drift<'a> {
         let newv = MatchView::new(new.text);
         let hints = position_hints(old.chars(), newv.chars());
         Drift {
-            old_text,
             new,
             old_lower: lower(old.chars()),
             new_lower: lower(newv.chars()),
@@ -693,7 +691,6 @@ impl<'a> Drift<'a> {
                 out.reason
             );
         }
-        let _ = self.old_text;
         out
     }
 
