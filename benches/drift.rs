@@ -124,6 +124,13 @@ fn bench(c: &mut Criterion) {
             quote: None,
         })
         .collect();
+    let t = std::time::Instant::now();
+    let drift = Drift::new(&old, NewVersion::from_file(&new), Vec::new());
+    let prepared = t.elapsed();
+    let t = std::time::Instant::now();
+    drift.classify_all(&claims);
+    let classified = t.elapsed();
+    println!("drift: prepared in {prepared:?} (views, word diff), classified in {classified:?}");
     let counts = run(&old, &new, &claims);
     println!(
         "drift: {} kB old, {} kB new, {} claims: {counts:?}",

@@ -417,8 +417,19 @@ impl<'a> Drift<'a> {
     /// The approximate candidates for view passage `q`, best first: places
     /// of the new view within [`REVIEW`] (plus a margin) of it
     /// ([`MatchView::approximate`]).
-    fn approximate(&self, q: &[char]) -> Vec<(usize, usize, f64)> {
-        self.newv.approximate(q, REVIEW + 0.1, 4)
+    ///
+    /// The text around the position hint is searched first; only when
+    /// nothing there is within [`EDITED`] is the whole text searched (a
+    /// passage edited where it stood is taken there, look-alikes elsewhere
+    /// aside).
+    fn approximate(&self, q: &[char], hint: usize) -> Vec<(usize, usize, f64)> {
+        let margin = 3 * q.len() + 500;
+        let (from, to) = (hint.saturating_sub(margin), hint + margin);
+        let near = self.newv.approximate_in(q, REVIEW + 0.1, 2, from, to);
+        if near.first().is_some_and(|c| c.2 <= EDITED) {
+            return near;
+        }
+        self.newv.approximate(q, REVIEW + 0.1, 2)
     }
 
     /// Classifies every claim of the old version ([`Drift::classify`]),
@@ -564,15 +575,21 @@ impl<'a> Drift<'a> {
             chosen = Some((o, o + q.len(), 0.0));
         } else {
             // 2. Approximate.
-            let found = self.approximate(q);
+            let found = self.approximate(q, hint);
             // A candidate that is, word for word, text of the old version
-            // is another passage that survived, not this one edited (a
+            // outside this passage is another passage that survived, not
+            // this one edited (a
             // sentence deleted beside its look-alikes: "district 3 reported
             // 24 cases" is not "district 4 reported 31 cases").
             let nv = self.newv.chars();
             let scored: Vec<(usize, usize, f64, f64, f64)> = found
                 .into_iter()
-                .filter(|&(s, e, _)| self.old.find_all(&nv[s..e]).is_empty())
+                .filter(|&(s, e, _)| {
+                    self.old
+                        .find_all(&nv[s..e])
+                        .into_iter()
+                        .all(|o| o >= a && o + (e - s) <= b)
+                })
                 .map(|(s, e, r)| {
                     let (best, sum) = self.context_score(ctx, s, e);
                     (s, e, r, best, sum)

@@ -170,32 +170,74 @@ impl MatchView {
         max_ratio: f64,
         limit: usize,
     ) -> Vec<(usize, usize, f64)> {
+        self.approximate_in(q, max_ratio, limit, 0, self.view.len())
+    }
+
+    /// [`MatchView::approximate`] within the view's chars `[from, to)`.
+    pub fn approximate_in(
+        &self,
+        q: &[char],
+        max_ratio: f64,
+        limit: usize,
+        from: usize,
+        to: usize,
+    ) -> Vec<(usize, usize, f64)> {
         use triple_accel::levenshtein::{levenshtein_search_simd_with_opts, LEVENSHTEIN_COSTS};
         let needle: String = q.iter().collect();
         let string = self.string.get_or_init(|| self.text());
-        let hay = string.as_bytes();
+        let byte_at = |c: usize| {
+            string
+                .char_indices()
+                .nth(c)
+                .map_or(string.len(), |(b, _)| b)
+        };
+        let (bfrom, bto) = if from == 0 && to >= self.view.len() {
+            (0, string.len())
+        } else {
+            let bfrom = byte_at(from);
+            (
+                bfrom,
+                bfrom
+                    + string[bfrom..]
+                        .char_indices()
+                        .nth(to.saturating_sub(from))
+                        .map_or(string.len() - bfrom, |(b, _)| b),
+            )
+        };
+        let hay = &string.as_bytes()[bfrom..bto];
         if needle.is_empty() || hay.is_empty() {
             return Vec::new();
         }
         let k = ((needle.len() as f64) * max_ratio).ceil() as u32;
-        let mut found: Vec<triple_accel::Match> = levenshtein_search_simd_with_opts(
-            needle.as_bytes(),
-            hay,
-            k,
-            triple_accel::SearchType::All,
-            LEVENSHTEIN_COSTS,
-            false,
-        )
-        .collect();
-        found.sort_by_key(|m| (m.k, std::cmp::Reverse(m.end - m.start)));
+        // The best matches, then the best with those masked out, and so
+        // on: a few passes that each keep only the lowest cost (searching
+        // for every match within k would list nearly every position of a
+        // text that repeats a template).
+        let mut masked: std::borrow::Cow<[u8]> = std::borrow::Cow::Borrowed(hay);
         let mut groups: Vec<(usize, usize)> = Vec::new();
-        for m in found {
-            if groups.iter().any(|&(s, e)| m.start < e && s < m.end) {
-                continue;
+        while groups.len() < limit {
+            let mut best: Vec<triple_accel::Match> = levenshtein_search_simd_with_opts(
+                needle.as_bytes(),
+                &masked,
+                k,
+                triple_accel::SearchType::Best,
+                LEVENSHTEIN_COSTS,
+                false,
+            )
+            .collect();
+            best.sort_by_key(|m| (m.k, std::cmp::Reverse(m.end - m.start)));
+            let before = groups.len();
+            for m in best {
+                if groups.len() < limit && !groups.iter().any(|&(s, e)| m.start < e && s < m.end) {
+                    groups.push((m.start, m.end));
+                }
             }
-            groups.push((m.start, m.end));
-            if groups.len() >= limit {
+            if groups.len() == before {
                 break;
+            }
+            let bytes = masked.to_mut();
+            for &(s, e) in &groups[before..] {
+                bytes[s..e].fill(0);
             }
         }
         // Byte offsets to chars: a start rounded down, an end up, to a
@@ -213,7 +255,7 @@ impl MatchView {
         };
         let mut out: Vec<(usize, usize, f64)> = groups
             .into_iter()
-            .map(|(s, e)| self.refine(q, char_at(s, false), char_at(e, true)))
+            .map(|(s, e)| self.refine(q, char_at(bfrom + s, false), char_at(bfrom + e, true)))
             .collect();
         out.sort_by(|x, y| x.2.total_cmp(&y.2));
         out.dedup_by(|x, y| x.0 < y.1 && y.0 < x.1);
