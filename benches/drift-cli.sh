@@ -60,11 +60,11 @@ print(f"{len(''.join(old).encode()) // 1000} kB, {len(claims)} claims")
 PY
 cd "$tmp"
 export PROVLEDGER_DIR=$tmp/ledger
-"$bin" init --origin bench.example/ledger >/dev/null
-"$bin" key generate eda --out keys >/dev/null
+"$bin" init --origin bench.example/ledger >/dev/null 2>&1
+"$bin" key generate eda --out keys >/dev/null 2>&1
 "$bin" key grant keys/eda.pub --role editor >/dev/null
 v1=$("$bin" article add old.txt --url https://news.example/long --publisher News --title Long --key keys/eda.key --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-"$bin" claim import claims.json --article "$v1" --key keys/eda.key >/dev/null
+"$bin" claim import claims.json --article "$v1" --key keys/eda.key >/dev/null 2>&1
 "$bin" article update "$v1" new.txt --key keys/eda.key >/dev/null
 t() { start=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s.%N); echo "$end - $start" | bc; }
 echo "claim drift (read only, --json): $(t "$bin" claim drift "$v1" --json) s"
