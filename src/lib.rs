@@ -17,6 +17,7 @@
 //! | [`log`] | the log: leaves, entry bundles, hash tiles, `hashes`, checkpoints, blobs, the single writer, the structural audit, proof checks | c2sp.org/tlog-tiles, tlog-checkpoint, signed-note, RFC 6962 |
 //! | [`state`] | the rules' state and the index in SQLite, and **the one validity function**, [`State::apply`](state::State::apply); the read queries | README "Statements and rules" |
 //! | [`status`], [`history`] | what a claim's status is and how it came to be, from the state's rows | README "Status" |
+//! | [`drift`] | claim drift: each claim of an article version re-anchored in a newer one, classified, and the revisions that apply | Hypothesis-style fuzzy anchoring, calibrated (EVALUATION.md) |
 //! | [`ledger`] | log and state kept in step: init, open, catch up, append, resolve, reindex | |
 //! | [`import`] | `claim import` as a plan: read, check, sign, append one batch | JSON Schema (schemas/claim-import.schema.json) |
 //! | [`extract`] | proposes an article's attributed claims (source, cue, content, hedge) in the `claim import` format; lexicons in data/lexicons/ | sentencex segmentation |
@@ -111,6 +112,11 @@
 //! - which statements a claim's status depends on, listed once:
 //!   `status/inputs.rs` ([`status::inputs::STATUS_INPUTS`]);
 //! - a claim's history: [`history`] (`history/diff.rs` for word diffs);
+//! - what became of a version's claims in a newer version: [`drift`]
+//!   (the classifier in `drift/mod.rs`, the attribution check in
+//!   `drift/attribution.rs`, the ledger plan and its revisions in
+//!   `drift/plan.rs`), on the matching view of `statement/text/view.rs`,
+//!   which quote location ([`statement::IndexedText::locate`]) shares;
 //! - the rows both compute from: `state/rows.rs`, the only SQL they need;
 //! - listings and lookups: `state/query.rs`, returning the views of
 //!   `state/views.rs`; id prefixes: `state/resolve.rs`; checkers'
@@ -129,6 +135,7 @@ pub mod audit;
 pub mod capture;
 pub mod cbor;
 pub mod digest;
+pub mod drift;
 pub mod error;
 pub mod extract;
 pub mod history;

@@ -23,6 +23,7 @@ mod support;
 mod capture;
 mod cli;
 mod cli_domain;
+mod drift;
 mod eval_gold;
 mod extract;
 mod frictions;

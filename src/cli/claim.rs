@@ -49,6 +49,34 @@ pub enum ClaimCommand {
     Revise(ReviseArgs),
     /// Retract a claim that should never have been recorded.
     Retract(RetractArgs),
+    /// Re-anchor an article version's claims in a newer version and classify
+    /// each: unchanged, moved, edited, needs_review, ambiguous, reattributed or
+    /// dropped.
+    ///
+    /// ARTICLE is the version the claims read now (after `article update`,
+    /// the version before it); --to is the newer version [default: the newest
+    /// of the article]. Each claim's passage is looked for in the new text in a
+    /// matching view (Unicode NFC, whitespace collapsed, curly and straight
+    /// quotes, dashes, no-break spaces and soft hyphens folded), exactly, then
+    /// approximately, with the word diff of the two texts as a position hint;
+    /// its source's label is looked for near it. The text view shows each
+    /// claim's class, why, and its passage as a word diff ([-old-]{+new+}).
+    ///
+    /// --apply signs, in one batch, a `claim.revise` (reason article_updated)
+    /// for every unchanged, moved and edited claim (re-anchored in the new
+    /// version, the new text's exact characters, every other field carried
+    /// over; verdicts go stale when the passage's characters changed, as for
+    /// any revision) and every dropped one (removed). Claims that need review,
+    /// are ambiguous or re-attributed are listed and never applied: revise them
+    /// with `claim revise`.
+    ///
+    /// Exit codes: 0 every claim classified into a class that applies (and,
+    /// with --apply, applied); 3 some claims are left for the editor (needs
+    /// review, ambiguous, re-attributed; with --apply, the others were
+    /// applied); 4 no such article; 2 a malformed id or --apply without --key;
+    /// 1 any other error (an article with one version, a --to that is not a
+    /// newer version of the same article), nothing written.
+    Drift(super::drift::DriftArgs),
 }
 
 /// The attribution flags shared by `add` and `revise`.
@@ -156,12 +184,14 @@ pub struct RetractArgs {
     signing: Signing,
 }
 
-pub fn run(ledger: &Path, cmd: ClaimCommand) -> Result<()> {
+pub fn run(ledger: &Path, cmd: ClaimCommand) -> Result<std::process::ExitCode> {
+    let done = |()| std::process::ExitCode::SUCCESS;
     match cmd {
-        ClaimCommand::Add(a) => add(ledger, a),
-        ClaimCommand::Import(a) => super::import::run(ledger, a),
-        ClaimCommand::Revise(a) => revise(ledger, a),
-        ClaimCommand::Retract(a) => retract(ledger, a),
+        ClaimCommand::Add(a) => add(ledger, a).map(done),
+        ClaimCommand::Import(a) => super::import::run(ledger, a).map(done),
+        ClaimCommand::Revise(a) => revise(ledger, a).map(done),
+        ClaimCommand::Retract(a) => retract(ledger, a).map(done),
+        ClaimCommand::Drift(a) => super::drift::run(ledger, a),
     }
 }
 

@@ -125,6 +125,9 @@ fn print_claim(out: &mut impl Write, c: &ClaimSummary, style: Style) -> Result<(
     if c.revisions > 1 {
         notes.push(format!("{} revisions", c.revisions));
     }
+    if c.behind {
+        notes.push(format!("behind: newest is v{}", c.newest_version));
+    }
     let notes = if notes.is_empty() {
         String::new()
     } else {

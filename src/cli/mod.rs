@@ -18,6 +18,7 @@ mod checkpoint;
 mod claim;
 mod claims;
 mod completions;
+mod drift;
 pub mod error;
 mod extract;
 mod history;
@@ -100,7 +101,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Key(c) => key::run(&ledger, c).map(done),
         Command::Source(c) => source::run(&ledger, c),
         Command::Article(c) => article::run(&ledger, c),
-        Command::Claim(c) => claim::run(&ledger, c).map(done),
+        Command::Claim(c) => claim::run(&ledger, c),
         Command::Claims(a) => claims::run(&ledger, a).map(done),
         Command::Verify(a) => verify::run(&ledger, a).map(done),
         Command::Link(a) => link::run(&ledger, a).map(done),

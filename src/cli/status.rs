@@ -180,6 +180,13 @@ pub fn print_status(st: &ClaimStatus, style: Style) -> Result<()> {
     if c.retracted {
         marks.push("retracted".to_string());
     }
+    if c.behind {
+        marks.push(format!(
+            "behind: the article's newest version is v{}; `provledger claim drift {}` re-anchors it",
+            c.newest_version,
+            short(&c.article.id)
+        ));
+    }
     writeln!(
         out,
         "revision    {} (the latest of {} revision{}){}",

@@ -240,6 +240,18 @@ impl State {
         })
     }
 
+    /// The number of the newest version of the article whose version `id` is.
+    pub(crate) fn newest_version(&self, id: &Digest) -> Result<u64, StateError> {
+        let n: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT MAX(version) FROM articles WHERE chain = (SELECT chain FROM articles WHERE id = ?1)",
+            )?
+            .query_row([id.0.as_slice()], |r| r.get(0))?;
+        n.map(|n| n as u64)
+            .ok_or_else(|| StateError::Corrupt(format!("article {} has no row", short(id))))
+    }
+
     /// The recorded article version `id`, as a claim names it.
     pub(crate) fn article_ref(&self, id: &Digest) -> Result<ArticleRef, StateError> {
         let row: Option<(i64, String, String, String)> = self
@@ -271,16 +283,22 @@ impl State {
             |state, r| {
                 let c = content(&r.get::<_, Vec<u8>>(0)?)?;
                 let status: String = r.get(5)?;
+                let article = digest(r.get(8)?)?;
+                let newest_version = state.newest_version(&article)?;
+                let article = state.article_ref(&article)?;
+                let (removed, retracted): (bool, bool) = (r.get(3)?, r.get(4)?);
                 Ok(ClaimSummary {
                     id: *id,
                     attribution: state.attribution_view(&c)?,
                     proposition: c.proposition,
                     anchor: c.anchor,
-                    article: state.article_ref(&digest(r.get(8)?)?)?,
+                    behind: article.version < newest_version && !removed && !retracted,
+                    newest_version,
+                    article,
                     revision: digest(r.get(1)?)?,
                     revisions: r.get::<_, i64>(2)? as u64,
-                    removed: r.get(3)?,
-                    retracted: r.get(4)?,
+                    removed,
+                    retracted,
                     status: status.parse().map_err(StateError::Corrupt)?,
                     seq: r.get::<_, i64>(6)? as u64,
                     at: r.get::<_, i64>(7)? as u64,

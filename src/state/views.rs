@@ -184,6 +184,11 @@ pub struct ClaimSummary {
     pub attribution: AttributionView,
     /// The article version its current revision reads.
     pub article: ArticleRef,
+    /// The number of the newest version of its article.
+    pub newest_version: u64,
+    /// Its current revision reads an older version than the newest (and
+    /// it is neither removed nor retracted): `claim drift` re-anchors it.
+    pub behind: bool,
     /// Its current revision (the `claim.record` or the latest `claim.revise`).
     pub revision: Digest,
     /// How many revisions it has, the record included.

@@ -269,16 +269,27 @@ impl Anchor {
         let after = after.unwrap_or("");
         let wide = format!("{before}{exact}{after}");
         let found = Anchor::locate(text, &wide).map_err(|message| LocateError {
-            // Counted only on failure: one more pass over the text.
+            // Counted only on failure: one more pass over the text (and
+            // over its matching view when the passage is not there exactly).
             occurrences: if exact.is_empty() {
                 0
             } else {
-                text.match_indices(wide.as_str()).count()
+                match text.match_indices(wide.as_str()).count() {
+                    0 => super::MatchView::new(text)
+                        .find_all(&super::view_of(&wide))
+                        .len(),
+                    n => n,
+                }
             },
             message,
         })?;
         if before.is_empty() && after.is_empty() {
             return Ok(found);
+        }
+        if found.exact != wide {
+            // Found in the matching view: `exact` is the part of the
+            // article's characters whose view is its view, after `before`.
+            return Ok(within(&found, text, before, exact));
         }
         // The context the anchor keeps is the text around `exact`: the
         // located context on the far side of `before` and `after`.
@@ -301,9 +312,68 @@ impl Anchor {
     }
 }
 
+/// The anchor of `exact` inside `wide`, an anchor found in the matching
+/// view for `before ‖ exact ‖ after`: the first occurrence of `exact`'s
+/// view at or after `before`'s, its context the text around it.
+fn within(wide: &Anchor, text: &str, before: &str, exact: &str) -> Anchor {
+    let view = super::MatchView::new(&wide.exact);
+    let q = super::view_of(exact);
+    let skip = super::view_of(before).len();
+    let at = view
+        .find_all(&q)
+        .into_iter()
+        .find(|&o| o >= skip)
+        .unwrap_or(0);
+    let (s, e) = view.to_original(at, at + q.len());
+    let chars: Vec<char> = text.chars().collect();
+    let start = wide.start as usize + s;
+    let end = wide.start as usize + e;
+    let keep = super::ANCHOR_CONTEXT_CHARS;
+    Anchor {
+        exact: chars[start..end].iter().collect(),
+        prefix: chars[start.saturating_sub(keep)..start].iter().collect(),
+        suffix: chars[end..(end + keep).min(chars.len())].iter().collect(),
+        start: start as u64,
+        end: end as u64,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quote_is_found_in_the_matching_view_with_the_articles_characters() {
+        let text = "He said \u{201C}we will  not resign\u{201D} \u{2013} twice. He said it again.";
+        let a = Anchor::locate(text, "\"we will not resign\" - twice").unwrap();
+        assert_eq!(
+            a.exact,
+            "\u{201C}we will  not resign\u{201D} \u{2013} twice"
+        );
+        a.check(text).unwrap();
+        // With context, the same characters.
+        let b =
+            Anchor::locate_between(text, "\"we will not resign\"", Some("He said "), None).unwrap();
+        assert_eq!(b.exact, "\u{201C}we will  not resign\u{201D}");
+        b.check(text).unwrap();
+        // Absent: the nearest passage is suggested.
+        let e = Anchor::locate(text, "we shall not resign").unwrap_err();
+        assert!(
+            e.starts_with("\"we shall not resign\" does not occur in the article text; the nearest passage is \"we will  not resign\" (at position 9, edit ratio"),
+            "{e}"
+        );
+        // Nothing near: no suggestion.
+        assert_eq!(
+            Anchor::locate(text, "zzzz qqqq xxxx").unwrap_err(),
+            "\"zzzz qqqq xxxx\" does not occur in the article text"
+        );
+        // Twice once matched loosely.
+        let twice = "A \u{2018}yes\u{2019} vote. A 'yes' vote.";
+        let e =
+            Anchor::locate_between(twice, "A \u{2019}yes\u{2019} vote", None, None).unwrap_err();
+        assert_eq!(e.occurrences, 2);
+        assert!(e.message.contains("occurs 2 times in the article text when quote marks, dashes and spaces are matched loosely (at positions 0, 14)"), "{}", e.message);
+    }
 
     #[test]
     fn an_ambiguous_passage_is_counted_and_picked_by_its_context() {

@@ -26,7 +26,7 @@ pub use anchor::{Anchor, ANCHOR_CONTEXT_CHARS};
 pub use body::*;
 pub use capture::{Capture, CapturedHeaders, CharsetSource, Redirect};
 pub use compose::{ArticleChanges, ContentChanges, LocateError, TextFileError};
-pub use text::IndexedText;
+pub use text::{char_distance, view_of, IndexedText, MatchView};
 pub use vocabulary::*;
 
 use crate::cbor::{self, CborError};

@@ -13,9 +13,12 @@
 //! The answers are exactly those of a scan; `tests` compares the two.
 
 use super::anchor::{clip, cut, Anchor, ANCHOR_CONTEXT_CHARS};
+
+mod view;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
+pub use view::{char_distance, view_of, MatchView};
 
 /// Chars between two entries of the offset table.
 const SAMPLE: usize = 64;
@@ -41,6 +44,8 @@ pub struct IndexedText<'a> {
     windows: OnceLock<Vec<(u64, u32)>>,
     /// Searches made without the window table.
     scans: AtomicUsize,
+    /// The matching view, made when a passage is not found exactly.
+    view: OnceLock<MatchView>,
 }
 
 impl<'a> IndexedText<'a> {
@@ -66,6 +71,7 @@ impl<'a> IndexedText<'a> {
             samples,
             windows: OnceLock::new(),
             scans: AtomicUsize::new(0),
+            view: OnceLock::new(),
         }
     }
 
@@ -182,12 +188,88 @@ impl<'a> IndexedText<'a> {
 
     /// [`Anchor::locate`] in this text, with the same answers and messages,
     /// at a cost that does not grow with the text's length (beyond
-    /// building the window table once, see the module docs): occurrences
-    /// are found by the window table, char offsets by the offset table.
+    /// building the window table once, see the module docs).
+    ///
+    /// A passage is first searched for exactly. One that does not occur is
+    /// then searched for in the text's matching view ([`MatchView`]: NFC,
+    /// whitespace collapsed, quotes and dashes folded, soft hyphens
+    /// removed), so a quote copied with straight quotes or doubled spaces
+    /// finds the article's passage; the anchor holds the article's own
+    /// characters. A passage absent from the view too is refused, with the
+    /// nearest passage of the text as a suggestion when one is within an
+    /// edit ratio of 0.5 (`SUGGEST_RATIO`).
     pub fn locate(&self, exact: &str) -> Result<Anchor, String> {
+        match self.locate_exact(exact) {
+            Ok(a) => Ok(a),
+            Err(Fail::Other(m)) => Err(m),
+            Err(Fail::Absent(m)) => self.locate_in_view(exact, m),
+        }
+    }
+
+    /// The text's matching view (made once).
+    pub fn view(&self) -> &MatchView {
+        self.view.get_or_init(|| MatchView::new(self.as_str()))
+    }
+
+    /// The original chars `[s, e)` of the text.
+    fn chars_at(&self, s: usize, e: usize) -> &str {
+        let text = self.as_str();
+        let b = |n: usize| self.byte_offset(n as u64).unwrap_or(text.len());
+        &text[b(s)..b(e)]
+    }
+
+    /// [`IndexedText::locate`] of a passage that does not occur exactly:
+    /// `absent` says so.
+    fn locate_in_view(&self, exact: &str, absent: String) -> Result<Anchor, String> {
+        let q = view_of(exact);
+        if q.is_empty() {
+            return Err(absent);
+        }
+        let view = self.view();
+        let found = view.find_all(&q);
+        match found.as_slice() {
+            [] => {
+                let near = view.approximate(&q, SUGGEST_RATIO, 1);
+                match near.first() {
+                    Some(&(s, e, r)) => {
+                        let (os, oe) = view.to_original(s, e);
+                        Err(format!(
+                            "{absent}; the nearest passage is \"{}\" (at position {os}, edit ratio {r:.2})",
+                            clip(self.chars_at(os, oe))
+                        ))
+                    }
+                    None => Err(absent),
+                }
+            }
+            [o] => {
+                let (os, oe) = view.to_original(*o, o + q.len());
+                self.locate_exact(self.chars_at(os, oe))
+                    .map_err(|f| match f {
+                        Fail::Absent(m) | Fail::Other(m) => m,
+                    })
+            }
+            many => {
+                let positions: Vec<String> = many
+                    .iter()
+                    .take(10)
+                    .map(|&o| view.to_original(o, o).0.to_string())
+                    .collect();
+                Err(format!(
+                    "\"{}\" occurs {} times in the article text when quote marks, dashes and spaces are matched loosely (at positions {}); quote more of it",
+                    clip(exact),
+                    many.len(),
+                    positions.join(", ")
+                ))
+            }
+        }
+    }
+
+    /// The exact search of [`IndexedText::locate`]: occurrences found by
+    /// the window table, char offsets by the offset table.
+    fn locate_exact(&self, exact: &str) -> Result<Anchor, Fail> {
         let text = self.as_str();
         if exact.is_empty() {
-            return Err("the quoted text is empty".into());
+            return Err(Fail::Other("the quoted text is empty".into()));
         }
         let raw = self.all_occurrences(exact);
         let found: Vec<usize> = raw
@@ -200,16 +282,16 @@ impl<'a> IndexedText<'a> {
             [] if !raw.is_empty() => {
                 let at = raw[0];
                 let why = cut(text, at, at + exact.len()).unwrap_or_default();
-                Err(format!(
+                Err(Fail::Other(format!(
                     "\"{}\" occurs in the article text only as part of longer characters (at position {}, {why}); quote whole characters, accents and marks included",
                     clip(exact),
                     self.char_offset(at)
-                ))
+                )))
             }
-            [] => Err(format!(
+            [] => Err(Fail::Absent(format!(
                 "\"{}\" does not occur in the article text",
                 clip(exact)
-            )),
+            ))),
             [at] => {
                 let start = self.char_offset(*at);
                 let end = start + exact.chars().count();
@@ -236,17 +318,28 @@ impl<'a> IndexedText<'a> {
                     .iter()
                     .map(|b| self.char_offset(*b).to_string())
                     .collect();
-                Err(format!(
+                Err(Fail::Other(format!(
                     "\"{}\" occurs {}{} times in the article text (at positions {}); quote more of it",
                     clip(exact),
                     many.len(),
                     if many.len() >= 10 { " or more" } else { "" },
                     positions.join(", ")
-                ))
+                )))
             }
         }
     }
 }
+
+/// How an exact search failed: the passage is absent (then searched for
+/// in the matching view), or anything else (said as is).
+enum Fail {
+    Absent(String),
+    Other(String),
+}
+
+/// The highest edit ratio of a passage suggested for a quote that is not
+/// in the text.
+pub const SUGGEST_RATIO: f64 = 0.5;
 
 /// Byte offsets of up to `limit` occurrences of `needle` in `text`,
 /// overlapping ones included.

@@ -154,6 +154,20 @@ fn a_shrunk_text_is_low_confidence() {
     srv.route("/a", Route::html(fixture("news.html")));
     let v = fetch_json(&env, &key, &srv.url("/a"), &[]);
     let id = v["article"].as_str().unwrap().to_string();
+    // A claim whose passage the shrunk text loses.
+    env.run(&[
+        "claim",
+        "add",
+        "--article",
+        &id,
+        "--quote",
+        "the mediators had proposed a joint monitoring mechanism for the border",
+        "--proposition",
+        "The mediators proposed joint monitoring of the border.",
+        "--key",
+        &key,
+    ])
+    .ok();
     let page = String::from_utf8(fixture("news.html")).unwrap();
     let start = page.find("<p>Diplomatic sources").unwrap();
     let end = page.find("  </div>\n  <aside class=\"related\">").unwrap();
@@ -174,6 +188,21 @@ fn a_shrunk_text_is_low_confidence() {
         .ok()
         .json();
     assert_eq!(show["article"]["capture"]["low_confidence"], true);
+    // Claim drift drops no claim on a low-confidence version: the lost
+    // passage needs review instead, and nothing is applied.
+    let r = env.run(&["claim", "drift", &id, "--json"]);
+    assert_eq!(r.code.0, Some(3), "claims left for the editor");
+    let drift = r.json();
+    assert_schema("claim-drift.schema.json", &drift);
+    let c = &drift["claims"][0];
+    assert_eq!(c["class"], "needs_review", "{drift}");
+    assert!(
+        c["reason"]
+            .as_str()
+            .unwrap()
+            .contains("text extraction is low-confidence, so the claim is not dropped"),
+        "{c}"
+    );
 }
 
 #[test]
