@@ -16,6 +16,24 @@ use std::sync::OnceLock;
 const MAX_COMMAND: usize = 200;
 /// How many subcommand words a holder records after its program name.
 const MAX_WORDS: usize = 3;
+
+/// The subcommand this process runs, as its caller named it
+/// ([`name_command`]); never taken from the raw arguments, which hold
+/// paths, values and text (an anonymous source's identity, say).
+static COMMAND: OnceLock<String> = OnceLock::new();
+
+/// Names the subcommand this process runs (e.g. `claim add`), for the
+/// lock file. Only lowercase words are kept, at most a few; a process that
+/// names none records its program name alone.
+pub fn name_command(words: &[&str]) {
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| is_word(w))
+        .take(MAX_WORDS)
+        .collect();
+    let _ = COMMAND.set(kept.join(" "));
+}
 const MAX_HOLDER_BYTES: u64 = 1024;
 
 /// The process that holds (or last held) a ledger's writer lock.
@@ -23,9 +41,9 @@ const MAX_HOLDER_BYTES: u64 = 1024;
 pub struct Holder {
     /// Its process id.
     pub pid: u32,
-    /// Its command: the program's file name and its subcommand (the first
-    /// few arguments that are lowercase words, such as `claim add`; no
-    /// paths, values or text).
+    /// Its command: the program's file name and its subcommand as the
+    /// caller named it with [`name_command`] (such as `claim add`; never
+    /// an argument: no paths, values or text).
     pub command: String,
     /// When it took the lock, in unix seconds.
     pub since: u64,
@@ -34,8 +52,7 @@ pub struct Holder {
 impl Holder {
     /// This process, taking the lock now.
     fn me() -> Holder {
-        let mut args = std::env::args();
-        let program = args
+        let program = std::env::args()
             .next()
             .map(|a| {
                 Path::new(&a)
@@ -44,11 +61,11 @@ impl Holder {
                     .unwrap_or(a)
             })
             .unwrap_or_default();
-        // The subcommand, not the whole command line: the lock file stays
-        // in the ledger directory, and arguments hold paths and text.
-        let words = args.filter(|a| is_word(a)).take(MAX_WORDS);
+        // The subcommand, not the command line: the lock file stays in the
+        // ledger directory, and arguments hold paths and text.
+        let named = COMMAND.get().filter(|c| !c.is_empty());
         let command: String = std::iter::once(program)
-            .chain(words)
+            .chain(named.cloned())
             .collect::<Vec<_>>()
             .join(" ")
             .chars()

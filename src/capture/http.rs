@@ -135,12 +135,29 @@ impl Exchange {
     }
 }
 
-/// Whether `url` may be fetched: absolute http or https.
+/// `u` with its user name and password replaced by `***`, for messages.
+fn redact_userinfo(u: &Url) -> String {
+    let mut r = u.clone();
+    let _ = r.set_username("***");
+    let _ = r.set_password(None);
+    r.to_string()
+}
+
+/// Whether `url` may be fetched: absolute http or https, without a user
+/// name or password.
 pub fn parse_http_url(url: &str) -> Result<Url, CaptureError> {
     let u = Url::parse(url).map_err(|e| CaptureError::BadUrl {
         url: url.to_string(),
         why: e.to_string(),
     })?;
+    if !u.username().is_empty() || u.password().is_some() {
+        // A signed capture is public and cannot be taken back: a user name
+        // or password in the URL would be published with it.
+        return Err(CaptureError::BadUrl {
+            url: redact_userinfo(&u),
+            why: "it carries a user name or password, which a capture would publish".into(),
+        });
+    }
     match u.scheme() {
         "http" | "https" if u.host_str().is_some_and(|h| !h.is_empty()) => Ok(u),
         "http" | "https" => Err(CaptureError::BadUrl {
@@ -259,6 +276,15 @@ impl Fetcher {
                 return Err(CaptureError::RedirectScheme {
                     from: current.to_string(),
                     to: next.to_string(),
+                });
+            }
+            if !next.username().is_empty() || next.password().is_some() {
+                return Err(CaptureError::Http {
+                    url: current.to_string(),
+                    why: format!(
+                        "redirect to {}, which carries a user name or password that a capture would publish",
+                        redact_userinfo(&next)
+                    ),
                 });
             }
             if !seen.insert(next.to_string()) {

@@ -91,9 +91,30 @@ enum Command {
 
 pub use error::Fail;
 
+/// Tells the lock file which subcommand runs: the arguments that name
+/// subcommands in clap's tree (`source vouch`), walked from the top, and
+/// nothing else of the command line — no value, path or text.
+fn name_subcommand() {
+    let mut cmd = Cli::command();
+    let mut words: Vec<String> = Vec::new();
+    for arg in std::env::args().skip(1) {
+        let Some(sub) = cmd.find_subcommand(&arg).cloned() else {
+            continue;
+        };
+        words.push(sub.get_name().to_string());
+        if sub.get_subcommands().next().is_none() {
+            break;
+        }
+        cmd = sub;
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    provledger::lockwait::name_command(&words);
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> Result<ExitCode, error::CommandError> {
     let cli = Cli::parse();
+    name_subcommand();
     output::say_lock_waits();
     let ledger = cli.ledger;
     let ran = match cli.command {

@@ -170,7 +170,7 @@ pub fn plan(ledger: &Ledger, from: &Digest, to: Option<&Digest>) -> Result<Drift
         from: VersionRef {
             id: from.id,
             version: from.version,
-            low_confidence: false,
+            low_confidence: from.low_confidence(),
         },
         to: VersionRef {
             id: to.id,

@@ -341,6 +341,13 @@ fn bad_fetches_are_refused_and_write_nothing() {
             location: "ftp://files.example/a.html".into(),
         },
     );
+    srv.route(
+        "/creds",
+        Route::Redirect {
+            status: 302,
+            location: srv.url("/a").replace("http://", "http://alice:s3cret@"),
+        },
+    );
     for i in 0..11 {
         srv.route(
             &format!("/hop{i}"),
@@ -419,6 +426,25 @@ fn bad_fetches_are_refused_and_write_nothing() {
         "/ftp",
         &[],
         &format!("{} redirects to ftp://files.example/a.html; only http and https redirects are followed", srv.url("/ftp")),
+    );
+    // A user name or password in a URL would be published with the signed
+    // capture: refused, and the message does not repeat the password.
+    fetch(
+        "/creds",
+        &[],
+        &format!(
+            "fetching {} failed: redirect to {}, which carries a user name or password that a capture would publish",
+            srv.url("/creds"),
+            srv.url("/a").replace("http://", "http://***@")
+        ),
+    );
+    fetch(
+        &srv.url("/a").replace("http://", "http://alice:s3cret@"),
+        &[],
+        &format!(
+            "cannot fetch '{}': it carries a user name or password, which a capture would publish",
+            srv.url("/a").replace("http://", "http://***@")
+        ),
     );
     fetch("/hop0", &[], "more than 10 redirects: ");
     fetch(

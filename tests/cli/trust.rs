@@ -26,6 +26,37 @@ fn last_id(s: &Seeded) -> String {
         .to_string()
 }
 
+/// An identity that looks like a subcommand word (lowercase, one word) is
+/// not in the lock file either: the lock records subcommand names, never
+/// arguments.
+#[test]
+fn a_one_word_identity_is_not_in_the_lock_file() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let kabul = s.source("kabul-source").to_string();
+    let out = s.path("k.opening.json").display().to_string();
+    s.run(&[
+        "source",
+        "vouch",
+        &kabul[..12],
+        "--identity",
+        "khalid-rahimi",
+        "--opening-out",
+        &out,
+        "--key",
+        &eda,
+    ])
+    .ok();
+    let lock = std::fs::read_to_string(s.ledger().join("lock")).unwrap();
+    assert!(lock.contains("command provledger source vouch\n"), "{lock}");
+    for (path, bytes) in files_under(&s.ledger(), |_| false) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("khalid-rahimi"),
+            "{path} holds the identity"
+        );
+    }
+}
+
 #[test]
 fn an_opening_checks_against_the_ledger_and_the_identity_is_never_in_it() {
     let s = Seeded::new();
