@@ -50,9 +50,19 @@ pub enum SourceCommand {
 pub struct VouchArgs {
     /// The anonymous source: its id (prefix).
     source: String,
-    /// Who the source is (kept only in the opening file).
-    #[arg(long)]
-    identity: String,
+    /// Who the source is (kept only in the opening file). On the command
+    /// line it is visible to other users of the machine (ps); prefer
+    /// --identity-file.
+    #[arg(
+        long,
+        required_unless_present = "identity_file",
+        conflicts_with = "identity_file"
+    )]
+    identity: Option<String>,
+    /// Read who the source is from FILE ("-": standard input), its first
+    /// line; keeps the identity out of the process list.
+    #[arg(long, value_name = "FILE")]
+    identity_file: Option<PathBuf>,
     /// Where to write the opening (identity and salt); must not exist.
     #[arg(long, value_name = "FILE")]
     opening_out: PathBuf,
@@ -212,13 +222,52 @@ pub fn run(ledger: &Path, cmd: SourceCommand) -> Result<ExitCode> {
     }
 }
 
+/// The first line of `path` ("-": standard input), without its line end:
+/// who an anonymous source is. At most 4 KiB; empty is refused.
+fn read_identity(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let what = if path == Path::new("-") {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let reader: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(
+            std::fs::File::open(path)
+                .with_context(|| format!("cannot read the identity from {what}"))?,
+        )
+    };
+    reader
+        .take(4097)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read the identity from {what}"))?;
+    if bytes.len() > 4096 {
+        anyhow::bail!("the identity in {what} is longer than 4096 bytes");
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("the identity in {what} is not UTF-8"))?;
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        anyhow::bail!("{what} holds no identity (its first line is empty)");
+    }
+    Ok(line.to_string())
+}
+
 /// `source vouch`: the opening file first (never overwriting), then the
 /// statement; if the statement is not appended, the file is removed again.
 fn vouch(ledger: &Path, a: VouchArgs) -> Result<()> {
     a.signing.require_key_for(Kind::SourceIdentity)?;
     let mut w = a.signing.open(ledger, &[Kind::SourceIdentity])?;
     let source = w.ledger.resolve(&a.source, &[Kind::SourceRecord])?.id;
-    let opening = Opening::new(source, &a.identity);
+    let identity = match (&a.identity, &a.identity_file) {
+        (Some(i), _) => i.clone(),
+        (None, Some(f)) => read_identity(f)?,
+        (None, None) => unreachable!("clap requires --identity or --identity-file"),
+    };
+    let opening = Opening::new(source, &identity);
     let text = super::output::json_text(&opening)?;
     write_private(&a.opening_out, &text)
         .with_context(|| format!("cannot write the opening to {}", a.opening_out.display()))?;

@@ -26,6 +26,42 @@ fn last_id(s: &Seeded) -> String {
         .to_string()
 }
 
+/// `--identity-file` keeps the identity out of the process list: its first
+/// line is the identity, and an empty file is refused with nothing written.
+#[test]
+fn an_identity_file_is_read_and_an_empty_one_refused() {
+    let s = Seeded::new();
+    let eda = s.key("eda");
+    let kabul = s.source("kabul-source").to_string();
+    std::fs::write(s.path("empty.txt"), "\n").unwrap();
+    let empty = s.path("empty.txt").display().to_string();
+    let out = s.path("k.opening.json").display().to_string();
+    let vouch = |file: &str| {
+        vec![
+            "source".to_string(),
+            "vouch".into(),
+            kabul[..12].to_string(),
+            "--identity-file".into(),
+            file.to_string(),
+            "--opening-out".into(),
+            out.clone(),
+            "--key".into(),
+            eda.clone(),
+        ]
+    };
+    s.refused(
+        &vouch(&empty),
+        1,
+        &format!("{empty} holds no identity (its first line is empty)"),
+    );
+    assert!(!s.path("k.opening.json").exists());
+    std::fs::write(s.path("who.txt"), "Nobody Example, aide\nnotes\n").unwrap();
+    let who = s.path("who.txt").display().to_string();
+    s.run(&vouch(&who)).ok();
+    let checked = s.json(&["source", "check-opening", &out]);
+    assert_eq!(checked["identity"], "Nobody Example, aide");
+}
+
 /// An identity that looks like a subcommand word (lowercase, one word) is
 /// not in the lock file either: the lock records subcommand names, never
 /// arguments.
