@@ -2,7 +2,9 @@
 //! checked with the rest of the record by `articles::check`: the capture's
 //! URLs are http(s) and its redirect chain joins the requested URL to the
 //! final one, its status is a page (2xx), the article's identity URL
-//! carries no tracking parameter, its charset is a WHATWG encoding name,
+//! carries no tracking parameter and is the final URL's identity, no URL
+//! carries credentials, an agreement below the threshold is marked
+//! low-confidence, its charset is a WHATWG encoding name,
 //! and its raw body and WARC file are in the blob store and match their
 //! digests.
 
@@ -22,6 +24,14 @@ fn http_url(field: &str, v: &str) -> Result<(), Check> {
             "article.capture-url",
             "capture {field} '{v}' is not an http or https URL; a capture fetches only those"
         );
+    }
+    if let Ok(u) = url::Url::parse(v) {
+        if !u.username().is_empty() || u.password().is_some() {
+            refuse!(
+                "article.capture-url",
+                "capture {field} carries a user name or password; a capture never records credentials"
+            );
+        }
     }
     Ok(())
 }
@@ -147,6 +157,26 @@ pub(super) fn check(a: &ArticleRecord, c: &Capture, blobs: &dyn Blobs) -> Result
             "capture agreement is {}; it is in thousandths, at most 1000",
             c.agreement
         );
+    }
+    if c.agreement < crate::capture::extract::MIN_AGREEMENT && !c.low_confidence {
+        refuse!(
+            "article.capture-low-confidence",
+            "capture agreement is {} (below {}) but low_confidence is false; extractors that disagree make the text low-confidence",
+            c.agreement,
+            crate::capture::extract::MIN_AGREEMENT
+        );
+    }
+    // The article's identity is the final URL's, so the record cannot name
+    // one page and carry the capture of another.
+    if let Ok(fin) = url::Url::parse(&c.final_url) {
+        let want = crate::capture::identity_url(&fin);
+        if a.url != want {
+            refuse!(
+                "article.capture-identity-url",
+                "url '{}' is not the identity of the capture's final_url (want '{want}'): a captured article is identified by the page that served it",
+                a.url
+            );
+        }
     }
     blob(blobs, "raw body", &c.raw, Some(c.raw_length))?;
     blob(blobs, "WARC file", &c.warc, None)?;

@@ -131,6 +131,24 @@ fn every_capture_rule_refuses_with_its_id() {
             "capture agreement is 1001; it is in thousandths, at most 1000",
         ),
         (
+            with(&|c| c.agreement = 499),
+            "article.capture-low-confidence",
+            "capture agreement is 499 (below 500) but low_confidence is false; extractors that disagree make the text low-confidence",
+        ),
+        (
+            ArticleRecord {
+                url: "https://other.example/b".into(),
+                ..base.clone()
+            },
+            "article.capture-identity-url",
+            "url 'https://other.example/b' is not the identity of the capture's final_url (want 'https://news.example/a?id=3')",
+        ),
+        (
+            with(&|c| c.og_url = Some("https://alice:s3cret@news.example/a".into())),
+            "article.capture-url",
+            "capture og_url carries a user name or password; a capture never records credentials",
+        ),
+        (
             with(&|c| c.raw = Digest::of(b"never stored")),
             "article.capture-blob-missing",
             "the capture's raw body (blob",
