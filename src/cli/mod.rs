@@ -134,7 +134,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Proof(c) => proof::run(&ledger, c),
         Command::Audit(a) => audit::run(&ledger, a),
         Command::Reindex(a) => reindex::run(&ledger, a).map(done),
-        Command::Watch(c) => watch::run(&ledger, c).map(done),
+        Command::Watch(c) => watch::run(&ledger, c),
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
         Command::Extract(a) => extract::run(&ledger, a).map(done),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// Follow articles' updates: a watch list in the ledger directory
@@ -28,7 +29,8 @@ pub enum WatchCommand {
     Add(AddArgs),
     /// List the watches and when each is due.
     List(ListArgs),
-    /// Re-fetch every watch that is due, once.
+    /// Re-fetch every watch that is due, once. Exit 3 when any found its
+    /// article gone or moved, or failed to fetch.
     Run(RunArgs),
 }
 
@@ -63,10 +65,10 @@ pub struct RunArgs {
     signing: Signing,
 }
 
-pub fn run(ledger: &Path, cmd: WatchCommand) -> Result<()> {
+pub fn run(ledger: &Path, cmd: WatchCommand) -> Result<ExitCode> {
     match cmd {
-        WatchCommand::Add(a) => add(ledger, a),
-        WatchCommand::List(a) => list(ledger, a),
+        WatchCommand::Add(a) => add(ledger, a).map(|()| ExitCode::SUCCESS),
+        WatchCommand::List(a) => list(ledger, a).map(|()| ExitCode::SUCCESS),
         WatchCommand::Run(a) => run_due(ledger, a),
     }
 }
@@ -167,7 +169,9 @@ struct RunResult {
     error: Option<String>,
 }
 
-fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
+/// Exit 3 when a watch found its article gone or moved, or failed: a cron
+/// job notices (as `article update --fetch` exits 3 for gone or moved).
+fn run_due(ledger: &Path, a: RunArgs) -> Result<ExitCode> {
     let gap = Duration::try_from_secs_f64(a.host_gap).map_err(|_| {
         super::Fail::Usage(format!(
             "--host-gap {} is not a number of seconds",
@@ -252,8 +256,27 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
     list.save(ledger)?;
     drop(w);
     let report = RunReport { at: now, results };
+    let attention: Vec<String> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.outcome, "gone" | "moved" | "failed"))
+        .map(|r| format!("article {} {}", short(&r.article), r.outcome))
+        .collect();
+    let answer = || {
+        if attention.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            super::error::no(&format!(
+                "{} of {} watches need attention: {}",
+                attention.len(),
+                report.results.len(),
+                attention.join(", ")
+            ))
+        }
+    };
     if a.signing.json {
-        return print_json(&report);
+        print_json(&report)?;
+        return Ok(answer());
     }
     let mut out = std::io::stdout().lock();
     if report.results.is_empty() {
@@ -272,5 +295,5 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<()> {
             )?,
         }
     }
-    Ok(())
+    Ok(answer())
 }

@@ -171,7 +171,18 @@ fn a_failed_fetch_is_reported_and_the_run_goes_on() {
         Route::with(500, &[("Content-Type", "text/html")], "oops"),
     );
     srv.route("/b", Route::html(fixture("news-v2.html")));
-    let r = run(&env, &key);
+    // A failed watch makes the run answer no (exit 3), for cron to notice.
+    let out = env.run(&["watch", "run", "--key", &key, "--host-gap", "0", "--json"]);
+    assert_eq!(out.code.0, Some(3), "{out}");
+    assert!(
+        out.stderr.contains(&format!(
+            "provledger: 1 of 2 watches need attention: article {} failed",
+            &a[..12]
+        )),
+        "{out}"
+    );
+    let r = out.json();
+    assert_schema("watch-run.schema.json", &r);
     assert_eq!(r["results"][0]["outcome"], "failed");
     assert_eq!(
         r["results"][0]["error"],
