@@ -342,6 +342,10 @@ fn bad_fetches_are_refused_and_write_nothing() {
         },
     );
     srv.route(
+        "/noloc",
+        Route::with(302, &[("Content-Type", "text/html")], ""),
+    );
+    srv.route(
         "/creds",
         Route::Redirect {
             status: 302,
@@ -446,6 +450,14 @@ fn bad_fetches_are_refused_and_write_nothing() {
             srv.url("/a").replace("http://", "http://***@")
         ),
     );
+    fetch(
+        "/noloc",
+        &[],
+        &format!(
+            "fetching {} failed: redirect 302 without a Location header",
+            srv.url("/noloc")
+        ),
+    );
     fetch("/hop0", &[], "more than 10 redirects: ");
     fetch(
         "/slow",
@@ -498,6 +510,23 @@ fn bad_fetches_are_refused_and_write_nothing() {
         &[],
         "cannot fetch 'not a url': relative URL without a base",
     );
+    // Deadlines that are no deadline are usage errors, before any request.
+    for (flag, v) in [("--timeout", "0"), ("--connect-timeout", "0")] {
+        let url = srv.url("/noloc");
+        env.refused(
+            &[
+                "article",
+                "fetch",
+                url.as_str(),
+                "--key",
+                key.as_str(),
+                flag,
+                v,
+            ],
+            2,
+            &format!("{flag} {v} is not a positive number of seconds"),
+        );
+    }
     // Nothing was recorded: the ledger has only genesis and the grant.
     assert_eq!(env.size(), 2);
 }
