@@ -299,14 +299,10 @@ pub fn update(fetcher: &Fetcher, chain: &ArticleChain) -> Result<Update, Capture
         .unwrap_or_else(|| latest.url.clone());
     let now_at = identity_url(&ex.final_url);
     if !ex.redirects.is_empty() && now_at != was && now_at != latest.url {
-        let mut chain_text = ex.redirects[0].url.clone();
-        for r in &ex.redirects {
-            chain_text.push_str(&format!(" -{}-> {}", r.status, r.location));
-        }
         return Ok(Update::Moved {
             url: latest.url.clone(),
             to: now_at,
-            chain: chain_text,
+            chain: super::http::chain_text(&ex.redirects),
         });
     }
     match ex.status {

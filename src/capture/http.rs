@@ -474,7 +474,8 @@ fn request_head(url: &Url, user_agent: &str, headers: &HeaderMap) -> Vec<u8> {
     s.into_bytes()
 }
 
-fn chain_text(redirects: &[Redirect]) -> String {
+/// A redirect chain as one line: `URL -302-> URL -301-> URL`.
+pub(crate) fn chain_text(redirects: &[Redirect]) -> String {
     let mut s = String::new();
     for r in redirects {
         if s.is_empty() {
