@@ -16,8 +16,7 @@ use url::Url;
 pub const PRIMARY: &str = "dom_smoothie 0.19 formatted";
 /// The second opinion's name and version, as recorded.
 pub const SECOND: &str = "trafilatura 0.6";
-/// Below this agreement (thousandths) the extractors disagree strongly.
-pub const MIN_AGREEMENT: u16 = 500;
+pub use super::MIN_AGREEMENT;
 /// Fewer words than this is not an article's text (a menu, a cookie notice).
 pub const MIN_WORDS: usize = 20;
 

@@ -19,19 +19,35 @@
 //! record and blobs through [`Ledger::append_with_blobs`](crate::ledger::Ledger::append_with_blobs),
 //! where the rules of `state/articles.rs` check them.
 
+// The network side (HTTP client, decoders, extractors, WARC, watch list)
+// is the `capture` Cargo feature; the identity rules below are always
+// here, because the rules of `state/captures.rs` use them.
+#[cfg(feature = "capture")]
 pub mod decode;
+#[cfg(feature = "capture")]
 pub mod extract;
+#[cfg(feature = "capture")]
 mod follow;
+#[cfg(feature = "capture")]
 pub mod http;
+#[cfg(feature = "capture")]
 pub mod warc;
+#[cfg(feature = "capture")]
 pub mod watch;
 
+#[cfg(feature = "capture")]
 pub use follow::{first, first_record, low_confidence, next_record, page, update, Page, Update};
+#[cfg(feature = "capture")]
 pub use http::{Conditional, Exchange, FetchOptions, Fetcher};
+
+/// The agreement (per mille) between the two extractors below which a
+/// capture must be marked low-confidence (`article.capture-low-confidence`).
+pub const MIN_AGREEMENT: u16 = 500;
 
 use url::Url;
 
 /// Why a capture failed. Nothing is written to the ledger on any of them.
+#[cfg(feature = "capture")]
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
     /// The URL cannot be fetched.
@@ -155,6 +171,7 @@ pub enum CaptureError {
     },
 }
 
+#[cfg(feature = "capture")]
 fn reason(status: u16) -> String {
     reqwest::StatusCode::from_u16(status)
         .ok()
@@ -164,6 +181,7 @@ fn reason(status: u16) -> String {
 }
 
 /// An error and its causes, on one line.
+#[cfg(feature = "capture")]
 pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();

@@ -158,12 +158,12 @@ pub(super) fn check(a: &ArticleRecord, c: &Capture, blobs: &dyn Blobs) -> Result
             c.agreement
         );
     }
-    if c.agreement < crate::capture::extract::MIN_AGREEMENT && !c.low_confidence {
+    if c.agreement < crate::capture::MIN_AGREEMENT && !c.low_confidence {
         refuse!(
             "article.capture-low-confidence",
             "capture agreement is {} (below {}) but low_confidence is false; extractors that disagree make the text low-confidence",
             c.agreement,
-            crate::capture::extract::MIN_AGREEMENT
+            crate::capture::MIN_AGREEMENT
         );
     }
     // The article's identity is the final URL's, so the record cannot name
