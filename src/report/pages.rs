@@ -490,20 +490,22 @@ impl<'a> Pages<'a> {
         Ok(context! { articles => articles, sources => sources, statuses => statuses })
     }
 
-    /// Every article version's chain.
-    fn chains(&self) -> Result<Chains, ReportError> {
-        Ok(self
-            .ledger
-            .state()
-            .articles()?
-            .iter()
-            .flat_map(|a| a.versions.iter().map(|v| (v.id, a.chain)))
-            .collect())
+    /// The rows of a listing of `claims`, each with its article's chain
+    /// (looked up once per article version).
+    fn rows(&self, claims: &[ClaimSummary]) -> Result<Vec<serde_json::Value>, ReportError> {
+        let mut chains = Chains::new();
+        for c in claims {
+            if let std::collections::hash_map::Entry::Vacant(e) = chains.entry(c.article.id) {
+                if let Some(a) = self.ledger.state().article(&c.article.id)? {
+                    e.insert(a.chain);
+                }
+            }
+        }
+        Ok(claims.iter().map(|c| claim_row(c, &chains)).collect())
     }
 
     pub fn index(&self, q: &IndexQuery) -> Result<Page, ReportError> {
         let state = self.ledger.state();
-        let chains = self.chains()?;
         let filter = ClaimFilter {
             article: q.article,
             source: q.source,
@@ -511,11 +513,7 @@ impl<'a> Pages<'a> {
             search: q.q.clone(),
             ..Default::default()
         };
-        let claims: Vec<_> = state
-            .claims(&filter)?
-            .iter()
-            .map(|c| claim_row(c, &chains))
-            .collect();
+        let claims = self.rows(&state.claims(&filter)?)?;
         let total = if q.is_empty() {
             claims.len()
         } else {
@@ -537,17 +535,10 @@ impl<'a> Pages<'a> {
     }
 
     pub fn status(&self, s: Status) -> Result<Page, ReportError> {
-        let chains = self.chains()?;
-        let claims: Vec<_> = self
-            .ledger
-            .state()
-            .claims(&ClaimFilter {
-                status: Some(s),
-                ..Default::default()
-            })?
-            .iter()
-            .map(|c| claim_row(c, &chains))
-            .collect();
+        let claims = self.rows(&self.ledger.state().claims(&ClaimFilter {
+            status: Some(s),
+            ..Default::default()
+        })?)?;
         let title = format!("Claims {}", status_words(s));
         let own = context! {
             claims => claims,
@@ -562,15 +553,10 @@ impl<'a> Pages<'a> {
         let Some(s) = state.source(id)? else {
             return Ok(None);
         };
-        let chains = self.chains()?;
-        let claims: Vec<_> = state
-            .claims(&ClaimFilter {
-                source: Some(*id),
-                ..Default::default()
-            })?
-            .iter()
-            .map(|c| claim_row(c, &chains))
-            .collect();
+        let claims = self.rows(&state.claims(&ClaimFilter {
+            source: Some(*id),
+            ..Default::default()
+        })?)?;
         let title = format!("Source: {}", s.name.as_deref().unwrap_or(&s.label));
         let own = context! {
             claims => claims,
@@ -609,19 +595,14 @@ impl<'a> Pages<'a> {
                 })
             })
             .collect();
-        let chains = self.chains()?;
         let n = a.versions.len() as u64;
         let pairs: Vec<_> = (1..=n)
             .flat_map(|x| (x + 1..=n).map(move |y| json!({ "from": x, "to": y })))
             .collect();
-        let claims: Vec<_> = state
-            .claims(&ClaimFilter {
-                article: Some(*chain),
-                ..Default::default()
-            })?
-            .iter()
-            .map(|c| claim_row(c, &chains))
-            .collect();
+        let claims = self.rows(&state.claims(&ClaimFilter {
+            article: Some(*chain),
+            ..Default::default()
+        })?)?;
         let title = format!("Article: {}", a.latest().title);
         let own = context! {
             chain => chain.to_hex(),
