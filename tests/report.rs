@@ -205,13 +205,25 @@ fn text_from_the_ledger_is_escaped_in_every_page() {
         "add",
         sample("article-v1.txt").to_str().unwrap(),
         "--url",
-        "https://example.org/x?a=1&b=\"2\"",
+        "javascript:alert(1)",
         "--publisher",
         &format!("Outlet {evil}"),
         "--title",
         &format!("Headline {evil}"),
         "--key",
         &s.key("eda"),
+    ]);
+    s.ok(&[
+        "verify",
+        s.claim("deadlock"),
+        "--verdict",
+        "true",
+        "--evidence",
+        "javascript:alert(2)",
+        "--note",
+        evil,
+        "--key",
+        &s.key("cem"),
     ]);
     let site = write_report(&s);
     let mut seen = 0;
@@ -221,12 +233,23 @@ fn text_from_the_ledger_is_escaped_in_every_page() {
         }
         let html = String::from_utf8(bytes).unwrap();
         assert!(!html.contains(evil), "{rel} shows the script unescaped");
+        // A URL that is not http(s) is shown as text, never linked.
+        assert!(
+            !html.contains("href=\"javascript"),
+            "{rel} links a javascript: URL"
+        );
         if html.contains("&lt;script&gt;alert(1)&lt;") {
             seen += 1;
         }
     }
-    // The index (source and article lists), the source page, the article page.
-    assert!(seen >= 3, "escaped text shown in {seen} pages");
+    // The index (source and article lists), the source page, the article
+    // page, the claim page (the verdict's note).
+    assert!(seen >= 4, "escaped text shown in {seen} pages");
+    let claim = read(&site.join(format!("claims/{}.html", s.claim("deadlock"))));
+    assert!(
+        claim.contains(r#"<span class="url">javascript:alert(2)</span>"#),
+        "{claim}"
+    );
 }
 
 #[test]

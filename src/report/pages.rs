@@ -97,6 +97,13 @@ fn attribution_words(a: &AttributionView, publisher: &str) -> String {
     out
 }
 
+/// `url` as a link target when it is an http(s) URL; other schemes
+/// (`javascript:`, `data:`, ...) are shown as text, never linked.
+fn href(url: &str) -> Option<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then_some(url)
+}
+
 fn signer(s: &Signer) -> serde_json::Value {
     json!({ "key": s.key, "name": s.display_name })
 }
@@ -258,7 +265,9 @@ fn verdict_view(j: &Judgement) -> serde_json::Value {
         "revision": j.revision_number,
         "standing": serde_json::to_value(j.standing).unwrap_or_default(),
         "marks": verdict_marks(j),
-        "evidence": j.evidence,
+        "evidence": j.evidence.iter().map(|e| json!({
+            "url": e.url, "href": href(&e.url), "note": e.note,
+        })).collect::<Vec<_>>(),
         "note": j.note,
         "seq": j.seq,
         "at": rfc3339(j.at),
@@ -606,7 +615,10 @@ impl<'a> Pages<'a> {
         let title = format!("Article: {}", a.latest().title);
         let own = context! {
             chain => chain.to_hex(),
-            article => json!({ "title": a.latest().title, "publisher": a.latest().publisher, "url": a.latest().url }),
+            article => json!({
+                "title": a.latest().title, "publisher": a.latest().publisher,
+                "url": a.latest().url, "href": href(&a.latest().url),
+            }),
             versions => versions,
             pairs => pairs,
             claims => claims,
