@@ -25,6 +25,7 @@
 //! | [`capture`] | articles from the web: the HTTP client, charset and decoding, main-text extraction, the WARC file, re-fetch outcomes, the watch list | RFC 9110, WHATWG Encoding, ISO 28500 (WARC 1.1), RFC 9309 |
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
 //! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
+//! | [`report`] | the web view: HTML pages of claims, articles, sources and the audit, and the static site of `provledger report` | HTML templates (minijinja), inline SVG |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`error`] | an error said with its causes | |
@@ -147,6 +148,7 @@ pub mod log;
 pub mod opening;
 pub mod proof;
 pub(crate) mod replay;
+pub mod report;
 pub mod state;
 pub mod statement;
 pub mod status;
