@@ -27,6 +27,7 @@
 //! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
+//! | [`remote`] | a remote ledger over HTTP: the tlog-tiles client, verified pull mirrors (`mirror`, `--remote`, `audit --remote`) | c2sp.org/tlog-tiles (client side) |
 //! | [`error`] | an error said with its causes | |
 //!
 //! `src/replay.rs` (crate-private) is the one replay of log entries:
@@ -146,6 +147,7 @@ pub mod lockwait;
 pub mod log;
 pub mod opening;
 pub mod proof;
+pub mod remote;
 pub(crate) mod replay;
 pub mod state;
 pub mod statement;
