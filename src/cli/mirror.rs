@@ -48,8 +48,10 @@ pub fn pull(
 ) -> Result<(PathBuf, MirrorReport)> {
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template("checking {bar:40} {pos}/{len} remote entries ({per_sec}, {eta})")
-            .expect("a valid template"),
+        ProgressStyle::with_template(
+            "checking {bar:40} {pos}/{len} remote entries ({per_sec}, {eta})",
+        )
+        .expect("a valid template"),
     );
     let mut progress = |done, all| {
         bar.set_length(all);
@@ -57,7 +59,9 @@ pub fn pull(
     };
     let opts = RemoteOptions::default();
     let out = match dir {
-        Some(d) => remote::pull(url, d, operator, opts, &mut progress).map(|r| (d.to_path_buf(), r)),
+        Some(d) => {
+            remote::pull(url, d, operator, opts, &mut progress).map(|r| (d.to_path_buf(), r))
+        }
         None => remote::cache::sync(url, operator, opts, &mut progress),
     };
     bar.finish_and_clear();
@@ -73,7 +77,11 @@ pub fn pull(
 }
 
 pub fn run(a: MirrorArgs) -> Result<()> {
-    let operator = a.operator.as_deref().map(keys::load_public_key).transpose()?;
+    let operator = a
+        .operator
+        .as_deref()
+        .map(keys::load_public_key)
+        .transpose()?;
     let (_, report) = pull(&a.url, Some(&a.dir), operator)?;
     if a.json {
         print_json(&report)?;

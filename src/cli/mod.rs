@@ -64,7 +64,12 @@ struct Cli {
 
     /// The remote's operator public key (.pub), needed on the first use of
     /// a remote; later uses check against the key pinned then.
-    #[arg(long, global = true, env = "PROVLEDGER_REMOTE_OPERATOR", value_name = "KEY.pub")]
+    #[arg(
+        long,
+        global = true,
+        env = "PROVLEDGER_REMOTE_OPERATOR",
+        value_name = "KEY.pub"
+    )]
     remote_operator: Option<PathBuf>,
 
     #[command(subcommand)]

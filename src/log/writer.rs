@@ -25,6 +25,11 @@ use tlog_tiles::{
     stored_hash_index, stored_hashes, tree_hash, Hash, Tile, HASH_SIZE,
 };
 
+/// Gives the signed note of a new tree (its checkpoint, a reader of its
+/// stored hashes), or refuses it: see [`LogWriter::append_leaves`].
+pub(crate) type NoteFor<'a> =
+    dyn FnMut(&Checkpoint, &dyn tlog_tiles::HashReader) -> Result<Vec<u8>, LogError> + 'a;
+
 /// Where a test can make [`LogWriter::append`] stop as if the process died.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -573,7 +578,9 @@ impl LogWriter {
             prev = Leaf::hash_bytes(&bytes);
             leaves.push(bytes);
         }
-        self.write_leaves(base, leaves, &mut |cp, _| cp.sign(signer).map_err(LogError::Sign))
+        self.write_leaves(base, leaves, &mut |cp, _| {
+            cp.sign(signer).map_err(LogError::Sign)
+        })
     }
 
     /// Appends leaves made elsewhere — a mirror's, fetched from the log it
@@ -586,7 +593,7 @@ impl LogWriter {
     pub(crate) fn append_leaves(
         &mut self,
         leaves: Vec<Vec<u8>>,
-        note: &mut dyn FnMut(&Checkpoint, &dyn tlog_tiles::HashReader) -> Result<Vec<u8>, LogError>,
+        note: &mut NoteFor<'_>,
     ) -> Result<Vec<u64>, LogError> {
         if self.poisoned {
             return Err(LogError::Poisoned {
@@ -643,7 +650,7 @@ impl LogWriter {
         &mut self,
         base: Base,
         leaves: Vec<Vec<u8>>,
-        note: &mut dyn FnMut(&Checkpoint, &dyn tlog_tiles::HashReader) -> Result<Vec<u8>, LogError>,
+        note: &mut NoteFor<'_>,
     ) -> Result<Vec<u64>, LogError> {
         let old = self.log.size();
         let new = old + leaves.len() as u64;

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 
 /// The cache directory of all remotes.
 pub fn cache_root() -> Result<PathBuf, RemoteError> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(p) = env("PROVLEDGER_CACHE") {
         return Ok(p);
     }

@@ -39,6 +39,7 @@ pub struct Remote {
     base: Url,
     http: reqwest::blocking::Client,
     pool: rayon::ThreadPool,
+    deadline: Duration,
 }
 
 /// The base URL of a remote ledger: absolute http or https, without user
@@ -59,7 +60,9 @@ pub fn parse_remote_url(url: &str) -> Result<Url, RemoteError> {
         return Err(bad("it carries a user name or password"));
     }
     if u.query().is_some() || u.fragment().is_some() {
-        return Err(bad("it has a query or fragment; give the ledger's base URL"));
+        return Err(bad(
+            "it has a query or fragment; give the ledger's base URL",
+        ));
     }
     if !u.path().ends_with('/') {
         let p = format!("{}/", u.path());
@@ -91,7 +94,12 @@ impl Remote {
             .thread_name(|i| format!("provledger-fetch-{i}"))
             .build()
             .map_err(|e| RemoteError::Client(e.to_string()))?;
-        Ok(Remote { base, http, pool })
+        Ok(Remote {
+            base,
+            http,
+            pool,
+            deadline: opts.request_timeout,
+        })
     }
 
     /// The base URL.
@@ -112,6 +120,7 @@ impl Remote {
             url: url.clone(),
             why,
         };
+        let started = std::time::Instant::now();
         let resp = self
             .http
             .get(&url)
@@ -137,11 +146,35 @@ impl Remote {
                 }
             },
         };
-        let too_big = || http(format!("the response is larger than the {max} bytes it can be"));
+        let too_big = || {
+            http(format!(
+                "the response is larger than the {max} bytes it can be"
+            ))
+        };
+        // reqwest's timeout bounds each read of the body, not the whole of
+        // it: a server trickling a byte at a time is cut off here.
         let mut raw = Vec::new();
-        resp.take(max + 1)
-            .read_to_end(&mut raw)
-            .map_err(|e| http(format!("reading the body: {}", crate::error::chain(&e))))?;
+        let mut body = resp.take(max + 1);
+        let mut buf = [0u8; 16 << 10];
+        loop {
+            if started.elapsed() > self.deadline {
+                return Err(http(format!(
+                    "the response took longer than {} s",
+                    self.deadline.as_secs_f64()
+                )));
+            }
+            match body.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => raw.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(http(format!(
+                        "reading the body: {}",
+                        crate::error::chain(&e)
+                    )))
+                }
+            }
+        }
         if raw.len() as u64 > max {
             return Err(too_big());
         }
@@ -165,8 +198,9 @@ impl Remote {
             Got::Body(b) => Ok(b),
             Got::NotFound => Err(RemoteError::Http {
                 url: self.url("checkpoint"),
-                why: "there is no checkpoint there (404): is this a provledger or tlog-tiles ledger?"
-                    .into(),
+                why:
+                    "there is no checkpoint there (404): is this a provledger or tlog-tiles ledger?"
+                        .into(),
             }),
         }
     }

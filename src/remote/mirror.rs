@@ -88,10 +88,12 @@ fn pin_path(dir: &Path, name: &str) -> PathBuf {
 
 fn read_small(path: &Path) -> Result<Option<String>, RemoteError> {
     match crate::log::read_bounded(path, 1 << 20, "a mirror's pin file") {
-        Ok(b) => String::from_utf8(b).map(Some).map_err(|_| RemoteError::Pin {
-            path: path.to_path_buf(),
-            why: "it is not UTF-8".into(),
-        }),
+        Ok(b) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| RemoteError::Pin {
+                path: path.to_path_buf(),
+                why: "it is not UTF-8".into(),
+            }),
         Err(_) if !path.exists() => Ok(None),
         Err(e) => Err(RemoteError::Pin {
             path: path.to_path_buf(),
@@ -373,14 +375,18 @@ pub fn pull(
     } else {
         writer.leaf_hash(old - 1)?
     };
-    let mut hash_tiles: Vec<(TileRef, &[u8])> = Vec::new();
+    let hash_tiles: Vec<(TileRef, &[u8])> = wanted
+        .iter()
+        .zip(&fetched)
+        .filter_map(|(t, f)| match f {
+            FetchedTile::Hashes(b) => Some((*t, &b[..])),
+            FetchedTile::Entries(_) => None,
+        })
+        .collect();
+    let remote_hashes = tile_hashes(&hash_tiles);
     for (t, f) in wanted.iter().zip(&fetched) {
-        let entries = match f {
-            FetchedTile::Hashes(b) => {
-                hash_tiles.push((*t, b));
-                continue;
-            }
-            FetchedTile::Entries(e) => e,
+        let FetchedTile::Entries(entries) = f else {
+            continue;
         };
         for (k, bytes) in entries.iter().enumerate() {
             let seq = t.n * TILE_WIDTH + k as u64;
@@ -397,17 +403,41 @@ pub fn pull(
                         seen_root: base64_root(&writer.root()),
                         size: new,
                         root: base64_root(&cp.root),
-                        why: format!(
-                            "{} serves entry {seq} changed",
-                            remote.url(&t.path())
-                        ),
+                        why: format!("{} serves entry {seq} changed", remote.url(&t.path())),
                     });
                 }
                 continue;
             }
+            // An entry that is not the one the remote's own level-0 tile
+            // names: the bundle was tampered with (or the tile, which the
+            // root check below then names).
+            if let Some((h, tile)) = remote_hashes.get(&stored_hash_index(0, seq)) {
+                if record_hash(bytes) != *h {
+                    return Err(RemoteError::TamperedEntry {
+                        url: remote.url(&t.path()),
+                        seq,
+                        tile: remote.url(&tile.path()),
+                    });
+                }
+            }
             let leaf = Leaf::decode(bytes).map_err(|e| bad(crate::error::chain(&e)))?;
             if leaf.seq != seq {
                 return Err(bad(format!("the leaf says it is entry {}", leaf.seq)));
+            }
+            if leaf.prev != prev && seq == old {
+                return Err(RemoteError::Inconsistent {
+                    url: url.clone(),
+                    seen_size: old,
+                    seen_root: base64_root(&writer.root()),
+                    size: new,
+                    root: base64_root(&cp.root),
+                    why: format!(
+                        "its entry {seq} chains to {}, not to the mirror's entry {} ({})",
+                        leaf.prev.to_hex(),
+                        seq - 1,
+                        prev.to_hex()
+                    ),
+                });
             }
             if leaf.prev != prev {
                 return Err(bad(format!(
@@ -422,7 +452,6 @@ pub fn pull(
             leaf_bundle.push(*t);
         }
     }
-    let remote_hashes = tile_hashes(&hash_tiles);
 
     // The index, caught up to the mirror's checkpoint (a reader's open
     // does that), then the new entries replayed into it in one transaction.
@@ -459,12 +488,24 @@ pub fn pull(
                 LogError::BadRequest(msg)
             };
             if ncp.root != cp.root {
-                let e = diagnose(&remote, &url, &before, &cp, ncp, reader, &remote_hashes, &leaves, &leaf_bundle);
+                let e = diagnose(
+                    &remote,
+                    &url,
+                    &before,
+                    &cp,
+                    ncp,
+                    reader,
+                    &remote_hashes,
+                    &leaves,
+                    &leaf_bundle,
+                );
                 return Err(fail(&mut failure, e));
             }
             // Every hash tile fetched is the tile of the tree just proven.
             for (t, bytes) in &hash_tiles {
-                let TileKind::Hashes(l) = t.kind else { continue };
+                let TileKind::Hashes(l) = t.kind else {
+                    continue;
+                };
                 let w = u32::try_from(t.width).expect("tile width <= 256");
                 let ours = tlog_tiles::Tile::new(8, l, t.n, w, false)
                     .read_data(&Reader(reader))
@@ -578,7 +619,12 @@ fn diagnose(
     };
     let old_count = stored_hash_count(old);
     for (&idx, (h, t)) in remote_hashes.range(..old_count) {
-        if reader.read_hashes(&[idx]).ok().and_then(|v| v.first().copied()) != Some(*h) {
+        if reader
+            .read_hashes(&[idx])
+            .ok()
+            .and_then(|v| v.first().copied())
+            != Some(*h)
+        {
             return inconsistent(format!(
                 "its tile {} changes a hash of the tree of {old} entries seen before",
                 remote.url(&t.path())

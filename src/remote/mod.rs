@@ -131,7 +131,7 @@ pub enum RemoteError {
         url: String,
     },
     /// The first pull of a remote needs its operator key.
-    #[error("the first pull of {url} needs the operator's public key, to check its checkpoints: pass --operator KEY.pub (later pulls use the key pinned then)")]
+    #[error("the first pull of {url} needs the operator's public key, to check its checkpoints: pass --operator KEY.pub (`--remote-operator KEY.pub` with `--remote` on reads); later pulls use the key pinned then")]
     NeedOperator {
         /// The remote.
         url: String,
