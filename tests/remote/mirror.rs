@@ -217,6 +217,8 @@ fn reads_and_audit_with_remote_answer_as_the_local_ledger_does() {
         &["status", "fb6079237622", "--json"][..],
         &["history", "fb6079237622", "--json"],
         &["claims", "--status", "disputed", "--json"],
+        &["proof", "consistency", "10", "--json"],
+        &["proof", "status", "fb6079237622"],
     ] {
         let remote = run(&env, &[&["--remote", &url][..], args].concat()).ok();
         let here = run(&env, &[&["--ledger", local][..], args].concat()).ok();
