@@ -240,7 +240,7 @@ fn wrong_content_is_refused() {
 }
 
 #[test]
-fn gzip_bundles_and_a_missing_partial_tile_are_fine() {
+fn gzip_entry_bundles_are_accepted() {
     let (env, server) = served();
     server.set_hook(|path, file| match (path, file) {
         (p, Some(b)) if p.starts_with("/tile/entries/") => {
