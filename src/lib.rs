@@ -28,6 +28,7 @@
 //! | [`report`] | the web view: HTML pages of claims, articles, sources and the audit, and the static site of `provledger report` | HTML templates (minijinja), inline SVG |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
+//! | [`remote`] | a remote ledger over HTTP: the tlog-tiles client, verified pull mirrors (`mirror`, `--remote`, `audit --remote`) | c2sp.org/tlog-tiles (client side) |
 //! | [`error`] | an error said with its causes | |
 //!
 //! `src/replay.rs` (crate-private) is the one replay of log entries:
@@ -147,6 +148,8 @@ pub mod lockwait;
 pub mod log;
 pub mod opening;
 pub mod proof;
+#[cfg(feature = "remote")]
+pub mod remote;
 pub(crate) mod replay;
 pub mod report;
 pub mod state;

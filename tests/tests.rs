@@ -38,6 +38,7 @@ mod log_audit;
 mod log_crash;
 mod log_store;
 mod proptest_roundtrip;
+mod remote;
 mod report;
 mod rules;
 mod sample;

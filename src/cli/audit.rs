@@ -37,6 +37,13 @@ pub struct AuditArgs {
     json: bool,
 }
 
+impl AuditArgs {
+    /// The --operator key file, if given.
+    pub fn operator(&self) -> Option<&Path> {
+        self.operator.as_deref()
+    }
+}
+
 pub fn run(ledger: &Path, a: AuditArgs) -> Result<ExitCode> {
     let operator = a
         .operator

@@ -27,6 +27,7 @@ mod init;
 mod key;
 mod link;
 mod log;
+mod mirror;
 pub mod output;
 mod proof;
 mod reindex;
@@ -55,6 +56,22 @@ struct Cli {
     /// The ledger directory.
     #[arg(long, global = true, env = "PROVLEDGER_DIR", default_value = "ledger")]
     ledger: PathBuf,
+
+    /// Read a remote ledger instead (status, history, claims, proof,
+    /// audit): its base URL. It is pulled first into a verified cache
+    /// mirror ($PROVLEDGER_CACHE, else ~/.cache/provledger), which answers.
+    #[arg(long, global = true, env = "PROVLEDGER_REMOTE", value_name = "URL")]
+    remote: Option<String>,
+
+    /// The remote's operator public key (.pub), needed on the first use of
+    /// a remote; later uses check against the key pinned then.
+    #[arg(
+        long,
+        global = true,
+        env = "PROVLEDGER_REMOTE_OPERATOR",
+        value_name = "KEY.pub"
+    )]
+    remote_operator: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -89,9 +106,32 @@ enum Command {
     Man(completions::ManArgs),
     Extract(extract::ExtractArgs),
     Report(report::ReportArgs),
+    Mirror(mirror::MirrorArgs),
 }
 
 pub use error::Fail;
+
+impl Command {
+    /// The subcommand's name, for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Init(_) => "init",
+            Command::Key(_) => "key",
+            Command::Source(_) => "source",
+            Command::Article(_) => "article",
+            Command::Claim(_) => "claim",
+            Command::Verify(_) => "verify",
+            Command::Link(_) => "link",
+            Command::Log(_) => "log",
+            Command::Show(_) => "show",
+            Command::Checkpoint(_) => "checkpoint",
+            Command::Reindex(_) => "reindex",
+            Command::Watch(_) => "watch",
+            Command::Extract(_) => "extract",
+            _ => "this command",
+        }
+    }
+}
 
 /// Tells the lock file which subcommand runs: the arguments that name
 /// subcommands in clap's tree (`source vouch`), walked from the top, and
@@ -118,7 +158,29 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
     let cli = Cli::parse();
     name_subcommand();
     output::say_lock_waits();
-    let ledger = cli.ledger;
+    let ledger = match &cli.command {
+        Command::Status(_)
+        | Command::History(_)
+        | Command::Claims(_)
+        | Command::Proof(_)
+        | Command::Audit(_) => mirror::ledger_for(
+            &cli.ledger,
+            cli.remote.as_deref(),
+            match &cli.command {
+                Command::Audit(a) => a.operator().or(cli.remote_operator.as_deref()),
+                _ => cli.remote_operator.as_deref(),
+            },
+        )?,
+        Command::Mirror(_) => cli.ledger,
+        other if cli.remote.is_some() => {
+            return Err(anyhow::Error::from(Fail::Usage(format!(
+                "--remote is not supported by `{}` yet: reads (status, history, claims, proof) and audit are",
+                other.name()
+            )))
+            .into())
+        }
+        _ => cli.ledger,
+    };
     let ran = match cli.command {
         Command::Init(a) => init::run(&ledger, a).map(done),
         Command::Key(c) => key::run(&ledger, c).map(done),
@@ -141,6 +203,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
         Command::Extract(a) => extract::run(&ledger, a).map(done),
         Command::Report(a) => report::run(&ledger, a).map(done),
+        Command::Mirror(a) => mirror::run(a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }

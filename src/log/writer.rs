@@ -25,6 +25,11 @@ use tlog_tiles::{
     stored_hash_index, stored_hashes, tree_hash, Hash, Tile, HASH_SIZE,
 };
 
+/// Gives the signed note of a new tree (its checkpoint, a reader of its
+/// stored hashes), or refuses it: see [`LogWriter::append_leaves`].
+pub(crate) type NoteFor<'a> =
+    dyn FnMut(&Checkpoint, &dyn tlog_tiles::HashReader) -> Result<Vec<u8>, LogError> + 'a;
+
 /// Where a test can make [`LogWriter::append`] stop as if the process died.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +210,50 @@ impl Log {
         replace_atomically(&dir.join(CHECKPOINT_FILE), &note)?;
         Ok(LogWriter {
             log: Log::load(dir, true)?,
+            _lock: lock_file,
+            poisoned: false,
+            crash_at: None,
+        })
+    }
+
+    #[cfg(feature = "remote")]
+    /// Opens a mirror's ledger in `dir` for [`LogWriter::append_leaves`]:
+    /// the ledger's writer when it has a checkpoint, else (a mirror not yet
+    /// pulled) an empty tree of `origin` with no checkpoint file, which the
+    /// first append writes; files a first pull left without a checkpoint
+    /// are written over.
+    pub(crate) fn open_mirror(
+        dir: &Path,
+        origin: &str,
+        wait: Option<Duration>,
+    ) -> Result<LogWriter, LogError> {
+        let mut dirty = DirtyDirs::new(dir);
+        dirty.create_dir_all(dir)?;
+        if fs::symlink_metadata(dir.join(CHECKPOINT_FILE)).is_ok() {
+            return Log::open_writer(dir, wait);
+        }
+        let lock_file = lock(dir, wait)?;
+        if fs::symlink_metadata(dir.join(CHECKPOINT_FILE)).is_ok() {
+            drop(lock_file);
+            return Log::open_writer(dir, wait);
+        }
+        dirty.remove_file(&dir.join(PENDING_FILE))?;
+        dirty.create_dir_all(&dir.join(TILE_DIR))?;
+        dirty.create_dir_all(&dir.join(blobs::BLOBS_DIR))?;
+        dirty.write_file(&dir.join(HASHES_FILE), &[])?;
+        dirty.sync()?;
+        let hashes = super::hashes::HashFile::open(&dir.join(HASHES_FILE), 0, true)?;
+        Ok(LogWriter {
+            log: Log {
+                dir: dir.to_path_buf(),
+                note: Vec::new(),
+                checkpoint: Checkpoint {
+                    origin: origin.to_owned(),
+                    size: 0,
+                    root: Digest(tlog_tiles::EMPTY_HASH.0),
+                },
+                hashes,
+            },
             _lock: lock_file,
             poisoned: false,
             crash_at: None,
@@ -514,7 +563,6 @@ impl LogWriter {
             )));
         }
         let old = self.log.size();
-        let new = old + statements.len() as u64;
         let base = self.verified_base()?;
 
         // Leaves, chained.
@@ -531,7 +579,83 @@ impl LogWriter {
             prev = Leaf::hash_bytes(&bytes);
             leaves.push(bytes);
         }
+        self.write_leaves(base, leaves, &mut |cp, _| {
+            cp.sign(signer).map_err(LogError::Sign)
+        })
+    }
 
+    #[cfg(feature = "remote")]
+    /// Appends leaves made elsewhere — a mirror's, fetched from the log it
+    /// copies — under a checkpoint signed elsewhere: `note` is called with
+    /// the checkpoint of the new tree and a reader of its stored hashes
+    /// before anything is written, and returns the signed note to store
+    /// (or refuses, and nothing is written). Each leaf must be entry `seq`
+    /// of the log and chain to the one before ([`LogError::BadEntry`]
+    /// otherwise). The caller checks the note's signature.
+    pub(crate) fn append_leaves(
+        &mut self,
+        leaves: Vec<Vec<u8>>,
+        note: &mut NoteFor<'_>,
+    ) -> Result<Vec<u64>, LogError> {
+        if self.poisoned {
+            return Err(LogError::Poisoned {
+                dir: self.log.dir.clone(),
+            });
+        }
+        if leaves.is_empty() {
+            return Ok(Vec::new());
+        }
+        if leaves.len() as u64 > MAX_APPEND_ENTRIES {
+            return Err(LogError::BadRequest(format!(
+                "{} entries are more than one append may add (at most {MAX_APPEND_ENTRIES})",
+                leaves.len()
+            )));
+        }
+        let old = self.log.size();
+        let base = if old == 0 {
+            Base {
+                hashes: Verified::default(),
+                partial: Vec::new(),
+                prev: Digest::ZERO,
+            }
+        } else {
+            self.verified_base()?
+        };
+        let mut prev = base.prev;
+        for (seq, bytes) in (old..).zip(&leaves) {
+            let bad = |why: String| LogError::BadRequest(format!("entry {seq}: {why}"));
+            let leaf = Leaf::decode(bytes).map_err(|source| LogError::BadEntry {
+                dir: self.log.dir.clone(),
+                seq,
+                source,
+            })?;
+            if leaf.seq != seq {
+                return Err(bad(format!("it says it is entry {}", leaf.seq)));
+            }
+            if leaf.prev != prev {
+                return Err(bad(format!(
+                    "its prev is {}, not the leaf hash of entry {} ({})",
+                    leaf.prev.to_hex(),
+                    seq.wrapping_sub(1),
+                    prev.to_hex()
+                )));
+            }
+            prev = Leaf::hash_bytes(bytes);
+        }
+        self.write_leaves(base, leaves, note)
+    }
+
+    /// The part of an append after its leaves are made: stored hashes,
+    /// tiles, bundles, the checkpoint `note` gives for the new tree, each
+    /// durable in turn.
+    fn write_leaves(
+        &mut self,
+        base: Base,
+        leaves: Vec<Vec<u8>>,
+        note: &mut NoteFor<'_>,
+    ) -> Result<Vec<u64>, LogError> {
+        let old = self.log.size();
+        let new = old + leaves.len() as u64;
         // Stored hashes, root and tiles, all in memory, from the verified
         // hashes of the old tree and the new leaves only.
         let hash_err = |e: tlog_tiles::Error| LogError::Damaged {
@@ -585,7 +709,7 @@ impl LogWriter {
             size: new,
             root,
         };
-        let note = cp.sign(signer).map_err(LogError::Sign)?;
+        let note = note(&cp, &all)?;
         // A link planted where a new file goes is refused before anything
         // is written, rather than followed out of the ledger.
         for (t, _) in &files {

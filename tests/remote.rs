@@ -1,0 +1,7 @@
+//! The client side of remote ledgers (issue 9 §2): `provledger mirror`,
+//! `audit --remote`, reads with `--remote`, against a loopback server the
+//! tests control (`server`), which serves a ledger directory and can lie.
+
+mod lying;
+mod mirror;
+mod server;

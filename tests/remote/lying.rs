@@ -1,0 +1,303 @@
+//! A remote that lies: each lie is caught, the message says which check
+//! failed and names the URL, and the mirror keeps nothing of the pull.
+
+use super::mirror::{demo_key, operator_secret, public_files, served, LATER};
+use super::server::{honest, Reply};
+use crate::common;
+use provledger::keys::{self, PublicKey};
+use provledger::remote::{pull, RemoteError, RemoteOptions};
+use std::path::Path;
+use std::time::Duration;
+
+fn operator() -> PublicKey {
+    keys::load_public_key(&demo_key("operator.pub")).unwrap()
+}
+
+fn pull_err(url: &str, dir: &Path, opts: RemoteOptions) -> RemoteError {
+    match pull(url, dir, Some(operator()), opts, &mut |_, _| {}) {
+        Ok(r) => panic!("the pull should have failed: {r:?}"),
+        Err(e) => e,
+    }
+}
+
+/// What is kept of a mirror (nothing if it was never pulled).
+fn kept(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    if dir.join("checkpoint").exists() {
+        public_files(dir)
+    } else {
+        Default::default()
+    }
+}
+
+#[test]
+fn a_tampered_hash_tile_is_named() {
+    let (env, server) = served();
+    server.set_hook(|path, file| match (path, file) {
+        ("/tile/0/000.p/63", Some(mut b)) => {
+            b[40] ^= 1;
+            Reply::Page(200, vec![], b)
+        }
+        (p, f) => honest(p, f),
+    });
+    let m = env.path("m");
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!("tampered entry: entry 1 in {0}tile/entries/000.p/63 does not hash to its leaf hash in {0}tile/0/000.p/63, which the signed checkpoint covers", server.url())
+    );
+    assert!(!m.join("checkpoint").exists());
+}
+
+#[test]
+fn a_tampered_upper_tile_is_named_as_a_tile() {
+    // A ledger big enough for a level-1 tile: the sample plus 200 grants.
+    let (env, server) = served();
+    let ledger = env.ledger();
+    let op = operator_secret(&env);
+    {
+        let mut w =
+            provledger::log::Log::open_writer(&ledger, Some(Duration::from_secs(30))).unwrap();
+        // Opaque statements are enough for the log layer; the mirror
+        // checks the tree before any rule, so it never gets to them.
+        let junk: Vec<Vec<u8>> = (0..200u32).map(|i| i.to_be_bytes().to_vec()).collect();
+        w.append(&junk, LATER, &op.note_signer()).unwrap();
+    }
+    assert!(ledger.join("tile/1/000.p/1").exists());
+    server.set_hook(|path, file| match (path, file) {
+        ("/tile/1/000.p/1", Some(mut b)) => {
+            b[0] ^= 1;
+            Reply::Page(200, vec![], b)
+        }
+        (p, f) => honest(p, f),
+    });
+    let m = env.path("m");
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!("tampered tile: {}tile/1/000.p/1 is not the tile of the tree the checkpoint of size 263 signs (its hash 0 differs)", server.url())
+    );
+    assert!(!m.join("checkpoint").exists());
+}
+
+#[test]
+fn a_tampered_entry_is_named_with_its_bundle() {
+    let (env, server) = served();
+    server.set_hook(|path, file| match (path, file) {
+        ("/tile/entries/000.p/63", Some(b)) => {
+            let mut entries = common::split_bundle(&b);
+            let last = entries[10].len() - 1;
+            entries[10][last] ^= 1;
+            Reply::Page(200, vec![], common::join_bundle(&entries))
+        }
+        (p, f) => honest(p, f),
+    });
+    let m = env.path("m");
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!("tampered entry: entry 10 in {0}tile/entries/000.p/63 does not hash to its leaf hash in {0}tile/0/000.p/63, which the signed checkpoint covers", server.url())
+    );
+}
+
+/// A log of `n` opaque entries under the demo operator key, in `dir`: a
+/// history other than the sample's, signed by the same key.
+fn forked(op: &keys::SecretKey, dir: &Path, n: u32) {
+    let mut w = provledger::log::Log::create(dir, &op.note_signer()).unwrap();
+    let junk: Vec<Vec<u8>> = (0..n).map(|i| format!("fork {i}").into_bytes()).collect();
+    w.append(&junk, LATER, &op.note_signer()).unwrap();
+}
+
+#[test]
+fn an_inconsistent_checkpoint_is_refused_naming_both_sizes_and_roots() {
+    let (env, server) = served();
+    let m = env.path("m");
+    let r = pull(
+        &server.url(),
+        &m,
+        Some(operator()),
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let kept_before = kept(&m);
+    let seen_root = r.root.clone();
+    for n in [10u32, 63, 80] {
+        let fork = env.path(&format!("fork{n}"));
+        forked(&operator_secret(&env), &fork, n);
+        let root = String::from_utf8(std::fs::read(fork.join("checkpoint")).unwrap())
+            .unwrap()
+            .lines()
+            .nth(2)
+            .unwrap()
+            .to_string();
+        server.set_dir(&fork);
+        let e = pull_err(&server.url(), &m, RemoteOptions::default());
+        let msg = e.to_string();
+        let want = format!(
+            "the remote {} is not consistent with what it showed before: its checkpoint of size {n} (root {root}) does not extend the checkpoint of size 63 (root {seen_root}) seen before: ",
+            server.url()
+        );
+        assert!(msg.starts_with(&want), "{msg}\nwanted {want}");
+        assert!(msg.ends_with("; refusing to follow it"), "{msg}");
+        assert!(matches!(e, RemoteError::Inconsistent { .. }));
+        assert_eq!(kept(&m), kept_before, "fork of {n}");
+    }
+}
+
+#[test]
+fn an_endless_or_slow_response_is_cut_off() {
+    let (env, server) = served();
+    server.set_hook(|path, file| match path {
+        "/checkpoint" => Reply::Endless,
+        p => honest(p, file),
+    });
+    let m = env.path("m");
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "fetching {}checkpoint: the response is larger than the 65536 bytes it can be",
+            server.url()
+        )
+    );
+    server.set_hook(|path, file| match path {
+        "/tile/entries/000.p/63" => Reply::Trickle {
+            len: 100_000,
+            every: Duration::from_millis(50),
+        },
+        p => honest(p, file),
+    });
+    let opts = RemoteOptions {
+        request_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let e = pull_err(&server.url(), &m, opts);
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!("fetching {}tile/entries/000.p/63: ", server.url())),
+        "{msg}"
+    );
+    assert!(msg.ends_with("the response took longer than 1 s"), "{msg}");
+    assert!(!m.join("checkpoint").exists());
+}
+
+#[test]
+fn wrong_content_is_refused() {
+    let (env, server) = served();
+    let m = env.path("m");
+    // A blob that is not the one it names.
+    server.set_hook(|path, file| match path {
+        p if p.starts_with("/blobs/") => Reply::Page(200, vec![], b"something else".to_vec()),
+        p => honest(p, file),
+    });
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert!(
+        e.to_string()
+            .contains("is not the blob it names: its content hashes to "),
+        "{e}"
+    );
+    assert!(!m.join("checkpoint").exists());
+    // A hash tile cut short.
+    server.set_hook(|path, file| match (path, file) {
+        ("/tile/0/000.p/63", Some(b)) => Reply::Page(200, vec![], b[..100].to_vec()),
+        (p, f) => honest(p, f),
+    });
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}tile/0/000.p/63 is not a valid tile: it is 100 bytes, not the 2016 of 63 hashes",
+            server.url()
+        )
+    );
+    // A checkpoint signed by another key than the operator's.
+    let other = keys::SecretKey::generate("demo.provledger.example").unwrap();
+    let fork = env.path("fork");
+    let mut w = provledger::log::Log::create(&fork, &other.note_signer()).unwrap();
+    w.append(&[b"x".to_vec()], LATER, &other.note_signer())
+        .unwrap();
+    drop(w);
+    server.set_dir(&fork);
+    server.set_hook(honest);
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert!(
+        e.to_string().starts_with(&format!(
+            "the checkpoint at {}checkpoint is refused: ",
+            server.url()
+        )),
+        "{e}"
+    );
+    // An HTTP error status.
+    server.set_hook(|_, _| Reply::Page(500, vec![], b"oops".to_vec()));
+    let e = pull_err(&server.url(), &m, RemoteOptions::default());
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "fetching {}checkpoint: the server answered 500 Internal Server Error",
+            server.url()
+        )
+    );
+}
+
+#[test]
+fn gzip_entry_bundles_are_accepted() {
+    let (env, server) = served();
+    server.set_hook(|path, file| match (path, file) {
+        (p, Some(b)) if p.starts_with("/tile/entries/") => {
+            use std::io::Write;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(&b).unwrap();
+            Reply::Page(
+                200,
+                vec![("Content-Encoding".into(), "gzip".into())],
+                gz.finish().unwrap(),
+            )
+        }
+        (p, f) => honest(p, f),
+    });
+    let m = env.path("m");
+    let r = pull(
+        &server.url(),
+        &m,
+        Some(operator()),
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(r.size, 63);
+    assert_eq!(public_files(&m), public_files(&env.ledger()));
+}
+
+#[test]
+fn an_entry_the_rules_refuse_is_not_mirrored() {
+    let (env, server) = served();
+    let m = env.path("m");
+    pull(
+        &server.url(),
+        &m,
+        Some(operator()),
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let before = kept(&m);
+    // The operator's log takes an entry no rule admits (not a statement).
+    let op = operator_secret(&env);
+    let mut w =
+        provledger::log::Log::open_writer(env.ledger(), Some(Duration::from_secs(30))).unwrap();
+    w.append(&[b"not a statement".to_vec()], LATER, &op.note_signer())
+        .unwrap();
+    drop(w);
+    let e = pull(&server.url(), &m, None, Default::default(), &mut |_, _| {}).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("entry 63 of the remote is refused by rule entry.undecodable: "),
+        "{msg}"
+    );
+    assert!(msg.ends_with("; the mirror was left as it was"), "{msg}");
+    assert_eq!(kept(&m), before);
+    // The index is as it was: reads and audit still answer at 63.
+    let a = provledger::audit::audit(&m, Some(operator()), None, |_, _| {}).unwrap();
+    assert!(a.ok, "{:?}", a.problems);
+    assert_eq!(a.size, 63);
+}
