@@ -54,7 +54,117 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CborError> {
 }
 
 /// Encodes a [`Value`] as canonical CBOR, sorting every map's keys.
+///
+/// Written directly, without copying the value first: every statement
+/// decoded is encoded again to check that it is its own encoding, so this
+/// is on the path of every append and audit. `value_to_vec_via_ciborium`
+/// (tests only) is the reference it is tested against.
 pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, CborError> {
+    let mut out = Vec::new();
+    encode(value, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the head of a data item: major type and shortest argument.
+fn write_head(major: u8, arg: u64, out: &mut Vec<u8>) {
+    let m = major << 5;
+    match arg {
+        0..=23 => out.push(m | arg as u8),
+        24..=0xff => out.extend_from_slice(&[m | 24, arg as u8]),
+        0x100..=0xffff => {
+            out.push(m | 25);
+            out.extend_from_slice(&(arg as u16).to_be_bytes());
+        }
+        0x1_0000..=0xffff_ffff => {
+            out.push(m | 26);
+            out.extend_from_slice(&(arg as u32).to_be_bytes());
+        }
+        _ => {
+            out.push(m | 27);
+            out.extend_from_slice(&arg.to_be_bytes());
+        }
+    }
+}
+
+/// Appends the canonical encoding of `value` (see [`value_to_vec`]).
+fn encode(value: &Value, out: &mut Vec<u8>) -> Result<(), CborError> {
+    match value {
+        Value::Integer(i) => {
+            let n = i128::from(*i);
+            if n >= 0 {
+                write_head(0, n as u64, out);
+            } else {
+                write_head(1, (-1 - n) as u64, out);
+            }
+        }
+        Value::Bytes(b) => {
+            write_head(2, b.len() as u64, out);
+            out.extend_from_slice(b);
+        }
+        Value::Text(t) => {
+            write_head(3, t.len() as u64, out);
+            out.extend_from_slice(t.as_bytes());
+        }
+        Value::Array(items) => {
+            write_head(4, items.len() as u64, out);
+            for item in items {
+                encode(item, out)?;
+            }
+        }
+        Value::Map(entries) => {
+            // Each entry is encoded into one scratch buffer, then the
+            // entries are written out in the order of their encoded keys.
+            let mut scratch = Vec::new();
+            let mut spans = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let start = scratch.len();
+                encode(k, &mut scratch)?;
+                let key_end = scratch.len();
+                encode(v, &mut scratch)?;
+                spans.push((start, key_end, scratch.len()));
+            }
+            spans.sort_by(|a, b| scratch[a.0..a.1].cmp(&scratch[b.0..b.1]));
+            if spans
+                .windows(2)
+                .any(|w| scratch[w[0].0..w[0].1] == scratch[w[1].0..w[1].1])
+            {
+                return Err(CborError::Encode("duplicate map key".into()));
+            }
+            write_head(5, entries.len() as u64, out);
+            for (start, _, end) in spans {
+                out.extend_from_slice(&scratch[start..end]);
+            }
+        }
+        Value::Tag(2 | 3, _) => {
+            return Err(CborError::Encode(
+                "bignums (tags 2, 3) are not allowed: integers must fit in 64 bits".into(),
+            ))
+        }
+        Value::Tag(t, inner) => {
+            write_head(6, *t, out);
+            encode(inner, out)?;
+        }
+        Value::Bool(false) => out.push(0xf4),
+        Value::Bool(true) => out.push(0xf5),
+        Value::Null => out.push(0xf6),
+        Value::Float(_) => {
+            return Err(CborError::Encode(
+                "floating-point numbers are not allowed".into(),
+            ))
+        }
+        // `Value` is non-exhaustive; anything newer goes the old way.
+        other => {
+            let canon = canonicalize(other)?;
+            ciborium::into_writer(&canon, out).map_err(|e| CborError::Encode(e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The encoder [`value_to_vec`] replaced (copy, sort, then ciborium's
+/// writer): the reference of its tests.
+#[cfg(test)]
+pub(crate) fn value_to_vec_via_ciborium(value: &Value) -> Result<Vec<u8>, CborError> {
     let canon = canonicalize(value)?;
     let mut out = Vec::new();
     ciborium::into_writer(&canon, &mut out).map_err(|e| CborError::Encode(e.to_string()))?;
@@ -399,6 +509,46 @@ mod tests {
             0xa3, 0x61, 0x62, 0x41, 0x00, 0x61, 0x6e, 0x05, 0x61, 0x6f, 0xf6,
         ];
         assert_eq!(from_slice::<S>(&null).unwrap_err().to_string(), msg);
+    }
+
+    /// Any value: integers across the whole range, strings, floats and
+    /// bignums (both refused), tags, nested arrays and maps with keys of
+    /// every type (and duplicates).
+    fn any_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            any::<u64>().prop_map(|n| Value::Integer(n.into())),
+            any::<i64>().prop_map(|n| Value::Integer(n.into())),
+            (0u64..30).prop_map(|n| Value::Integer(n.into())),
+            proptest::collection::vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
+            ".{0,30}".prop_map(Value::Text),
+            "[ab]{0,2}".prop_map(Value::Text),
+            any::<bool>().prop_map(Value::Bool),
+            Just(Value::Null),
+            Just(Value::Float(1.5)),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                proptest::collection::vec((inner.clone(), inner.clone()), 0..6)
+                    .prop_map(Value::Map),
+                (0u64..70_000, inner).prop_map(|(t, v)| Value::Tag(t, Box::new(v))),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The direct encoder writes what copying, sorting and ciborium's
+        /// writer wrote, and refuses what it refused with the same message.
+        #[test]
+        fn the_direct_encoder_agrees_with_the_reference(v in any_value()) {
+            let direct = value_to_vec(&v);
+            proptest::prop_assert_eq!(&direct, &value_to_vec_via_ciborium(&v));
+            if let Ok(bytes) = direct {
+                check_canonical(&bytes).unwrap();
+            }
+        }
     }
 
     #[test]
