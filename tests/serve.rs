@@ -3,8 +3,10 @@
 //! client (reqwest, blocking), each request bounded by a timeout.
 //!
 //! - `support`: starting a server on a scratch ledger, a client, GET.
-//! - `read`: the tile paths, the checkpoint, blobs, what is never served.
+//! - `read`: the tile paths, the checkpoint, blobs, the JSON API.
+//! - `hostile`: traversal in every encoding, slow clients, rate limit, bad queries.
 
 pub mod support;
 
+mod hostile;
 mod read;

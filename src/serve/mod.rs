@@ -37,7 +37,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
@@ -53,6 +53,20 @@ pub struct Options {
     /// How long a client may take to send a request's headers (and how
     /// long an idle keep-alive connection stays open).
     pub header_read_timeout: Duration,
+    /// How long a request may take from its headers to its answer; past it
+    /// the client gets `408`.
+    pub request_timeout: Duration,
+    /// How many requests are handled at once; more get `503` with
+    /// `Retry-After` at once (load shedding), never a queue.
+    pub max_in_flight: usize,
+    /// How many connections are open at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Requests per second one client address may make (with bursts of
+    /// twice that); more get `429` with `Retry-After`. `None`: no limit.
+    pub rate_per_client: Option<u32>,
+    /// The largest request body read (`413` past it); a route may allow
+    /// more.
+    pub max_body: usize,
     /// How long open requests may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
 }
@@ -61,10 +75,19 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_in_flight: 512,
+            max_connections: 1024,
+            rate_per_client: Some(1000),
+            max_body: 64 * 1024,
             shutdown_grace: Duration::from_secs(10),
         }
     }
 }
+
+/// Readers kept open for the JSON API (one per request in flight, up to
+/// this many kept between requests).
+const POOLED_READERS: usize = 8;
 
 /// What every request handler shares: the ledger directory, the current
 /// view of the log, the operator key and the options.
@@ -73,6 +96,8 @@ pub struct AppState {
     current: RwLock<Arc<Snapshot>>,
     operator: PublicKey,
     options: Options,
+    readers: Mutex<Vec<Ledger>>,
+    limiter: Option<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
     // ── engineer "submit": the sequencer handle (the one writer's queue)
     // goes here, beside the reader, and is set up in `AppState::open`. ──
 }
@@ -139,12 +164,54 @@ impl AppState {
             source: e,
         })?;
         let log = Log::open(dir)?;
+        let limiter = options.rate_per_client.and_then(|r| {
+            let rate = std::num::NonZeroU32::new(r)?;
+            let burst = std::num::NonZeroU32::new(r.saturating_mul(2))?;
+            Some(governor::RateLimiter::keyed(
+                governor::Quota::per_second(rate).allow_burst(burst),
+            ))
+        });
         Ok(AppState {
             dir: dir.to_path_buf(),
             current: RwLock::new(Arc::new(Snapshot { log, stamp })),
             operator,
             options,
+            readers: Mutex::new(vec![ledger]),
+            limiter,
         })
+    }
+
+    /// A ledger (log and index) at the current checkpoint, for the JSON
+    /// API: one from the pool if it is at that checkpoint, else opened
+    /// afresh (blocking). Hand it back with [`AppState::give_back`].
+    pub fn ledger(&self) -> Result<Ledger, LedgerError> {
+        let size = self.snapshot()?.log.size();
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        match pooled {
+            Some(l) if l.size() == size => Ok(l),
+            _ => Ledger::open(&self.dir),
+        }
+    }
+
+    /// Returns a ledger from [`AppState::ledger`] to the pool.
+    pub fn give_back(&self, ledger: Ledger) {
+        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < POOLED_READERS {
+            pool.push(ledger);
+        }
+    }
+
+    /// Whether the client at `ip` may make another request now.
+    fn admit(&self, ip: std::net::IpAddr) -> bool {
+        let Some(limiter) = &self.limiter else {
+            return true;
+        };
+        // Forget clients that have been quiet, so many addresses cannot
+        // grow the table without bound.
+        if limiter.len() > 10_000 {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&ip).is_ok()
     }
 
     /// The ledger directory.
@@ -272,6 +339,60 @@ where
         .map_err(|e| Failure::internal(format!("a request handler failed: {e}")))?
 }
 
+/// Refuses a client over its rate (`429`, `Retry-After: 1`).
+async fn rate_limit(
+    axum::extract::State(state): axum::extract::State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if ip.is_some_and(|ip| !state.admit(ip)) {
+        let mut r = Failure {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code: "rate-limited",
+            message: format!(
+                "too many requests from {}: at most {} a second",
+                ip.expect("checked"),
+                state.options.rate_per_client.unwrap_or(0)
+            ),
+        }
+        .into_response();
+        r.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("1"),
+        );
+        return r;
+    }
+    next.run(req).await
+}
+
+/// The answer of a request shed because too many are in flight (`503`),
+/// or one that took too long (`408`).
+async fn overloaded(err: tower::BoxError) -> Response {
+    if err.is::<tower::timeout::error::Elapsed>() {
+        return Failure {
+            status: StatusCode::REQUEST_TIMEOUT,
+            code: "timeout",
+            message: "the request took too long".into(),
+        }
+        .into_response();
+    }
+    let mut r = Failure {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        code: "overloaded",
+        message: format!("the server is busy ({err}); try again shortly"),
+    }
+    .into_response();
+    r.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("1"),
+    );
+    r
+}
+
 async fn not_found(uri: axum::http::Uri) -> Failure {
     Failure::not_found(format!(
         "no such resource: {} (this server serves /checkpoint, /tile/..., /blobs/<sha256> and /api/v1/...)",
@@ -281,12 +402,29 @@ async fn not_found(uri: axum::http::Uri) -> Failure {
 
 /// The whole application: the tile routes, the JSON API, and a 404 for
 /// anything else.
+///
+/// Layers, outermost first: CORS; load shedding past
+/// [`Options::max_in_flight`] (`503`); the request timeout (`408`); the
+/// per-client rate limit (`429`); the body limit (`413`).
 pub fn router(state: Shared) -> Router {
+    let o = state.options().clone();
     Router::new()
         .merge(tiles::routes())
         .merge(api::routes())
         // ── engineer "submit": `.merge(write::routes())` goes here. ──
         .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(o.max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit,
+        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .concurrency_limit(o.max_in_flight.max(1))
+                .timeout(o.request_timeout),
+        )
         .layer(
             tower_http::cors::CorsLayer::new()
                 .allow_origin(tower_http::cors::Any)
@@ -320,8 +458,13 @@ pub async fn serve(
         .keep_alive_timeout(options.header_read_timeout);
     let builder = Arc::new(builder);
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
     tokio::pin!(shutdown);
     loop {
+        let permit = tokio::select! {
+            p = connections.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -342,6 +485,7 @@ pub async fn serve(
         let watcher = graceful.watcher();
         let first_byte = options.header_read_timeout;
         tokio::spawn(async move {
+            let _permit = permit;
             // hyper-util's protocol detection waits for the first bytes
             // without a timer: a client that sends nothing is closed here.
             let mut probe = [0u8; 1];

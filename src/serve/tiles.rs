@@ -16,11 +16,12 @@ use crate::digest::Digest;
 use crate::log::tiles::{read_tile, TileKind, TileRef, TILE_WIDTH};
 use crate::log::LogError;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
-use axum::http::{HeaderValue, Uri};
+use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
+use axum::http::{HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::io::Write as _;
 use tlog_tiles::HASH_SIZE;
 
 /// `Cache-Control` of tiles and blobs (200 answers only): they never change.
@@ -140,15 +141,57 @@ async fn checkpoint(State(state): State<Shared>) -> Result<Response, Failure> {
         .into_response())
 }
 
-async fn tile(State(state): State<Shared>, uri: Uri) -> Result<Response, Failure> {
+async fn tile(
+    State(state): State<Shared>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
     let path = uri.path().to_string();
     let Some(t) = parse_tile(&path) else {
         return Err(Failure::not_found(format!(
             "{path} is not a tile path (c2sp.org/tlog-tiles: /tile/<L>/<N>[.p/<W>] or /tile/entries/<N>[.p/<W>], N as x001/x234/067)"
         )));
     };
-    let bytes = blocking(move || read_tile_in(&state, t, &path)).await?;
-    Ok(octets(bytes, IMMUTABLE))
+    // Entry bundles compress well (CBOR text); hash tiles do not.
+    let gzip = t.kind == TileKind::Entries && accepts_gzip(&headers);
+    let bytes = blocking(move || {
+        let bytes = read_tile_in(&state, t, &path)?;
+        if !gzip {
+            return Ok(bytes);
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&bytes)
+            .and_then(|()| enc.finish())
+            .map_err(|e| Failure::internal(format!("cannot compress {path}: {e}")))
+    })
+    .await?;
+    let mut r = octets(bytes, IMMUTABLE);
+    if t.kind == TileKind::Entries {
+        let h = r.headers_mut();
+        h.insert(VARY, HeaderValue::from_static("accept-encoding"));
+        if gzip {
+            h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+    }
+    Ok(r)
+}
+
+/// Whether `Accept-Encoding` admits gzip (`gzip` or `*`, without `q=0`).
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .is_some_and(|q| q.parse::<f32>().map_or(true, |q| q <= 0.0))
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !refused
+        })
 }
 
 /// The bytes of tile `t` at the current checkpoint, cut to its width.

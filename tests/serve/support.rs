@@ -59,3 +59,35 @@ pub fn json(r: Response) -> serde_json::Value {
     serde_json::from_slice(&bytes)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
 }
+
+/// One raw HTTP/1.1 exchange over a fresh connection, so paths reach the
+/// server exactly as written (a URL library would normalise `..`): sends
+/// `request` and reads until the server closes. Returns the status, the
+/// head and the body.
+pub fn raw(server: &Background, request: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(server.addr()).expect("connect");
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.write_all(request.as_bytes()).expect("send");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("read the answer");
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&out)));
+    let head = String::from_utf8_lossy(&out[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head}"));
+    (status, head, out[split + 4..].to_vec())
+}
+
+/// `GET path` sent raw (see [`raw`]), with `Connection: close`.
+pub fn raw_get(server: &Background, path: &str) -> (u16, String, Vec<u8>) {
+    raw(
+        server,
+        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    )
+}
