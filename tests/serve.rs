@@ -4,7 +4,8 @@
 //!
 //! - `support`: starting a server on a scratch ledger, a client, GET.
 //! - `read`: the tile paths, the checkpoint, blobs, the JSON API.
-//! - `hostile`: traversal in every encoding, slow clients, rate limit, bad queries.
+//! - `hostile`: traversal in every encoding, slow clients, rate limit, load
+//!   shedding, bad queries.
 
 pub mod support;
 

@@ -190,3 +190,57 @@ fn absurd_query_parameters_are_400_with_what_is_wrong() {
     assert_eq!(r.status(), 400);
     assert_eq!(json(r)["message"], "entry 7 is not in a tree of size 2");
 }
+
+#[test]
+fn past_the_requests_in_flight_the_server_sheds_load_with_503() {
+    let s = crate::support::Seeded::new();
+    let server = start_with(
+        &s.ledger(),
+        Options {
+            max_in_flight: 1,
+            rate_per_client: None,
+            ..Options::default()
+        },
+    );
+    let path = format!("/api/v1/claims/{}/status", s.claim("deadlock"));
+    let url = format!("{}{path}", server.url());
+    // 16 clients at once against one slot: requests overlap, and every one
+    // is either answered or shed at once (never queued).
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(16));
+    let answers: Vec<(u16, String, serde_json::Value)> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                let (gate, url) = (gate.clone(), url.clone());
+                scope.spawn(move || {
+                    let c = super::support::client();
+                    gate.wait();
+                    (0..5)
+                        .map(|_| {
+                            let r = c.get(&url).send().unwrap();
+                            (r.status().as_u16(), header(&r, "retry-after"), json(r))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect()
+    });
+    let shed: Vec<_> = answers.iter().filter(|a| a.0 == 503).collect();
+    assert!(answers.iter().all(|a| a.0 == 200 || a.0 == 503));
+    assert!(answers.iter().any(|a| a.0 == 200));
+    assert!(
+        !shed.is_empty(),
+        "80 overlapping requests on one slot, none shed"
+    );
+    for (_, retry, v) in shed {
+        assert_eq!(retry, "1");
+        assert_eq!(v["error"], "overloaded");
+        assert_eq!(
+            v["message"],
+            "the server is busy (service overloaded); try again shortly"
+        );
+    }
+}
