@@ -42,6 +42,7 @@ mod remote;
 mod report;
 mod rules;
 mod sample;
+mod serve;
 mod status;
 mod status_trust;
 mod vectors;

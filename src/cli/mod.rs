@@ -33,6 +33,7 @@ mod proof;
 mod reindex;
 pub mod render;
 mod report;
+mod serve;
 mod show;
 mod source;
 mod status;
@@ -107,6 +108,7 @@ enum Command {
     Extract(extract::ExtractArgs),
     Report(report::ReportArgs),
     Mirror(mirror::MirrorArgs),
+    Serve(serve::ServeArgs),
 }
 
 pub use error::Fail;
@@ -204,6 +206,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Extract(a) => extract::run(&ledger, a).map(done),
         Command::Report(a) => report::run(&ledger, a).map(done),
         Command::Mirror(a) => mirror::run(a).map(done),
+        Command::Serve(a) => serve::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }
