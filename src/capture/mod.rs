@@ -19,6 +19,7 @@
 //! record and blobs through [`Ledger::append_with_blobs`](crate::ledger::Ledger::append_with_blobs),
 //! where the rules of `state/articles.rs` check them.
 
+pub mod address;
 pub mod decode;
 pub mod extract;
 mod follow;
@@ -51,6 +52,14 @@ pub enum CaptureError {
         /// The URL.
         url: String,
         /// What failed.
+        why: String,
+    },
+    /// The URL (or a redirect) leads to a non-public address.
+    #[error("refused to fetch {url}: {why}")]
+    PrivateAddress {
+        /// The URL (the redirect hop's, for a redirect).
+        url: String,
+        /// The host, the address and its kind.
         why: String,
     },
     /// The deadline passed.

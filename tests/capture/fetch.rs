@@ -479,7 +479,7 @@ fn bad_fetches_are_refused_and_write_nothing() {
     );
     fetch(
         "/bomb",
-        &["--max-bytes", "1000000"],
+        &["--max-decoded-bytes", "2000000"],
         "decodes to more than 2000000 bytes; refused as a decompression bomb",
     );
     fetch(
