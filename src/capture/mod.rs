@@ -27,7 +27,9 @@ pub mod http;
 pub mod warc;
 pub mod watch;
 
-pub use follow::{first, first_record, low_confidence, next_record, page, update, Page, Update};
+pub use follow::{
+    check_given, first, first_record, low_confidence, next_record, page, update, Page, Update,
+};
 pub use http::{Conditional, Exchange, FetchOptions, Fetcher};
 
 use url::Url;
@@ -61,6 +63,16 @@ pub enum CaptureError {
         url: String,
         /// The host, the address and its kind.
         why: String,
+    },
+    /// A value given for the record is longer than the ledger takes.
+    #[error("{field} is {chars} characters long; the most it may be is {max}")]
+    TooLong {
+        /// The option.
+        field: &'static str,
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
     },
     /// The deadline passed.
     #[error("fetching {url} timed out after {seconds} s")]

@@ -173,6 +173,8 @@ fn print_report(signing: &Signing, report: &FetchReport, text: &str) -> Result<(
 /// `article fetch URL`.
 pub fn fetch(ledger: &Path, a: ArticleFetchArgs) -> Result<ExitCode> {
     capture::http::parse_http_url(&a.url)?;
+    capture::check_given(a.publisher.as_deref(), a.title.as_deref())
+        .map_err(|e| super::Fail::Usage(e.to_string()))?;
     let fetcher = a.fetch.fetcher()?;
     // The writer lock is held from here to the append: no other record of
     // the same article lands in between.

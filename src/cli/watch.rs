@@ -174,7 +174,7 @@ struct RunResult {
 fn run_due(ledger: &Path, a: RunArgs) -> Result<ExitCode> {
     let gap = Duration::try_from_secs_f64(a.host_gap).map_err(|_| {
         super::Fail::Usage(format!(
-            "--host-gap {} is not a number of seconds",
+            "--host-gap {} is not a number of seconds (0 or more)",
             a.host_gap
         ))
     })?;
