@@ -160,7 +160,7 @@ fn main() -> ExitCode {
             &tuned,
         ),
         (
-            "held-out pairs (14-15: written and labelled after tuning)",
+            "held-out pairs (14-18: written and labelled after tuning)",
             &held,
         ),
     ] {

@@ -13,11 +13,14 @@
 //! - `watch`: the watch list, due runs, backoff, robots.txt.
 //! - `rules`: the `article.capture-*` rules, on records built by hand.
 //! - `tls`: over HTTPS, the leaf certificate's digest; an untrusted one.
+//! - `ssrf`: non-public addresses refused (literals, names, watch runs),
+//!   and the opt-in.
 
 mod fetch;
 mod follow;
 mod rules;
 pub mod server;
+mod ssrf;
 mod tls;
 mod watch;
 

@@ -739,6 +739,155 @@ The library will stay closed for at least six months, the city said.""",
     held_out=True,
 )
 
+# 16 ------------------------------------------------------------------------
+pair(
+    "16-bus-crash",
+    "Bus overturns on mountain road near Valdris",
+    """VALDRIS — A coach carrying 38 passengers overturned on a mountain road north of Valdris on Sunday evening, killing two people and injuring at least 20, the regional police said.
+
+The bus, operated by the private company Altline, was travelling from the ski resort of Montsec to the capital when it left the road on a sharp bend, police spokesperson Irene Falk told reporters.
+
+"The driver appears to have lost control on the ice," Falk said, adding that the road had been gritted in the afternoon.
+
+Seven of the injured were taken to hospital by helicopter and three remain in a serious condition, according to the regional health service.
+
+Altline said in a statement that it was cooperating fully with investigators and that its vehicles were inspected every six months.
+
+The road was closed for about five hours while rescuers worked to free passengers trapped inside.
+
+Local residents said the bend had been the scene of several accidents in recent years and called for a barrier to be built.
+
+The transport ministry said it would review safety on mountain roads before the end of the winter season.""",
+    [
+        ("killing two people and injuring at least 20", "killing three people and injuring at least 24"),
+        ("police spokesperson Irene Falk told reporters", "police spokesperson Irene Falk told a news conference"),
+        ("adding that the road had been gritted in the afternoon", "adding that the road had been gritted earlier on Sunday afternoon"),
+        ("Seven of the injured were taken to hospital by helicopter and three remain in a serious condition",
+         "Nine of the injured were flown to hospital and four remain in a serious condition"),
+        ("The road was closed for about five hours while rescuers worked to free passengers trapped inside.\n\n", ""),
+        ("The transport ministry said it would review safety",
+         "A memorial service for the victims will be held in Valdris on Friday, the mayor's office said.\n\nThe transport ministry said it would review safety"),
+        ("Local residents said the bend had been the scene of several accidents in recent years and called for a barrier to be built.",
+         "Residents have long complained about the bend, which has seen a number of crashes, and want a barrier installed."),
+    ],
+    [
+        c("A coach carrying 38 passengers overturned on a mountain road north of Valdris on Sunday evening", "unchanged", "none", "the regional police", "said"),
+        c("killing two people and injuring at least 20", "edited", "figure", "the regional police", "said"),
+        c("The bus, operated by the private company Altline, was travelling from the ski resort of Montsec to the capital", "unchanged", "none", "police spokesperson Irene Falk", "told"),
+        c("when it left the road on a sharp bend", "unchanged", "none", "police spokesperson Irene Falk", "told"),
+        c("The driver appears to have lost control on the ice", "unchanged", "none", "Falk", "said", "The driver appears to have lost control on the ice"),
+        c("the road had been gritted in the afternoon", "edited", "rewording", "Falk", "adding"),
+        c("Seven of the injured were taken to hospital by helicopter and three remain in a serious condition", "needs_review", "rewording", "the regional health service", "according to"),
+        c("it was cooperating fully with investigators", "unchanged", "insertion", "Altline", "said"),
+        c("its vehicles were inspected every six months", "unchanged", "none", "Altline", "said"),
+        c("The road was closed for about five hours while rescuers worked to free passengers trapped inside.", "dropped", "dropped"),
+        c("the bend had been the scene of several accidents in recent years", "needs_review", "rewording", "Local residents", "said"),
+        c("it would review safety on mountain roads before the end of the winter season", "unchanged", "insertion", "The transport ministry", "said"),
+    ],
+    sources=["the regional police", "police spokesperson Irene Falk", "Falk", "the regional health service", "Altline", "Local residents", "The transport ministry"],
+    edit_kinds=["figure", "rewording", "dropped", "insertion"],
+    held_out=True,
+)
+
+# 17 ------------------------------------------------------------------------
+pair(
+    "17-factory-layoffs",
+    "Carmaker to cut jobs at Brenford plant",
+    """BRENFORD — The carmaker Veltro will cut 1,400 jobs at its Brenford assembly plant over the next two years as it shifts production to electric models, the company said on Wednesday.
+
+The cuts amount to roughly a quarter of the plant's workforce, according to figures published by the regional employment office.
+
+Veltro's chief operating officer, Dana Kovac, said the decision was "painful but unavoidable" given falling demand for diesel vehicles.
+
+The company expects most of the reductions to come through early retirement and voluntary departures, Kovac said.
+
+The metalworkers' union IG Stahl called the plan a betrayal and said it would ballot its members on strike action next week.
+
+The plant, which opened in 1978, produced about 210,000 vehicles last year.
+
+Regional economy minister Petra Lorenz said the government would seek talks with the company's management in the coming days.
+
+Shares in Veltro rose 2 percent in Frankfurt after the announcement.""",
+    [
+        ("will cut 1,400 jobs", "will cut 1,600 jobs"),
+        ("the company said on Wednesday", "the company said on Wednesday, confirming an earlier report by the business daily Handelspost"),
+        ("The cuts amount to roughly a quarter of the plant's workforce, according to figures published by the regional employment office.\n\n", ""),
+        ("The company expects most of the reductions to come through early retirement and voluntary departures",
+         "The company expects most of the cuts to come through early retirement and voluntary redundancy"),
+        ("and said it would ballot its members on strike action next week", "and said it would ballot its members on strike action this week"),
+        ("The plant, which opened in 1978, produced about 210,000 vehicles last year.\n\n", ""),
+        ("Regional economy minister Petra Lorenz said the government would seek talks",
+         "The plant, which opened in 1978, produced about 190,000 vehicles last year.\n\nRegional economy minister Petra Lorenz said the government would seek talks"),
+        ("Shares in Veltro rose 2 percent in Frankfurt after the announcement.",
+         "Shares in Veltro closed 3 percent higher in Frankfurt."),
+    ],
+    [
+        c("The carmaker Veltro will cut 1,400 jobs at its Brenford assembly plant over the next two years", "edited", "figure", "the company", "said"),
+        c("as it shifts production to electric models", "unchanged", "none", "the company", "said"),
+        c("The cuts amount to roughly a quarter of the plant's workforce", "dropped", "dropped", "figures published by the regional employment office", "according to"),
+        c("the decision was \"painful but unavoidable\" given falling demand for diesel vehicles", "unchanged", "none", "Veltro's chief operating officer, Dana Kovac", "said", "painful but unavoidable"),
+        c("The company expects most of the reductions to come through early retirement and voluntary departures", "edited", "rewording", "Kovac", "said"),
+        c("The metalworkers' union IG Stahl called the plan a betrayal", "unchanged", "none"),
+        c("it would ballot its members on strike action next week", "edited", "figure", "The metalworkers' union IG Stahl", "said"),
+        c("The plant, which opened in 1978, produced about 210,000 vehicles last year.", "edited", "figure"),
+        c("the government would seek talks with the company's management in the coming days", "unchanged", "move", "Regional economy minister Petra Lorenz", "said"),
+        c("Shares in Veltro rose 2 percent in Frankfurt after the announcement.", "needs_review", "rewording"),
+    ],
+    sources=["the company", "figures published by the regional employment office", "Veltro's chief operating officer, Dana Kovac", "Kovac", "The metalworkers' union IG Stahl", "Regional economy minister Petra Lorenz"],
+    edit_kinds=["figure", "rewording", "dropped", "move", "insertion"],
+    held_out=True,
+)
+
+# 18 ------------------------------------------------------------------------
+pair(
+    "18-heatwave",
+    "Heat record broken as wave spreads north",
+    """LINDAU — Temperatures reached 41.2 degrees Celsius in Lindau on Tuesday, the highest ever recorded in the country, the national weather service said.
+
+The previous record, 40.3 degrees, was set in the southern town of Ferra in August 2019.
+
+The weather service issued its highest "red" alert for six regions and warned that the heat would last until at least Friday.
+
+Hospitals in Lindau reported a sharp rise in admissions for heatstroke, mostly among people over 75, a spokesperson for the city's health department said.
+
+Rail operator NordBahn cancelled 120 regional trains after tracks buckled in the heat near Tallmark.
+
+Farmers' association president Jens Aalto said the drought had already destroyed about a third of the wheat crop in the east.
+
+Authorities opened 40 air-conditioned public buildings as "cool rooms" for residents without air conditioning.
+
+Climate scientist Miriam Okafor of Lindau University said such heatwaves had become "several times more likely" because of global warming.""",
+    [
+        ("Temperatures reached 41.2 degrees Celsius in Lindau on Tuesday", "Temperatures reached 41.5 degrees Celsius in Lindau on Tuesday"),
+        ("and warned that the heat would last until at least Friday", "and warned that the heat would last until at least Sunday"),
+        ("mostly among people over 75, a spokesperson for the city's health department said",
+         "mostly among people over 80, a spokesperson for the city's health department said"),
+        ("Rail operator NordBahn cancelled 120 regional trains after tracks buckled in the heat near Tallmark.",
+         "Rail operator NordBahn cancelled more than 150 regional trains after tracks buckled near Tallmark."),
+        ("Farmers' association president Jens Aalto said the drought had already destroyed about a third of the wheat crop in the east.",
+         "The drought had already destroyed about a third of the wheat crop in the east, according to the agriculture ministry."),
+        ("Authorities opened 40 air-conditioned public buildings", "Authorities opened 40 air‑conditioned public buildings"),
+        ("as \"cool rooms\" for residents", "as “cool rooms” for residents"),
+        ("Climate scientist Miriam Okafor of Lindau University said such heatwaves had become \"several times more likely\" because of global warming.",
+         "Lindau University climate scientist Miriam Okafor said such heatwaves had become \"several times more likely\" because of global warming.\n\nThe weather service said it would publish a full assessment of the heatwave next month."),
+    ],
+    [
+        c("Temperatures reached 41.2 degrees Celsius in Lindau on Tuesday", "edited", "figure", "the national weather service", "said"),
+        c("the highest ever recorded in the country", "unchanged", "none", "the national weather service", "said"),
+        c("The previous record, 40.3 degrees, was set in the southern town of Ferra in August 2019.", "unchanged", "none"),
+        c("The weather service issued its highest \"red\" alert for six regions", "unchanged", "none"),
+        c("the heat would last until at least Friday", "edited", "figure", "The weather service", "warned"),
+        c("Hospitals in Lindau reported a sharp rise in admissions for heatstroke, mostly among people over 75", "edited", "figure", "a spokesperson for the city's health department", "said"),
+        c("Rail operator NordBahn cancelled 120 regional trains after tracks buckled in the heat near Tallmark.", "edited", "figure"),
+        c("the drought had already destroyed about a third of the wheat crop in the east", "reattributed", "reattribution", "Farmers' association president Jens Aalto", "said"),
+        c("Authorities opened 40 air-conditioned public buildings as \"cool rooms\" for residents without air conditioning.", "unchanged", "quote_marks"),
+        c("such heatwaves had become \"several times more likely\" because of global warming", "unchanged", "insertion", "Climate scientist Miriam Okafor of Lindau University", "said", "several times more likely"),
+    ],
+    sources=["the national weather service", "The weather service", "a spokesperson for the city's health department", "Farmers' association president Jens Aalto", "the agriculture ministry", "Climate scientist Miriam Okafor of Lindau University"],
+    edit_kinds=["figure", "reattribution", "quote_marks", "insertion"],
+    held_out=True,
+)
+
 
 def apply(text, edits):
     for old, new in edits:

@@ -191,8 +191,30 @@ fn clip(s: &str, max: usize) -> String {
     t
 }
 
-/// The `article.record` of a first capture: publisher and title as given,
-/// else as the page says (its site name or host; its headline).
+/// Refuses a publisher or title given for a first capture (`--publisher`,
+/// `--title`) that is longer than the ledger takes, naming the field and
+/// the limit. Only the page's own site name and headline are clipped
+/// ([`first_record`]): those are the page's words, these the editor's.
+pub fn check_given(publisher: Option<&str>, title: Option<&str>) -> Result<(), CaptureError> {
+    for (field, value, max) in [
+        ("--publisher", publisher, MAX_LABEL_CHARS),
+        ("--title", title, MAX_TITLE_CHARS),
+    ] {
+        let n = value.map_or(0, |v| v.chars().count());
+        if n > max {
+            return Err(CaptureError::TooLong {
+                field,
+                chars: n,
+                max,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The `article.record` of a first capture: publisher and title as given
+/// (checked by [`check_given`]), else as the page says (its site name or
+/// host; its headline), clipped to the ledger's limits.
 pub fn first_record(
     page: &Page,
     publisher: Option<String>,

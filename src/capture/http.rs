@@ -19,6 +19,16 @@ use url::Url;
 /// WARC records' heads.
 pub const MAX_RAW_BYTES: u64 = crate::state::limits::MAX_ARTICLE_BYTES - (256 << 10);
 
+/// The default of [`FetchOptions::max_body`] (and of `--max-bytes`).
+pub const DEFAULT_MAX_BODY: u64 = 3 << 20;
+
+/// The default of [`FetchOptions::max_decoded`] (and of
+/// `--max-decoded-bytes`): a page's HTML with its inline scripts and
+/// styles rarely decodes past a few MiB; 20 MiB leaves room, and a
+/// decompression bomb (a few kB that decode to gigabytes) is refused long
+/// before memory runs short.
+pub const DEFAULT_MAX_DECODED: u64 = 20 << 20;
+
 /// The limits and identity of a capture's HTTP client.
 #[derive(Clone, Debug)]
 pub struct FetchOptions {
@@ -42,6 +52,9 @@ pub struct FetchOptions {
     /// Certificates (DER) trusted as roots besides the Web PKI's (a private
     /// CA; the tests' own).
     pub extra_roots: Vec<Vec<u8>>,
+    /// Connect to private, loopback, link-local and other non-public
+    /// addresses too (off by default: see [`super::address`]).
+    pub allow_private: bool,
 }
 
 impl Default for FetchOptions {
@@ -49,12 +62,13 @@ impl Default for FetchOptions {
         FetchOptions {
             connect_timeout: Duration::from_secs(10),
             total_timeout: Duration::from_secs(30),
-            max_body: 3 << 20,
-            max_decoded: 20 << 20,
+            max_body: DEFAULT_MAX_BODY,
+            max_decoded: DEFAULT_MAX_DECODED,
             max_redirects: 10,
             max_retry_after: Duration::from_secs(10),
             contact: None,
             extra_roots: Vec::new(),
+            allow_private: false,
         }
     }
 }
@@ -192,6 +206,11 @@ impl Fetcher {
             let cert = reqwest::Certificate::from_der(der)
                 .map_err(|e| CaptureError::Client(format!("a root certificate: {e}")))?;
             builder = builder.add_root_certificate(cert);
+        }
+        if !opts.allow_private {
+            // Every name resolved is checked before the connector sees its
+            // addresses (address.rs).
+            builder = builder.dns_resolver(super::address::GuardedResolver::arc());
         }
         let client = builder
             .redirect(reqwest::redirect::Policy::none())
@@ -346,6 +365,17 @@ impl Fetcher {
                 headers.insert("if-modified-since", m);
             }
         }
+        if !self.opts.allow_private {
+            // An IP literal is not resolved: checked here.
+            let literal = match url.host() {
+                Some(url::Host::Ipv4(a)) => Some(std::net::IpAddr::V4(a)),
+                Some(url::Host::Ipv6(a)) => Some(std::net::IpAddr::V6(a)),
+                _ => None,
+            };
+            if let Some(ip) = literal {
+                super::address::check(&ip.to_string(), ip).map_err(|r| refused(url, r))?;
+            }
+        }
         let request_head = request_head(url, &self.opts.user_agent(), &headers);
         let resp = self
             .client
@@ -354,7 +384,9 @@ impl Fetcher {
             .timeout(left)
             .send()
             .map_err(|e| {
-                if e.is_timeout() {
+                if let Some(r) = find_refused(&e) {
+                    refused(url, r)
+                } else if e.is_timeout() {
                     timeout()
                 } else {
                     CaptureError::Http {
@@ -365,6 +397,13 @@ impl Fetcher {
             })?;
         let status = resp.status().as_u16();
         let version = format!("{:?}", resp.version());
+        if !self.opts.allow_private {
+            // The address actually connected, whatever led to it.
+            if let Some(peer) = resp.remote_addr() {
+                super::address::check(url.host_str().unwrap_or_default(), peer.ip())
+                    .map_err(|r| refused(url, r))?;
+            }
+        }
         let remote_addr = resp.remote_addr().map(|a| a.to_string());
         let tls_certificate = resp
             .extensions()
@@ -398,6 +437,25 @@ impl Fetcher {
             retrieved_at: crate::ledger::now().unwrap_or(0),
             hops: Vec::new(),
         })
+    }
+}
+
+/// The address refusal in `e`'s chain of sources, if that is why it failed.
+fn find_refused(e: &(dyn std::error::Error + 'static)) -> Option<super::address::Refused> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        if let Some(r) = c.downcast_ref::<super::address::Refused>() {
+            return Some(r.clone());
+        }
+        cur = c.source();
+    }
+    None
+}
+
+fn refused(url: &Url, r: super::address::Refused) -> CaptureError {
+    CaptureError::PrivateAddress {
+        url: url.to_string(),
+        why: r.to_string(),
     }
 }
 

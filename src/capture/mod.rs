@@ -23,6 +23,7 @@
 // is the `capture` Cargo feature; the identity rules below are always
 // here, because the rules of `state/captures.rs` use them.
 #[cfg(feature = "capture")]
+pub mod address;
 pub mod decode;
 #[cfg(feature = "capture")]
 pub mod extract;
@@ -38,6 +39,9 @@ pub mod watch;
 #[cfg(feature = "capture")]
 pub use follow::{first, first_record, low_confidence, next_record, page, update, Page, Update};
 #[cfg(feature = "capture")]
+pub use follow::{
+    check_given, first, first_record, low_confidence, next_record, page, update, Page, Update,
+};
 pub use http::{Conditional, Exchange, FetchOptions, Fetcher};
 
 /// The agreement (per mille) between the two extractors below which a
@@ -68,6 +72,24 @@ pub enum CaptureError {
         url: String,
         /// What failed.
         why: String,
+    },
+    /// The URL (or a redirect) leads to a non-public address.
+    #[error("refused to fetch {url}: {why}")]
+    PrivateAddress {
+        /// The URL (the redirect hop's, for a redirect).
+        url: String,
+        /// The host, the address and its kind.
+        why: String,
+    },
+    /// A value given for the record is longer than the ledger takes.
+    #[error("{field} is {chars} characters long; the most it may be is {max}")]
+    TooLong {
+        /// The option.
+        field: &'static str,
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        max: usize,
     },
     /// The deadline passed.
     #[error("fetching {url} timed out after {seconds} s")]

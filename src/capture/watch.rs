@@ -285,6 +285,9 @@ pub enum RobotsTxt {
     Missing,
     /// A 5xx, another status or a network error: everything is disallowed.
     Unreachable,
+    /// The host is at a non-public address, which captures refuse
+    /// (address.rs): the refusal, for the watch's error.
+    Refused(String),
 }
 
 impl RobotsTxt {
@@ -296,8 +299,12 @@ impl RobotsTxt {
         u.set_path("/robots.txt");
         u.set_query(None);
         u.set_fragment(None);
-        let Ok(ex) = fetcher.get(u.as_str(), &super::Conditional::default()) else {
-            return RobotsTxt::Unreachable;
+        let ex = match fetcher.get(u.as_str(), &super::Conditional::default()) {
+            Ok(ex) => ex,
+            Err(e @ super::CaptureError::PrivateAddress { .. }) => {
+                return RobotsTxt::Refused(e.to_string())
+            }
+            Err(_) => return RobotsTxt::Unreachable,
         };
         match ex.status {
             200..=299 => {
@@ -317,7 +324,7 @@ impl RobotsTxt {
         match self {
             RobotsTxt::Rules(body) => robots_allow(Some(body), url),
             RobotsTxt::Missing => true,
-            RobotsTxt::Unreachable => false,
+            RobotsTxt::Unreachable | RobotsTxt::Refused(_) => false,
         }
     }
 }

@@ -33,8 +33,24 @@ pub struct FetchArgs {
     pub connect_timeout: f64,
     /// Most bytes of body read (the raw body, at most 3932160: it is stored
     /// twice, as a blob and in the WARC file); a larger one is refused.
-    #[arg(long, default_value_t = 3 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = capture::http::DEFAULT_MAX_BODY, value_name = "BYTES")]
     pub max_bytes: u64,
+    /// Most bytes a Content-Encoding (gzip, deflate, br) may decode to;
+    /// more is refused as a decompression bomb.
+    #[arg(long, default_value_t = capture::http::DEFAULT_MAX_DECODED, value_name = "BYTES")]
+    pub max_decoded_bytes: u64,
+    /// Also connect to private, loopback, link-local and other non-public
+    /// addresses (RFC 1918, 127/8, ::1, fc00::/7, 169.254/16, 0.0.0.0, …),
+    /// which a capture refuses by default, for every redirect hop too: a URL
+    /// from a tip must not reach the ledger host's own network.
+    /// The variable takes 1/0, true/false, yes/no, on/off.
+    #[arg(
+        long,
+        env = "PROVLEDGER_ALLOW_PRIVATE_ADDRESSES",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_private_addresses: bool,
     /// Longest Retry-After waited for, in seconds; a longer one is reported.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub max_retry_after: u64,
@@ -55,11 +71,11 @@ impl FetchArgs {
             connect_timeout: secs("connect-timeout", self.connect_timeout)?,
             total_timeout: secs("timeout", self.timeout)?,
             max_body: self.max_bytes,
-            max_decoded: self.max_bytes.saturating_mul(2).max(self.max_bytes),
-            max_redirects: 10,
+            max_decoded: self.max_decoded_bytes,
             max_retry_after: Duration::from_secs(self.max_retry_after),
             contact: self.contact.clone(),
-            extra_roots: Vec::new(),
+            allow_private: self.allow_private_addresses,
+            ..FetchOptions::default()
         })?)
     }
 }
@@ -157,6 +173,8 @@ fn print_report(signing: &Signing, report: &FetchReport, text: &str) -> Result<(
 /// `article fetch URL`.
 pub fn fetch(ledger: &Path, a: ArticleFetchArgs) -> Result<ExitCode> {
     capture::http::parse_http_url(&a.url)?;
+    capture::check_given(a.publisher.as_deref(), a.title.as_deref())
+        .map_err(|e| super::Fail::Usage(e.to_string()))?;
     let fetcher = a.fetch.fetcher()?;
     // The writer lock is held from here to the append: no other record of
     // the same article lands in between.

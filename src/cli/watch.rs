@@ -174,7 +174,7 @@ struct RunResult {
 fn run_due(ledger: &Path, a: RunArgs) -> Result<ExitCode> {
     let gap = Duration::try_from_secs_f64(a.host_gap).map_err(|_| {
         super::Fail::Usage(format!(
-            "--host-gap {} is not a number of seconds",
+            "--host-gap {} is not a number of seconds (0 or more)",
             a.host_gap
         ))
     })?;
@@ -206,7 +206,18 @@ fn run_due(ledger: &Path, a: RunArgs) -> Result<ExitCode> {
         }
         let allowed = robots.get(&host).is_none_or(|r| r.allows(&watch.url));
         let at = super::now()?;
-        let (outcome, fetch, error) = if !allowed {
+        let (outcome, fetch, error) = if let Some(RobotsTxt::Refused(msg)) = robots.get(&host) {
+            // The host's address is refused: the watch failed, and says why.
+            list.event(Event {
+                at,
+                article: watch.article,
+                url: watch.url.clone(),
+                outcome: Outcome::Failed,
+                status: None,
+                detail: Some(msg.clone()),
+            });
+            (Outcome::Failed, None, Some(msg.clone()))
+        } else if !allowed {
             list.event(Event {
                 at,
                 article: watch.article,

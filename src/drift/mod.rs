@@ -17,7 +17,10 @@
 //!    `triple_accel`), and the best candidate's edit ratio is recomputed
 //!    over chars (edits ÷ the passage's length): at most [`EDITED`] with
 //!    agreeing context is **edited**, at most [`REVIEW`] **needs review**,
-//!    above it **dropped**; two candidates within [`HAIR`] of each other
+//!    above it **dropped**; a passage between the two that stands where
+//!    the word diff puts it, with agreeing context, and kept
+//!    [`LIGHT_KEPT`] of its words changed in at most [`LIGHT_PLACES`]
+//!    places is **edited** too (a light edit: `light.rs`); two candidates within [`HAIR`] of each other
 //!    that context does not separate are **ambiguous**;
 //! 3. the attribution is anchored on its own: when the source's label stood
 //!    within [`NEAR`] chars of the passage in the old version and does not
@@ -32,6 +35,7 @@
 //! the `claim.revise` statements of the classes that apply.
 
 mod attribution;
+mod light;
 pub mod plan;
 
 use crate::history::{word_diff, DiffPart};
@@ -59,6 +63,13 @@ pub const AGREE: f64 = 0.5;
 pub const REWORDED: f64 = 0.5;
 /// How far (in view chars) from a passage its source's label may stand.
 pub const NEAR: usize = 200;
+/// A passage above [`EDITED`] but within [`REVIEW`], standing where the
+/// word diff puts it with agreeing context, is still **edited** when it
+/// kept at least this share of its words (a figure replaced by a figure
+/// counts as kept)…
+pub const LIGHT_KEPT: f64 = 0.75;
+/// …and its words changed in at most this many places.
+pub const LIGHT_PLACES: usize = 2;
 
 /// What became of a claim in the new version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -388,6 +399,57 @@ impl<'a> Drift<'a> {
         (sb.max(sa), sb + sa)
     }
 
+    /// The ends of approximate candidate `[s, e)` (ratio `r`) aligned
+    /// with the old passage *and* its context: the search keeps the
+    /// cheapest ends for the passage alone, which cut a passage edited near
+    /// its end short ("gritted in the afternoon" found as "gritted earlier
+    /// on" in "gritted earlier on Sunday afternoon."). Each end moves to the
+    /// word boundary nearby where the edits of the passage plus those of
+    /// the context on that side are fewest, only when strictly fewer; the
+    /// ratio is recomputed.
+    fn align_ends(
+        &self,
+        q: &[char],
+        ctx: (&[char], &[char]),
+        s: usize,
+        e: usize,
+        r: f64,
+    ) -> (usize, usize, f64) {
+        let v = self.newv.chars();
+        let n = v.len();
+        let boundary =
+            |i: usize| i == 0 || i >= n || !v[i - 1].is_alphanumeric() || !v[i].is_alphanumeric();
+        let span = q.len() / 2 + 12;
+        let end_cost = |s: usize, e: usize| {
+            distance(q, &v[s..e]) + distance(ctx.1, &v[e..(e + CONTEXT).min(n)])
+        };
+        let (mut ne, mut best) = (e, end_cost(s, e));
+        for i in e.saturating_sub(12).max(s + 1)..=(e + span).min(n) {
+            if i != e && boundary(i) && v[i - 1] != ' ' {
+                let c = end_cost(s, i);
+                if c < best {
+                    (ne, best) = (i, c);
+                }
+            }
+        }
+        let start_cost =
+            |s: usize| distance(q, &v[s..ne]) + distance(ctx.0, &v[s.saturating_sub(CONTEXT)..s]);
+        let (mut ns, mut best) = (s, start_cost(s));
+        let (lo, hi) = (s.saturating_sub(span), (s + 12).min(ne - 1));
+        for (i, &ch) in v.iter().enumerate().take(hi + 1).skip(lo) {
+            if i != s && boundary(i) && ch != ' ' {
+                let c = start_cost(i);
+                if c < best {
+                    (ns, best) = (i, c);
+                }
+            }
+        }
+        if (ns, ne) == (s, e) {
+            return (s, e, r);
+        }
+        (ns, ne, distance(q, &v[ns..ne]) as f64 / q.len() as f64)
+    }
+
     /// The anchor of new view range `[a, b)` in the new text, or why it
     /// cannot be one.
     fn anchor_at(&self, a: usize, b: usize) -> Result<Anchor, String> {
@@ -591,6 +653,7 @@ impl<'a> Drift<'a> {
                         .all(|o| o >= a && o + (e - s) <= b)
                 })
                 .map(|(s, e, r)| {
+                    let (s, e, r) = self.align_ends(q, ctx, s, e, r);
                     let (best, sum) = self.context_score(ctx, s, e);
                     (s, e, r, best, sum)
                 })
@@ -629,10 +692,25 @@ impl<'a> Drift<'a> {
             // Context agrees when the text on one side does, or when the
             // candidate stands where the word diff puts the passage (a
             // passage whose neighbours were both rewritten).
-            let agrees = best >= AGREE || s.abs_diff(hint) <= q.len() / 2 + CONTEXT;
+            let at_hint = s.abs_diff(hint) <= q.len() / 2 + CONTEXT;
+            let agrees = best >= AGREE || at_hint;
+            // A light edit in place: above the edit ratio, but most words
+            // kept, changed in one or two places (light.rs).
+            let light = (r > EDITED && r <= REVIEW && best >= AGREE && at_hint && !short)
+                .then(|| light::WordEdit::of(q, &nv[s..e]))
+                .filter(light::WordEdit::is_light);
             if r <= EDITED && agrees && !short {
                 out.class = DriftClass::Edited;
                 out.reason = format!("the passage was edited (edit ratio {r:.2})");
+            } else if let Some(w) = light {
+                out.class = DriftClass::Edited;
+                out.reason = format!(
+                    "the passage was lightly edited in place (edit ratio {r:.2}, above {EDITED}, but {} of its {} words kept, changed in {} place{})",
+                    w.kept,
+                    w.words,
+                    w.places,
+                    if w.places == 1 { "" } else { "s" }
+                );
             } else {
                 out.class = DriftClass::NeedsReview;
                 out.reason = if short {

@@ -479,7 +479,7 @@ fn bad_fetches_are_refused_and_write_nothing() {
     );
     fetch(
         "/bomb",
-        &["--max-bytes", "1000000"],
+        &["--max-decoded-bytes", "2000000"],
         "decodes to more than 2000000 bytes; refused as a decompression bomb",
     );
     fetch(
@@ -546,4 +546,79 @@ fn a_short_retry_after_is_waited_for() {
     let v = fetch_json(&env, &key, &srv.url("/busy"), &[]);
     assert_eq!(v["outcome"], "new-version");
     assert_eq!(srv.seen_for("/busy").len(), 2);
+}
+
+#[test]
+fn an_unreadable_retry_after_is_refused_and_writes_nothing() {
+    let srv = Server::start();
+    let (env, key) = ledger();
+    srv.route(
+        "/busy",
+        Route::RetryAfter {
+            secs: "soon, maybe".into(),
+            times: 1,
+            then: Box::new(Route::html(fixture("news.html"))),
+        },
+    );
+    env.refused(
+        &["article", "fetch", &srv.url("/busy"), "--key", &key],
+        1,
+        &format!(
+            "fetching {} failed: status 503 with an unreadable Retry-After 'soon, maybe'",
+            srv.url("/busy")
+        ),
+    );
+    // Asked once, not retried.
+    assert_eq!(srv.seen_for("/busy").len(), 1);
+}
+
+#[test]
+fn a_publisher_or_title_over_the_limit_is_refused_before_fetching() {
+    let srv = Server::start();
+    srv.route("/a", Route::html(fixture("news.html")));
+    let (env, key) = ledger();
+    let url = srv.url("/a");
+    let long_publisher = "P".repeat(201);
+    env.refused(
+        &[
+            "article",
+            "fetch",
+            &url,
+            "--key",
+            &key,
+            "--publisher",
+            &long_publisher,
+        ],
+        2,
+        "--publisher is 201 characters long; the most it may be is 200",
+    );
+    let long_title = "é".repeat(501);
+    env.refused(
+        &[
+            "article",
+            "fetch",
+            &url,
+            "--key",
+            &key,
+            "--title",
+            &long_title,
+        ],
+        2,
+        "--title is 501 characters long; the most it may be is 500",
+    );
+    assert!(srv.seen().is_empty(), "nothing was fetched");
+    // At the limits, both are recorded as given, unclipped.
+    let v = fetch_json(
+        &env,
+        &key,
+        &url,
+        &["--publisher", &"P".repeat(200), "--title", &"é".repeat(500)],
+    );
+    let shown = env
+        .run(&["article", "show", v["article"].as_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    let text = shown.to_string();
+    assert!(text.contains(&"P".repeat(200)), "{text}");
+    assert!(text.contains(&"é".repeat(500)), "{text}");
 }

@@ -55,6 +55,8 @@ fn https_records_the_leaf_certificate_digest() {
     let server = serve_once(listener, fixture("news.html"));
     let fetcher = Fetcher::new(FetchOptions {
         extra_roots: vec![fixture("ca.der")],
+        // The test server is on loopback.
+        allow_private: true,
         ..FetchOptions::default()
     })
     .unwrap();
@@ -79,7 +81,11 @@ fn an_untrusted_certificate_is_refused() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let _server = serve_once(listener, fixture("news.html"));
-    let fetcher = Fetcher::new(FetchOptions::default()).unwrap();
+    let fetcher = Fetcher::new(FetchOptions {
+        allow_private: true,
+        ..FetchOptions::default()
+    })
+    .unwrap();
     let url = format!("https://127.0.0.1:{port}/news.html");
     let e = fetcher.get(&url, &Conditional::default()).unwrap_err();
     let msg = e.to_string();

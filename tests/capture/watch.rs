@@ -145,6 +145,13 @@ fn bad_watch_inputs_are_refused() {
         2,
         "'5w' has an unknown unit 'w'; use s, m, h or d",
     );
+    for gap in ["-1", "NaN", "inf"] {
+        env.refused(
+            &["watch", "run", "--key", &key, &format!("--host-gap={gap}")],
+            2,
+            &format!("--host-gap {gap} is not a number of seconds (0 or more)"),
+        );
+    }
     std::fs::write(env.lpath("watch.json"), "{\"watches\": 3}").unwrap();
     env.run(&["watch", "list"])
         .fails_with(1, "watch.json is not a valid watch list: ");

@@ -108,7 +108,8 @@ impl Env {
     }
 
     /// `provledger ARGS...` without `--ledger`, run in the scratch directory
-    /// with a clean environment: no `PROVLEDGER_*` variables, and
+    /// with a clean environment: no `PROVLEDGER_*` variables but
+    /// `PROVLEDGER_ALLOW_PRIVATE_ADDRESSES=1`, and
     /// `SOURCE_DATE_EPOCH` set to the clock ([`Env::now`]), which then moves
     /// on if it is a moving one.
     pub fn bare<S: AsRef<OsStr>>(&self, args: &[S]) -> Run<'_> {
@@ -121,6 +122,9 @@ impl Env {
             .env_remove("PROVLEDGER_KEY")
             .env_remove("RUST_BACKTRACE")
             .env_remove("RUST_LOG")
+            // Capture refuses non-public addresses; the tests' servers are
+            // on loopback (the refusal tests remove this).
+            .env("PROVLEDGER_ALLOW_PRIVATE_ADDRESSES", "1")
             .env("SOURCE_DATE_EPOCH", t.to_string())
             .env("NO_COLOR", "1")
             .args(args);
