@@ -24,6 +24,7 @@
 // here, because the rules of `state/captures.rs` use them.
 #[cfg(feature = "capture")]
 pub mod address;
+#[cfg(feature = "capture")]
 pub mod decode;
 #[cfg(feature = "capture")]
 pub mod extract;
@@ -37,11 +38,10 @@ pub mod warc;
 pub mod watch;
 
 #[cfg(feature = "capture")]
-pub use follow::{first, first_record, low_confidence, next_record, page, update, Page, Update};
-#[cfg(feature = "capture")]
 pub use follow::{
     check_given, first, first_record, low_confidence, next_record, page, update, Page, Update,
 };
+#[cfg(feature = "capture")]
 pub use http::{Conditional, Exchange, FetchOptions, Fetcher};
 
 /// The agreement (per mille) between the two extractors below which a
