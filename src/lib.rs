@@ -26,6 +26,7 @@
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
 //! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
+//! | [`export`] | exports for other tools: ClaimReview JSON-LD, PROV-JSON, JSON Lines of the log, CSV of claims, from the read queries | schema.org ClaimReview, W3C PROV-JSON, RFC 4180 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`error`] | an error said with its causes | |
 //!
@@ -137,6 +138,7 @@ pub mod cbor;
 pub mod digest;
 pub mod drift;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod history;
 pub mod import;

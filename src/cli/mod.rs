@@ -20,6 +20,7 @@ mod claims;
 mod completions;
 mod drift;
 pub mod error;
+mod export;
 mod extract;
 mod history;
 mod import;
@@ -87,6 +88,7 @@ enum Command {
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
     Extract(extract::ExtractArgs),
+    Export(export::ExportArgs),
 }
 
 pub use error::Fail;
@@ -138,6 +140,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
         Command::Extract(a) => extract::run(&ledger, a).map(done),
+        Command::Export(a) => export::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }
