@@ -1,5 +1,6 @@
 //! `provledger export FORMAT`: the ledger in formats other tools read.
 
+use super::render::{esc_lines, json_safe};
 use super::Fail;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
@@ -7,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use provledger::export::{self, ExportError, Format, Progress, Publication, Scope};
 use provledger::ledger::Ledger;
 use provledger::statement::Kind;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Export the ledger for other tools (README "Exports").
@@ -111,19 +112,44 @@ pub fn run(ledger: &Path, a: ExportArgs) -> Result<()> {
         Progress::Total(n) => bar.set_length(n),
         Progress::Done => bar.inc(1),
     };
-    let done = match &a.out {
-        Some(path) => export::write_atomically(path, |out| {
+    // JSON is written safe on a terminal (and in files alike: the same
+    // JSON once parsed); CSV fields cannot be escaped without changing
+    // them, so CSV is escaped only when it goes to a terminal.
+    let json = format != Format::Csv;
+    let run = |out: &mut dyn Write| -> Result<(), ExportError> {
+        if json {
+            export::export(
+                &l,
+                format,
+                &scope,
+                &publication,
+                &mut JsonSafe(out),
+                &progress,
+            )
+        } else {
             export::export(&l, format, &scope, &publication, out, &progress)
-        }),
+        }
+    };
+    let stdout_err = |source| ExportError::Write {
+        path: "stdout".into(),
+        source,
+    };
+    let done = match &a.out {
+        Some(path) => export::write_atomically(path, run),
+        None if !json && std::io::stdout().is_terminal() => {
+            let mut buf = Vec::new();
+            run(&mut buf).and_then(|()| {
+                let text = esc_lines(&String::from_utf8_lossy(&buf));
+                std::io::stdout()
+                    .lock()
+                    .write_all(text.as_bytes())
+                    .map_err(stdout_err)
+            })
+        }
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            export::export(&l, format, &scope, &publication, &mut out, &progress).and_then(|()| {
-                out.flush().map_err(|source| ExportError::Write {
-                    path: "stdout".into(),
-                    source,
-                })
-            })
+            run(&mut out).and_then(|()| out.flush().map_err(stdout_err))
         }
     };
     bar.finish_and_clear();
@@ -154,5 +180,46 @@ fn check_base_url(u: &str) -> Result<String> {
             "--base-url {u:?} is not an http(s) URL (such as https://example.org/ledger)"
         ))
         .into()),
+    }
+}
+
+/// A writer of JSON text that escapes what [`json_safe`] escapes (DEL, C1
+/// controls, invisible format characters such as a bidi override) as
+/// `\uXXXX`: the same JSON once parsed, safe on a terminal. serde_json
+/// writes whole UTF-8 pieces; a piece that is not UTF-8 is passed on as it
+/// is.
+struct JsonSafe<'a>(&'a mut dyn Write);
+
+impl Write for JsonSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(s) => self.0.write_all(json_safe(s).as_bytes())?,
+            Err(_) => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonSafe;
+
+    #[test]
+    fn json_written_through_json_safe_is_the_same_json_without_raw_controls() {
+        let value = serde_json::json!({"text": "a\u{202e}b\u{85}c\u{7f}d\u{1b}e é"});
+        let mut out = Vec::new();
+        serde_json::to_writer_pretty(&mut JsonSafe(&mut out), &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for c in ['\u{202e}', '\u{85}', '\u{7f}', '\u{1b}'] {
+            assert!(!text.contains(c), "{text:?} holds {c:?} raw");
+        }
+        assert!(text.contains("\\u202e"), "{text}");
+        assert!(text.contains('é'), "printable text stays: {text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 }
