@@ -647,3 +647,27 @@ fn the_sample_ledger_exports_in_every_format() {
         assert_schema("export-csv.schema.json", row);
     }
 }
+
+#[test]
+fn a_claim_the_article_dropped_appears_in_the_last_version_that_made_it() {
+    let s = Seeded::new();
+    let verdict = s.verify("cem", "phone-call", "true");
+    let v2 = s.update_article();
+    s.revise(
+        "phone-call",
+        &["--article", &v2, "--removed", "--reason", "article_updated"],
+    );
+    let reviews = json_out(
+        &s,
+        &["export", "claimreview", "--claim", s.claim("phone-call")],
+    );
+    assert_schema("claimreview.schema.json", &reviews);
+    let r = reviews
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["identifier"] == verdict.as_str())
+        .expect("a removed claim keeps the standing it had");
+    assert_eq!(r["itemReviewed"]["appearance"][0]["version"], 1);
+    assert_eq!(r["itemReviewed"]["firstAppearance"]["version"], 1);
+}

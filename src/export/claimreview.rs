@@ -24,7 +24,8 @@
 //! `Claim` as the article prints it: its `author` the source as printed
 //! (a `Person` for a person or a group of people, else an
 //! `Organization`; the outlet for its own assertions), `appearance` the
-//! article version its current revision reads, `firstAppearance` the
+//! article version its last revision with text reads (for a claim the
+//! article dropped, the last version that made it), `firstAppearance` the
 //! version it was first recorded in.
 
 use super::{ExportError, Publication};
@@ -215,9 +216,18 @@ fn claim_item(ledger: &Ledger, h: &History) -> Result<Value, ExportError> {
             m.insert("datePublished".into(), json!(rfc3339(at)));
         }
     }
+    // Where the claim appears: the version its last revision with text
+    // reads (a revision that records the claim's removal reads a version
+    // without it).
+    let shown = h
+        .revisions
+        .iter()
+        .rev()
+        .find(|r| r.content.is_some())
+        .map_or(&h.claim.article, |r| &r.article);
     m.insert(
         "appearance".into(),
-        json!([appearance(&h.claim.article, &h.claim.anchor.exact)]),
+        json!([appearance(shown, &h.claim.anchor.exact)]),
     );
     m.insert("firstAppearance".into(), appearance(&first, ""));
     Ok(Value::Object(m))
