@@ -6,10 +6,10 @@
 # timed with its output size.
 #
 # Usage: benches/export-cli.sh [N ...]   (default: 1000 10000)
-# Needs: cargo build --release --bin provledger
+# Needs: cargo build --release --bin provledger (or BIN=path/to/provledger)
 set -eu
 cd "$(dirname "$0")/.."
-bin=$PWD/target/release/provledger
+bin=${BIN:-$PWD/target/release/provledger}
 [ $# -gt 0 ] || set -- 1000 10000
 tmp=$(mktemp -d)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT

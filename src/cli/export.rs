@@ -192,6 +192,14 @@ struct JsonSafe<'a>(&'a mut dyn Write);
 
 impl Write for JsonSafe<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Printable ASCII and the layout's whitespace need no escape.
+        if buf
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r'))
+        {
+            self.0.write_all(buf)?;
+            return Ok(buf.len());
+        }
         match std::str::from_utf8(buf) {
             Ok(s) => self.0.write_all(json_safe(s).as_bytes())?,
             Err(_) => self.0.write_all(buf)?,
