@@ -28,6 +28,7 @@
 //! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`report`] | the web view: HTML pages of claims, articles, sources and the audit, and the static site of `provledger report` | HTML templates (minijinja), inline SVG |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
+//! | [`export`] | exports for other tools: ClaimReview JSON-LD, PROV-JSON, JSON Lines of the log, CSV of claims, from the read queries | schema.org ClaimReview, W3C PROV-JSON, RFC 4180 |
 //! | [`lockwait`] | who holds the writer lock | |
 //! | [`remote`] | a remote ledger over HTTP: the tlog-tiles client, verified pull mirrors (`mirror`, `--remote`, `audit --remote`) | c2sp.org/tlog-tiles (client side) |
 //! | [`error`] | an error said with its causes | |
@@ -140,6 +141,7 @@ pub mod cbor;
 pub mod digest;
 pub mod drift;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod history;
 pub mod import;

@@ -25,6 +25,7 @@ mod cli;
 mod cli_domain;
 mod drift;
 mod eval_gold;
+mod export;
 mod extract;
 mod frictions;
 mod harden_files;

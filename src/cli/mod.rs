@@ -20,6 +20,7 @@ mod claims;
 mod completions;
 mod drift;
 pub mod error;
+mod export;
 mod extract;
 mod history;
 mod import;
@@ -109,6 +110,7 @@ enum Command {
     Report(report::ReportArgs),
     Mirror(mirror::MirrorArgs),
     Serve(serve::ServeArgs),
+    Export(export::ExportArgs),
 }
 
 pub use error::Fail;
@@ -207,6 +209,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Report(a) => report::run(&ledger, a).map(done),
         Command::Mirror(a) => mirror::run(a).map(done),
         Command::Serve(a) => serve::run(&ledger, a).map(done),
+        Command::Export(a) => export::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }
