@@ -40,6 +40,7 @@ mod log_store;
 mod proptest_roundtrip;
 mod rules;
 mod sample;
+mod sequencer;
 mod status;
 mod status_trust;
 mod vectors;
