@@ -359,3 +359,39 @@ fn a_sequencer_needs_the_ledgers_operator_key() {
     );
     assert_eq!(files, env.ledger_files());
 }
+
+#[test]
+fn a_statement_ahead_of_the_clock_is_refused_alone() {
+    let env = Env::new();
+    library_ledger(&env, 0);
+    let mut l = Ledger::open_writer(&env.ledger()).unwrap();
+    let clock = provledger::ledger::clock().unwrap();
+    let ahead = SignedStatement::sign(
+        &Statement {
+            at: clock + 3600,
+            body: Body::KeyGrant(provledger::statement::KeyGrant {
+                key: fixed_key("late", 9).public().to_note_string(),
+                display_name: "Late".into(),
+                roles: vec![Role::Checker],
+            }),
+        },
+        &operator(),
+    )
+    .unwrap()
+    .verify()
+    .unwrap();
+    let before = l.size();
+    let out = l
+        .append_group(&[one(ahead), one(fresh(1))], &operator(), T0)
+        .unwrap();
+    let Outcome::Ahead { index, message } = &out[0] else {
+        panic!("expected ahead, got {:?}", out[0]);
+    };
+    assert_eq!(*index, 0);
+    assert!(
+        message.contains("is 1 hour ahead of this machine's clock"),
+        "{message}"
+    );
+    appended(&out[1]);
+    assert_eq!(l.size(), before + 1);
+}

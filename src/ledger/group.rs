@@ -17,6 +17,7 @@ use crate::digest::Digest;
 use crate::keys::SecretKey;
 use crate::proof::TlogProof;
 use crate::state::limits::not_ahead;
+pub use crate::state::limits::RULE_CLOCK_AHEAD;
 use crate::state::{BlobError, Blobs, Entry, StateError};
 use crate::statement::{Kind, VerifiedStatement};
 use std::cell::RefCell;
@@ -74,11 +75,12 @@ pub enum Outcome {
         id: Digest,
         /// The rule's id (README "Rule ids").
         rule: &'static str,
-        /// The refusal, for a person to read.
+        /// The refusal, for a person to read ("KIND refused: why").
         message: String,
     },
     /// Statement `index` carries a time too far ahead of this machine's
-    /// clock (a check of the machine, not a rule); nothing was written.
+    /// clock (a check of the machine, not replayed: [`RULE_CLOCK_AHEAD`]);
+    /// nothing was written.
     Ahead {
         /// Position of the statement in the submission (from 0).
         index: usize,
@@ -232,7 +234,7 @@ impl Ledger {
                             index: i,
                             id: v.id(),
                             rule: error.rule,
-                            message: error.reason,
+                            message: error.to_string(),
                         });
                         continue 'submissions;
                     }

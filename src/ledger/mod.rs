@@ -23,7 +23,7 @@ mod replay;
 pub mod sequencer;
 
 pub use error::{ClockError, LedgerError};
-pub use group::{Committed, Outcome, Placed, Submission};
+pub use group::{Committed, Outcome, Placed, Submission, RULE_CLOCK_AHEAD};
 
 use crate::digest::Digest;
 use crate::keys::SecretKey;
