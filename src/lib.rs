@@ -24,6 +24,7 @@
 //! | [`audit`] | replay a whole ledger from genesis and report every problem | |
 //! | [`capture`] | articles from the web: the HTTP client, charset and decoding, main-text extraction, the WARC file, re-fetch outcomes, the watch list | RFC 9110, WHATWG Encoding, ISO 28500 (WARC 1.1), RFC 9309 |
 //! | [`proof`] | offline proof files; status proofs ([`proof::status`]): a claim's status checked offline | c2sp.org/tlog-proof |
+//! | [`serve`] | `provledger serve`: the ledger over HTTP (tiles, blobs, the JSON API), hardened (feature `serve`) | c2sp.org/tlog-tiles, RFC 9110 |
 //! | [`opening`] | opening an anonymous source's identity commitment and checking it against the ledger | |
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`lockwait`] | who holds the writer lock | |
@@ -147,6 +148,8 @@ pub mod log;
 pub mod opening;
 pub mod proof;
 pub(crate) mod replay;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod state;
 pub mod statement;
 pub mod status;

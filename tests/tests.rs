@@ -41,6 +41,7 @@ mod proptest_roundtrip;
 mod rules;
 mod sample;
 mod sequencer;
+mod serve;
 mod status;
 mod status_trust;
 mod vectors;

@@ -31,6 +31,7 @@ pub mod output;
 mod proof;
 mod reindex;
 pub mod render;
+mod serve;
 mod show;
 mod source;
 mod status;
@@ -87,6 +88,7 @@ enum Command {
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
     Extract(extract::ExtractArgs),
+    Serve(serve::ServeArgs),
 }
 
 pub use error::Fail;
@@ -138,6 +140,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Completions(a) => completions::completions(Cli::command(), a).map(done),
         Command::Man(a) => completions::man(Cli::command(), a).map(done),
         Command::Extract(a) => extract::run(&ledger, a).map(done),
+        Command::Serve(a) => serve::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }

@@ -1,0 +1,10 @@
+//! `provledger serve`: servers started on loopback ports the system picks
+//! (`provledger::serve::Background`), talked to with the project's HTTP
+//! client (reqwest, blocking), each request bounded by a timeout.
+//!
+//! - `support`: starting a server on a scratch ledger, a client, GET.
+//! - `read`: the tile paths, the checkpoint, blobs, what is never served.
+
+pub mod support;
+
+mod read;
