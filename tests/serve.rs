@@ -4,7 +4,11 @@
 //!
 //! - `support`: starting a server on a scratch ledger, a client, GET.
 //! - `read`: the tile paths, the checkpoint, blobs, what is never served.
+//! - `write`: POST /api/v1/statements and /api/v1/batches, every answer.
+//! - `crash`: SIGKILL of `provledger serve` during group commits.
 
 pub mod support;
 
+mod crash;
 mod read;
+mod write;
