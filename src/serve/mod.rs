@@ -59,7 +59,7 @@ pub struct Options {
     /// How long open requests may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
     /// Whether (and how) the server takes statements (`POST /api/v1/...`,
-    /// [`write`]); `None`: read-only.
+    /// [`write`](mod@write)); `None`: read-only.
     pub write: Option<WriteOptions>,
 }
 
