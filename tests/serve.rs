@@ -6,8 +6,12 @@
 //! - `read`: the tile paths, the checkpoint, blobs, the JSON API.
 //! - `hostile`: traversal in every encoding, slow clients, rate limit, load
 //!   shedding, bad queries.
+//! - `write`: POST /api/v1/statements and /api/v1/batches, every answer.
+//! - `crash`: SIGKILL of `provledger serve` during group commits.
 
 pub mod support;
 
+mod crash;
 mod hostile;
 mod read;
+mod write;

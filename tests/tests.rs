@@ -43,6 +43,7 @@ mod remote;
 mod report;
 mod rules;
 mod sample;
+mod sequencer;
 mod serve;
 mod status;
 mod status_trust;

@@ -3,13 +3,20 @@
 use super::output::say;
 use anyhow::{Context, Result};
 use clap::Args;
-use provledger::serve::{self, AppState, Options};
+use provledger::ledger::sequencer::Config;
+use provledger::ledger::Ledger;
+use provledger::serve::{self, AppState, Options, WriteOptions};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Serve the ledger over HTTP: its checkpoint, tiles and blobs (c2sp.org/
-/// tlog-tiles) and the JSON API under /api/v1.
+/// tlog-tiles) and the JSON API under /api/v1, and take signed statements
+/// (POST /api/v1/statements, /api/v1/batches) unless --read-only.
+///
+/// Taking statements, the server is the ledger's one writer (it holds the
+/// writer lock) and signs checkpoints with the operator key; statements are
+/// group-committed (up to 256 or 250 ms per batch, one fsync round each).
 ///
 /// Binds loopback by default; put a TLS-terminating proxy (nginx, caddy) in
 /// front to serve others (README "Serving the ledger"). Stops on Ctrl-C or
@@ -19,10 +26,29 @@ pub struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, default_value = serve::DEFAULT_LISTEN)]
     listen: SocketAddr,
+    /// The operator key that signs the ledger's new checkpoints [default:
+    /// LEDGER/private/operator.key].
+    #[arg(long, env = "PROVLEDGER_OPERATOR_KEY", conflicts_with = "read_only")]
+    operator_key: Option<PathBuf>,
+    /// Take no statements: serve reads only, without the operator key and
+    /// without the writer lock.
+    #[arg(long)]
+    read_only: bool,
 }
 
 pub fn run(ledger: &Path, a: ServeArgs) -> Result<()> {
-    let state = Arc::new(AppState::open(ledger, Options::default())?);
+    let write = (!a.read_only).then(|| WriteOptions {
+        operator_key: a
+            .operator_key
+            .clone()
+            .unwrap_or_else(|| Ledger::default_operator_key_path(ledger)),
+        sequencer: Config::default(),
+    });
+    let options = Options {
+        write,
+        ..Options::default()
+    };
+    let state = Arc::new(AppState::open(ledger, options)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

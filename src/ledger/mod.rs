@@ -17,10 +17,13 @@
 
 mod blobs;
 mod error;
+mod group;
 mod init;
 mod replay;
+pub mod sequencer;
 
 pub use error::{ClockError, LedgerError};
+pub use group::{Committed, Outcome, Placed, Submission, RULE_CLOCK_AHEAD};
 
 use crate::digest::Digest;
 use crate::keys::SecretKey;

@@ -21,6 +21,9 @@
 
 pub mod api;
 pub mod tiles;
+pub mod write;
+
+pub use write::WriteOptions;
 
 use crate::keys::PublicKey;
 use crate::ledger::{Ledger, LedgerError};
@@ -69,6 +72,9 @@ pub struct Options {
     pub max_body: usize,
     /// How long open requests may take to finish once shutdown begins.
     pub shutdown_grace: Duration,
+    /// Whether (and how) the server takes statements (`POST /api/v1/...`,
+    /// [`write`](mod@write)); `None`: read-only.
+    pub write: Option<WriteOptions>,
 }
 
 impl Default for Options {
@@ -81,6 +87,7 @@ impl Default for Options {
             rate_per_client: Some(1000),
             max_body: 64 * 1024,
             shutdown_grace: Duration::from_secs(10),
+            write: None,
         }
     }
 }
@@ -100,6 +107,8 @@ pub struct AppState {
     limiter: Option<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
     // ── engineer "submit": the sequencer handle (the one writer's queue)
     // goes here, beside the reader, and is set up in `AppState::open`. ──
+    /// The one writer's queue, when the server takes statements.
+    sequencer: Option<crate::ledger::sequencer::Sequencer>,
 }
 
 /// The log as of one checkpoint; requests hold it while they read.
@@ -171,6 +180,10 @@ impl AppState {
                 governor::Quota::per_second(rate).allow_burst(burst),
             ))
         });
+        let sequencer = match &options.write {
+            Some(w) => Some(w.start(dir)?),
+            None => None,
+        };
         Ok(AppState {
             dir: dir.to_path_buf(),
             current: RwLock::new(Arc::new(Snapshot { log, stamp })),
@@ -178,6 +191,7 @@ impl AppState {
             options,
             readers: Mutex::new(vec![ledger]),
             limiter,
+            sequencer,
         })
     }
 
@@ -222,6 +236,20 @@ impl AppState {
     /// The operator's public key (signs every checkpoint).
     pub fn operator(&self) -> &PublicKey {
         &self.operator
+    }
+
+    /// The sequencer that takes statements, unless the server is read-only.
+    pub fn sequencer(&self) -> Option<&crate::ledger::sequencer::Sequencer> {
+        self.sequencer.as_ref()
+    }
+
+    /// Stops taking statements: the batch in hand is finished and answered,
+    /// what is still queued is answered 503 (see
+    /// [`Sequencer::stop`](crate::ledger::sequencer::Sequencer::stop)).
+    pub fn stop_writes(&self) {
+        if let Some(s) = &self.sequencer {
+            s.stop();
+        }
     }
 
     /// The options the server runs with.
@@ -411,7 +439,7 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .merge(tiles::routes())
         .merge(api::routes())
-        // ── engineer "submit": `.merge(write::routes())` goes here. ──
+        .merge(write::routes())
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(o.max_body))
         .layer(axum::middleware::from_fn_with_state(
@@ -443,6 +471,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let options = state.options().clone();
+    let writes = state.clone();
     let app = router(state);
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -506,6 +535,9 @@ pub async fn serve(
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(options.shutdown_grace) => {}
     }
+    // The requests have been answered (or given up on): the sequencer
+    // finishes the batch in hand and stops.
+    let _ = tokio::task::spawn_blocking(move || writes.stop_writes()).await;
     Ok(())
 }
 

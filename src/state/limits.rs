@@ -261,6 +261,12 @@ pub const MAX_TIME: u64 = crate::time::LAST_RFC3339_SECOND;
 /// go back.
 pub const MAX_AHEAD_OF_CLOCK: u64 = 300;
 
+/// The id under which a submission to the group commit whose statement
+/// time is more than [`MAX_AHEAD_OF_CLOCK`] ahead of the writer's clock is
+/// refused ([`Outcome::Ahead`](crate::ledger::Outcome::Ahead)). A check of
+/// the machine, not a validity rule: a replay does not make it.
+pub const RULE_CLOCK_AHEAD: &str = "time.clock-ahead";
+
 /// A duration for people, to two units: "88 years 112 days", "2 hours",
 /// "7 minutes 3 seconds".
 fn span(secs: u64) -> String {

@@ -49,6 +49,7 @@ pub(crate) mod links;
 mod query;
 mod resolve;
 pub(crate) mod rows;
+mod savepoint;
 mod schema;
 mod seal;
 mod search;
@@ -63,6 +64,7 @@ pub use existing::{claim_identity, Repeat};
 pub use keys::KeyRecord;
 pub use resolve::{ResolveError, MIN_ID_PREFIX};
 pub use rows::IdentityRow;
+pub use savepoint::Savepoint;
 pub use schema::SCHEMA_VERSION;
 pub use seal::{IndexKey, SealStatus};
 pub use views::{
