@@ -5,6 +5,8 @@
 //! | `mod.rs` | [`AppState`] (the ledger directory, a reader refreshed when the checkpoint changes, [`Options`]), [`router`], the accept loop [`serve`], and [`Background`] (a server on its own thread, for tests and benchmarks) |
 //! | `tiles.rs` | the c2sp.org/tlog-tiles read paths: `/checkpoint`, `/tile/...`, `/blobs/...`, parsed against the tile grammar before any file is touched |
 //! | `api.rs` | the JSON API under `/api/v1` (read side) |
+//! | `write.rs` | `POST /api/v1/statements` and `/api/v1/batches`, queued to the group-commit sequencer |
+//! | `web.rs` | the web view under `/`: the pages of `provledger report`, rendered per request |
 //!
 //! Every route reads the ledger through [`AppState::snapshot`]: a [`Log`]
 //! view at the checkpoint current when the request came, reopened only
@@ -21,6 +23,7 @@
 
 pub mod api;
 pub mod tiles;
+mod web;
 pub mod write;
 
 pub use write::WriteOptions;
@@ -423,13 +426,14 @@ async fn overloaded(err: tower::BoxError) -> Response {
 
 async fn not_found(uri: axum::http::Uri) -> Failure {
     Failure::not_found(format!(
-        "no such resource: {} (this server serves /checkpoint, /tile/..., /blobs/<sha256> and /api/v1/...)",
+        "no such resource: {} (this server serves /checkpoint, /tile/..., /blobs/<sha256>, /api/v1/... and the web view at /)",
         uri.path()
     ))
 }
 
-/// The whole application: the tile routes, the JSON API, and a 404 for
-/// anything else.
+/// The whole application: the tile routes, the JSON API, the write
+/// routes, the web view for any other GET, and a 404 for what is none of
+/// them.
 ///
 /// Layers, outermost first: CORS; load shedding past
 /// [`Options::max_in_flight`] (`503`); the request timeout (`408`); the
@@ -440,7 +444,7 @@ pub fn router(state: Shared) -> Router {
         .merge(tiles::routes())
         .merge(api::routes())
         .merge(write::routes())
-        .fallback(not_found)
+        .fallback(web::page)
         .layer(axum::extract::DefaultBodyLimit::max(o.max_body))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

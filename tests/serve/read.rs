@@ -273,3 +273,71 @@ fn the_api_answers_with_the_documents_of_the_command_line() {
     );
     assert_eq!(r.status(), 404);
 }
+
+/// The web view under `/`: every page is the static site's page, byte for
+/// byte, with the pages' policy as a header; the index filters by its query
+/// on the server; a path that is no page keeps the server's 404; a POST to
+/// a page is no page.
+#[test]
+fn serves_the_web_view_under_the_root() {
+    use crate::report::{sample_ledger, write_report, WASIQ};
+    let env = sample_ledger();
+    let site = write_report(&env);
+    let server = start(&env.ledger());
+
+    for (path, file) in [
+        ("/".to_string(), "index.html".to_string()),
+        ("/index.html".to_string(), "index.html".to_string()),
+        (
+            format!("/claims/{WASIQ}.html"),
+            format!("claims/{WASIQ}.html"),
+        ),
+        ("/audit.html".to_string(), "audit.html".to_string()),
+        ("/style.css".to_string(), "style.css".to_string()),
+    ] {
+        let r = get(&server, &path);
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(header(&r, "cache-control"), "no-cache", "{path}");
+        assert!(
+            header(&r, "content-security-policy").starts_with("default-src 'none'"),
+            "{path}"
+        );
+        let want = fs::read(site.join(&file)).unwrap();
+        assert!(
+            r.bytes().unwrap() == want,
+            "{path} differs from site/{file}"
+        );
+    }
+    let r = get(&server, "/style.css");
+    assert_eq!(header(&r, "content-type"), "text/css; charset=utf-8");
+
+    // The index filtered by status on the server: only disputed claims.
+    let all = get(&server, "/").text().unwrap();
+    let disputed = get(&server, "/?status=disputed").text().unwrap();
+    assert!(disputed.len() < all.len(), "the filter kept every claim");
+    assert!(!disputed.contains(&format!("claims/{WASIQ}.html")));
+
+    for path in [
+        "/claims/nothing.html",
+        "/claims/../private/operator.key",
+        "/private/operator.key",
+        "/index.sqlite",
+    ] {
+        let r = get(&server, path);
+        assert_eq!(r.status(), 404, "{path}");
+        let v = json(r);
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("no such resource: "),
+            "{path}: {v}"
+        );
+    }
+    let r = client()
+        .post(format!("{}/index.html", server.url()))
+        .body("x")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
