@@ -132,7 +132,17 @@ impl Command {
             Command::Reindex(_) => "reindex",
             Command::Watch(_) => "watch",
             Command::Extract(_) => "extract",
-            _ => "this command",
+            Command::Report(_) => "report",
+            Command::Export(_) => "export",
+            Command::Serve(_) => "serve",
+            Command::Claims(_) => "claims",
+            Command::Status(_) => "status",
+            Command::History(_) => "history",
+            Command::Proof(_) => "proof",
+            Command::Audit(_) => "audit",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+            Command::Mirror(_) => "mirror",
         }
     }
 }

@@ -11,12 +11,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Serve the ledger over HTTP: its checkpoint, tiles and blobs (c2sp.org/
-/// tlog-tiles) and the JSON API under /api/v1, and take signed statements
-/// (POST /api/v1/statements, /api/v1/batches) unless --read-only.
+/// tlog-tiles), the JSON API under /api/v1 and the web view under /; with
+/// --write, also take signed statements (POST /api/v1/statements,
+/// /api/v1/batches).
 ///
-/// Taking statements, the server is the ledger's one writer (it holds the
-/// writer lock) and signs checkpoints with the operator key; statements are
-/// group-committed (up to 256 or 250 ms per batch, one fsync round each).
+/// Without --write the server only reads: it needs no operator key, holds
+/// no lock, and the command line (and `watch run`) keep writing beside it.
+/// With --write the server is the ledger's one writer (it holds the writer
+/// lock: other writers wait) and signs checkpoints with the operator key;
+/// statements are group-committed (up to 256 or 250 ms per batch, one
+/// fsync round each).
 ///
 /// Binds loopback by default; put a TLS-terminating proxy (nginx, caddy) in
 /// front to serve others (README "Serving the ledger"). Stops on Ctrl-C or
@@ -26,18 +30,18 @@ pub struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, default_value = serve::DEFAULT_LISTEN)]
     listen: SocketAddr,
-    /// The operator key that signs the ledger's new checkpoints [default:
-    /// LEDGER/private/operator.key].
-    #[arg(long, env = "PROVLEDGER_OPERATOR_KEY", conflicts_with = "read_only")]
-    operator_key: Option<PathBuf>,
-    /// Take no statements: serve reads only, without the operator key and
-    /// without the writer lock.
+    /// Take signed statements: the server becomes the ledger's one writer.
     #[arg(long)]
-    read_only: bool,
+    write: bool,
+    /// With --write, the operator key that signs the ledger's new
+    /// checkpoints [default: LEDGER/private/operator.key]. Unused without
+    /// --write.
+    #[arg(long, env = "PROVLEDGER_OPERATOR_KEY")]
+    operator_key: Option<PathBuf>,
 }
 
 pub fn run(ledger: &Path, a: ServeArgs) -> Result<()> {
-    let write = (!a.read_only).then(|| WriteOptions {
+    let write = a.write.then(|| WriteOptions {
         operator_key: a
             .operator_key
             .clone()

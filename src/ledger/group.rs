@@ -133,6 +133,13 @@ impl Ledger {
             return Err(LedgerError::ReadOnly);
         }
         self.authenticate(operator)?;
+        // A long-lived writer (the server's sequencer) whose index failed
+        // to commit after an earlier group was made durable catches the
+        // index up here, as a fresh open would; otherwise every later
+        // submission would be refused for an entry sequence it cannot meet.
+        if self.state.applied()? != self.log.size() {
+            self.catch_up()?;
+        }
         let start = self.log.size();
         let last_logged_at = self.state.meta_u64("last_logged_at")?.unwrap_or(0);
         let logged_at = now.max(last_logged_at);

@@ -46,7 +46,7 @@ mod writer;
 
 pub use audit::{audit, Advice, AuditOptions, AuditReport, Problem};
 pub use checkpoint::{open_note, Checkpoint, CheckpointError};
-#[cfg(feature = "capture")]
+#[cfg(any(feature = "capture", feature = "remote"))]
 pub(crate) use fsutil::replace_atomically;
 pub(crate) use fsutil::special_kind;
 pub use fsutil::{read_bounded, Refusal, RefusedPath};

@@ -1,7 +1,9 @@
 //! Writing the static site: every route of [`Site::routes`] rendered into
 //! a fresh directory beside the output, which then takes the output's
-//! place in one rename, so a reader of `DIR` sees the old site or the new
-//! one, never half of each, and a failure leaves `DIR` as it was.
+//! place: one rename onto a new or empty directory, two over an earlier
+//! report (the old one aside, the new one in: for a moment `DIR` is
+//! missing), so a reader of `DIR` never sees half of each, and a failure
+//! leaves `DIR` as it was.
 
 use super::{ReportError, Site};
 use std::fs;

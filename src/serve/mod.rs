@@ -108,10 +108,11 @@ pub struct AppState {
     options: Options,
     readers: Mutex<Vec<Ledger>>,
     limiter: Option<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
-    // ── engineer "submit": the sequencer handle (the one writer's queue)
-    // goes here, beside the reader, and is set up in `AppState::open`. ──
     /// The one writer's queue, when the server takes statements.
     sequencer: Option<crate::ledger::sequencer::Sequencer>,
+    /// Slots for batch bodies being read and decoded
+    /// ([`write::MAX_BATCHES_IN_FLIGHT`]).
+    batch_slots: tokio::sync::Semaphore,
 }
 
 /// The log as of one checkpoint; requests hold it while they read.
@@ -195,6 +196,7 @@ impl AppState {
             readers: Mutex::new(vec![ledger]),
             limiter,
             sequencer,
+            batch_slots: tokio::sync::Semaphore::new(write::MAX_BATCHES_IN_FLIGHT),
         })
     }
 
@@ -239,6 +241,11 @@ impl AppState {
     /// The operator's public key (signs every checkpoint).
     pub fn operator(&self) -> &PublicKey {
         &self.operator
+    }
+
+    /// The slots for batch bodies being read ([`write::MAX_BATCHES_IN_FLIGHT`]).
+    pub(crate) fn batch_slots(&self) -> &tokio::sync::Semaphore {
+        &self.batch_slots
     }
 
     /// The sequencer that takes statements, unless the server is read-only.

@@ -55,6 +55,11 @@ pub const COSE: &str = "application/cose";
 pub const CBOR: &str = "application/cbor";
 /// Seconds a client is told to wait when the queue is full.
 pub const RETRY_AFTER_BUSY: u64 = 1;
+/// Batches whose bodies are read and decoded at once (each up to
+/// [`MAX_BATCH_BODY`]): past this a batch is answered `503` before its
+/// body is read, so concurrent batches cannot hold more than
+/// 16 × 8 MiB of bodies (and their decoded copies) in memory.
+pub const MAX_BATCHES_IN_FLIGHT: usize = 16;
 
 /// The body of `POST /api/v1/batches`: canonical CBOR
 /// `{"blobs": [bstr, ...], "statements": [bstr COSE_Sign1, ...]}`.
@@ -190,6 +195,15 @@ async fn post_statement(State(app): State<Shared>, req: Request) -> Response {
 }
 
 async fn post_batch(State(app): State<Shared>, req: Request) -> Response {
+    let Ok(_slot) = app.batch_slots().try_acquire() else {
+        return unavailable(
+            RETRY_AFTER_BUSY,
+            "busy",
+            &format!(
+                "the server is reading {MAX_BATCHES_IN_FLIGHT} batches already; try again shortly"
+            ),
+        );
+    };
     let run = async {
         check_type(&req, CBOR)?;
         let bytes = body(req, MAX_BATCH_BODY).await?;
@@ -244,7 +258,7 @@ async fn submit(app: &Shared, sub: Submission, batch: bool) -> Response {
         return failure(
             StatusCode::METHOD_NOT_ALLOWED,
             "read-only",
-            "this server is read-only (started with --read-only); it takes no statements",
+            "this server is read-only (started without --write); it takes no statements",
         )
         .into_response();
     };
@@ -283,7 +297,7 @@ fn answer_response(answer: Answer, batch: bool) -> Response {
         Answer::Failed(m) => failure(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
-            format!("the batch could not be written, and nothing of it is acknowledged: {m}"),
+            format!("the batch could not be completed ({m}); it may or may not be in the log: send it again, and what was written is answered 200"),
         )
         .into_response(),
     };

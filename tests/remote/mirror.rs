@@ -254,6 +254,10 @@ fn reads_and_audit_with_remote_answer_as_the_local_ledger_does() {
         2,
         "--remote is not supported by `log` yet: reads (status, history, claims, proof) and audit are",
     );
+    run(&env, &["--remote", &url, "export", "csv"]).error(
+        2,
+        "--remote is not supported by `export` yet: reads (status, history, claims, proof) and audit are",
+    );
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub fn start_server(ledger: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_provledger"))
         .args(["--ledger"])
         .arg(ledger)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--write", "--listen", "127.0.0.1:0"])
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("PROVLEDGER_DIR")
         .stdin(Stdio::null())
@@ -126,11 +126,18 @@ fn a_killed_server_loses_no_acknowledged_statement() {
                 })
             })
             .collect();
-        // xorshift: the kill comes 150..900 ms after the writers start.
+        // The kill comes once this round has had 30 statements
+        // acknowledged (however slow the machine: at most 60 s), then
+        // 0..750 ms later (xorshift), amid group commits.
+        let start = acked.lock().unwrap().len();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while acked.lock().unwrap().len() < start + 30 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let wait = 150 + rng % 750;
+        let wait = rng % 750;
         std::thread::sleep(Duration::from_millis(wait));
         let before = acked.lock().unwrap().len();
         child.kill().unwrap();
@@ -139,7 +146,7 @@ fn a_killed_server_loses_no_acknowledged_statement() {
             w.join().expect("a writer panicked");
         }
         let after = acked.lock().unwrap().len();
-        println!("round {round}: killed after {wait} ms, {after} acknowledged ({before} before the kill)");
+        println!("round {round}: killed {wait} ms after its 30th acknowledgement, {after} acknowledged ({before} before the kill)");
     }
     let acked = acked.lock().unwrap().clone();
     assert!(

@@ -484,3 +484,70 @@ fn a_read_only_server_takes_no_statements() {
     assert_eq!(log_files(&env), files);
     common::checkpoint_size(&env.checkpoint());
 }
+
+/// Past 16 batches whose bodies are being read, a batch is answered 503
+/// busy with `Retry-After` before its body is read: 16 clients that send
+/// the head of a batch and trickle its body hold every slot, and a
+/// seventeenth batch is turned away; when they go, batches are read again.
+#[test]
+fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
+    use provledger::serve::write::MAX_BATCHES_IN_FLIGHT;
+    let env = Env::new();
+    library_ledger(&env, 0);
+    let server = writable(&env);
+    let files = log_files(&env);
+    let held: Vec<std::net::TcpStream> = (0..MAX_BATCHES_IN_FLIGHT)
+        .map(|_| {
+            let mut tcp = std::net::TcpStream::connect(server.addr()).unwrap();
+            write!(
+                tcp,
+                "POST /api/v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor\r\nContent-Length: 100000\r\n\r\n"
+            )
+            .unwrap();
+            tcp.write_all(&[0xa2; 10]).unwrap();
+            tcp
+        })
+        .collect();
+    // The held requests reach their handler in their own time: ask until
+    // the answer is busy (bounded), each asking a body that is no batch.
+    let mut last = None;
+    for _ in 0..100 {
+        let r = post(
+            &server,
+            "/api/v1/batches",
+            Some("application/cbor"),
+            vec![0x01],
+        );
+        if r.status() == 503 {
+            last = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), 400, "a batch that is no map");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let r = last.expect("a 503 once every slot is held");
+    assert_eq!(header(&r, "retry-after"), "1");
+    let v: serde_json::Value = serde_json::from_slice(&r.bytes().unwrap()).unwrap();
+    assert_eq!(v["error"], "busy");
+    assert_eq!(
+        v["message"],
+        "the server is reading 16 batches already; try again shortly"
+    );
+    drop(held);
+    let mut freed = false;
+    for _ in 0..100 {
+        let r = post(
+            &server,
+            "/api/v1/batches",
+            Some("application/cbor"),
+            vec![0x01],
+        );
+        if r.status() == 400 {
+            freed = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(freed, "the slots came back when the clients went");
+    assert_eq!(log_files(&env), files);
+}
