@@ -23,6 +23,7 @@
 use crate::digest::Digest;
 use crate::keys::PublicKey;
 use crate::ledger::LedgerError;
+use crate::log::checkpoint::base64_root;
 use crate::log::{self, Advice, AuditOptions, Leaf, LogError, Problem};
 use crate::replay::{pipeline, Checked, Input, Item, Pipeline};
 use crate::state::compare::ComparePlan;
@@ -89,12 +90,6 @@ pub struct TrustedCheckpoint {
     pub size: u64,
     /// Its root hash, base64 as in the checkpoint note.
     pub root: String,
-}
-
-/// A tree hash as checkpoints and proofs write it: standard base64.
-fn base64_root(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Blobs read straight from the ledger directory being audited.
@@ -660,12 +655,12 @@ pub fn audit(
         operator_key: operator.map(|k| k.to_note_string()).unwrap_or_default(),
         operator_key_source: source,
         size: report.size,
-        root: report.root.map(|r| base64_root(&r.0)),
+        root: report.root.map(|r| base64_root(&r)),
         trusted_checkpoint: trusted_checkpoint
             .and_then(|note| log::Checkpoint::parse_unverified(note).ok())
             .map(|t| TrustedCheckpoint {
                 size: t.size,
-                root: base64_root(&t.root.0),
+                root: base64_root(&t.root),
             }),
         entries_checked: report.entries_checked,
         signatures_checked: replay.signatures,

@@ -66,7 +66,7 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, CborError> {
 }
 
 /// Appends the head of a data item: major type and shortest argument.
-fn write_head(major: u8, arg: u64, out: &mut Vec<u8>) {
+pub(crate) fn write_head(major: u8, arg: u64, out: &mut Vec<u8>) {
     let m = major << 5;
     match arg {
         0..=23 => out.push(m | arg as u8),

@@ -56,10 +56,35 @@ fn non_public_v6(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return non_public_v4(v4);
     }
+    let o = ip.octets();
+    let v4 = |i: [usize; 4]| non_public_v4(Ipv4Addr::new(o[i[0]], o[i[1]], o[i[2]], o[i[3]]));
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0; 4] {
         // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address.
-        let v4 = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
-        return non_public_v4(v4);
+        return v4([12, 13, 14, 15]);
+    }
+    if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+        // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): the operator's prefix
+        // may be /48, /56, /64 or /96 inside it, each placing the IPv4
+        // address elsewhere (RFC 6052 §2.2: bits 64-71 zero, the suffix
+        // after the IPv4 address zero). Every layout the zero bits allow
+        // is checked, and the address refused when any gives a non-public
+        // IPv4 address, or when none fits.
+        let zero = |r: std::ops::Range<usize>| o[r].iter().all(|&b| b == 0);
+        let layouts = [
+            (zero(8..9) && zero(11..16), [6, 7, 9, 10]),
+            (zero(8..9) && zero(12..16), [7, 9, 10, 11]),
+            (zero(8..9) && zero(13..16), [9, 10, 11, 12]),
+            (zero(6..12), [12, 13, 14, 15]),
+        ];
+        if !layouts.iter().any(|l| l.0) {
+            return Some("local-use NAT64 (64:ff9b:1::/48) in no RFC 6052 layout");
+        }
+        return layouts.into_iter().filter(|l| l.0).find_map(|l| v4(l.1));
+    }
+    if s[0] == 0x2002 {
+        // 6to4 (2002::/16, RFC 3056): the relay reaches the IPv4 address
+        // in bits 16-47.
+        return v4([2, 3, 4, 5]);
     }
     Some(match s[0] {
         _ if ip.is_unspecified() => "unspecified (::)",
@@ -192,6 +217,15 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a9fe:a9fe",
             "2001:db8::1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "2002:a9fe:a9fe::1",
+            "64:ff9b:1::a9fe:a9fe",
+            "64:ff9b:1::7f00:1",
+            "64:ff9b:1:a9fe:a9:fe00::",
+            "64:ff9b:1:a00:0:100::",
+            "64:ff9b:1:0:c0:a801:100:0",
+            "64:ff9b:1:1:2:3:4:5",
         ] {
             assert!(why(a).is_some(), "{a} passed");
         }
@@ -200,6 +234,22 @@ mod tests {
             Some("private (192.168.0.0/16, RFC 1918)")
         );
         assert_eq!(why("fd00::1"), Some("unique local (fc00::/7)"));
+        assert_eq!(
+            why("2002:c0a8:101::1"),
+            Some("private (192.168.0.0/16, RFC 1918)")
+        );
+        assert_eq!(
+            why("64:ff9b:1::a9fe:a9fe"),
+            Some("link-local (169.254.0.0/16)")
+        );
+        assert_eq!(
+            why("64:ff9b:1:7f00:0:100::"),
+            Some("loopback (127.0.0.0/8)")
+        );
+        assert_eq!(
+            why("64:ff9b:1:1:2:3:4:5"),
+            Some("local-use NAT64 (64:ff9b:1::/48) in no RFC 6052 layout")
+        );
     }
 
     #[test]
@@ -213,6 +263,10 @@ mod tests {
             "2606:4700::1111",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2002:5db8:d70e:1::1",
+            "64:ff9b:1::808:808",
+            "64:ff9b:1:5db8:d7:e00::",
         ] {
             assert_eq!(why(a), None, "{a} refused");
         }

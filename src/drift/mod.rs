@@ -341,6 +341,34 @@ fn position_hints(old: &[char], new: &[char]) -> Vec<(usize, usize)> {
 
 use crate::statement::char_distance as distance;
 
+/// How far [`Drift::align_ends`] moves an end of a candidate at most, in
+/// chars (and half the passage plus 12 when that is less): the ends it
+/// looks for are a word or two away, and the bound keeps the work linear
+/// in the passage.
+const ALIGN_SPAN: usize = 48;
+
+/// The edit distance of `q` to every prefix of `t`, in one
+/// O(|q|·|t|) pass: `d[j] == distance(q, &t[..j])` for `j` in `0..=t.len()`.
+fn prefix_distances(q: &[char], t: &[char]) -> Vec<usize> {
+    // col[i] = distance(&q[..i], &t[..j]) for the current j.
+    let mut col: Vec<usize> = (0..=q.len()).collect();
+    let mut out = Vec::with_capacity(t.len() + 1);
+    out.push(q.len());
+    for (j, &tc) in t.iter().enumerate() {
+        let mut diag = col[0];
+        col[0] = j + 1;
+        for i in 1..=q.len() {
+            let up = col[i];
+            col[i] = (up + 1)
+                .min(col[i - 1] + 1)
+                .min(diag + usize::from(q[i - 1] != tc));
+            diag = up;
+        }
+        out.push(col[q.len()]);
+    }
+    out
+}
+
 /// Similarity (0 to 1) of two contexts, compared from the side that
 /// touches the passage: `before` contexts end at it, `after` ones start.
 fn context_similarity(old: &[char], new: &[char]) -> f64 {
@@ -419,23 +447,30 @@ impl<'a> Drift<'a> {
         let n = v.len();
         let boundary =
             |i: usize| i == 0 || i >= n || !v[i - 1].is_alphanumeric() || !v[i].is_alphanumeric();
-        let span = q.len() / 2 + 12;
-        let end_cost = |s: usize, e: usize| {
-            distance(q, &v[s..e]) + distance(ctx.1, &v[e..(e + CONTEXT).min(n)])
-        };
-        let (mut ne, mut best) = (e, end_cost(s, e));
+        let span = (q.len() / 2 + 12).min(ALIGN_SPAN);
+        // One pass gives the passage's distance to every end at once:
+        // ends[j] = distance(q, v[s..s + j]).
+        let ends = prefix_distances(q, &v[s..(e + span).min(n)]);
+        let end_cost = |i: usize| ends[i - s] + distance(ctx.1, &v[i..(i + CONTEXT).min(n)]);
+        let (mut ne, mut best) = (e, end_cost(e));
         for i in e.saturating_sub(12).max(s + 1)..=(e + span).min(n) {
             if i != e && boundary(i) && v[i - 1] != ' ' {
-                let c = end_cost(s, i);
+                let c = end_cost(i);
                 if c < best {
                     (ne, best) = (i, c);
                 }
             }
         }
+        // And every start, on the reversed strings:
+        // starts[j] = distance(q, v[ne - j..ne]).
+        let lo = s.saturating_sub(span);
+        let rq: Vec<char> = q.iter().rev().copied().collect();
+        let rv: Vec<char> = v[lo..ne].iter().rev().copied().collect();
+        let starts = prefix_distances(&rq, &rv);
         let start_cost =
-            |s: usize| distance(q, &v[s..ne]) + distance(ctx.0, &v[s.saturating_sub(CONTEXT)..s]);
+            |i: usize| starts[ne - i] + distance(ctx.0, &v[i.saturating_sub(CONTEXT)..i]);
         let (mut ns, mut best) = (s, start_cost(s));
-        let (lo, hi) = (s.saturating_sub(span), (s + 12).min(ne - 1));
+        let hi = (s + 12).min(ne - 1);
         for (i, &ch) in v.iter().enumerate().take(hi + 1).skip(lo) {
             if i != s && boundary(i) && ch != ' ' {
                 let c = start_cost(i);
@@ -447,7 +482,7 @@ impl<'a> Drift<'a> {
         if (ns, ne) == (s, e) {
             return (s, e, r);
         }
-        (ns, ne, distance(q, &v[ns..ne]) as f64 / q.len() as f64)
+        (ns, ne, starts[ne - ns] as f64 / q.len() as f64)
     }
 
     /// The anchor of new view range `[a, b)` in the new text, or why it

@@ -280,3 +280,193 @@ fn a_deleted_look_alike_does_not_take_an_edited_sentence() {
     );
     assert_eq!(d[2].class, DriftClass::Unchanged);
 }
+
+/// The ends [`Drift::align_ends`] found before its one-pass form: every
+/// end and start scored with a full distance (same span).
+fn align_ends_brute(
+    d: &Drift,
+    q: &[char],
+    ctx: (&[char], &[char]),
+    s: usize,
+    e: usize,
+    r: f64,
+) -> (usize, usize, f64) {
+    let v = d.newv.chars();
+    let n = v.len();
+    let boundary =
+        |i: usize| i == 0 || i >= n || !v[i - 1].is_alphanumeric() || !v[i].is_alphanumeric();
+    let span = (q.len() / 2 + 12).min(ALIGN_SPAN);
+    let end_cost =
+        |s: usize, e: usize| distance(q, &v[s..e]) + distance(ctx.1, &v[e..(e + CONTEXT).min(n)]);
+    let (mut ne, mut best) = (e, end_cost(s, e));
+    for i in e.saturating_sub(12).max(s + 1)..=(e + span).min(n) {
+        if i != e && boundary(i) && v[i - 1] != ' ' {
+            let c = end_cost(s, i);
+            if c < best {
+                (ne, best) = (i, c);
+            }
+        }
+    }
+    let start_cost =
+        |s: usize| distance(q, &v[s..ne]) + distance(ctx.0, &v[s.saturating_sub(CONTEXT)..s]);
+    let (mut ns, mut best) = (s, start_cost(s));
+    let (lo, hi) = (s.saturating_sub(span), (s + 12).min(ne - 1));
+    for (i, &ch) in v.iter().enumerate().take(hi + 1).skip(lo) {
+        if i != s && boundary(i) && ch != ' ' {
+            let c = start_cost(i);
+            if c < best {
+                (ns, best) = (i, c);
+            }
+        }
+    }
+    if (ns, ne) == (s, e) {
+        return (s, e, r);
+    }
+    (ns, ne, distance(q, &v[ns..ne]) as f64 / q.len() as f64)
+}
+
+/// Where `needle` first occurs in `hay`.
+fn find_chars(hay: &[char], needle: &str) -> usize {
+    let n: Vec<char> = needle.chars().collect();
+    hay.windows(n.len())
+        .position(|w| w == n.as_slice())
+        .unwrap()
+}
+
+#[test]
+fn prefix_distances_equal_full_distances() {
+    let cases = [
+        ("", ""),
+        ("abc", ""),
+        ("", "abc"),
+        ("kitten", "sitting on the mat"),
+        (
+            "gritted in the afternoon",
+            "gritted earlier on Sunday afternoon.",
+        ),
+        (
+            "12 people were injured",
+            "14 people were hurt, officials said",
+        ),
+    ];
+    for (q, t) in cases {
+        let (q, t): (Vec<char>, Vec<char>) = (q.chars().collect(), t.chars().collect());
+        let d = prefix_distances(&q, &t);
+        assert_eq!(d.len(), t.len() + 1);
+        for (j, &dj) in d.iter().enumerate() {
+            assert_eq!(dj, distance(&q, &t[..j]), "{q:?} {t:?} {j}");
+        }
+    }
+}
+
+#[test]
+fn one_pass_ends_equal_the_brute_force_ones() {
+    let edits = [
+        ("12 people were injured", "14 people were injured"),
+        (
+            "hit remote provinces hardest this year",
+            "hit the remote northern provinces hardest this winter",
+        ),
+        ("broke down on Tuesday", "collapsed late on Tuesday night"),
+    ];
+    let quotes = [
+        "12 people were injured in a separate incident near the airport",
+        "winter shortages would hit remote provinces hardest",
+        "Talks between the two delegations broke down on Tuesday",
+    ];
+    let mut moved = 0;
+    for ((from, to), quote) in edits.iter().zip(quotes) {
+        let new = OLD.replace(from, to);
+        let d = Drift::new(OLD, NewVersion::from_file(&new), sources());
+        let (ov, nv) = (d.old.chars(), d.newv.chars());
+        let a = find_chars(ov, quote);
+        let b = a + quote.chars().count();
+        let q = &ov[a..b];
+        let ctx = d.old_context(a, b);
+        let at = nv
+            .windows(8)
+            .position(|w| w == &q[8..16])
+            .expect("the quote's second word is kept")
+            - 8;
+        for ds in [0, 3, 7] {
+            for len in [q.len() - 9, q.len() - 2, q.len(), q.len() + 5] {
+                let (s, e) = (at + ds, (at + ds + len).min(nv.len()));
+                let got = d.align_ends(q, ctx, s, e, 0.5);
+                let want = align_ends_brute(&d, q, ctx, s, e, 0.5);
+                assert_eq!(got.0, want.0, "start of {quote:?} from {s}..{e}");
+                assert_eq!(got.1, want.1, "end of {quote:?} from {s}..{e}");
+                assert!((got.2 - want.2).abs() < 1e-12);
+                moved += usize::from((got.0, got.1) != (s, e));
+            }
+        }
+    }
+    assert!(moved > 0, "some cases move an end");
+}
+
+#[test]
+fn a_passage_of_the_maximum_length_edited_near_its_end_is_edited() {
+    // ≈4000 chars of varied words (no repeated sentence), edited in two
+    // places: the end alignment once took O(|q|³) on such a passage.
+    let words = [
+        "council",
+        "members",
+        "voted",
+        "against",
+        "the",
+        "plan",
+        "after",
+        "hours",
+        "of",
+        "debate",
+        "residents",
+        "protested",
+        "outside",
+        "town",
+        "hall",
+        "while",
+        "police",
+        "watched",
+        "from",
+        "nearby",
+        "streets",
+        "budget",
+        "school",
+        "roads",
+        "water",
+        "prices",
+        "rose",
+        "sharply",
+    ];
+    let mut x: u64 = 7;
+    let mut passage = String::new();
+    while passage.chars().count() < 3990 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        passage.push_str(words[(x >> 33) as usize % words.len()]);
+        passage.push(if (x >> 20).is_multiple_of(9) {
+            '.'
+        } else {
+            ' '
+        });
+        if passage.ends_with('.') {
+            passage.push(' ');
+        }
+    }
+    let passage = passage.trim_end().trim_end_matches('.').to_string();
+    assert!(passage.chars().count() <= 4000);
+    let old = format!("Officials said {passage}. Aid groups warned of shortages.");
+    let cut = passage.len() - 60;
+    let edited = format!(
+        "{}{}",
+        &passage[..cut].replacen(" the ", " a ", 1),
+        passage[cut..].replacen(' ', " and then ", 1)
+    );
+    let new = format!("Officials said {edited}. Aid groups warned of shortages.");
+    let c = claim(&old, &passage, Some("Officials"), Some("said"));
+    let d = Drift::new(&old, NewVersion::from_file(&new), sources()).classify(&c);
+    assert_eq!(d.class, DriftClass::Edited, "{:?}", d.class);
+    let a = d.new.unwrap();
+    assert_eq!(a.exact, edited);
+    a.check(&new).unwrap();
+}

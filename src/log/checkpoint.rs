@@ -6,6 +6,13 @@ use crate::digest::Digest;
 use signed_note::{Note, NoteError, Signature, Signer, VerificationError, Verifier, Verifiers};
 use tlog_tiles::Hash;
 
+/// A tree hash as checkpoints and proofs write it: standard base64 (the
+/// root line of [`Checkpoint::text`]).
+pub fn base64_root(root: &Digest) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(root.0)
+}
+
 /// A log's signed statement of its size and Merkle root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
@@ -214,5 +221,21 @@ impl Checkpoint {
         note.add_sigs(&[signer])
             .map_err(|e| CheckpointError::Sign(e.to_string()))?;
         Ok(note.to_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_root_is_the_root_line_of_the_text() {
+        let c = Checkpoint {
+            origin: "example.org/log".into(),
+            size: 7,
+            root: Digest::of(b"seven"),
+        };
+        let text = String::from_utf8(c.text().unwrap()).unwrap();
+        assert_eq!(text.lines().nth(2), Some(base64_root(&c.root).as_str()));
     }
 }

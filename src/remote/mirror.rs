@@ -29,6 +29,7 @@ use super::client::{FetchedTile, Remote, RemoteOptions};
 use super::RemoteError;
 use crate::digest::Digest;
 use crate::keys::PublicKey;
+use crate::log::checkpoint::base64_root;
 use crate::log::tiles::{new_tiles, TileKind, TileRef, TILE_WIDTH};
 use crate::log::{Checkpoint, Leaf, Log, LogError};
 use crate::state::{BlobError, Blobs, State};
@@ -161,12 +162,6 @@ fn write_pin(dir: &Path, pin: &Pin) -> Result<(), RemoteError> {
         })?;
     }
     Ok(())
-}
-
-/// A root as checkpoints write it.
-pub fn base64_root(d: &Digest) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(d.0)
 }
 
 /// Blobs for the rules during a pull: the mirror's own, then those fetched

@@ -176,22 +176,6 @@ pub struct SignedStatement {
     statement: Statement,
 }
 
-/// Appends the head of a byte string of `n` bytes (shortest form).
-fn bstr_head(n: usize, out: &mut Vec<u8>) {
-    match n {
-        0..=23 => out.push(0x40 | n as u8),
-        24..=0xff => out.extend_from_slice(&[0x58, n as u8]),
-        0x100..=0xffff => {
-            out.push(0x59);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        _ => {
-            out.push(0x5a);
-            out.extend_from_slice(&(n as u32).to_be_bytes());
-        }
-    }
-}
-
 /// The COSE Sig_structure a signature is over (RFC 9052 §4.4):
 /// `["Signature1", protected, h'', payload]`.
 fn sig_structure(kid: &[u8; 32], payload: &[u8]) -> Vec<u8> {
@@ -203,7 +187,7 @@ fn sig_structure(kid: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     tbs.extend_from_slice(&[0x58, protected.len() as u8]);
     tbs.extend_from_slice(&protected);
     tbs.push(0x40);
-    bstr_head(payload.len(), &mut tbs);
+    cbor::write_head(2, payload.len() as u64, &mut tbs);
     tbs.extend_from_slice(payload);
     tbs
 }
@@ -229,7 +213,7 @@ impl SignedStatement {
         bytes.extend_from_slice(&[0x84, 0x58, protected.len() as u8]);
         bytes.extend_from_slice(&protected);
         bytes.push(0xa0);
-        bstr_head(payload.len(), &mut bytes);
+        cbor::write_head(2, payload.len() as u64, &mut bytes);
         bytes.extend_from_slice(&payload);
         bytes.extend_from_slice(&[0x58, 0x40]);
         bytes.extend_from_slice(&sig.to_bytes());
