@@ -110,7 +110,7 @@ fn main() {
     let mut child = Command::new(&a.bin)
         .arg("--ledger")
         .arg(&dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--write", "--listen", "127.0.0.1:0"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
