@@ -285,6 +285,14 @@ pub fn pull(
     if cp.size == 0 {
         return Err(RemoteError::Empty { url });
     }
+    // Bound the pull before anything is sized by the signed size, or
+    // written: one pull is one append of the mirror's log.
+    let mirrored = if has_checkpoint {
+        Log::open(dir)?.size()
+    } else {
+        0
+    };
+    check_gap(&url, mirrored, cp.size)?;
     // Same size, other root: inconsistent whatever the mirror holds.
     if let Some(r) = pin.seen.get(&cp.size) {
         if *r != cp.root {
@@ -355,6 +363,7 @@ pub fn pull(
 
     // Fetch the new entry bundles and hash tiles, in parallel.
     let new = cp.size;
+    check_gap(&url, old, new)?;
     let mut wanted: Vec<TileRef> = (old / TILE_WIDTH..=(new - 1) / TILE_WIDTH)
         .map(|n| TileRef::entries(n, (new - n * TILE_WIDTH).min(TILE_WIDTH)))
         .collect();
@@ -375,20 +384,24 @@ pub fn pull(
     } else {
         writer.leaf_hash(old - 1)?
     };
-    let hash_tiles: Vec<(TileRef, &[u8])> = wanted
-        .iter()
-        .zip(&fetched)
-        .filter_map(|(t, f)| match f {
-            FetchedTile::Hashes(b) => Some((*t, &b[..])),
-            FetchedTile::Entries(_) => None,
-        })
-        .collect();
-    let remote_hashes = tile_hashes(&hash_tiles);
-    for (t, f) in wanted.iter().zip(&fetched) {
-        let FetchedTile::Entries(entries) = f else {
-            continue;
-        };
-        for (k, bytes) in entries.iter().enumerate() {
+    // Split by kind, moving (not copying) what was fetched: the entries
+    // move on into `leaves`, which the replay and the append borrow.
+    let mut hash_tiles: Vec<(TileRef, Vec<u8>)> = Vec::new();
+    let mut entry_tiles: Vec<(TileRef, Vec<Vec<u8>>)> = Vec::new();
+    for (t, f) in wanted.iter().zip(fetched) {
+        match f {
+            FetchedTile::Hashes(b) => hash_tiles.push((*t, b)),
+            FetchedTile::Entries(e) => entry_tiles.push((*t, e)),
+        }
+    }
+    let remote_hashes = {
+        let view: Vec<(TileRef, &[u8])> = hash_tiles.iter().map(|(t, b)| (*t, &b[..])).collect();
+        tile_hashes(&view)
+    };
+    for (t, entries) in entry_tiles {
+        let t = &t;
+        for (k, owned) in entries.into_iter().enumerate() {
+            let bytes = &owned;
             let seq = t.n * TILE_WIDTH + k as u64;
             let bad = |why: String| RemoteError::BadEntry {
                 url: remote.url(&t.path()),
@@ -448,7 +461,7 @@ pub fn pull(
                 )));
             }
             prev = Leaf::hash_bytes(bytes);
-            leaves.push(bytes.clone());
+            leaves.push(owned);
             leaf_bundle.push(*t);
         }
     }
@@ -556,7 +569,7 @@ pub fn pull(
             }
             Ok(note.clone())
         };
-        writer.append_leaves(leaves.clone(), &mut check)
+        writer.append_leaves(&leaves, &mut check)
     };
     match appended {
         Ok(_) => state.commit()?,
@@ -572,6 +585,22 @@ pub fn pull(
     pin.seen.insert(new, cp.root);
     write_pin(dir, &pin)?;
     Ok(report)
+}
+
+/// Refuses a pull that would add more entries than one append of the
+/// mirror's log may ([`crate::log::MAX_APPEND_ENTRIES`]), before anything
+/// is fetched or written.
+fn check_gap(url: &str, old: u64, new: u64) -> Result<(), RemoteError> {
+    let max = crate::log::MAX_APPEND_ENTRIES;
+    if new > old && new - old > max {
+        return Err(RemoteError::TooFarBehind {
+            url: url.to_string(),
+            old,
+            new,
+            max,
+        });
+    }
+    Ok(())
 }
 
 /// What the mirror had seen before the pull, for messages.

@@ -130,6 +130,18 @@ pub enum RemoteError {
         /// The remote.
         url: String,
     },
+    /// The remote is further ahead of the mirror than one pull may go.
+    #[error("the remote {url} signs a log of {new} entries and the mirror holds {old}: one pull adds at most {max} entries, so this one would add {gap}; nothing was fetched or written. Copy the remote's ledger directory instead (a copy of its files) and check it with `provledger --ledger DIR audit --operator KEY.pub`", gap = .new - .old)]
+    TooFarBehind {
+        /// The remote.
+        url: String,
+        /// The entries the mirror holds.
+        old: u64,
+        /// The size the remote's checkpoint signs.
+        new: u64,
+        /// The most one pull adds.
+        max: u64,
+    },
     /// The first pull of a remote needs its operator key.
     #[error("the first pull of {url} needs the operator's public key, to check its checkpoints: pass --operator KEY.pub (`--remote-operator KEY.pub` with `--remote` on reads); later pulls use the key pinned then")]
     NeedOperator {
