@@ -16,7 +16,10 @@
 //! 4. every new entry goes through the one replay (`src/replay.rs`:
 //!    decode, batch-verify the signature, [`State::apply`]) into the
 //!    mirror's own index, inside one transaction; the blobs the rules read
-//!    are fetched (each checked against its digest) and stored;
+//!    are fetched (each checked against its digest) and stored; an entry
+//!    the rules refuse is in the remote's signed log, so it is applied as
+//!    nothing and recorded void, as `reindex --skip-refused` does (audit on
+//!    the mirror reports it, as on the remote's own files);
 //! 5. the log writer appends the fetched leaves under the remote's signed
 //!    checkpoint (stored hashes, tiles, bundles, fsynced; the checkpoint
 //!    last), then the index commits.
@@ -693,12 +696,12 @@ fn replay(
     let all = leaves.len() as u64;
     let mut last = None;
     let mut one = |state: &mut State, item: Item| -> Result<(), RemoteError> {
+        // An entry the rules refuse is in the remote's signed log: applied
+        // as nothing and recorded void, as `reindex --skip-refused` does,
+        // so the mirror holds the same log and its audit reports it.
         if let Some(r) = apply(state, blobs, &item)? {
-            return Err(RemoteError::Refused {
-                seq: item.seq,
-                rule: r.rule,
-                what: r.what,
-            });
+            let (id, kind) = (r.id_kind.map(|(i, _)| i), r.id_kind.map(|(_, k)| k));
+            state.record_void(item.seq, id.as_ref(), kind, r.rule, &r.what)?;
         }
         last = item.leaf_hash;
         progress(item.seq + 1 - old, all);

@@ -114,16 +114,6 @@ pub enum RemoteError {
         /// The digest of what was served.
         got: String,
     },
-    /// An entry the validity rules refuse.
-    #[error("entry {seq} of the remote is refused by rule {rule}: {what}; the mirror was left as it was")]
-    Refused {
-        /// The entry.
-        seq: u64,
-        /// The rule id.
-        rule: &'static str,
-        /// Why.
-        what: String,
-    },
     /// The remote's log is empty.
     #[error("the remote {url} has an empty log (size 0); there is nothing to mirror")]
     Empty {
