@@ -249,6 +249,14 @@ pub fn pull(
             dir: dir.to_path_buf(),
         });
     }
+    if pin.is_none() {
+        if let Some(entry) = foreign_entry(dir)? {
+            return Err(RemoteError::NotEmpty {
+                dir: dir.to_path_buf(),
+                entry,
+            });
+        }
+    }
     if let Some(p) = &pin {
         if p.url != url {
             return Err(RemoteError::OtherRemote {
@@ -588,6 +596,48 @@ pub fn pull(
     pin.seen.insert(new, cp.root);
     write_pin(dir, &pin)?;
     Ok(report)
+}
+
+/// The names a first pull creates in its directory before its checkpoint
+/// is written: an interrupted one leaves only these, and may be retried.
+const FIRST_PULL_NAMES: &[&str] = &[
+    crate::log::LOCK_FILE,
+    crate::log::HASHES_FILE,
+    crate::log::PENDING_FILE,
+    crate::log::TILE_DIR,
+    crate::log::blobs::BLOBS_DIR,
+    crate::ledger::INDEX_FILE,
+    "index.sqlite-wal",
+    "index.sqlite-shm",
+    "index.sqlite-journal",
+    REMOTE_DIR,
+];
+
+/// For a directory that is not a mirror yet: the first entry in it that a
+/// first pull did not create (a first pull writes ledger files there and
+/// deletes `index*`, so it must not run in a directory holding anything
+/// else), or `None` if it is absent, empty, or holds only what an
+/// interrupted first pull left.
+fn foreign_entry(dir: &Path) -> Result<Option<String>, RemoteError> {
+    let unreadable = |e: std::io::Error| RemoteError::Pin {
+        path: dir.to_path_buf(),
+        why: format!("cannot read the mirror directory: {e}"),
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let name = entry.map_err(unreadable)?.file_name();
+        let name = name.to_string_lossy().into_owned();
+        if !FIRST_PULL_NAMES.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names.into_iter().next())
 }
 
 /// Refuses a pull that would add more entries than one append of the

@@ -154,6 +154,14 @@ pub enum RemoteError {
         /// The directory.
         dir: PathBuf,
     },
+    /// The directory is not a mirror and holds other files.
+    #[error("{dir} is not empty and is not a mirror (it has no remote/url; it holds {entry}); refusing to write a ledger into it: give a new or empty directory", dir = .dir.display())]
+    NotEmpty {
+        /// The directory.
+        dir: PathBuf,
+        /// The first entry in it (by name) that a mirror does not create.
+        entry: String,
+    },
     /// The directory mirrors another remote.
     #[error("{dir} mirrors {pinned}, not {given}", dir = .dir.display())]
     OtherRemote {

@@ -131,3 +131,80 @@ fn a_content_encoding_other_than_gzip_or_identity_is_refused() {
     );
     assert!(!m.exists());
 }
+
+#[test]
+fn a_first_pull_refuses_a_non_empty_directory_that_is_not_a_mirror() {
+    let (env, server) = served();
+    let url = server.url();
+    let d = env.path("papers");
+    std::fs::create_dir_all(d.join("drafts")).unwrap();
+    std::fs::write(d.join("index.sqlite"), b"someone's database").unwrap();
+    std::fs::write(d.join("notes.txt"), b"mine").unwrap();
+    let listing = |d: &Path| {
+        let mut v: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = listing(&d);
+    let requests = server.requests().len();
+    let e = pull_err(&url, &d);
+    assert_eq!(
+        e.to_string(),
+        format!("{} is not empty and is not a mirror (it has no remote/url; it holds drafts); refusing to write a ledger into it: give a new or empty directory", d.display())
+    );
+    assert_eq!(listing(&d), before, "nothing written or deleted");
+    assert_eq!(
+        std::fs::read(d.join("index.sqlite")).unwrap(),
+        b"someone's database"
+    );
+    assert_eq!(server.requests().len(), requests, "nothing fetched");
+    // The CLI says the same, exit 1.
+    super::mirror::run(
+        &env,
+        &[
+            "mirror",
+            &url,
+            d.to_str().unwrap(),
+            "--operator",
+            demo_key("operator.pub").to_str().unwrap(),
+        ],
+    )
+    .error(1, &e.to_string());
+    assert_eq!(listing(&d), before);
+
+    // An empty directory is fine, and so is what an interrupted first pull
+    // left: a retry completes it.
+    let m = env.path("m");
+    server.set_hook(|path, file| match (path, file) {
+        ("/tile/0/000.p/63", Some(mut b)) => {
+            b[40] ^= 1;
+            Reply::Page(200, vec![], b)
+        }
+        (p, f) => honest(p, f),
+    });
+    pull_err(&url, &m);
+    assert!(m.exists() && !m.join("checkpoint").exists());
+    server.set_hook(honest);
+    pull(
+        &url,
+        &m,
+        Some(operator()),
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(public_files(&m), public_files(&env.ledger()));
+    let empty = env.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    pull(
+        &url,
+        &empty,
+        Some(operator()),
+        Default::default(),
+        &mut |_, _| {},
+    )
+    .unwrap();
+}
