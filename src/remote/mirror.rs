@@ -488,15 +488,7 @@ pub fn pull(
         drop(crate::ledger::Ledger::open(dir)?);
     }
     let mut state = State::open(&index)?;
-    if state.applied()? != old {
-        return Err(RemoteError::Pin {
-            path: index,
-            why: format!(
-                "the mirror's index has applied {} entries, its log {old}; remove it and pull again",
-                state.applied()?
-            ),
-        });
-    }
+    index_in_step(&index, state.applied()?, old)?;
     let blobs = PullBlobs {
         dir,
         remote: &remote,
@@ -596,6 +588,21 @@ pub fn pull(
     pin.seen.insert(new, cp.root);
     write_pin(dir, &pin)?;
     Ok(report)
+}
+
+/// Refuses to replay into an index that has not applied exactly the
+/// mirror's `old` entries (the reader's catch-up before it could not write
+/// them, on a full disk: it answered from memory instead).
+fn index_in_step(index: &Path, applied: u64, old: u64) -> Result<(), RemoteError> {
+    if applied != old {
+        return Err(RemoteError::Pin {
+            path: index.to_path_buf(),
+            why: format!(
+                "the mirror's index has applied {applied} entries, its log {old}; remove it and pull again"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// The names a first pull creates in its directory before its checkpoint
@@ -772,4 +779,22 @@ fn replay(
         state.set_last_leaf_hash(&h)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index check of a pull: reachable only when the reader's
+    /// catch-up fell back to memory (a full disk), so tested here.
+    #[test]
+    fn an_index_out_of_step_with_the_mirror_is_refused() {
+        let index = Path::new("m/index.sqlite");
+        index_in_step(index, 63, 63).unwrap();
+        let e = index_in_step(index, 10, 63).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m/index.sqlite: the mirror's index has applied 10 entries, its log 63; remove it and pull again"
+        );
+    }
 }
