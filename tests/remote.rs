@@ -4,4 +4,5 @@
 
 mod lying;
 mod mirror;
+mod review;
 mod server;

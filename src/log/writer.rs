@@ -579,7 +579,7 @@ impl LogWriter {
             prev = Leaf::hash_bytes(&bytes);
             leaves.push(bytes);
         }
-        self.write_leaves(base, leaves, &mut |cp, _| {
+        self.write_leaves(base, &leaves, &mut |cp, _| {
             cp.sign(signer).map_err(LogError::Sign)
         })
     }
@@ -594,7 +594,7 @@ impl LogWriter {
     /// otherwise). The caller checks the note's signature.
     pub(crate) fn append_leaves(
         &mut self,
-        leaves: Vec<Vec<u8>>,
+        leaves: &[Vec<u8>],
         note: &mut NoteFor<'_>,
     ) -> Result<Vec<u64>, LogError> {
         if self.poisoned {
@@ -622,7 +622,7 @@ impl LogWriter {
             self.verified_base()?
         };
         let mut prev = base.prev;
-        for (seq, bytes) in (old..).zip(&leaves) {
+        for (seq, bytes) in (old..).zip(leaves) {
             let bad = |why: String| LogError::BadRequest(format!("entry {seq}: {why}"));
             let leaf = Leaf::decode(bytes).map_err(|source| LogError::BadEntry {
                 dir: self.log.dir.clone(),
@@ -651,7 +651,7 @@ impl LogWriter {
     fn write_leaves(
         &mut self,
         base: Base,
-        leaves: Vec<Vec<u8>>,
+        leaves: &[Vec<u8>],
         note: &mut NoteFor<'_>,
     ) -> Result<Vec<u64>, LogError> {
         let old = self.log.size();
@@ -664,7 +664,7 @@ impl LogWriter {
         };
         let base_count = self.log.hashes.count;
         let mut new_hashes: Vec<Hash> = Vec::new();
-        for (seq, bytes) in (old..).zip(&leaves) {
+        for (seq, bytes) in (old..).zip(leaves) {
             let r = Overlay {
                 base: &base.hashes,
                 base_count,

@@ -16,7 +16,10 @@
 //! 4. every new entry goes through the one replay (`src/replay.rs`:
 //!    decode, batch-verify the signature, [`State::apply`]) into the
 //!    mirror's own index, inside one transaction; the blobs the rules read
-//!    are fetched (each checked against its digest) and stored;
+//!    are fetched (each checked against its digest) and stored; an entry
+//!    the rules refuse is in the remote's signed log, so it is applied as
+//!    nothing and recorded void, as `reindex --skip-refused` does (audit on
+//!    the mirror reports it, as on the remote's own files);
 //! 5. the log writer appends the fetched leaves under the remote's signed
 //!    checkpoint (stored hashes, tiles, bundles, fsynced; the checkpoint
 //!    last), then the index commits.
@@ -241,6 +244,14 @@ pub fn pull(
             dir: dir.to_path_buf(),
         });
     }
+    if pin.is_none() {
+        if let Some(entry) = foreign_entry(dir)? {
+            return Err(RemoteError::NotEmpty {
+                dir: dir.to_path_buf(),
+                entry,
+            });
+        }
+    }
     if let Some(p) = &pin {
         if p.url != url {
             return Err(RemoteError::OtherRemote {
@@ -280,6 +291,14 @@ pub fn pull(
     if cp.size == 0 {
         return Err(RemoteError::Empty { url });
     }
+    // Bound the pull before anything is sized by the signed size, or
+    // written: one pull is one append of the mirror's log.
+    let mirrored = if has_checkpoint {
+        Log::open(dir)?.size()
+    } else {
+        0
+    };
+    check_gap(&url, mirrored, cp.size)?;
     // Same size, other root: inconsistent whatever the mirror holds.
     if let Some(r) = pin.seen.get(&cp.size) {
         if *r != cp.root {
@@ -350,6 +369,7 @@ pub fn pull(
 
     // Fetch the new entry bundles and hash tiles, in parallel.
     let new = cp.size;
+    check_gap(&url, old, new)?;
     let mut wanted: Vec<TileRef> = (old / TILE_WIDTH..=(new - 1) / TILE_WIDTH)
         .map(|n| TileRef::entries(n, (new - n * TILE_WIDTH).min(TILE_WIDTH)))
         .collect();
@@ -370,20 +390,24 @@ pub fn pull(
     } else {
         writer.leaf_hash(old - 1)?
     };
-    let hash_tiles: Vec<(TileRef, &[u8])> = wanted
-        .iter()
-        .zip(&fetched)
-        .filter_map(|(t, f)| match f {
-            FetchedTile::Hashes(b) => Some((*t, &b[..])),
-            FetchedTile::Entries(_) => None,
-        })
-        .collect();
-    let remote_hashes = tile_hashes(&hash_tiles);
-    for (t, f) in wanted.iter().zip(&fetched) {
-        let FetchedTile::Entries(entries) = f else {
-            continue;
-        };
-        for (k, bytes) in entries.iter().enumerate() {
+    // Split by kind, moving (not copying) what was fetched: the entries
+    // move on into `leaves`, which the replay and the append borrow.
+    let mut hash_tiles: Vec<(TileRef, Vec<u8>)> = Vec::new();
+    let mut entry_tiles: Vec<(TileRef, Vec<Vec<u8>>)> = Vec::new();
+    for (t, f) in wanted.iter().zip(fetched) {
+        match f {
+            FetchedTile::Hashes(b) => hash_tiles.push((*t, b)),
+            FetchedTile::Entries(e) => entry_tiles.push((*t, e)),
+        }
+    }
+    let remote_hashes = {
+        let view: Vec<(TileRef, &[u8])> = hash_tiles.iter().map(|(t, b)| (*t, &b[..])).collect();
+        tile_hashes(&view)
+    };
+    for (t, entries) in entry_tiles {
+        let t = &t;
+        for (k, owned) in entries.into_iter().enumerate() {
+            let bytes = &owned;
             let seq = t.n * TILE_WIDTH + k as u64;
             let bad = |why: String| RemoteError::BadEntry {
                 url: remote.url(&t.path()),
@@ -443,7 +467,7 @@ pub fn pull(
                 )));
             }
             prev = Leaf::hash_bytes(bytes);
-            leaves.push(bytes.clone());
+            leaves.push(owned);
             leaf_bundle.push(*t);
         }
     }
@@ -459,15 +483,7 @@ pub fn pull(
         drop(crate::ledger::Ledger::open(dir)?);
     }
     let mut state = State::open(&index)?;
-    if state.applied()? != old {
-        return Err(RemoteError::Pin {
-            path: index,
-            why: format!(
-                "the mirror's index has applied {} entries, its log {old}; remove it and pull again",
-                state.applied()?
-            ),
-        });
-    }
+    index_in_step(&index, state.applied()?, old)?;
     let blobs = PullBlobs {
         dir,
         remote: &remote,
@@ -551,7 +567,7 @@ pub fn pull(
             }
             Ok(note.clone())
         };
-        writer.append_leaves(leaves.clone(), &mut check)
+        writer.append_leaves(&leaves, &mut check)
     };
     match appended {
         Ok(_) => state.commit()?,
@@ -567,6 +583,79 @@ pub fn pull(
     pin.seen.insert(new, cp.root);
     write_pin(dir, &pin)?;
     Ok(report)
+}
+
+/// Refuses to replay into an index that has not applied exactly the
+/// mirror's `old` entries (the reader's catch-up before it could not write
+/// them, on a full disk: it answered from memory instead).
+fn index_in_step(index: &Path, applied: u64, old: u64) -> Result<(), RemoteError> {
+    if applied != old {
+        return Err(RemoteError::Pin {
+            path: index.to_path_buf(),
+            why: format!(
+                "the mirror's index has applied {applied} entries, its log {old}; remove it and pull again"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The names a first pull creates in its directory before its checkpoint
+/// is written: an interrupted one leaves only these, and may be retried.
+const FIRST_PULL_NAMES: &[&str] = &[
+    crate::log::LOCK_FILE,
+    crate::log::HASHES_FILE,
+    crate::log::PENDING_FILE,
+    crate::log::TILE_DIR,
+    crate::log::blobs::BLOBS_DIR,
+    crate::ledger::INDEX_FILE,
+    "index.sqlite-wal",
+    "index.sqlite-shm",
+    "index.sqlite-journal",
+    REMOTE_DIR,
+];
+
+/// For a directory that is not a mirror yet: the first entry in it that a
+/// first pull did not create (a first pull writes ledger files there and
+/// deletes `index*`, so it must not run in a directory holding anything
+/// else), or `None` if it is absent, empty, or holds only what an
+/// interrupted first pull left.
+fn foreign_entry(dir: &Path) -> Result<Option<String>, RemoteError> {
+    let unreadable = |e: std::io::Error| RemoteError::Pin {
+        path: dir.to_path_buf(),
+        why: format!("cannot read the mirror directory: {e}"),
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let name = entry.map_err(unreadable)?.file_name();
+        let name = name.to_string_lossy().into_owned();
+        if !FIRST_PULL_NAMES.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names.into_iter().next())
+}
+
+/// Refuses a pull that would add more entries than one append of the
+/// mirror's log may ([`crate::log::MAX_APPEND_ENTRIES`]), before anything
+/// is fetched or written.
+fn check_gap(url: &str, old: u64, new: u64) -> Result<(), RemoteError> {
+    let max = crate::log::MAX_APPEND_ENTRIES;
+    if new > old && new - old > max {
+        return Err(RemoteError::TooFarBehind {
+            url: url.to_string(),
+            old,
+            new,
+            max,
+        });
+    }
+    Ok(())
 }
 
 /// What the mirror had seen before the pull, for messages.
@@ -659,12 +748,12 @@ fn replay(
     let all = leaves.len() as u64;
     let mut last = None;
     let mut one = |state: &mut State, item: Item| -> Result<(), RemoteError> {
+        // An entry the rules refuse is in the remote's signed log: applied
+        // as nothing and recorded void, as `reindex --skip-refused` does,
+        // so the mirror holds the same log and its audit reports it.
         if let Some(r) = apply(state, blobs, &item)? {
-            return Err(RemoteError::Refused {
-                seq: item.seq,
-                rule: r.rule,
-                what: r.what,
-            });
+            let (id, kind) = (r.id_kind.map(|(i, _)| i), r.id_kind.map(|(_, k)| k));
+            state.record_void(item.seq, id.as_ref(), kind, r.rule, &r.what)?;
         }
         last = item.leaf_hash;
         progress(item.seq + 1 - old, all);
@@ -685,4 +774,22 @@ fn replay(
         state.set_last_leaf_hash(&h)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index check of a pull: reachable only when the reader's
+    /// catch-up fell back to memory (a full disk), so tested here.
+    #[test]
+    fn an_index_out_of_step_with_the_mirror_is_refused() {
+        let index = Path::new("m/index.sqlite");
+        index_in_step(index, 63, 63).unwrap();
+        let e = index_in_step(index, 10, 63).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m/index.sqlite: the mirror's index has applied 10 entries, its log 63; remove it and pull again"
+        );
+    }
 }

@@ -114,21 +114,23 @@ pub enum RemoteError {
         /// The digest of what was served.
         got: String,
     },
-    /// An entry the validity rules refuse.
-    #[error("entry {seq} of the remote is refused by rule {rule}: {what}; the mirror was left as it was")]
-    Refused {
-        /// The entry.
-        seq: u64,
-        /// The rule id.
-        rule: &'static str,
-        /// Why.
-        what: String,
-    },
     /// The remote's log is empty.
     #[error("the remote {url} has an empty log (size 0); there is nothing to mirror")]
     Empty {
         /// The remote.
         url: String,
+    },
+    /// The remote is further ahead of the mirror than one pull may go.
+    #[error("the remote {url} signs a log of {new} entries and the mirror holds {old}: one pull adds at most {max} entries, so this one would add {gap}; nothing was fetched or written. Copy the remote's ledger directory instead (a copy of its files) and check it with `provledger --ledger DIR audit --operator KEY.pub`", gap = .new - .old)]
+    TooFarBehind {
+        /// The remote.
+        url: String,
+        /// The entries the mirror holds.
+        old: u64,
+        /// The size the remote's checkpoint signs.
+        new: u64,
+        /// The most one pull adds.
+        max: u64,
     },
     /// The first pull of a remote needs its operator key.
     #[error("the first pull of {url} needs the operator's public key, to check its checkpoints: pass --operator KEY.pub (`--remote-operator KEY.pub` with `--remote` on reads); later pulls use the key pinned then")]
@@ -151,6 +153,14 @@ pub enum RemoteError {
     NotAMirror {
         /// The directory.
         dir: PathBuf,
+    },
+    /// The directory is not a mirror and holds other files.
+    #[error("{dir} is not empty and is not a mirror (it has no remote/url; it holds {entry}); refusing to write a ledger into it: give a new or empty directory", dir = .dir.display())]
+    NotEmpty {
+        /// The directory.
+        dir: PathBuf,
+        /// The first entry in it (by name) that a mirror does not create.
+        entry: String,
     },
     /// The directory mirrors another remote.
     #[error("{dir} mirrors {pinned}, not {given}", dir = .dir.display())]
