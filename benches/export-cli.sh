@@ -14,6 +14,7 @@ bin=${BIN:-$PWD/target/release/provledger}
 tmp=$(mktemp -d)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT
 echo "files in $tmp"
+. benches/long-ledger.sh
 timed() { # label, output file, command...
     label=$1
     out=$2
@@ -27,44 +28,9 @@ timed() { # label, output file, command...
 for n in "$@"; do
     d=$tmp/$n
     mkdir -p "$d"
-    python3 - "$n" "$d" <<'PY'
-import json, sys
-n, out = int(sys.argv[1]), sys.argv[2]
-sentences = [
-    f"Sentence {i:06d} of the long article says that the talks went on for a while. "
-    for i in range(3000)
-]
-text = "".join(sentences)
-open(f"{out}/article.txt", "w").write(text)
-starts, pos = [], 0
-for s in sentences:
-    starts.append(pos)
-    pos += len(s)
-claims = []
-k = 1
-while len(claims) < n:
-    for i in range(0, len(sentences) - k):
-        if len(claims) == n:
-            break
-        exact = text[starts[i] : starts[i + k] - 1]
-        claims.append({"ref": f"c{len(claims)}", "proposition": f"Claim {len(claims)} of the import.", "exact": exact})
-    k += 1
-json.dump({"claims": claims}, open(f"{out}/claims.json", "w"))
-PY
     cd "$d"
     L="--ledger ledger"
-    $bin $L init --origin bench.example/ledger >/dev/null 2>&1
-    for who in eda cem; do $bin key generate $who --out . >/dev/null 2>&1; done
-    $bin $L key grant eda.pub --role editor --display-name "Eda Editor" >/dev/null 2>&1
-    $bin $L key grant cem.pub --role checker --display-name "Cem Checker" >/dev/null 2>&1
-    $bin $L article add article.txt --url https://bench.example/long \
-        --publisher Bench --title "A long article" --key eda.key >/dev/null 2>&1
-    article=$($bin $L article list --json |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["versions"][0]["id"])')
-    $bin $L claim import claims.json --article "$article" --key eda.key >/dev/null 2>&1
-    for c in $($bin $L claims --limit 200 --json | python3 -c 'import json,sys; [print(c["id"]) for c in json.load(sys.stdin)]'); do
-        $bin $L verify "$c" --verdict true --key cem.key >/dev/null 2>&1
-    done
+    long_ledger "$bin" "$n" 200
     $bin $L claims --limit 1 >/dev/null 2>&1 # the index caught up before timing
     echo "N=$n claims, $($bin $L checkpoint | sed -n 2p) entries"
     for f in claimreview prov jsonl csv; do
