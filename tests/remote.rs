@@ -1,8 +1,10 @@
 //! The client side of remote ledgers (issue 9 §2): `provledger mirror`,
 //! `audit --remote`, reads with `--remote`, against a loopback server the
-//! tests control (`server`), which serves a ledger directory and can lie.
+//! tests control (`server`), which serves a ledger directory and can lie;
+//! writes with `--remote` to `provledger serve --write` (`submit`).
 
 mod lying;
 mod mirror;
 mod review;
 mod server;
+mod submit;

@@ -142,6 +142,20 @@ fn hints(err: &anyhow::Error) -> Vec<String> {
     const REINDEX: &str = "run `provledger reindex` to rebuild it from the log (nothing is lost)";
     let mut out: Vec<String> = Vec::new();
     for cause in err.chain() {
+        let remote_rule = match cause.downcast_ref() {
+            Some(provledger::remote::submit::SubmitError::Refused { url, rule, .. }) => {
+                Some((url, rule))
+            }
+            _ => cause
+                .downcast_ref::<super::output::RefusedRemotely>()
+                .map(|r| (&r.url, &r.rule)),
+        };
+        if let Some((url, rule)) = remote_rule {
+            out.push(format!(
+                "the server {url} refused it under rule {rule} (README \"Rule ids\"); nothing was added"
+            ));
+            break;
+        }
         if let Some(ResolveError::BadPrefix(_) | ResolveError::NotHex(_)) = resolve_error(cause) {
             out.push(format!(
                 "an id is 64 hex digits (0-9, a-f), as `provledger claims` and `provledger log` print them; any unique prefix of {} or more digits will do",

@@ -9,7 +9,8 @@ use super::render::{short, Esc};
 use anyhow::{anyhow, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use provledger::import::{ImportError, ImportFile, ImportPlan};
+use provledger::import::{AppendFailed, ImportError, ImportFile, ImportPlan};
+use provledger::remote::submit::SubmitError;
 use provledger::statement::Kind;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,10 @@ fn failed(file: &Path, e: ImportError) -> anyhow::Error {
         e @ ImportError::Clock(_) => anyhow::Error::new(e).context(file.display().to_string()),
         ImportError::Sign(e) => e.into(),
         ImportError::Ledger(e) => e.into(),
+        ImportError::Other(e) => match e.downcast::<SubmitError>() {
+            Ok(e) => super::output::submit_error(*e),
+            Err(e) => anyhow::Error::from_boxed(e),
+        },
     }
 }
 
@@ -63,9 +68,31 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
     let at = super::now()?;
     let signed = plan.sign(&w.signer, at, &mut || bar.inc(1))?;
     bar.set_message("appending");
+    // One all-or-nothing batch, local or submitted (`--remote`).
+    let mut refused_by = None;
     let imported = signed
-        .append(&mut w.ledger, &w.operator, at)
-        .map_err(|e| failed(&a.file, e))?;
+        .append_with(|statements| {
+            w.append_signed(statements, at).map_err(|e| match e {
+                SubmitError::Ledger(e) => AppendFailed::Ledger(e),
+                SubmitError::Refused { url, rule, error } => {
+                    refused_by = Some((url, rule));
+                    AppendFailed::Ledger(*error)
+                }
+                other => AppendFailed::Other(Box::new(other)),
+            })
+        })
+        .map_err(|e| {
+            let e = failed(&a.file, e);
+            match refused_by.take() {
+                Some((url, rule)) => super::output::RefusedRemotely {
+                    message: super::error::message(&e),
+                    url,
+                    rule,
+                }
+                .into(),
+                None => e,
+            }
+        })?;
     bar.finish_and_clear();
 
     let receipts = &imported.receipts;

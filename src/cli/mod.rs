@@ -59,9 +59,16 @@ struct Cli {
     #[arg(long, global = true, env = "PROVLEDGER_DIR", default_value = "ledger")]
     ledger: PathBuf,
 
-    /// Read a remote ledger instead (status, history, claims, proof,
-    /// audit): its base URL. It is pulled first into a verified cache
-    /// mirror ($PROVLEDGER_CACHE, else ~/.cache/provledger), which answers.
+    /// Use a remote ledger instead: its base URL. It is pulled first into
+    /// a verified cache mirror ($PROVLEDGER_CACHE, else
+    /// ~/.cache/provledger). Reads (status, history, claims, proof) and
+    /// audit answer from the mirror; write commands (source add, vouch,
+    /// relate, merge; article add, fetch, update; claim add, import,
+    /// revise, retract; verify; link; key revoke of your own key) sign
+    /// with your --key here and submit to the server (`provledger serve
+    /// --write`), checking its answer; your private key is never sent, and
+    /// statements only the operator key signs (key grant, key update) are
+    /// refused before anything is sent.
     #[arg(long, global = true, env = "PROVLEDGER_REMOTE", value_name = "URL")]
     remote: Option<String>,
 
@@ -116,6 +123,24 @@ enum Command {
 pub use error::Fail;
 
 impl Command {
+    /// Whether the command signs statements and appends them: with
+    /// `--remote`, it submits them to the server.
+    fn submits(&self) -> bool {
+        use article::ArticleCommand as A;
+        use claim::ClaimCommand as C;
+        use key::KeyCommand as K;
+        use source::SourceCommand as S;
+        matches!(
+            self,
+            Command::Verify(_)
+                | Command::Link(_)
+                | Command::Source(S::Add(_) | S::Vouch(_) | S::Relate(_) | S::Merge(_))
+                | Command::Article(A::Add(_) | A::Fetch(_) | A::Update(_))
+                | Command::Claim(C::Add(_) | C::Import(_) | C::Revise(_) | C::Retract(_))
+                | Command::Key(K::Grant(_) | K::Revoke(_) | K::Update(_))
+        )
+    }
+
     /// The subcommand's name, for messages.
     fn name(&self) -> &'static str {
         match self {
@@ -186,9 +211,16 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
             },
         )?,
         Command::Mirror(_) => cli.ledger,
+        c if c.submits() && cli.remote.is_some() => {
+            output::submit_to(output::RemoteWrite {
+                url: cli.remote.clone().unwrap_or_default(),
+                operator: cli.remote_operator.clone(),
+            });
+            cli.ledger
+        }
         other if cli.remote.is_some() => {
             return Err(anyhow::Error::from(Fail::Usage(format!(
-                "--remote is not supported by `{}` yet: reads (status, history, claims, proof) and audit are",
+                "--remote is not supported by `{}`: reads (status, history, claims, proof), audit and the write commands that sign statements are",
                 other.name()
             )))
             .into())

@@ -11,7 +11,8 @@ use super::render::{json_safe, Esc};
 use anyhow::{Context, Result};
 use clap::Args;
 use provledger::keys::{self, SecretKey};
-use provledger::ledger::{Ledger, Receipt};
+use provledger::ledger::{Ledger, LedgerError, Receipt};
+use provledger::remote::submit::{self, Appended, Sink, SubmitError, SubmitOptions, Submitter};
 use provledger::statement::{Body, Kind, SignedStatement, Statement};
 use serde::Serialize;
 use std::io::Write;
@@ -125,6 +126,48 @@ pub fn print_committed(
         })
 }
 
+/// Where a write submits to with `--remote URL`: set once by `run` for the
+/// commands that sign and submit ([`Signing::open`] reads it).
+#[derive(Debug)]
+pub struct RemoteWrite {
+    /// The server's base URL.
+    pub url: String,
+    /// `--remote-operator KEY.pub`, needed on the first use of the remote.
+    pub operator: Option<PathBuf>,
+}
+
+static REMOTE_WRITE: std::sync::OnceLock<RemoteWrite> = std::sync::OnceLock::new();
+
+/// Makes every [`Signing::open`] of this process submit to `remote`
+/// instead of appending to the local ledger.
+pub fn submit_to(remote: RemoteWrite) {
+    let _ = REMOTE_WRITE.set(remote);
+}
+
+/// A write's failure as the command line says it: the local ledger's and
+/// the remote reads' errors keep their types (exit codes and hints read
+/// them).
+pub fn submit_error(e: SubmitError) -> anyhow::Error {
+    match e {
+        SubmitError::Ledger(l) => l.into(),
+        SubmitError::Remote(r) => r.into(),
+        other => other.into(),
+    }
+}
+
+/// A refusal by a remote server's rules, said as the command says the
+/// local one (`message`), with the server and the rule's id for the hint.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct RefusedRemotely {
+    /// The refusal as the command says it.
+    pub message: String,
+    /// The server.
+    pub url: String,
+    /// The rule's id.
+    pub rule: String,
+}
+
 /// Options of every command that signs and appends a statement.
 ///
 /// Statements are signed with the signer's own key (`--key` or
@@ -138,7 +181,8 @@ pub struct Signing {
     #[arg(long, env = "PROVLEDGER_KEY", value_name = "NAME.key")]
     pub key: Option<PathBuf>,
     /// The operator key that signs the ledger's new checkpoint [default:
-    /// LEDGER/private/operator.key].
+    /// LEDGER/private/operator.key]; not with --remote, where the server
+    /// signs.
     #[arg(long, env = "PROVLEDGER_OPERATOR_KEY")]
     pub operator_key: Option<PathBuf>,
     /// Print the receipt as JSON (schemas/receipt.schema.json).
@@ -206,7 +250,17 @@ impl Signing {
     /// [`Signing::signer_for`]) and the operator key, then opens the
     /// ledger for writing: the command resolves its ids and appends on
     /// this one handle, so no other append lands in between.
+    ///
+    /// With `--remote URL` ([`submit_to`]) the statements are submitted to
+    /// that server instead: statements only the operator may sign are
+    /// refused before anything is sent, and the ledger is the remote's
+    /// cache mirror, pulled up to date first.
     pub fn open(&self, ledger: &Path, kinds: &[Kind]) -> Result<Writer<'_>> {
+        if let Some(remote) = REMOTE_WRITE.get() {
+            submit::refuse_operator_only(kinds, self.key.is_some()).map_err(submit_error)?;
+            let signer = self.signer_for(ledger, kinds)?;
+            return self.open_remote(remote, signer);
+        }
         let signer = self.signer_for(ledger, kinds)?;
         self.open_signed_by(ledger, signer)
     }
@@ -216,7 +270,44 @@ impl Signing {
     pub fn open_import(&self, ledger: &Path) -> Result<Writer<'_>> {
         let needed = || no_key("a claim import", &[provledger::statement::Role::Editor]);
         let signer = self.signer_or(ledger, Some(needed))?;
+        if let Some(remote) = REMOTE_WRITE.get() {
+            return self.open_remote(remote, signer);
+        }
         self.open_signed_by(ledger, signer)
+    }
+
+    /// A writer that submits to `remote`, signing with `signer`.
+    fn open_remote(&self, remote: &RemoteWrite, signer: SecretKey) -> Result<Writer<'_>> {
+        let operator = remote
+            .operator
+            .as_deref()
+            .map(keys::load_public_key)
+            .transpose()?;
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "checking {bar:40} {pos}/{len} remote entries ({per_sec}, {eta})",
+            )
+            .expect("a valid template"),
+        );
+        let mut progress = |done, all| {
+            bar.set_length(all);
+            bar.set_position(done);
+        };
+        let opened = Submitter::open(
+            &remote.url,
+            operator,
+            SubmitOptions::default(),
+            &mut progress,
+        );
+        bar.finish_and_clear();
+        let (submitter, ledger) = opened.map_err(submit_error)?;
+        Ok(Writer {
+            ledger,
+            signer,
+            sink: Sink::Remote(Box::new(submitter)),
+            signing: self,
+        })
     }
 
     fn open_signed_by(&self, ledger: &Path, signer: SecretKey) -> Result<Writer<'_>> {
@@ -224,7 +315,7 @@ impl Signing {
         Ok(Writer {
             ledger: Ledger::open_writer(ledger)?,
             signer,
-            operator,
+            sink: Sink::Local { operator },
             signing: self,
         })
     }
@@ -295,14 +386,17 @@ impl Signing {
 
 /// A ledger open for writing, with the keys that sign: made by
 /// [`Signing::open`]. Resolve ids through `ledger` and append through the
-/// same handle.
+/// same handle; with `--remote`, `ledger` is the remote's cache mirror and
+/// the append submits to the server ([`Sink`]).
 pub struct Writer<'a> {
-    /// The ledger, open for writing (holding the writer lock).
+    /// The ledger, open for writing (holding the writer lock), or the
+    /// remote's cache mirror.
     pub ledger: Ledger,
     /// The key that signs the statements.
     pub signer: SecretKey,
-    /// The operator key that signs the new checkpoint.
-    pub operator: SecretKey,
+    /// Where the statements go: the local ledger with the operator key
+    /// that signs its checkpoints, or a remote server.
+    pub sink: Sink,
     signing: &'a Signing,
 }
 
@@ -319,11 +413,14 @@ impl Writer<'_> {
 
     /// `e` from an append, with the key file named when a rule refused a
     /// key the ledger does not know (it can name only keys it knows).
-    fn explain(&self, e: provledger::ledger::LedgerError) -> anyhow::Error {
-        let refused = matches!(e, provledger::ledger::LedgerError::Refused { .. });
+    fn explain(&self, e: SubmitError) -> anyhow::Error {
+        let refused = matches!(
+            e,
+            SubmitError::Ledger(LedgerError::Refused { .. }) | SubmitError::Refused { .. }
+        );
         let l = &self.ledger;
         let known = l.signer_name(&self.signer.public().bytes()).ok().flatten();
-        let e = anyhow::Error::new(e);
+        let e = submit_error(e);
         if refused && known.is_none() {
             let path = self
                 .signing
@@ -349,10 +446,48 @@ impl Writer<'_> {
         blobs: &[Vec<u8>],
     ) -> Result<Vec<Receipt>> {
         let (at, statements) = self.sign(bodies)?;
-        let appended = self
-            .ledger
-            .append_with_blobs(statements, blobs, &self.operator, at);
-        appended.map_err(|e| self.explain(e))
+        let appended = self.sink.append(&mut self.ledger, statements, blobs, at);
+        let appended = appended.map_err(|e| self.explain(e))?;
+        Ok(self.landed(appended))
+    }
+
+    /// Appends already signed `statements` (a `claim import`'s plan) as one
+    /// batch, as [`Writer::append_with_blobs`] does.
+    pub fn append_signed(
+        &mut self,
+        statements: Vec<SignedStatement>,
+        at: u64,
+    ) -> std::result::Result<Vec<Receipt>, SubmitError> {
+        let appended = self.sink.append(&mut self.ledger, statements, &[], at)?;
+        Ok(self.landed(appended))
+    }
+
+    /// Says what a remote write's answer adds to its receipts (the server
+    /// had them already; the cache could not follow), and returns them.
+    fn landed(&self, appended: Appended) -> Vec<Receipt> {
+        let url = match &self.sink {
+            Sink::Remote(s) => s.url().to_string(),
+            Sink::Local { .. } => String::new(),
+        };
+        if appended.duplicate {
+            for r in &appended.receipts {
+                say!(
+                    "already in the log: {} has {} {} at entry {}; nothing was added",
+                    Esc(&url),
+                    r.kind,
+                    r.id,
+                    r.seq
+                );
+            }
+        }
+        if let Some(why) = &appended.cache_behind {
+            say!(
+                "note: submitted to {}, but its cache mirror could not be updated ({}); the next command pulls it",
+                Esc(&url),
+                Esc(why)
+            );
+        }
+        appended.receipts
     }
 
     /// Signs and adds one statement that records something anew
@@ -361,10 +496,11 @@ impl Writer<'_> {
     pub fn add(&mut self, body: Body, blobs: &[Vec<u8>]) -> Result<()> {
         let (at, mut statements) = self.sign(vec![body])?;
         let added = self
-            .ledger
-            .add(statements.remove(0), blobs, &self.operator, at);
-        let receipt = added.map_err(|e| self.explain(e))?;
-        self.signing.print_receipts(&[receipt])
+            .sink
+            .add(&mut self.ledger, statements.remove(0), blobs, at);
+        let added = added.map_err(|e| self.explain(e))?;
+        let receipts = self.landed(added);
+        self.signing.print_receipts(&receipts)
     }
 
     /// Signs and appends one statement, printing its receipt.

@@ -298,6 +298,10 @@ pub enum ImportError {
     /// The ledger failed.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    /// The append failed elsewhere ([`AppendFailed::Other`]: a remote
+    /// server's answer); nothing was written.
+    #[error(transparent)]
+    Other(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl From<ImportProblems> for ImportError {
@@ -624,6 +628,23 @@ pub struct ImportedEntry {
     pub id: Digest,
 }
 
+/// Why the append of [`SignedImport::append_with`] failed: the ledger's
+/// refusal or failure, or another (a remote server's, `--remote`), which
+/// [`ImportError::Other`] keeps as it is.
+#[derive(Debug)]
+pub enum AppendFailed {
+    /// A refusal or failure as a local append gives it.
+    Ledger(LedgerError),
+    /// Any other failure.
+    Other(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl From<LedgerError> for AppendFailed {
+    fn from(e: LedgerError) -> AppendFailed {
+        AppendFailed::Ledger(e)
+    }
+}
+
 /// A signed import, ready to append.
 #[derive(Debug)]
 pub struct SignedImport {
@@ -656,13 +677,28 @@ impl SignedImport {
         operator: &SecretKey,
         now: u64,
     ) -> Result<Imported, ImportError> {
+        self.append_with(|statements| Ok(ledger.append(statements, operator, now)?))
+    }
+
+    /// As [`SignedImport::append`], the batch appended by `append` (the
+    /// local ledger, or a remote server: `--remote`): every statement or
+    /// none. A refusal it returns ([`LedgerError::Refused`]) is named by
+    /// its entry in the file.
+    pub fn append_with(
+        self,
+        append: impl FnOnce(Vec<SignedStatement>) -> Result<Vec<Receipt>, AppendFailed>,
+    ) -> Result<Imported, ImportError> {
         let SignedImport {
             article,
             sources,
             statements,
             entries,
         } = self;
-        let receipts = ledger.append(statements, operator, now).map_err(|e| {
+        let receipts = append(statements).map_err(|e| {
+            let e = match e {
+                AppendFailed::Ledger(e) => e,
+                AppendFailed::Other(e) => return ImportError::Other(e),
+            };
             let index = match &e {
                 LedgerError::Refused { index, .. } | LedgerError::Statement { index, .. } => *index,
                 LedgerError::Clock(why) => return ImportError::Clock(why.clone()),

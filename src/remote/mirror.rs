@@ -167,6 +167,20 @@ fn write_pin(dir: &Path, pin: &Pin) -> Result<(), RemoteError> {
     Ok(())
 }
 
+/// Records the checkpoint (`size`, `root`) as seen of the remote the
+/// mirror `dir` pins, after a write's answer carrying it was checked
+/// ([`super::submit`]): every later pull refuses a remote whose tree does
+/// not have it as a prefix.
+pub(crate) fn remember_checkpoint(dir: &Path, size: u64, root: &Digest) -> Result<(), RemoteError> {
+    let Some(mut pin) = read_pin(dir)? else {
+        return Err(RemoteError::NotAMirror {
+            dir: dir.to_path_buf(),
+        });
+    };
+    pin.seen.insert(size, *root);
+    write_pin(dir, &pin)
+}
+
 /// Blobs for the rules during a pull: the mirror's own, then those fetched
 /// (checked against their digest), kept to be stored if the pull commits.
 struct PullBlobs<'a> {

@@ -10,10 +10,16 @@
 //!   inconsistent with one it showed before;
 //! - [`cache`]: the mirror behind `--remote URL` and `audit --remote`, one
 //!   per remote in the user's cache directory.
+//! - [`submit`]: writes with `--remote URL`: statements signed here with
+//!   the user's key, submitted to `provledger serve --write`, its answer
+//!   checked (operator signature, inclusion proofs, consistency with the
+//!   cache mirror); [`submit::Sink`] is the one append of every write
+//!   command, local or remote.
 
 pub mod cache;
 pub mod client;
 pub mod mirror;
+pub mod submit;
 
 pub use client::{parse_remote_url, Remote, RemoteOptions};
 pub use mirror::{pull, MirrorReport};

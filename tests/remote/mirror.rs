@@ -249,14 +249,15 @@ fn reads_and_audit_with_remote_answer_as_the_local_ledger_does() {
         ],
     )
     .fails_with(1, "pins the operator key demo.provledger.example+94ac44c5+");
-    // A write is not (yet) remote: said, nothing done.
+    // Commands that neither read nor sign statements are not remote: said,
+    // nothing done.
     run(&env, &["--remote", &url, "log"]).error(
         2,
-        "--remote is not supported by `log` yet: reads (status, history, claims, proof) and audit are",
+        "--remote is not supported by `log`: reads (status, history, claims, proof), audit and the write commands that sign statements are",
     );
     run(&env, &["--remote", &url, "export", "csv"]).error(
         2,
-        "--remote is not supported by `export` yet: reads (status, history, claims, proof) and audit are",
+        "--remote is not supported by `export`: reads (status, history, claims, proof), audit and the write commands that sign statements are",
     );
 }
 
