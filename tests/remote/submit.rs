@@ -948,3 +948,67 @@ fn fails(out: Out, code: i32, prefix: &str) -> Out {
     assert_eq!(out.stdout, "", "a failed command printed on stdout:\n{out}");
     out
 }
+
+#[test]
+fn a_larger_checkpoint_of_another_tree_fails_its_consistency_proof() {
+    let (n, claim) = with_claims();
+    // A fork taken now, which then takes a statement of its own while the
+    // server takes another: the fork's answer (one entry more than the
+    // cache holds) and its consistency proof are of another tree.
+    let fork_dir = n.env.path("fork");
+    common::copy_tree(&n.env.ledger(), &fork_dir, common::is_local);
+    n.remote_json(&[
+        "source",
+        "add",
+        "--label",
+        "a mediator",
+        "--kind",
+        "named_person",
+        "--name",
+        "Hakan Fidan",
+        "--key",
+        &n.key("eda"),
+    ]);
+    let fork_arg = fork_dir.display().to_string();
+    n.env
+        .bare(&[
+            "--ledger",
+            &fork_arg,
+            "source",
+            "add",
+            "--label",
+            "another mediator",
+            "--kind",
+            "named_person",
+            "--name",
+            "Mohammed Al-Khulaifi",
+            "--key",
+            &n.key("eda"),
+        ])
+        .run()
+        .ok();
+    let fork = writable(&fork_dir);
+    let fork_url = fork.url();
+    n.front.set_hook(move |req, forward| {
+        (req.method == "POST" || req.path.starts_with("/api/v1/proofs/consistency"))
+            .then(|| forward(&fork_url))
+    });
+    let cache = n.cache_files();
+    let out = fails(
+        run_verdict(&n, &claim[..12]),
+        1,
+        &format!(
+            "the remote {} is not consistent with what it showed before: its checkpoint of size",
+            n.front.url()
+        ),
+    );
+    assert!(
+        out.stderr.contains("the consistency proof it gives fails"),
+        "{out}"
+    );
+    assert_eq!(n.cache_files(), cache);
+    // The honest server answers for itself again: the next write lands.
+    n.front.set_hook(|_, _| None);
+    run_verdict(&n, &claim[..12]).ok();
+    drop(fork);
+}
