@@ -1012,3 +1012,38 @@ fn a_larger_checkpoint_of_another_tree_fails_its_consistency_proof() {
     run_verdict(&n, &claim[..12]).ok();
     drop(fork);
 }
+
+#[test]
+fn article_fetch_sends_its_capture_blobs_in_one_batch() {
+    use crate::capture::server::{Route, Server};
+    let n = Newsroom::new();
+    let page = crate::capture::fixture("news.html");
+    let srv = Server::start();
+    srv.route("/world/istanbul", Route::html(page.clone()));
+    let v = n
+        .remote(&[
+            "article",
+            "fetch",
+            &srv.url("/world/istanbul"),
+            "--key",
+            &n.key("eda"),
+            "--json",
+        ])
+        .ok()
+        .json();
+    assert_eq!(v["outcome"], "new-version", "{v}");
+    // One batch carried the statement and its blobs; the server stored
+    // the raw page as captured.
+    assert!(
+        n.front
+            .requests()
+            .contains(&"POST /api/v1/batches".to_string()),
+        "{:?}",
+        n.front.requests()
+    );
+    let raw = v["capture"]["raw"].as_str().unwrap();
+    let stored = n.env.lpath(&format!("blobs/{}/{raw}", &raw[..2]));
+    assert_eq!(std::fs::read(stored).unwrap(), page);
+    drop(n.server);
+    n.env.assert_audit_clean();
+}
