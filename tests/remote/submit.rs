@@ -480,6 +480,34 @@ fn a_newsroom_writes_remotely_and_the_servers_ledger_audits_clean() {
         "--key",
         &n.key("eda"),
     ]);
+    // An anonymous source vouched for: the opening is written here, and a
+    // refused vouch (a checker's) leaves none.
+    let anonymous = imported[0]["id"].as_str().unwrap().to_string();
+    let opening = n.env.path("opening.json");
+    let opening_arg = opening.display().to_string();
+    let vouch = |who: &str| {
+        n.remote(&[
+            "source",
+            "vouch",
+            &anonymous[..12],
+            "--identity",
+            "Ayşe Demir, Ministry of Foreign Affairs",
+            "--opening-out",
+            &opening_arg,
+            "--key",
+            &n.key(who),
+            "--json",
+        ])
+    };
+    fails(
+        vouch("cem"),
+        1,
+        "source.identity refused: signer Cem Checker",
+    );
+    assert!(!opening.exists());
+    let vouched = vouch("eda").ok().json();
+    assert_eq!(vouched[0]["kind"], "source.identity");
+    assert!(opening.exists());
     // A verdict withdrawn, remotely too.
     let second = n.remote_json(&[
         "verify",
@@ -528,6 +556,8 @@ fn a_newsroom_writes_remotely_and_the_servers_ledger_audits_clean() {
     let sent = n.front.sent();
     assert!(n.front.posts() >= 9, "{:?}", n.front.requests());
     assert_holds_no_secret("the requests", &sent, &n.env.path("keys"));
+    // Nor the identity behind the vouched source: only its commitment.
+    assert!(!String::from_utf8_lossy(&sent).contains("Ayşe Demir"));
     assert_holds_no_secret("the requests", &sent, &n.env.lpath("private"));
     for (rel, bytes) in common::files_under(&n.env.ledger(), |_| false) {
         assert_holds_no_secret(&rel, &bytes, &n.env.path("keys"));
