@@ -761,11 +761,13 @@ fn a_busy_server_is_retried_then_said_busy_and_a_dropped_answer_is_said() {
         })
     });
     let before = n.front.posts();
+    let cache = n.cache_files();
     run_verdict(&n, &claim[..12]).error(
         1,
         &format!("the server {} is busy: it answered 503 to 5 tries (the server's write queue is full; try again shortly); nothing was added, try again later", n.front.url()),
     );
     assert_eq!(n.front.posts() - before, 5);
+    assert_eq!(n.cache_files(), cache);
     // Busy once, then accepted: the retry lands.
     let busy_once = Arc::new(AtomicBool::new(true));
     n.front.set_hook(move |req, _| {
