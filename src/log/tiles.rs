@@ -407,4 +407,36 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_bundle_prefix_is_as_long_as_the_entries_parse_bundle_reads() {
+        let mut bundle = Vec::new();
+        for e in [&b"one"[..], b"", b"three entries"] {
+            push_entry(&mut bundle, e);
+        }
+        assert_eq!(bundle_prefix_len(&bundle, 0), Ok(0));
+        assert_eq!(bundle_prefix_len(&bundle, 1), Ok(5));
+        assert_eq!(bundle_prefix_len(&bundle, 2), Ok(7));
+        assert_eq!(bundle_prefix_len(&bundle, 3), Ok(bundle.len()));
+        assert_eq!(parse_bundle(&bundle[..7], 2, true).unwrap().len(), 2);
+        // Short in the same places, with the same words, as parse_bundle.
+        for (bytes, width) in [(&bundle[..], 4), (&bundle[..6], 2), (&bundle[..10], 3)] {
+            let cut = bundle_prefix_len(bytes, width).unwrap_err();
+            let parsed = parse_bundle(bytes, width, false).unwrap_err();
+            assert_eq!((cut.at, &cut.why), (parsed.at, &parsed.why));
+            assert!(cut.read.is_empty());
+        }
+        assert_eq!(
+            bundle_prefix_len(&bundle, 4).unwrap_err().why,
+            "ends after 3 of its 4 entries"
+        );
+        assert_eq!(
+            bundle_prefix_len(&bundle[..6], 2).unwrap_err().why,
+            "ends inside an entry's length prefix"
+        );
+        assert_eq!(
+            bundle_prefix_len(&bundle[..10], 3).unwrap_err().why,
+            "is cut short: an entry claims 13 bytes but only 1 remain"
+        );
+    }
 }
