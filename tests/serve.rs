@@ -8,10 +8,14 @@
 //!   shedding, bad queries.
 //! - `write`: POST /api/v1/statements and /api/v1/batches, every answer.
 //! - `crash`: SIGKILL of `provledger serve` during group commits.
+//! - `speed`: what the speed-ups (tile cache, pooled readers) keep.
+//! - `flags`: command-line flags of `provledger serve` (`--rate-limit`).
 
 pub mod support;
 
 mod crash;
+mod flags;
 mod hostile;
 mod read;
+mod speed;
 mod write;

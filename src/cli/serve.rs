@@ -38,6 +38,15 @@ pub struct ServeArgs {
     /// --write.
     #[arg(long, env = "PROVLEDGER_OPERATOR_KEY")]
     operator_key: Option<PathBuf>,
+    /// Requests per second one client address may make (bursts of twice
+    /// that); more are answered 429. 0: no limit (behind a proxy, where
+    /// every request comes from the proxy's address, or for a load test).
+    #[arg(long, value_name = "PER_SECOND", default_value_t = 1000)]
+    rate_limit: u32,
+    /// Memory for full tiles (which never change), answered without
+    /// reading the disk, in MiB. 0: none.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    tile_cache: u32,
 }
 
 pub fn run(ledger: &Path, a: ServeArgs) -> Result<()> {
@@ -50,6 +59,8 @@ pub fn run(ledger: &Path, a: ServeArgs) -> Result<()> {
     });
     let options = Options {
         write,
+        rate_per_client: (a.rate_limit > 0).then_some(a.rate_limit),
+        tile_cache_bytes: u64::from(a.tile_cache) << 20,
         ..Options::default()
     };
     let state = Arc::new(AppState::open(ledger, options)?);

@@ -195,6 +195,20 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// Moves a reader to the ledger's current checkpoint, keeping its index
+    /// connection (and the statements prepared on it): what a long-lived
+    /// reader, such as the server's pool, does instead of opening the
+    /// ledger again. The index is checked against the log (and caught up)
+    /// as [`Ledger::open`] does. A writer is left as it is: it is always
+    /// at its own checkpoint.
+    pub fn refresh(&mut self) -> Result<(), LedgerError> {
+        if matches!(self.log, Handle::Writer(_)) {
+            return Ok(());
+        }
+        self.log = Handle::Reader(Log::open(&self.dir)?);
+        self.catch_up()
+    }
+
     /// Opens the ledger in `dir` for appending: takes the writer lock
     /// (waiting up to 30 seconds) and repairs a torn tail.
     pub fn open_writer(dir: &Path) -> Result<Ledger, LedgerError> {

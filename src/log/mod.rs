@@ -26,8 +26,8 @@
 //!
 //! **The writer** ([`Log::open_writer`]) holds `lock`. An append writes the
 //! journal, then hashes, tiles and bundles, fsyncs them and their
-//! directories, and only then replaces `checkpoint` atomically; the
-//! checkpoint is the commit point. Opening a writer finishes or undoes
+//! directories (in one round, all at once), and only then replaces
+//! `checkpoint` atomically; the checkpoint is the commit point. Opening a writer finishes or undoes
 //! whatever the journal says was in flight, so a crash at any instant loses
 //! nothing that was acknowledged.
 //!

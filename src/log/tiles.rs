@@ -293,16 +293,49 @@ pub struct BundleError {
 /// after them are an error (the file should hold exactly `width` entries).
 pub fn parse_bundle(bytes: &[u8], width: u64, exact: bool) -> Result<Vec<Vec<u8>>, BundleError> {
     let mut read = Vec::new();
+    let walked = walk_bundle(bytes, width, |entry| read.push(entry.to_vec()));
+    match walked {
+        Err((at, why)) => Err(BundleError { at, why, read }),
+        Ok(pos) if exact && pos != bytes.len() => {
+            let why = format!(
+                "has {} unexpected bytes after its {width} entries",
+                bytes.len() - pos
+            );
+            let at = read.len().saturating_sub(1);
+            Err(BundleError { at, why, read })
+        }
+        Ok(_) => Ok(read),
+    }
+}
+
+/// The length in bytes of the first `width` entries of an entry bundle
+/// (what a partial bundle `N.p/W` is of a wider or full one), checked as
+/// [`parse_bundle`] checks them, without copying them.
+pub fn bundle_prefix_len(bytes: &[u8], width: u64) -> Result<usize, BundleError> {
+    walk_bundle(bytes, width, |_| {}).map_err(|(at, why)| BundleError {
+        at,
+        why,
+        read: Vec::new(),
+    })
+}
+
+/// Walks the first `width` entries of a bundle, handing each to `each`;
+/// returns the position after them, or where and why the bundle is short.
+fn walk_bundle(
+    bytes: &[u8],
+    width: u64,
+    mut each: impl FnMut(&[u8]),
+) -> Result<usize, (usize, String)> {
     let mut pos = 0usize;
-    while (read.len() as u64) < width {
-        let at = read.len();
+    let mut at = 0usize;
+    while (at as u64) < width {
         let Some(len) = bytes.get(pos..pos + 2) else {
             let why = if pos == bytes.len() {
                 format!("ends after {at} of its {width} entries")
             } else {
                 "ends inside an entry's length prefix".to_string()
             };
-            return Err(BundleError { at, why, read });
+            return Err((at, why));
         };
         let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
         let Some(entry) = bytes.get(pos + 2..pos + 2 + len) else {
@@ -310,20 +343,13 @@ pub fn parse_bundle(bytes: &[u8], width: u64, exact: bool) -> Result<Vec<Vec<u8>
                 "is cut short: an entry claims {len} bytes but only {} remain",
                 bytes.len() - pos - 2
             );
-            return Err(BundleError { at, why, read });
+            return Err((at, why));
         };
-        read.push(entry.to_vec());
+        each(entry);
+        at += 1;
         pos += 2 + len;
     }
-    if exact && pos != bytes.len() {
-        let why = format!(
-            "has {} unexpected bytes after its {width} entries",
-            bytes.len() - pos
-        );
-        let at = read.len().saturating_sub(1);
-        return Err(BundleError { at, why, read });
-    }
-    Ok(read)
+    Ok(pos)
 }
 
 /// Splits hash tile bytes into hashes, ignoring any bytes past `width`
@@ -380,5 +406,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_bundle_prefix_is_as_long_as_the_entries_parse_bundle_reads() {
+        let mut bundle = Vec::new();
+        for e in [&b"one"[..], b"", b"three entries"] {
+            push_entry(&mut bundle, e);
+        }
+        assert_eq!(bundle_prefix_len(&bundle, 0), Ok(0));
+        assert_eq!(bundle_prefix_len(&bundle, 1), Ok(5));
+        assert_eq!(bundle_prefix_len(&bundle, 2), Ok(7));
+        assert_eq!(bundle_prefix_len(&bundle, 3), Ok(bundle.len()));
+        assert_eq!(parse_bundle(&bundle[..7], 2, true).unwrap().len(), 2);
+        // Short in the same places, with the same words, as parse_bundle.
+        for (bytes, width) in [(&bundle[..], 4), (&bundle[..6], 2), (&bundle[..10], 3)] {
+            let cut = bundle_prefix_len(bytes, width).unwrap_err();
+            let parsed = parse_bundle(bytes, width, false).unwrap_err();
+            assert_eq!((cut.at, &cut.why), (parsed.at, &parsed.why));
+            assert!(cut.read.is_empty());
+        }
+        assert_eq!(
+            bundle_prefix_len(&bundle, 4).unwrap_err().why,
+            "ends after 3 of its 4 entries"
+        );
+        assert_eq!(
+            bundle_prefix_len(&bundle[..6], 2).unwrap_err().why,
+            "ends inside an entry's length prefix"
+        );
+        assert_eq!(
+            bundle_prefix_len(&bundle[..10], 3).unwrap_err().why,
+            "is cut short: an entry claims 13 bytes but only 1 remain"
+        );
     }
 }

@@ -3,8 +3,9 @@
 //! what they have proven against the last signed checkpoint.
 
 use super::fsutil::{
-    check_writable, io_err, open_regular, public_options, read_limited, replace_atomically,
-    sync_dir, tmp_path, write_all_at, DirtyDirs, Refusal, RefusedPath,
+    check_replaceable, check_writable, io_err, open_regular, public_options, read_limited,
+    rename_into_place, replace_atomically, sync_dir, tmp_path, write_all_at, DirtyDirs, Refusal,
+    RefusedPath,
 };
 use super::hashes::{Frontier, Overlay, Verified};
 use super::tiles::{self, TileKind, TileRef, TILE_HEIGHT, TILE_WIDTH};
@@ -716,6 +717,8 @@ impl LogWriter {
             check_writable(&self.log.dir, &self.log.dir.join(t.path()))?;
         }
 
+        check_replaceable(&self.log.dir.join(CHECKPOINT_FILE))?;
+
         // From here on the disk changes. If anything fails, the in-memory
         // view may no longer match the disk: only a reopen (and its repair)
         // may append again.
@@ -723,27 +726,36 @@ impl LogWriter {
         let dir = self.log.dir.clone();
         replace_atomically(&dir.join(PENDING_FILE), &Pending { old, new }.encode())?;
 
+        // One round of fsyncs for everything the checkpoint will cover: the
+        // new stored hashes, every new tile and bundle, their directories,
+        // and the checkpoint's temporary file (not the checkpoint until it
+        // is renamed), written and fsynced at once (DirtyDirs::
+        // write_all_synced). All of it is durable before the rename below.
         let hashes_path = self.log.hashes.path.clone();
         let hashes_file = &self.log.hashes.file;
         let base = self.log.hashes.count * HASH_SIZE as u64;
         let bytes: Vec<u8> = new_hashes.iter().flat_map(|h| h.0).collect();
-        hashes_file
-            .set_len(base)
-            .and_then(|()| write_all_at(hashes_file, &bytes, base))
-            .and_then(|()| hashes_file.sync_all())
-            .map_err(io_err("cannot write", &hashes_path))?;
-
+        let write_hashes = || {
+            hashes_file
+                .set_len(base)
+                .and_then(|()| write_all_at(hashes_file, &bytes, base))
+                .and_then(|()| hashes_file.sync_all())
+                .map_err(io_err("cannot write", &hashes_path))
+        };
+        let cp_path = dir.join(CHECKPOINT_FILE);
+        let mut writes: Vec<(std::path::PathBuf, &[u8])> = files
+            .iter()
+            .map(|(t, data)| (dir.join(t.path()), data.as_slice()))
+            .collect();
+        writes.push((tmp_path(&cp_path), note.as_slice()));
         let mut dirty = DirtyDirs::new(&dir);
-        for (t, data) in &files {
-            dirty.write_file(&dir.join(t.path()), data)?;
-        }
-        dirty.sync()?;
+        dirty.write_all_synced(&writes, vec![Box::new(write_hashes)])?;
         if self.crash_at == Some(CrashPoint::BeforeCheckpoint) {
             return Err(LogError::SimulatedCrash);
         }
 
         // The commit point.
-        replace_atomically(&dir.join(CHECKPOINT_FILE), &note)?;
+        rename_into_place(&cp_path)?;
         self.log.note = note;
         self.log.checkpoint = cp;
         self.log.hashes.count = stored_hash_count(new);
@@ -752,9 +764,15 @@ impl LogWriter {
         }
 
         // Tidying up is not part of the append: if it fails, the journal
-        // stays and the next open_writer finishes it.
+        // stays and the next open_writer finishes it. Nor is it fsynced
+        // here (the append is durable already, and the answer should not
+        // wait for two more rounds of fsyncs): the removals become durable
+        // with the next append's fsyncs. If a crash loses them, the journal
+        // is still there and the next open_writer finishes them; a
+        // superseded partial tile left behind holds the first items of the
+        // wider one, which readers may serve and audit accepts.
         let mut dirty = DirtyDirs::new(&dir);
-        if remove_superseded(&dir, old, new, &mut dirty).is_ok() && dirty.sync().is_ok() {
+        if remove_superseded(&dir, old, new, &mut dirty).is_ok() {
             let _ = fs::remove_file(dir.join(PENDING_FILE));
         }
         self.poisoned = false;

@@ -3,6 +3,7 @@
 //! | file | what |
 //! |---|---|
 //! | `mod.rs` | [`AppState`] (the ledger directory, a reader refreshed when the checkpoint changes, [`Options`]), [`router`], the accept loop [`serve`], and [`Background`] (a server on its own thread, for tests and benchmarks) |
+//! | `cache.rs` | [`cache::TileCache`]: full tiles (final once written) held in memory, bounded by bytes |
 //! | `tiles.rs` | the c2sp.org/tlog-tiles read paths: `/checkpoint`, `/tile/...`, `/blobs/...`, parsed against the tile grammar before any file is touched |
 //! | `api.rs` | the JSON API under `/api/v1` (read side) |
 //! | `write.rs` | `POST /api/v1/statements` and `/api/v1/batches`, queued to the group-commit sequencer |
@@ -22,6 +23,7 @@
 //! [`Options::shutdown_grace`]) and returns.
 
 pub mod api;
+pub mod cache;
 pub mod tiles;
 mod web;
 pub mod write;
@@ -78,6 +80,8 @@ pub struct Options {
     /// Whether (and how) the server takes statements (`POST /api/v1/...`,
     /// [`write`](mod@write)); `None`: read-only.
     pub write: Option<WriteOptions>,
+    /// Bytes of full tiles kept in memory ([`cache::TileCache`]); 0: none.
+    pub tile_cache_bytes: u64,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             max_body: 64 * 1024,
             shutdown_grace: Duration::from_secs(10),
             write: None,
+            tile_cache_bytes: 64 << 20,
         }
     }
 }
@@ -113,6 +118,8 @@ pub struct AppState {
     /// Slots for batch bodies being read and decoded
     /// ([`write::MAX_BATCHES_IN_FLIGHT`]).
     batch_slots: tokio::sync::Semaphore,
+    /// Full tiles held in memory.
+    tiles: cache::TileCache,
 }
 
 /// The log as of one checkpoint; requests hold it while they read.
@@ -192,23 +199,30 @@ impl AppState {
             dir: dir.to_path_buf(),
             current: RwLock::new(Arc::new(Snapshot { log, stamp })),
             operator,
-            options,
             readers: Mutex::new(vec![ledger]),
             limiter,
             sequencer,
             batch_slots: tokio::sync::Semaphore::new(write::MAX_BATCHES_IN_FLIGHT),
+            tiles: cache::TileCache::new(options.tile_cache_bytes),
+            options,
         })
     }
 
-    /// A ledger (log and index) at the current checkpoint, for the JSON
-    /// API: one from the pool if it is at that checkpoint, else opened
-    /// afresh (blocking). Hand it back with [`AppState::give_back`].
+    /// A ledger (log and index) at the current checkpoint or later, for
+    /// the JSON API: one from the pool, moved to the current checkpoint if
+    /// it is behind ([`Ledger::refresh`], which keeps its SQLite connection
+    /// and prepared statements), else opened afresh (blocking). Hand it
+    /// back with [`AppState::give_back`].
     pub fn ledger(&self) -> Result<Ledger, LedgerError> {
         let size = self.snapshot()?.log.size();
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         match pooled {
-            Some(l) if l.size() == size => Ok(l),
-            _ => Ledger::open(&self.dir),
+            Some(l) if l.size() >= size => Ok(l),
+            Some(mut l) => match l.refresh() {
+                Ok(()) if l.size() >= size => Ok(l),
+                _ => Ledger::open(&self.dir),
+            },
+            None => Ledger::open(&self.dir),
         }
     }
 
@@ -260,6 +274,11 @@ impl AppState {
         if let Some(s) = &self.sequencer {
             s.stop();
         }
+    }
+
+    /// The full tiles held in memory.
+    pub fn tiles(&self) -> &cache::TileCache {
+        &self.tiles
     }
 
     /// The options the server runs with.

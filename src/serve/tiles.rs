@@ -13,8 +13,9 @@
 
 use super::{blocking, Failure, Shared};
 use crate::digest::Digest;
-use crate::log::tiles::{read_tile, TileKind, TileRef, TILE_WIDTH};
+use crate::log::tiles::{bundle_prefix_len, read_tile, TileKind, TileRef, TILE_WIDTH};
 use crate::log::LogError;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Uri};
@@ -112,7 +113,7 @@ pub fn in_tree(t: TileRef, size: u64) -> bool {
         .is_some_and(|end| end <= count)
 }
 
-fn octets(bytes: Vec<u8>, cache: &'static str) -> Response {
+fn octets(bytes: impl Into<Bytes>, cache: &'static str) -> Response {
     (
         [
             (
@@ -121,7 +122,7 @@ fn octets(bytes: Vec<u8>, cache: &'static str) -> Response {
             ),
             (CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }
@@ -146,25 +147,41 @@ async fn tile(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    let path = uri.path().to_string();
-    let Some(t) = parse_tile(&path) else {
+    let Some(t) = parse_tile(uri.path()) else {
         return Err(Failure::not_found(format!(
-            "{path} is not a tile path (c2sp.org/tlog-tiles: /tile/<L>/<N>[.p/<W>] or /tile/entries/<N>[.p/<W>], N as x001/x234/067)"
+            "{} is not a tile path (c2sp.org/tlog-tiles: /tile/<L>/<N>[.p/<W>] or /tile/entries/<N>[.p/<W>], N as x001/x234/067)",
+            uri.path()
         )));
     };
     // Entry bundles compress well (CBOR text); hash tiles do not.
     let gzip = t.kind == TileKind::Entries && accepts_gzip(&headers);
+    // A full tile once read is final: answered from memory (cache.rs).
+    if let Some(bytes) = state.tiles().get(t, gzip) {
+        return Ok(tile_response(t, gzip, bytes));
+    }
+    let path = uri.path().to_string();
     let bytes = blocking(move || {
-        let bytes = read_tile_in(&state, t, &path)?;
+        let bytes = Bytes::from(read_tile_in(&state, t, &path)?);
+        state.tiles().put(t, false, bytes.clone());
         if !gzip {
             return Ok(bytes);
         }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(&bytes)
+        let zipped = enc
+            .write_all(&bytes)
             .and_then(|()| enc.finish())
-            .map_err(|e| Failure::internal(format!("cannot compress {path}: {e}")))
+            .map_err(|e| Failure::internal(format!("cannot compress {path}: {e}")))?;
+        let zipped = Bytes::from(zipped);
+        state.tiles().put(t, true, zipped.clone());
+        Ok(zipped)
     })
     .await?;
+    Ok(tile_response(t, gzip, bytes))
+}
+
+/// The 200 answer of tile `t`: immutable, and for an entry bundle `Vary:
+/// accept-encoding` (and `Content-Encoding: gzip` when `gzip`).
+fn tile_response(t: TileRef, gzip: bool, bytes: Bytes) -> Response {
     let mut r = octets(bytes, IMMUTABLE);
     if t.kind == TileKind::Entries {
         let h = r.headers_mut();
@@ -173,7 +190,7 @@ async fn tile(
             h.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
     }
-    Ok(r)
+    r
 }
 
 /// Whether `Accept-Encoding` admits gzip (`gzip` or `*`, without `q=0`).
@@ -221,32 +238,26 @@ fn read_tile_in(state: &Shared, t: TileRef, path: &str) -> Result<Vec<u8>, Failu
         })?
         .ok_or_else(|| damaged("the tile is missing though the checkpoint covers it".into()))?;
     let want = match t.kind {
-        TileKind::Hashes(_) => Some(t.width as usize * HASH_SIZE).filter(|&w| w <= bytes.len()),
-        TileKind::Entries => bundle_prefix(&bytes, t.width),
-    };
-    let Some(want) = want else {
-        return Err(damaged(format!(
-            "the tile holds fewer than the {} items the checkpoint covers",
-            t.width
-        )));
+        TileKind::Hashes(_) => {
+            let want = t.width as usize * HASH_SIZE;
+            (want <= bytes.len()).then_some(want).ok_or_else(|| {
+                format!(
+                    "the tile holds {} bytes, fewer than the {} hashes the checkpoint covers",
+                    bytes.len(),
+                    t.width
+                )
+            })
+        }
+        TileKind::Entries => bundle_prefix_len(&bytes, t.width).map_err(|e| {
+            format!(
+                "the bundle {} (it should hold the {} entries the checkpoint covers)",
+                e.why, t.width
+            )
+        }),
     };
     let mut bytes = bytes;
-    bytes.truncate(want);
+    bytes.truncate(want.map_err(damaged)?);
     Ok(bytes)
-}
-
-/// The length of the first `width` entries of an entry bundle (each a
-/// big-endian uint16 length and that many bytes); `None` if it is shorter.
-pub(crate) fn bundle_prefix(bytes: &[u8], width: u64) -> Option<usize> {
-    let mut pos = 0usize;
-    for _ in 0..width {
-        let len = bytes.get(pos..pos + 2)?;
-        pos += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
-        if pos > bytes.len() {
-            return None;
-        }
-    }
-    Some(pos)
 }
 
 async fn blob(State(state): State<Shared>, uri: Uri) -> Result<Response, Failure> {
