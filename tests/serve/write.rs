@@ -509,9 +509,10 @@ fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
         })
         .collect();
     // The held requests reach their handler in their own time: ask until
-    // the answer is busy (bounded), each asking a body that is no batch.
+    // the answer is busy (bounded: 20 s, inside the 30 s request timeout
+    // that would free the held slots), each asking a body that is no batch.
     let mut last = None;
-    for _ in 0..100 {
+    for _ in 0..400 {
         let r = post(
             &server,
             "/api/v1/batches",
@@ -535,7 +536,7 @@ fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
     );
     drop(held);
     let mut freed = false;
-    for _ in 0..100 {
+    for _ in 0..400 {
         let r = post(
             &server,
             "/api/v1/batches",
