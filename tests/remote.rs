@@ -3,6 +3,6 @@
 //! tests control (`server`), which serves a ledger directory and can lie.
 
 mod lying;
-mod mirror;
+pub mod mirror;
 mod review;
-mod server;
+pub mod server;
