@@ -418,3 +418,26 @@ fn a_dest_with_another_history_is_refused_and_left_as_it_was() {
     publish(&big, &[s(&dest)]).fails_with(1, "its checkpoint is not a checkpoint");
     assert_eq!(dest_files(&dest), garbled);
 }
+
+#[test]
+fn a_referenced_blob_the_ledger_lacks_is_reported_not_published() {
+    let (env, _) = served();
+    let blobs: Vec<_> = common::walk(&env.lpath("blobs"), |_| false)
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    assert_eq!(blobs.len(), 2);
+    let gone = blobs[0].file_name().unwrap().to_str().unwrap().to_string();
+    std::fs::remove_file(&blobs[0]).unwrap();
+    let dest = env.path("pub");
+    let out = publish(&env, &[s(&dest), "--json"]).ok();
+    let r = out.json();
+    common::assert_schema("publish.schema.json", &r);
+    assert_eq!(r["blobs_missing"], serde_json::json!([gone]));
+    assert_eq!(r["blobs_uploaded"], 1);
+    assert!(out.stderr.contains(&format!(
+        "warning: 1 blob(s) that published statements reference are not in the local ledger, so not published: {gone}"
+    )));
+    assert!(!dest.join("blobs").join(&gone).exists());
+    assert!(dest.join("checkpoint").exists());
+}
