@@ -30,6 +30,7 @@
 //! | [`time`] | the one RFC 3339 formatter | RFC 3339 |
 //! | [`export`] | exports for other tools: ClaimReview JSON-LD, PROV-JSON, JSON Lines of the log, CSV of claims, from the read queries | schema.org ClaimReview, W3C PROV-JSON, RFC 4180 |
 //! | [`lockwait`] | who holds the writer lock | |
+//! | [`publish`] | `provledger publish DEST`: the checkpoint, tiles and blobs to a directory or an S3-compatible bucket, in the served layout, checkpoint last (feature `publish`) | c2sp.org/tlog-tiles (static hosting) |
 //! | [`remote`] | a remote ledger over HTTP: the tlog-tiles client, verified pull mirrors (`mirror`, `--remote`, `audit --remote`); writes with `--remote` signed here and submitted, their answers checked ([`remote::submit`], whose `Sink` is every write command's one append, local or remote) | c2sp.org/tlog-tiles (client side), c2sp.org/tlog-proof |
 //! | [`error`] | an error said with its causes | |
 //!
@@ -151,6 +152,8 @@ pub mod lockwait;
 pub mod log;
 pub mod opening;
 pub mod proof;
+#[cfg(feature = "publish")]
+pub mod publish;
 #[cfg(feature = "remote")]
 pub mod remote;
 pub(crate) mod replay;

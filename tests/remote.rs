@@ -4,7 +4,7 @@
 //! writes with `--remote` to `provledger serve --write` (`submit`).
 
 mod lying;
-mod mirror;
+pub mod mirror;
 mod review;
-mod server;
+pub mod server;
 mod submit;

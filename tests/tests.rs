@@ -39,6 +39,7 @@ mod log_audit;
 mod log_crash;
 mod log_store;
 mod proptest_roundtrip;
+mod publish;
 mod remote;
 mod report;
 mod rules;

@@ -212,7 +212,16 @@ impl Fetcher {
             // addresses (address.rs).
             builder = builder.dns_resolver(super::address::GuardedResolver::arc());
         }
+        // object_store (feature `publish`) turns on reqwest's HTTP/2 and
+        // system roots for the one client of the project. A capture keeps
+        // its own: HTTP/1.1, the protocol its WARC record says, and
+        // webpki's roots only, the same on every machine.
+        #[cfg(feature = "publish")]
+        {
+            builder = builder.tls_built_in_native_certs(false);
+        }
         let client = builder
+            .http1_only()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.total_timeout)

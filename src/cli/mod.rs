@@ -31,6 +31,7 @@ mod log;
 mod mirror;
 pub mod output;
 mod proof;
+mod publish;
 mod reindex;
 pub mod render;
 mod report;
@@ -118,6 +119,7 @@ enum Command {
     Mirror(mirror::MirrorArgs),
     Serve(serve::ServeArgs),
     Export(export::ExportArgs),
+    Publish(publish::PublishArgs),
 }
 
 pub use error::Fail;
@@ -168,6 +170,7 @@ impl Command {
             Command::Completions(_) => "completions",
             Command::Man(_) => "man",
             Command::Mirror(_) => "mirror",
+            Command::Publish(_) => "publish",
         }
     }
 }
@@ -252,6 +255,7 @@ pub fn run() -> Result<ExitCode, error::CommandError> {
         Command::Mirror(a) => mirror::run(a).map(done),
         Command::Serve(a) => serve::run(&ledger, a).map(done),
         Command::Export(a) => export::run(&ledger, a).map(done),
+        Command::Publish(a) => publish::run(&ledger, a).map(done),
     };
     Ok(ran.map_err(|e| output::name_disk_full(e, &ledger))?)
 }
