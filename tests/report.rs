@@ -288,8 +288,37 @@ fn a_bad_out_directory_is_refused_and_nothing_is_written() {
         std::os::unix::fs::symlink("mine", env.path("link")).unwrap();
         let r = env.run(&["report", "--out", "link"]);
         assert_eq!(r.code, 2, "{r}");
-        assert!(r.stderr.contains("--out link is a symbolic link"), "{r}");
+        assert!(
+            r.stderr
+                .contains("--out link is a symbolic link; give the directory itself"),
+            "{r}"
+        );
+        assert!(r.stdout.is_empty(), "{r}");
+        // Nothing went through the link into the directory it names.
+        assert_eq!(files_under(&env.path("mine"), |_| false).len(), 1);
+        assert!(env.path("link").is_symlink());
     }
+
+    // A path that ends in `..` names no directory to put the site in, even
+    // where it resolves to an earlier report (which could be replaced).
+    fs::create_dir_all(env.path("old/sub")).unwrap();
+    fs::write(env.path("old").join(MARKER), "").unwrap();
+    let r = env.run(&["report", "--out", "old/sub/.."]);
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr
+            .contains("--out old/sub/.. names no directory (give a path such as site/)"),
+        "{r}"
+    );
+    assert!(r.stdout.is_empty(), "{r}");
+    assert_eq!(
+        files_under(&env.path("old"), |_| false)
+            .into_keys()
+            .collect::<Vec<_>>(),
+        vec![MARKER.to_string()],
+        "the earlier report is as it was"
+    );
+    assert!(env.path("old/sub").is_dir());
     // No scratch directory is left beside the outputs.
     let left: Vec<_> = fs::read_dir(env.root())
         .unwrap()

@@ -58,6 +58,7 @@ fn assert_error(r: Response, status: u16, code: &str, message: &str) {
     assert_eq!(r.status().as_u16(), status);
     assert_eq!(header(&r, "cache-control"), "no-store");
     let body: Value = serde_json::from_slice(&r.bytes().unwrap()).unwrap();
+    assert_schema("api-submit.schema.json", &body);
     assert_eq!(body["error"], code, "{body}");
     assert!(
         body["message"].as_str().unwrap().contains(message),
@@ -528,6 +529,7 @@ fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
     let r = last.expect("a 503 once every slot is held");
     assert_eq!(header(&r, "retry-after"), "1");
     let v: serde_json::Value = serde_json::from_slice(&r.bytes().unwrap()).unwrap();
+    assert_schema("api-submit.schema.json", &v);
     assert_eq!(v["error"], "busy");
     assert_eq!(
         v["message"],
@@ -549,5 +551,105 @@ fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     assert!(freed, "the slots came back when the clients went");
+    assert_eq!(log_files(&env), files);
+}
+
+/// Reads from `tcp` until the end of a head (`\r\n\r\n`) and returns it.
+fn read_head(tcp: &mut std::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = tcp.read(&mut byte).expect("read a head");
+        assert_eq!(n, 1, "the connection closed after {head:?}");
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).unwrap()
+}
+
+/// A statement whose request is still open when shutdown has waited out
+/// its grace is answered 503 "stopping" (the sequencer has stopped), with
+/// `Retry-After`, and nothing is written. The client asks
+/// `Expect: 100-continue`, so the server's `100 Continue` shows that the
+/// handler holds the request before shutdown begins; the body follows once
+/// the server has stopped accepting and stopped its sequencer.
+#[test]
+fn a_statement_still_open_when_shutdown_ends_is_503_stopping() {
+    use provledger::serve::{serve, AppState};
+    use std::sync::Arc;
+    let env = Env::new();
+    library_ledger(&env, 0);
+    let files = log_files(&env);
+    let state = Arc::new(
+        AppState::open(
+            &env.ledger(),
+            Options {
+                shutdown_grace: std::time::Duration::from_millis(50),
+                write: Some(WriteOptions {
+                    operator_key: Ledger::default_operator_key_path(&env.ledger()),
+                    sequencer: Config::default(),
+                }),
+                ..Options::default()
+            },
+        )
+        .unwrap(),
+    );
+    // The test owns the runtime, so the open connection outlives `serve`.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        serve(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+
+    let statement = fresh(1).bytes().to_vec();
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(support::TIMEOUT)).unwrap();
+    write!(
+        tcp,
+        "POST /api/v1/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/cose\r\n\
+         Content-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        statement.len()
+    )
+    .unwrap();
+    let head = read_head(&mut tcp);
+    assert!(head.starts_with("HTTP/1.1 100"), "{head}");
+    stop.send(()).unwrap();
+    runtime
+        .block_on(server)
+        .expect("serve ran to its end")
+        .expect("serve stopped cleanly");
+
+    tcp.write_all(&statement).unwrap();
+    let head = read_head(&mut tcp).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 503"), "{head}");
+    assert!(head.contains("\r\nretry-after: 5\r\n"), "{head}");
+    assert!(head.contains("\r\ncache-control: no-store\r\n"), "{head}");
+    let length: usize = head
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .expect("a Content-Length")
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; length];
+    tcp.read_exact(&mut body).unwrap();
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_schema("api-submit.schema.json", &v);
+    assert_eq!(v["error"], "stopping", "{v}");
+    assert_eq!(
+        v["message"],
+        "the server is shutting down and takes no more statements"
+    );
+    drop(tcp);
+    drop(runtime);
     assert_eq!(log_files(&env), files);
 }
