@@ -1,11 +1,12 @@
 //! A remote that lies: each lie is caught, the message says which check
 //! failed and names the URL, and the mirror keeps nothing of the pull.
 
-use super::mirror::{demo_key, operator_secret, public_files, served, LATER};
+use super::mirror::{demo_key, operator_secret, public_files, run, served, LATER};
 use super::server::{honest, Reply};
 use crate::common;
 use provledger::keys::{self, PublicKey};
 use provledger::remote::{pull, RemoteError, RemoteOptions};
+use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;
 
@@ -290,6 +291,10 @@ fn an_entry_the_rules_refuse_is_mirrored_void_and_audited_as_locally() {
     drop(w);
     let r = pull(&server.url(), &m, None, Default::default(), &mut |_, _| {}).unwrap();
     assert_eq!((r.old_size, r.size, r.entries_added), (63, 64, 1));
+    // The report lists it, as `reindex --skip-refused` does.
+    assert_eq!(r.void.len(), 1, "{:?}", r.void);
+    assert_eq!((r.void[0].seq, r.void[0].kind), (63, None));
+    assert_eq!(r.void[0].rule, "entry.undecodable");
     // The mirror holds the remote's log, byte for byte, and its index
     // records the refused entry as void, as `reindex --skip-refused` does.
     assert_eq!(public_files(&m), public_files(&env.ledger()));
@@ -312,4 +317,67 @@ fn an_entry_the_rules_refuse_is_mirrored_void_and_audited_as_locally() {
         format!("{:?}", mirrored.problems),
         format!("{:?}", local.problems)
     );
+}
+
+/// `provledger mirror` lists the entries a pull recorded void, in its text
+/// report and in `--json` (schemas/mirror.schema.json); a later pull that
+/// adds none lists none.
+#[test]
+fn the_mirror_report_lists_the_entries_recorded_void() {
+    let (env, server) = served();
+    let op = operator_secret(&env);
+    let mut w =
+        provledger::log::Log::open_writer(env.ledger(), Some(Duration::from_secs(30))).unwrap();
+    w.append(
+        &[b"not a statement".to_vec(), b"nor this".to_vec()],
+        LATER,
+        &op.note_signer(),
+    )
+    .unwrap();
+    drop(w);
+    let key = demo_key("operator.pub");
+    let key = key.to_str().unwrap();
+    let url = server.url();
+    let j = env.path("j");
+    let report = run(
+        &env,
+        &[
+            "mirror",
+            &url,
+            j.to_str().unwrap(),
+            "--operator",
+            key,
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    common::assert_schema("mirror.schema.json", &report);
+    assert_eq!(report["size"], 65);
+    let void = report["void"].as_array().unwrap();
+    assert_eq!(void.len(), 2, "{report:#}");
+    for (v, seq) in void.iter().zip([63, 64]) {
+        assert_eq!(v["seq"], seq, "{v}");
+        assert_eq!(v["rule"], "entry.undecodable", "{v}");
+        assert_eq!((&v["id"], &v["kind"]), (&Value::Null, &Value::Null), "{v}");
+        assert!(!v["reason"].as_str().unwrap().is_empty(), "{v}");
+    }
+    let again = run(&env, &["mirror", &url, j.to_str().unwrap(), "--json"])
+        .ok()
+        .json();
+    common::assert_schema("mirror.schema.json", &again);
+    assert_eq!(again["void"], serde_json::json!([]));
+
+    let t = env.path("t");
+    let out = run(
+        &env,
+        &["mirror", &url, t.to_str().unwrap(), "--operator", key],
+    )
+    .ok();
+    let reason = void[0]["reason"].as_str().unwrap();
+    out.stdout_has(&format!(
+        "void: entry 63 (undecodable) is refused by rule entry.undecodable and was applied as nothing: {reason}"
+    ))
+    .stdout_has("void: entry 64 (undecodable) is refused by rule entry.undecodable")
+    .stdout_has("2 entries of the remote's log are refused by the rules (`provledger audit` on the mirror reports them)");
 }
