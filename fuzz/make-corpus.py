@@ -161,6 +161,34 @@ def main():
     article = (ROOT / "sample/article-v1.txt").read_text()
     write("import_json", "anchor", (article[:400] + "\u0001" + article[120:160]).encode())
 
+    # Batch bodies (POST /api/v1/batches): canonical CBOR
+    # {"blobs": [bstr], "statements": [bstr]} ("blobs" sorts first, being
+    # shorter), accepted ones and one for each way of being refused.
+    def cbor_head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        for ai, width in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * width):
+                return bytes([major << 5 | ai]) + n.to_bytes(width, "big")
+        raise ValueError(n)
+
+    def cbor_items(items) -> bytes:
+        return cbor_head(4, len(items)) + b"".join(cbor_head(2, len(i)) + i for i in items)
+
+    def batch(stmts, blobs, order=("blobs", "statements")) -> bytes:
+        fields = {"blobs": cbor_items(blobs), "statements": cbor_items(stmts)}
+        return b"\xa2" + b"".join(cbor_head(3, len(k)) + k.encode() + fields[k] for k in order)
+
+    text = (ROOT / "sample/article-v1.txt").read_bytes()
+    write("batch", "one", batch([statements[6]], []))
+    write("batch", "three", batch(statements[1:4], []))
+    write("batch", "with-text", batch(statements[:12], [text]))
+    write("batch", "empty", batch([], []))
+    write("batch", "forged", batch([statements[5], statements[6][:-1] + bytes([statements[6][-1] ^ 1])], []))
+    write("batch", "not-a-statement", batch([statements[5], b"not a statement"], []))
+    write("batch", "keys-swapped", batch([statements[6]], [], order=("statements", "blobs")))
+    write("batch", "not-a-map", b"\x81\x40")
+
     total = sum(f.stat().st_size for f in CORPUS.rglob("*") if f.is_file())
     print(f"{sum(1 for f in CORPUS.rglob('*') if f.is_file())} files, {total} bytes")
 

@@ -22,7 +22,7 @@ shift || true
 if [ $# -gt 0 ]; then
   targets=("$@")
 else
-  targets=(cbor statement payload leaf bundle checkpoint proof import_json)
+  targets=(cbor statement payload leaf bundle checkpoint proof import_json batch)
 fi
 
 host=$(rustc -vV | sed -n 's/^host: //p')

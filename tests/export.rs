@@ -518,6 +518,21 @@ fn errors_name_what_is_wrong_and_write_nothing() {
         2,
         "'xyz' is not an id prefix",
     );
+    // An empty (or blank) organisation would be an author without a name.
+    for blank in ["", "  "] {
+        s.refused(
+            &[
+                "export",
+                "claimreview",
+                "--organization",
+                blank,
+                "--out",
+                out,
+            ],
+            2,
+            "--organization is empty",
+        );
+    }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "kept");
     // A claim of another article than --article.
     let other = s.path("other.txt");

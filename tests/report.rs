@@ -288,8 +288,37 @@ fn a_bad_out_directory_is_refused_and_nothing_is_written() {
         std::os::unix::fs::symlink("mine", env.path("link")).unwrap();
         let r = env.run(&["report", "--out", "link"]);
         assert_eq!(r.code, 2, "{r}");
-        assert!(r.stderr.contains("--out link is a symbolic link"), "{r}");
+        assert!(
+            r.stderr
+                .contains("--out link is a symbolic link; give the directory itself"),
+            "{r}"
+        );
+        assert!(r.stdout.is_empty(), "{r}");
+        // Nothing went through the link into the directory it names.
+        assert_eq!(files_under(&env.path("mine"), |_| false).len(), 1);
+        assert!(env.path("link").is_symlink());
     }
+
+    // A path that ends in `..` names no directory to put the site in, even
+    // where it resolves to an earlier report (which could be replaced).
+    fs::create_dir_all(env.path("old/sub")).unwrap();
+    fs::write(env.path("old").join(MARKER), "").unwrap();
+    let r = env.run(&["report", "--out", "old/sub/.."]);
+    assert_eq!(r.code, 2, "{r}");
+    assert!(
+        r.stderr
+            .contains("--out old/sub/.. names no directory (give a path such as site/)"),
+        "{r}"
+    );
+    assert!(r.stdout.is_empty(), "{r}");
+    assert_eq!(
+        files_under(&env.path("old"), |_| false)
+            .into_keys()
+            .collect::<Vec<_>>(),
+        vec![MARKER.to_string()],
+        "the earlier report is as it was"
+    );
+    assert!(env.path("old/sub").is_dir());
     // No scratch directory is left beside the outputs.
     let left: Vec<_> = fs::read_dir(env.root())
         .unwrap()
@@ -334,4 +363,80 @@ fn the_readme_shows_the_committed_screenshot_of_the_sample_claim_page() {
     let png = fs::read(root.join("docs/web-view-claim.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(png.len() < 200_000, "keep the screenshot small");
+}
+
+#[test]
+fn the_static_site_holds_each_versions_diff_against_the_one_before_and_the_first() {
+    let s = Seeded::new();
+    let mut latest = s.v1.clone();
+    for n in 2..=4 {
+        let file = s.path(&format!("v{n}.txt"));
+        let text = fs::read_to_string(sample("article-v1.txt")).unwrap();
+        fs::write(&file, format!("{text}\nUpdate {n}: the talks resumed.\n")).unwrap();
+        let receipt = s.json(&[
+            "article",
+            "update",
+            &latest,
+            file.to_str().unwrap(),
+            "--key",
+            &s.key("eda"),
+        ]);
+        latest = receipt[0]["id"].as_str().unwrap().to_string();
+    }
+    let l = Ledger::open(&s.ledger()).unwrap();
+    let chain = l.state().articles().unwrap()[0].chain.to_hex();
+    let diffs: Vec<String> = Site::new(&l)
+        .routes()
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| {
+            r.strip_prefix(&format!("articles/{chain}/"))
+                .map(str::to_string)
+        })
+        .collect();
+    // 2 × 4 - 3 pages, not the 6 of every pair.
+    assert_eq!(
+        diffs,
+        [
+            "diff-1-2.html",
+            "diff-2-3.html",
+            "diff-3-4.html",
+            "diff-1-3.html",
+            "diff-1-4.html"
+        ]
+    );
+    // The article page links exactly those; a server still renders any pair.
+    let site = Site::new(&l);
+    let article = String::from_utf8(
+        site.page(&format!("articles/{chain}.html"))
+            .unwrap()
+            .unwrap()
+            .body,
+    )
+    .unwrap();
+    let linked: Vec<&str> = article
+        .match_indices(&format!("href=\"{chain}/"))
+        .map(|(i, m)| {
+            let rest = &article[i + m.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(linked, diffs);
+    let other = site
+        .page(&format!("articles/{chain}/diff-2-4.html"))
+        .unwrap()
+        .expect("any pair is rendered when asked");
+    let other = String::from_utf8(other.body).unwrap();
+    assert!(other.contains("Diff of versions 2 and 4"), "{other}");
+    drop(l);
+    let written = write_report(&s);
+    for d in &diffs {
+        assert!(
+            written.join(format!("articles/{chain}/{d}")).is_file(),
+            "{d}"
+        );
+    }
+    assert!(!written
+        .join(format!("articles/{chain}/diff-2-4.html"))
+        .exists());
 }

@@ -10,7 +10,7 @@ use crate::common::{self, fixed_key, grant, library_ledger, operator, Env, T0};
 use provledger::digest::Digest;
 use provledger::ledger::sequencer::{Answer, Config, Sequencer};
 use provledger::ledger::{Committed, Ledger, Outcome, Submission};
-use provledger::statement::{ArticleRecord, Body, Role, SignedStatement, Statement};
+use provledger::statement::{Body, Role, SignedStatement, Statement};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -177,28 +177,9 @@ fn a_submission_of_several_statements_stands_or_falls_whole() {
     env.assert_audit_clean();
 }
 
-/// An article version by key0 (an editor) whose text is `text`.
+/// An article version by key0 (an editor) whose text is `text`, verified.
 fn article(text: &str) -> provledger::statement::VerifiedStatement {
-    SignedStatement::sign(
-        &Statement {
-            at: T0,
-            body: Body::ArticleRecord(ArticleRecord {
-                url: "https://news.example/a".into(),
-                publisher: "News".into(),
-                title: "A".into(),
-                published_at: None,
-                retrieved_at: T0,
-                content: Digest::of(text.as_bytes()),
-                length: text.len() as u64,
-                supersedes: None,
-                capture: None,
-            }),
-        },
-        &fixed_key("key0", 0),
-    )
-    .unwrap()
-    .verify()
-    .unwrap()
+    common::article_record(text).verify().unwrap()
 }
 
 #[test]

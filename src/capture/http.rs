@@ -451,14 +451,9 @@ impl Fetcher {
 
 /// The address refusal in `e`'s chain of sources, if that is why it failed.
 fn find_refused(e: &(dyn std::error::Error + 'static)) -> Option<super::address::Refused> {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(c) = cur {
-        if let Some(r) = c.downcast_ref::<super::address::Refused>() {
-            return Some(r.clone());
-        }
-        cur = c.source();
-    }
-    None
+    crate::error::causes(e)
+        .find_map(|c| c.downcast_ref::<super::address::Refused>())
+        .cloned()
 }
 
 fn refused(url: &Url, r: super::address::Refused) -> CaptureError {

@@ -204,16 +204,14 @@ fn reason(status: u16) -> String {
 
 /// An error and its causes, on one line.
 #[cfg(feature = "capture")]
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
+    for c in crate::error::causes(e).skip(1) {
         let t = c.to_string();
         if !s.contains(&t) {
             s.push_str(": ");
             s.push_str(&t);
         }
-        cur = c.source();
     }
     s
 }

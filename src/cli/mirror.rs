@@ -2,6 +2,7 @@
 //! a verified pull of a remote ledger (the library's `remote` module).
 
 use super::output::{print_json, say};
+use super::render::esc;
 use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -96,6 +97,21 @@ pub fn run(a: MirrorArgs) -> Result<()> {
             report.tiles_fetched,
             report.blobs_fetched
         );
+        for v in &report.void {
+            // The reason quotes the refused entry's own text: escaped.
+            println!(
+                "void: entry {} ({}) is refused by rule {} and was applied as nothing: {}",
+                v.seq,
+                v.kind.map_or("undecodable", |k| k.as_str()),
+                v.rule,
+                esc(&v.reason)
+            );
+        }
+        match report.void.len() {
+            0 => {}
+            1 => println!("1 entry of the remote's log is refused by the rules (`provledger audit` on the mirror reports it)"),
+            n => println!("{n} entries of the remote's log are refused by the rules (`provledger audit` on the mirror reports them)"),
+        }
     }
     Ok(())
 }

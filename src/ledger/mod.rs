@@ -13,8 +13,10 @@
 //! `init.rs` makes a ledger (genesis, all-or-nothing init and its
 //! clean-up), `replay.rs` keeps the index in step with the log (catch-up,
 //! rebuild, [`Ledger::reindex`]), `blobs.rs` gives the rules the blobs they
-//! read, and `error.rs` holds [`LedgerError`].
+//! read, and `error.rs` holds [`LedgerError`]; `batch.rs` decodes the body
+//! of a batch submission.
 
+pub mod batch;
 mod blobs;
 mod error;
 mod group;

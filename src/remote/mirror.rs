@@ -35,7 +35,7 @@ use crate::keys::PublicKey;
 use crate::log::checkpoint::base64_root;
 use crate::log::tiles::{new_tiles, TileKind, TileRef, TILE_WIDTH};
 use crate::log::{Checkpoint, Leaf, Log, LogError};
-use crate::state::{BlobError, Blobs, State};
+use crate::state::{BlobError, Blobs, State, VoidEntry};
 use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -76,6 +76,9 @@ pub struct MirrorReport {
     pub tiles_fetched: u64,
     /// Blobs fetched (each checked against its digest).
     pub blobs_fetched: u64,
+    /// The entries of this pull that the rules refuse, applied as nothing
+    /// and recorded void (step 4 above), in log order.
+    pub void: Vec<VoidEntry>,
 }
 
 /// A mirror's pin: its remote, the operator key, the checkpoints seen.
@@ -359,6 +362,7 @@ pub fn pull(
         entries_added: 0,
         tiles_fetched: 0,
         blobs_fetched: 0,
+        void: Vec::new(),
     };
     if cp.size <= old {
         let ours = writer.root_at(cp.size)?;
@@ -594,6 +598,8 @@ pub fn pull(
     report.root = base64_root(&cp.root);
     report.entries_added = new - old;
     report.blobs_fetched = blobs.fetched.borrow().len() as u64;
+    report.void = state.void_entries()?;
+    report.void.retain(|v| v.seq >= old);
     pin.seen.insert(new, cp.root);
     write_pin(dir, &pin)?;
     Ok(report)

@@ -17,7 +17,7 @@
 //! | `index.html` (also `` and `/`) | every claim, with a filter form (article, source, status, search) |
 //! | `status/STATUS.html` | the claims with one status (the filter without JavaScript) |
 //! | `articles/CHAIN.html` | an article: its versions, its claims, links to the diffs |
-//! | `articles/CHAIN/diff-A-B.html` | a word diff of versions A and B (A < B) |
+//! | `articles/CHAIN/diff-A-B.html` | a word diff of versions A and B (A < B); the static site holds B = A + 1 and A = 1, a server any pair |
 //! | `sources/SOURCE.html` | a source and the claims attributed to or relayed by it |
 //! | `claims/CLAIM.html` | a claim: status and deciding rule, timeline, verdicts, corroboration graph |
 //! | `audit.html` | the checkpoint, its size and root, and how to verify offline |
@@ -212,7 +212,8 @@ impl<'a> Site<'a> {
     }
 
     /// Every route of the static site: the index, a list per status, each
-    /// article with the diff of every pair of its versions, each source,
+    /// article with the diffs its page links (each version against the one
+    /// before and against the first; [`Site::page`] renders any pair), each source,
     /// each claim, the audit page, the style sheet and the filter script.
     pub fn routes(&self) -> Result<Vec<String>, ReportError> {
         let state = self.ledger.state();
@@ -221,11 +222,8 @@ impl<'a> Site<'a> {
         for chain in state.articles()? {
             let c = chain.chain.to_hex();
             out.push(format!("articles/{c}.html"));
-            let n = chain.versions.len() as u64;
-            for a in 1..=n {
-                for b in a + 1..=n {
-                    out.push(format!("articles/{c}/diff-{a}-{b}.html"));
-                }
+            for (a, b) in pages::diff_pairs(chain.versions.len() as u64) {
+                out.push(format!("articles/{c}/diff-{a}-{b}.html"));
             }
         }
         out.extend(

@@ -51,6 +51,16 @@ impl IndexQuery {
     }
 }
 
+/// The diffs of an article of `n` versions that its page links and the
+/// static site writes: each version against the one before it, then each
+/// against the first (2n - 3 pages, not the n(n - 1)/2 of every pair). A
+/// server renders the diff of any other pair when asked for its route.
+pub(super) fn diff_pairs(n: u64) -> Vec<(u64, u64)> {
+    let adjacent = (1..n).map(|a| (a, a + 1));
+    let from_first = (3..=n).map(|b| (1, b));
+    adjacent.chain(from_first).collect()
+}
+
 pub struct Pages<'a> {
     ledger: &'a Ledger,
 }
@@ -604,9 +614,9 @@ impl<'a> Pages<'a> {
                 })
             })
             .collect();
-        let n = a.versions.len() as u64;
-        let pairs: Vec<_> = (1..=n)
-            .flat_map(|x| (x + 1..=n).map(move |y| json!({ "from": x, "to": y })))
+        let pairs: Vec<_> = diff_pairs(a.versions.len() as u64)
+            .into_iter()
+            .map(|(x, y)| json!({ "from": x, "to": y }))
             .collect();
         let claims = self.rows(&state.claims(&ClaimFilter {
             article: Some(*chain),

@@ -12,16 +12,17 @@
 //! Nothing is written for any answer but 201.
 
 use super::{Failure, Shared};
+use crate::ledger::batch::BatchError;
 use crate::ledger::sequencer::Answer;
 use crate::ledger::{Committed, Outcome, Submission, RULE_CLOCK_AHEAD};
-use crate::statement::{verify_batch, SignedStatement, StatementError, VerifiedStatement};
+use crate::statement::{SignedStatement, StatementError};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a server takes statements ([`super::Options::write`]).
 #[derive(Clone, Debug)]
@@ -61,23 +62,7 @@ pub const RETRY_AFTER_BUSY: u64 = 1;
 /// 16 × 8 MiB of bodies (and their decoded copies) in memory.
 pub const MAX_BATCHES_IN_FLIGHT: usize = 16;
 
-/// The body of `POST /api/v1/batches`: canonical CBOR
-/// `{"blobs": [bstr, ...], "statements": [bstr COSE_Sign1, ...]}`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BatchBody {
-    /// The signed statements, in log order.
-    pub statements: Vec<serde_bytes::ByteBuf>,
-    /// Blobs (article texts, capture records) the statements need.
-    pub blobs: Vec<serde_bytes::ByteBuf>,
-}
-
-impl BatchBody {
-    /// The canonical CBOR a client sends.
-    pub fn to_cbor(&self) -> Result<Vec<u8>, crate::cbor::CborError> {
-        crate::cbor::to_vec(self)
-    }
-}
+pub use crate::ledger::batch::BatchBody;
 
 /// The write routes, for [`super::router`].
 pub fn routes() -> Router<Shared> {
@@ -216,39 +201,17 @@ async fn post_batch(State(app): State<Shared>, req: Request) -> Response {
     }
 }
 
-/// A batch body as a submission, every signature checked.
+/// A batch body as a submission, every signature checked
+/// ([`crate::ledger::batch::decode`]), or the 400 (413) that says why not.
 fn decode_batch(bytes: &[u8]) -> Result<Submission, Failure> {
-    let batch: BatchBody = crate::cbor::from_slice(bytes).map_err(|e| {
-        failure(
+    crate::ledger::batch::decode(bytes).map_err(|e| match e {
+        BatchError::Statement { at, source } => bad_statement(&source, Some(at)),
+        BatchError::Empty => failure(StatusCode::BAD_REQUEST, "bad-request", e.to_string()),
+        BatchError::Undecodable(_) => failure(
             StatusCode::BAD_REQUEST,
             "undecodable",
-            format!(
-                "the body is not a canonical CBOR map {{\"blobs\": [bstr], \"statements\": [bstr]}}: {}",
-                crate::error::chain(&e)
-            ),
-        )
-    })?;
-    if batch.statements.is_empty() {
-        return Err(failure(
-            StatusCode::BAD_REQUEST,
-            "bad-request",
-            "the batch holds no statements",
-        ));
-    }
-    let signed = batch
-        .statements
-        .iter()
-        .enumerate()
-        .map(|(i, b)| SignedStatement::decode(b).map_err(|e| bad_statement(&e, Some(i))))
-        .collect::<Result<Vec<_>, _>>()?;
-    let statements: Vec<VerifiedStatement> = verify_batch(signed)
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| r.map_err(|e| bad_statement(&e, Some(i))))
-        .collect::<Result<_, _>>()?;
-    Ok(Submission {
-        statements,
-        blobs: batch.blobs.into_iter().map(|b| b.into_vec()).collect(),
+            crate::error::chain(&e),
+        ),
     })
 }
 

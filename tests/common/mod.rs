@@ -19,9 +19,10 @@ pub use files::*;
 pub use schema::*;
 
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine as _};
+use provledger::digest::Digest;
 use provledger::keys::{self, SecretKey};
 use provledger::ledger::Ledger;
-use provledger::statement::{Body, KeyGrant, Role, SignedStatement, Statement};
+use provledger::statement::{ArticleRecord, Body, KeyGrant, Role, SignedStatement, Statement};
 use serde_json::Value;
 use std::cell::Cell;
 use std::ffi::OsStr;
@@ -560,6 +561,29 @@ pub fn grant(signer: &SecretKey, grantee: &SecretKey, roles: &[Role]) -> SignedS
         signer,
     )
     .expect("sign a grant")
+}
+
+/// An `article.record` of `text` at `https://news.example/a`, signed at T0
+/// by key0 (an editor of [`library_ledger`] with one grant or more).
+pub fn article_record(text: &str) -> SignedStatement {
+    SignedStatement::sign(
+        &Statement {
+            at: T0,
+            body: Body::ArticleRecord(ArticleRecord {
+                url: "https://news.example/a".into(),
+                publisher: "News".into(),
+                title: "A".into(),
+                published_at: None,
+                retrieved_at: T0,
+                content: Digest::of(text.as_bytes()),
+                length: text.len() as u64,
+                supersedes: None,
+                capture: None,
+            }),
+        },
+        &fixed_key("key0", 0),
+    )
+    .expect("sign an article record")
 }
 
 /// Creates, through the library, a ledger in `env.ledger()` owned by

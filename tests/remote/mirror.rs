@@ -3,6 +3,7 @@
 
 use super::server::Server;
 use crate::common::{self, Env};
+use provledger::remote::{pull, MirrorReport, RemoteError, RemoteOptions};
 use std::path::{Path, PathBuf};
 
 /// After the sample ledger's last entry and before this machine's clock.
@@ -34,6 +35,38 @@ pub fn operator_key(env: &Env) -> PathBuf {
         }
     }
     p
+}
+
+/// The demo operator's public key, which the sample ledger's checkpoints
+/// verify under.
+pub fn operator() -> provledger::keys::PublicKey {
+    provledger::keys::load_public_key(&demo_key("operator.pub")).unwrap()
+}
+
+/// A pull of `url` into `dir` under [`operator`] with `opts`, which must
+/// fail: its error.
+pub fn pull_err_with(url: &str, dir: &Path, opts: RemoteOptions) -> RemoteError {
+    match pull(url, dir, Some(operator()), opts, &mut |_, _| {}) {
+        Ok(r) => panic!("the pull should have failed: {r:?}"),
+        Err(e) => e,
+    }
+}
+
+/// [`pull_err_with`] the default options.
+pub fn pull_err(url: &str, dir: &Path) -> RemoteError {
+    pull_err_with(url, dir, RemoteOptions::default())
+}
+
+/// A pull of `url` into `dir` under [`operator`], which must succeed.
+pub fn pull_ok(url: &str, dir: &Path) -> MirrorReport {
+    pull(
+        url,
+        dir,
+        Some(operator()),
+        RemoteOptions::default(),
+        &mut |_, _| {},
+    )
+    .unwrap_or_else(|e| panic!("pull {url}: {e}"))
 }
 
 /// The demo operator's signing key.

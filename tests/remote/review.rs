@@ -2,30 +2,11 @@
 //! remote, a refused Content-Encoding; each with its message, and nothing
 //! written.
 
-use super::mirror::{demo_key, operator_secret, public_files, served};
-use super::server::{honest, Reply};
+use super::mirror::{demo_key, operator_secret, public_files, pull_err, pull_ok, served};
+use super::server::{honest, page, Reply};
 use provledger::digest::Digest;
-use provledger::keys::{self, PublicKey};
 use provledger::log::Checkpoint;
-use provledger::remote::{pull, RemoteError, RemoteOptions};
 use std::path::Path;
-
-fn operator() -> PublicKey {
-    keys::load_public_key(&demo_key("operator.pub")).unwrap()
-}
-
-fn pull_err(url: &str, dir: &Path) -> RemoteError {
-    match pull(
-        url,
-        dir,
-        Some(operator()),
-        RemoteOptions::default(),
-        &mut |_, _| {},
-    ) {
-        Ok(r) => panic!("the pull should have failed: {r:?}"),
-        Err(e) => e,
-    }
-}
 
 /// A checkpoint of `size` entries signed by the demo operator (its root
 /// need not be true: the pull must refuse it before it looks).
@@ -55,10 +36,7 @@ fn a_pull_further_than_one_append_is_refused_before_anything_is_fetched() {
     // any allocation sized by it).
     for size in [(1u64 << 20) + 1, u64::MAX] {
         let note = signed(&env, size);
-        server.set_hook(move |path, file| match path {
-            "/checkpoint" => Reply::Page(200, vec![], note.clone()),
-            p => honest(p, file),
-        });
+        server.answer("/checkpoint", move || page(note.clone()));
         let before = server.requests().len();
         let e = pull_err(&url, &m);
         assert_eq!(
@@ -70,21 +48,11 @@ fn a_pull_further_than_one_append_is_refused_before_anything_is_fetched() {
     }
     // A later pull: the gap counts from what the mirror holds.
     server.set_hook(honest);
-    let r = pull(
-        &url,
-        &m,
-        Some(operator()),
-        Default::default(),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let r = pull_ok(&url, &m);
     let kept = public_files(&m);
     let size = r.size + (1 << 20) + 1;
     let note = signed(&env, size);
-    server.set_hook(move |path, file| match path {
-        "/checkpoint" => Reply::Page(200, vec![], note.clone()),
-        p => honest(p, file),
-    });
+    server.answer("/checkpoint", move || page(note.clone()));
     let before = server.requests().len();
     let e = pull_err(&url, &m);
     assert_eq!(
@@ -100,10 +68,7 @@ fn an_empty_remote_is_refused_and_nothing_is_written() {
     let (env, server) = served();
     let url = server.url();
     let note = signed(&env, 0);
-    server.set_hook(move |path, file| match path {
-        "/checkpoint" => Reply::Page(200, vec![], note.clone()),
-        p => honest(p, file),
-    });
+    server.answer("/checkpoint", move || page(note.clone()));
     let m = env.path("m");
     let e = pull_err(&url, &m);
     assert_eq!(
@@ -117,11 +82,8 @@ fn an_empty_remote_is_refused_and_nothing_is_written() {
 fn a_content_encoding_other_than_gzip_or_identity_is_refused() {
     let (env, server) = served();
     let url = server.url();
-    server.set_hook(|path, file| match (path, file) {
-        ("/checkpoint", Some(b)) => {
-            Reply::Page(200, vec![("Content-Encoding".into(), "br".into())], b)
-        }
-        (p, f) => honest(p, f),
+    server.replace("/checkpoint", |b| {
+        Reply::Page(200, vec![("Content-Encoding".into(), "br".into())], b)
     });
     let m = env.path("m");
     let e = pull_err(&url, &m);
@@ -178,33 +140,16 @@ fn a_first_pull_refuses_a_non_empty_directory_that_is_not_a_mirror() {
     // An empty directory is fine, and so is what an interrupted first pull
     // left: a retry completes it.
     let m = env.path("m");
-    server.set_hook(|path, file| match (path, file) {
-        ("/tile/0/000.p/63", Some(mut b)) => {
-            b[40] ^= 1;
-            Reply::Page(200, vec![], b)
-        }
-        (p, f) => honest(p, f),
+    server.replace("/tile/0/000.p/63", |mut b| {
+        b[40] ^= 1;
+        page(b)
     });
     pull_err(&url, &m);
     assert!(m.exists() && !m.join("checkpoint").exists());
     server.set_hook(honest);
-    pull(
-        &url,
-        &m,
-        Some(operator()),
-        Default::default(),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    pull_ok(&url, &m);
     assert_eq!(public_files(&m), public_files(&env.ledger()));
     let empty = env.path("empty");
     std::fs::create_dir(&empty).unwrap();
-    pull(
-        &url,
-        &empty,
-        Some(operator()),
-        Default::default(),
-        &mut |_, _| {},
-    )
-    .unwrap();
+    pull_ok(&url, &empty);
 }

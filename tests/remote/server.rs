@@ -41,7 +41,32 @@ pub fn honest(_: &str, file: Option<Vec<u8>>) -> Reply {
     }
 }
 
+/// A 200 with `body` and no extra header.
+pub fn page(body: Vec<u8>) -> Reply {
+    Reply::Page(200, vec![], body)
+}
+
 impl Server {
+    /// Answers `path`, where the ledger holds a file, with `reply` of the
+    /// file's bytes (a tampered tile, a file sent with another encoding);
+    /// every other request as [`honest`].
+    pub fn replace(
+        &self,
+        path: &'static str,
+        reply: impl Fn(Vec<u8>) -> Reply + Send + Sync + 'static,
+    ) {
+        self.set_hook(move |p, file| match file {
+            Some(b) if p == path => reply(b),
+            file => honest(p, file),
+        });
+    }
+
+    /// Answers `path` with `reply()` whatever the ledger holds there (another
+    /// checkpoint, an endless body); every other request as [`honest`].
+    pub fn answer(&self, path: &'static str, reply: impl Fn() -> Reply + Send + Sync + 'static) {
+        self.set_hook(move |p, file| if p == path { reply() } else { honest(p, file) });
+    }
+
     /// Serves `dir` on 127.0.0.1 (a free port).
     pub fn start(dir: &Path) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -3,14 +3,16 @@
 //! bodies with their messages, and that nothing is written on a refusal.
 
 use super::support::{self, client, header};
-use crate::common::{self, assert_schema, fixed_key, grant, library_ledger, operator, Env, T0};
+use crate::common::{
+    self, article_record as article, assert_schema, fixed_key, grant, library_ledger, operator, Env,
+};
 use provledger::digest::Digest;
 use provledger::ledger::sequencer::Config;
 use provledger::ledger::Ledger;
 use provledger::proof::TlogProof;
-use provledger::serve::write::BatchBody;
+use provledger::serve::write::{BatchBody, CBOR, COSE};
 use provledger::serve::{Background, Options, WriteOptions};
-use provledger::statement::{ArticleRecord, Body, Role, SignedStatement, Statement};
+use provledger::statement::{Role, SignedStatement};
 use reqwest::blocking::Response;
 use serde_bytes::ByteBuf;
 use serde_json::Value;
@@ -28,6 +30,34 @@ fn writable(env: &Env) -> Background {
             ..Options::default()
         },
     )
+}
+
+/// A writable server on a library-built ledger, and the ledger's log files
+/// when it started: what "nothing is written" compares with.
+struct Writable {
+    // Declared first, so dropped first: the server stops before its
+    // directory goes.
+    server: Background,
+    env: Env,
+    files: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+impl Writable {
+    /// A ledger with `grants` editor grants ([`library_ledger`]), served
+    /// writable.
+    fn new(grants: u64) -> Writable {
+        let env = Env::new();
+        library_ledger(&env, grants);
+        let server = writable(&env);
+        let files = log_files(&env);
+        Writable { server, env, files }
+    }
+
+    /// Asserts that nothing of the log was written since it started.
+    #[track_caller]
+    fn assert_unchanged(&self) {
+        assert_eq!(log_files(&self.env), self.files);
+    }
 }
 
 fn post(server: &Background, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Response {
@@ -58,6 +88,7 @@ fn assert_error(r: Response, status: u16, code: &str, message: &str) {
     assert_eq!(r.status().as_u16(), status);
     assert_eq!(header(&r, "cache-control"), "no-store");
     let body: Value = serde_json::from_slice(&r.bytes().unwrap()).unwrap();
+    assert_schema("api-submit.schema.json", &body);
     assert_eq!(body["error"], code, "{body}");
     assert!(
         body["message"].as_str().unwrap().contains(message),
@@ -116,12 +147,10 @@ fn a_statement_is_appended_with_its_proof_and_a_retry_is_a_duplicate() {
 
 #[test]
 fn a_statement_a_rule_refuses_is_a_422_with_its_rule_and_nothing_is_written() {
-    let env = Env::new();
-    library_ledger(&env, 1);
-    let server = writable(&env);
-    let files = log_files(&env);
+    let w = Writable::new(1);
+    let server = &w.server;
     let by_editor = grant(&fixed_key("key0", 0), &fixed_key("x", 5), &[Role::Editor]);
-    let (status, body) = post_statement(&server, &by_editor);
+    let (status, body) = post_statement(server, &by_editor);
     assert_eq!(status, 422, "{body}");
     assert_schema("api-submit.schema.json", &body);
     assert_eq!(body["error"], "refused");
@@ -137,31 +166,27 @@ fn a_statement_a_rule_refuses_is_a_422_with_its_rule_and_nothing_is_written() {
         "{body}"
     );
     assert!(body.get("index").is_none(), "{body}");
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
 }
 
 #[test]
 fn a_statement_naming_a_text_the_ledger_lacks_is_refused() {
-    let env = Env::new();
-    library_ledger(&env, 1);
-    let server = writable(&env);
-    let files = log_files(&env);
-    let (status, body) = post_statement(&server, &article("A text never sent."));
+    let w = Writable::new(1);
+    let server = &w.server;
+    let (status, body) = post_statement(server, &article("A text never sent."));
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["rule"], "article.content-missing");
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
 }
 
 #[test]
 fn wrong_missing_and_parameterised_content_types() {
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
+    let w = Writable::new(0);
+    let server = &w.server;
     let bytes = fresh(1).bytes().to_vec();
     assert_error(
         post(
-            &server,
+            server,
             "/api/v1/statements",
             Some("application/json"),
             bytes.clone(),
@@ -171,14 +196,14 @@ fn wrong_missing_and_parameterised_content_types() {
         "the body must be application/cose, not application/json",
     );
     assert_error(
-        post(&server, "/api/v1/statements", None, bytes.clone()),
+        post(server, "/api/v1/statements", None, bytes.clone()),
         415,
         "unsupported-media-type",
         "the request has no Content-Type",
     );
     assert_error(
         post(
-            &server,
+            server,
             "/api/v1/batches",
             Some("application/cose"),
             bytes.clone(),
@@ -187,10 +212,10 @@ fn wrong_missing_and_parameterised_content_types() {
         "unsupported-media-type",
         "the body must be application/cbor, not application/cose",
     );
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
     // Parameters and case do not matter (RFC 9052's cose-type parameter).
     let r = post(
-        &server,
+        server,
         "/api/v1/statements",
         Some("Application/COSE; cose-type=\"cose-sign1\""),
         bytes,
@@ -200,13 +225,11 @@ fn wrong_missing_and_parameterised_content_types() {
 
 #[test]
 fn oversized_bodies_are_413() {
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
+    let w = Writable::new(0);
+    let server = &w.server;
     assert_error(
         post(
-            &server,
+            server,
             "/api/v1/statements",
             Some("application/cose"),
             vec![0x84; 64 * 1024 + 1],
@@ -218,7 +241,7 @@ fn oversized_bodies_are_413() {
     // Within the body limit but past the largest statement.
     assert_error(
         post(
-            &server,
+            server,
             "/api/v1/statements",
             Some("application/cose"),
             vec![0x84; 61_000],
@@ -229,7 +252,7 @@ fn oversized_bodies_are_413() {
     );
     assert_error(
         post(
-            &server,
+            server,
             "/api/v1/batches",
             Some("application/cbor"),
             vec![0xa2; 8 * 1024 * 1024 + 1],
@@ -238,17 +261,15 @@ fn oversized_bodies_are_413() {
         "too-large",
         "the body is larger than 8388608 bytes",
     );
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
 }
 
 #[test]
 fn malformed_non_canonical_and_badly_signed_statements_are_400() {
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
+    let w = Writable::new(0);
+    let server = &w.server;
     let good = fresh(1).bytes().to_vec();
-    let cose = |b: Vec<u8>| post(&server, "/api/v1/statements", Some("application/cose"), b);
+    let cose = |b: Vec<u8>| post(server, "/api/v1/statements", Some("application/cose"), b);
     // 'n' heads a 14-byte text string: CBOR, but not a COSE_Sign1.
     assert_error(
         cose(b"not cbor at all".to_vec()),
@@ -295,24 +316,15 @@ fn malformed_non_canonical_and_badly_signed_statements_are_400() {
         "bad-signature",
         "statement signature does not verify under its signer key",
     );
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
 }
 
 #[test]
 fn a_body_cut_off_before_its_length_is_400() {
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
-    let mut tcp = std::net::TcpStream::connect(server.addr()).unwrap();
-    tcp.set_read_timeout(Some(support::TIMEOUT)).unwrap();
+    let w = Writable::new(0);
+    let server = &w.server;
     let good = fresh(1).bytes().to_vec();
-    write!(
-        tcp,
-        "POST /api/v1/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/cose\r\nContent-Length: {}\r\n\r\n",
-        good.len()
-    )
-    .unwrap();
+    let mut tcp = post_head(server.addr(), "/api/v1/statements", COSE, good.len(), "");
     tcp.write_all(&good[..good.len() - 10]).unwrap();
     tcp.shutdown(std::net::Shutdown::Write).unwrap();
     let mut answer = String::new();
@@ -320,29 +332,7 @@ fn a_body_cut_off_before_its_length_is_400() {
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(answer.contains("the body cannot be read"), "{answer}");
     drop(tcp);
-    assert_eq!(log_files(&env), files);
-}
-
-/// An article version by key0 (an editor) whose text is `text`.
-fn article(text: &str) -> SignedStatement {
-    SignedStatement::sign(
-        &Statement {
-            at: T0,
-            body: Body::ArticleRecord(ArticleRecord {
-                url: "https://news.example/a".into(),
-                publisher: "News".into(),
-                title: "A".into(),
-                published_at: None,
-                retrieved_at: T0,
-                content: Digest::of(text.as_bytes()),
-                length: text.len() as u64,
-                supersedes: None,
-                capture: None,
-            }),
-        },
-        &fixed_key("key0", 0),
-    )
-    .unwrap()
+    w.assert_unchanged();
 }
 
 fn batch(statements: &[&SignedStatement], blobs: &[&[u8]]) -> Vec<u8> {
@@ -422,11 +412,9 @@ fn a_batch_with_one_refused_statement_writes_nothing() {
 
 #[test]
 fn malformed_batches_are_400_and_name_the_statement() {
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
-    let cbor = |b: Vec<u8>| post(&server, "/api/v1/batches", Some("application/cbor"), b);
+    let w = Writable::new(0);
+    let server = &w.server;
+    let cbor = |b: Vec<u8>| post(server, "/api/v1/batches", Some("application/cbor"), b);
     assert_error(
         cbor(b"{\"statements\": []}".to_vec()),
         400,
@@ -461,7 +449,7 @@ fn malformed_batches_are_400_and_name_the_statement() {
         "bad-signature",
         "statement 1 of the batch: statement signature does not verify",
     );
-    assert_eq!(log_files(&env), files);
+    w.assert_unchanged();
 }
 
 #[test]
@@ -485,6 +473,19 @@ fn a_read_only_server_takes_no_statements() {
     common::checkpoint_size(&env.checkpoint());
 }
 
+/// POSTs a batch body that is no batch (one byte) until the answer's
+/// status is `want` (at most 100 times, 50 ms apart); returns that answer.
+fn batch_until(server: &Background, want: u16) -> Option<Response> {
+    for _ in 0..100 {
+        let r = post(server, "/api/v1/batches", Some(CBOR), vec![0x01]);
+        if r.status() == want {
+            return Some(r);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
+}
+
 /// Past 16 batches whose bodies are being read, a batch is answered 503
 /// busy with `Retry-After` before its body is read: 16 clients that send
 /// the head of a batch and trickle its body hold every slot, and a
@@ -492,63 +493,160 @@ fn a_read_only_server_takes_no_statements() {
 #[test]
 fn past_sixteen_batches_being_read_a_batch_is_503_busy() {
     use provledger::serve::write::MAX_BATCHES_IN_FLIGHT;
-    let env = Env::new();
-    library_ledger(&env, 0);
-    let server = writable(&env);
-    let files = log_files(&env);
+    let w = Writable::new(0);
+    let server = &w.server;
+    // Each held request asks `Expect: 100-continue`: the server's `100
+    // Continue` comes when its handler reads the body, that is once it
+    // holds a slot; so every slot is held before the next batch is sent.
+    // (Sending them all and then asking until a 503 came was a race: a
+    // held request could find the slot of a probe and be turned away.)
     let held: Vec<std::net::TcpStream> = (0..MAX_BATCHES_IN_FLIGHT)
         .map(|_| {
-            let mut tcp = std::net::TcpStream::connect(server.addr()).unwrap();
-            write!(
-                tcp,
-                "POST /api/v1/batches HTTP/1.1\r\nHost: x\r\nContent-Type: application/cbor\r\nContent-Length: 100000\r\n\r\n"
-            )
-            .unwrap();
+            let mut tcp = post_head(
+                server.addr(),
+                "/api/v1/batches",
+                CBOR,
+                100_000,
+                "Expect: 100-continue\r\n",
+            );
+            let head = read_head(&mut tcp);
+            assert!(head.starts_with("HTTP/1.1 100"), "{head}");
             tcp.write_all(&[0xa2; 10]).unwrap();
             tcp
         })
         .collect();
-    // The held requests reach their handler in their own time: ask until
-    // the answer is busy (bounded: 20 s, inside the 30 s request timeout
-    // that would free the held slots), each asking a body that is no batch.
-    let mut last = None;
-    for _ in 0..400 {
-        let r = post(
-            &server,
-            "/api/v1/batches",
-            Some("application/cbor"),
-            vec![0x01],
-        );
-        if r.status() == 503 {
-            last = Some(r);
-            break;
-        }
-        assert_eq!(r.status(), 400, "a batch that is no map");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let r = last.expect("a 503 once every slot is held");
+    let r = post(server, "/api/v1/batches", Some(CBOR), vec![0x01]);
+    assert_eq!(r.status(), 503, "every slot is held");
     assert_eq!(header(&r, "retry-after"), "1");
     let v: serde_json::Value = serde_json::from_slice(&r.bytes().unwrap()).unwrap();
+    assert_schema("api-submit.schema.json", &v);
     assert_eq!(v["error"], "busy");
     assert_eq!(
         v["message"],
         "the server is reading 16 batches already; try again shortly"
     );
     drop(held);
-    let mut freed = false;
-    for _ in 0..400 {
-        let r = post(
-            &server,
-            "/api/v1/batches",
-            Some("application/cbor"),
-            vec![0x01],
-        );
-        if r.status() == 400 {
-            freed = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    // The server sees the clients go in its own time: ask until a batch
+    // is read again (bounded).
+    let freed = batch_until(server, 400);
+    assert!(freed.is_some(), "the slots came back when the clients went");
+    w.assert_unchanged();
+}
+
+/// Sends the head of a `POST path` (Content-Type `content_type`,
+/// Content-Length `length`, then the header lines `extra`, each ending in
+/// CRLF) over a fresh connection, and no body yet.
+fn post_head(
+    addr: std::net::SocketAddr,
+    path: &str,
+    content_type: &str,
+    length: usize,
+    extra: &str,
+) -> std::net::TcpStream {
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(support::TIMEOUT)).unwrap();
+    write!(
+        tcp,
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n{extra}\r\n"
+    )
+    .unwrap();
+    tcp
+}
+
+/// Reads from `tcp` until the end of a head (`\r\n\r\n`) and returns it.
+fn read_head(tcp: &mut std::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = tcp.read(&mut byte).expect("read a head");
+        assert_eq!(n, 1, "the connection closed after {head:?}");
+        head.push(byte[0]);
     }
-    assert!(freed, "the slots came back when the clients went");
+    String::from_utf8(head).unwrap()
+}
+
+/// A statement whose request is still open when shutdown has waited out
+/// its grace is answered 503 "stopping" (the sequencer has stopped), with
+/// `Retry-After`, and nothing is written. The client asks
+/// `Expect: 100-continue`, so the server's `100 Continue` shows that the
+/// handler holds the request before shutdown begins; the body follows once
+/// the server has stopped accepting and stopped its sequencer.
+#[test]
+fn a_statement_still_open_when_shutdown_ends_is_503_stopping() {
+    use provledger::serve::{serve, AppState};
+    use std::sync::Arc;
+    let env = Env::new();
+    library_ledger(&env, 0);
+    let files = log_files(&env);
+    let state = Arc::new(
+        AppState::open(
+            &env.ledger(),
+            Options {
+                shutdown_grace: std::time::Duration::from_millis(50),
+                write: Some(WriteOptions {
+                    operator_key: Ledger::default_operator_key_path(&env.ledger()),
+                    sequencer: Config::default(),
+                }),
+                ..Options::default()
+            },
+        )
+        .unwrap(),
+    );
+    // The test owns the runtime, so the open connection outlives `serve`.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = runtime.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        serve(listener, state, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+
+    let statement = fresh(1).bytes().to_vec();
+    let mut tcp = post_head(
+        addr,
+        "/api/v1/statements",
+        COSE,
+        statement.len(),
+        "Expect: 100-continue\r\n",
+    );
+    let head = read_head(&mut tcp);
+    assert!(head.starts_with("HTTP/1.1 100"), "{head}");
+    stop.send(()).unwrap();
+    runtime
+        .block_on(server)
+        .expect("serve ran to its end")
+        .expect("serve stopped cleanly");
+
+    tcp.write_all(&statement).unwrap();
+    let head = read_head(&mut tcp).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 503"), "{head}");
+    assert!(head.contains("\r\nretry-after: 5\r\n"), "{head}");
+    assert!(head.contains("\r\ncache-control: no-store\r\n"), "{head}");
+    let length: usize = head
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .expect("a Content-Length")
+        .parse()
+        .unwrap();
+    let mut body = vec![0u8; length];
+    tcp.read_exact(&mut body).unwrap();
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_schema("api-submit.schema.json", &v);
+    assert_eq!(v["error"], "stopping", "{v}");
+    assert_eq!(
+        v["message"],
+        "the server is shutting down and takes no more statements"
+    );
+    drop(tcp);
+    drop(runtime);
     assert_eq!(log_files(&env), files);
 }
