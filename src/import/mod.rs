@@ -331,6 +331,9 @@ pub struct ImportPlan {
     article: ArticleInfo,
     sources: Vec<SourceEntry>,
     claims: Vec<PlannedClaim>,
+    /// The article's text, verified and indexed, which the append's rules
+    /// then read without reading and indexing it again.
+    text: std::sync::Arc<crate::statement::IndexedText<'static>>,
 }
 
 impl ImportPlan {
@@ -507,6 +510,7 @@ impl ImportPlan {
             article: info,
             sources,
             claims: planned,
+            text,
         })
     }
 
@@ -609,6 +613,7 @@ impl ImportPlan {
             sources: self.sources.len(),
             statements,
             entries,
+            text: self.text,
         })
     }
 }
@@ -631,6 +636,7 @@ pub struct SignedImport {
     sources: usize,
     statements: Vec<SignedStatement>,
     entries: Vec<ImportedEntry>,
+    text: std::sync::Arc<crate::statement::IndexedText<'static>>,
 }
 
 /// What an import appended.
@@ -661,7 +667,13 @@ impl SignedImport {
             sources,
             statements,
             entries,
+            text,
         } = self;
+        // The text the plan located the passages in (read and verified by
+        // this handle) serves the append's anchor rule too.
+        ledger
+            .state()
+            .keep_text_for_next_batch(article.content, text);
         let receipts = ledger.append(statements, operator, now).map_err(|e| {
             let index = match &e {
                 LedgerError::Refused { index, .. } | LedgerError::Statement { index, .. } => *index,
