@@ -244,7 +244,8 @@ struct Replay<'a> {
     problems: Vec<Problem>,
     /// Problems found beyond those listed.
     omitted: u64,
-    counts: BTreeMap<String, u64>,
+    /// Statements by kind (no string made per entry).
+    counts: BTreeMap<&'static str, u64>,
     signatures: u64,
     /// The entry expected next from the log layer.
     next: u64,
@@ -308,7 +309,7 @@ impl Replay<'_> {
     fn apply(&mut self, item: Item) {
         let seq = item.seq;
         if let Some((_, kind)) = item.checked.id_kind() {
-            *self.counts.entry(kind.as_str().to_string()).or_default() += 1;
+            *self.counts.entry(kind.as_str()).or_default() += 1;
         }
         if matches!(item.checked, Checked::Verified(_)) {
             self.signatures += 1;
@@ -665,7 +666,11 @@ pub fn audit(
         entries_checked: report.entries_checked,
         signatures_checked: replay.signatures,
         blobs_checked: report.blobs_checked,
-        counts: replay.counts,
+        counts: replay
+            .counts
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect(),
         problems,
         omitted: report.omitted + replay.omitted,
         first_entry_at_fault: first,

@@ -46,6 +46,7 @@ mod rules;
 mod sample;
 mod sequencer;
 mod serve;
+mod state_batch;
 mod status;
 mod status_trust;
 mod vectors;

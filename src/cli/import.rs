@@ -70,6 +70,7 @@ pub fn run(ledger: &Path, a: ImportArgs) -> Result<()> {
     bar.set_message("appending");
     // One all-or-nothing batch, local or submitted (`--remote`).
     let mut refused_by = None;
+    signed.keep_text(&w.ledger);
     let imported = signed
         .append_with(|statements| {
             w.append_signed(statements, at).map_err(|e| match e {

@@ -335,6 +335,9 @@ pub struct ImportPlan {
     article: ArticleInfo,
     sources: Vec<SourceEntry>,
     claims: Vec<PlannedClaim>,
+    /// The article's text, verified and indexed, which the append's rules
+    /// then read without reading and indexing it again.
+    text: std::sync::Arc<crate::statement::IndexedText<'static>>,
 }
 
 impl ImportPlan {
@@ -511,6 +514,7 @@ impl ImportPlan {
             article: info,
             sources,
             claims: planned,
+            text,
         })
     }
 
@@ -613,6 +617,7 @@ impl ImportPlan {
             sources: self.sources.len(),
             statements,
             entries,
+            text: self.text,
         })
     }
 }
@@ -652,6 +657,7 @@ pub struct SignedImport {
     sources: usize,
     statements: Vec<SignedStatement>,
     entries: Vec<ImportedEntry>,
+    text: std::sync::Arc<crate::statement::IndexedText<'static>>,
 }
 
 /// What an import appended.
@@ -677,7 +683,19 @@ impl SignedImport {
         operator: &SecretKey,
         now: u64,
     ) -> Result<Imported, ImportError> {
+        self.keep_text(ledger);
         self.append_with(|statements| Ok(ledger.append(statements, operator, now)?))
+    }
+
+    /// Hands the text the plan located its passages in (read and verified
+    /// through `ledger`) to `ledger`'s anchor rule for the next batch, so
+    /// the append does not read, hash and index it again. Call it just
+    /// before appending through `ledger`; without it the rule reads the
+    /// text itself.
+    pub fn keep_text(&self, ledger: &Ledger) {
+        ledger
+            .state()
+            .keep_text_for_next_batch(self.article.content, self.text.clone());
     }
 
     /// As [`SignedImport::append`], the batch appended by `append` (the
@@ -693,6 +711,7 @@ impl SignedImport {
             sources,
             statements,
             entries,
+            text: _,
         } = self;
         let receipts = append(statements).map_err(|e| {
             let e = match e {

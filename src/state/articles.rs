@@ -105,16 +105,39 @@ const MAX_CACHED_BYTES: usize = 64 << 20;
 /// [`State::begin`], `commit` and `rollback` empty it, so a blob damaged on
 /// disk is noticed by the next batch; a replay in one transaction (audit)
 /// keeps at most [`MAX_CACHED_BYTES`] of text.
+///
+/// A text read and verified just before a batch by the same handle (the
+/// article text a `claim import` plan located its passages in) can be
+/// handed to the next batch ([`TextCache::keep_for_next_batch`]), so that
+/// the batch does not read, hash and index it again.
 #[derive(Default)]
 pub(crate) struct TextCache {
     texts: std::collections::HashMap<Digest, Arc<IndexedText<'static>>>,
     bytes: usize,
+    /// A verified text for the next batch to start with.
+    next: Option<(Digest, Arc<IndexedText<'static>>)>,
 }
 
 impl TextCache {
     pub(crate) fn clear(&mut self) {
         self.texts.clear();
         self.bytes = 0;
+    }
+
+    /// Empties the cache for a new batch, which starts with the text kept
+    /// for it, if any.
+    pub(crate) fn start_batch(&mut self) {
+        self.clear();
+        if let Some((digest, text)) = self.next.take() {
+            self.bytes = text.as_str().len();
+            self.texts.insert(digest, text);
+        }
+    }
+
+    /// Keeps `text`, whose bytes hash to `digest` (checked by the caller,
+    /// as [`text`] checks them), for the next batch only.
+    pub(crate) fn keep_for_next_batch(&mut self, digest: Digest, text: Arc<IndexedText<'static>>) {
+        self.next = Some((digest, text));
     }
 
     fn put(&mut self, digest: Digest, text: String) -> Arc<IndexedText<'static>> {
@@ -342,4 +365,26 @@ pub(super) fn record(
             .execute(params![prev.0.as_slice(), id.0.as_slice()])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A text kept for the next batch is in that batch's cache, and in no
+    /// later one (each batch reads and verifies its texts anew).
+    #[test]
+    fn a_kept_text_serves_the_next_batch_only() {
+        let text = "A text verified just before the batch.".to_string();
+        let digest = Digest::of(text.as_bytes());
+        let mut cache = TextCache::default();
+        cache.keep_for_next_batch(digest, Arc::new(IndexedText::new(text.clone())));
+        assert!(cache.texts.is_empty());
+        cache.start_batch();
+        assert_eq!(cache.texts[&digest].as_str(), text);
+        assert_eq!(cache.bytes, text.len());
+        cache.clear();
+        cache.start_batch();
+        assert!(cache.texts.is_empty());
+    }
 }

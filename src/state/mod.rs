@@ -383,6 +383,26 @@ pub struct State {
     /// a batch, and before a query, a comparison or a fingerprint. No rule
     /// reads the cached column.
     dirty: std::cell::RefCell<std::collections::BTreeSet<Digest>>,
+    /// Meta values every apply reads or writes, kept here (see [`MetaCache`]).
+    meta: std::cell::RefCell<MetaCache>,
+}
+
+/// The `meta` values that every apply reads or writes, kept beside the
+/// table so that an apply inside a batch does not query and update it for
+/// each statement: the position (`applied`, `last_logged_at`), written to
+/// the table once before anything reads it by SQL (at commit, before a
+/// seal, a comparison or a status query: [`State::flush_status`]), and the
+/// genesis values that never change once recorded (`operator`,
+/// `genesis_id`). A rollback forgets all of them.
+#[derive(Clone, Default)]
+pub(crate) struct MetaCache {
+    /// `applied` and `last_logged_at` as the open batch's last apply set
+    /// them, not yet in the table.
+    pending: Option<(u64, u64)>,
+    /// The operator key, once the genesis has recorded it.
+    operator: Option<[u8; 32]>,
+    /// The genesis statement's id, once recorded.
+    genesis_id: Option<Vec<u8>>,
 }
 
 impl State {
@@ -500,11 +520,13 @@ impl State {
             texts: Default::default(),
             search: true,
             dirty: Default::default(),
+            meta: Default::default(),
         })
     }
 
     /// Checks the index's seal with `key` (the writer's index key).
     pub fn seal_status(&self, key: &IndexKey) -> Result<SealStatus, StateError> {
+        self.flush_meta()?;
         seal::status(&self.conn, key, self.applied()?)
     }
 
@@ -520,9 +542,23 @@ impl State {
         self.auth.as_ref()
     }
 
+    /// Hands `text`, the verified text of the article version whose
+    /// content digest is `content` (as [`crate::ledger::Ledger::article_text`]
+    /// reads it), to the next batch, which then neither reads nor indexes
+    /// it again (see `articles::TextCache`).
+    pub(crate) fn keep_text_for_next_batch(
+        &self,
+        content: Digest,
+        text: std::sync::Arc<crate::statement::IndexedText<'static>>,
+    ) {
+        self.texts.borrow_mut().keep_for_next_batch(content, text);
+    }
+
     /// Seals the index at its current position (inside the batch's
     /// transaction, last). Does nothing unless authenticated.
     pub fn seal(&self) -> Result<(), StateError> {
+        // The seal covers the meta table: the position goes there first.
+        self.flush_meta()?;
         match &self.auth {
             Some(key) => seal::seal(&self.conn, key, self.applied()?),
             None => Ok(()),
@@ -664,11 +700,16 @@ impl State {
 
     /// The id of entry 0, once genesis is applied.
     fn genesis_id(&self) -> Result<Option<Vec<u8>>, StateError> {
-        Ok(self
+        if let Some(id) = &self.meta.borrow().genesis_id {
+            return Ok(Some(id.clone()));
+        }
+        let id: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT v FROM meta WHERE k = 'genesis_id'")?
             .query_row([], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        self.meta.borrow_mut().genesis_id.clone_from(&id);
+        Ok(id)
     }
 
     /// How many log entries have been applied.
@@ -687,7 +728,7 @@ impl State {
                 )),
             )));
         }
-        self.texts.get_mut().clear();
+        self.texts.get_mut().start_batch();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
@@ -709,6 +750,7 @@ impl State {
     pub fn rollback(&mut self) -> Result<(), StateError> {
         self.texts.get_mut().clear();
         self.dirty.get_mut().clear();
+        *self.meta.get_mut() = MetaCache::default();
         if !self.conn.is_autocommit() {
             self.conn.execute_batch("ROLLBACK")?;
         }
@@ -718,6 +760,7 @@ impl State {
     /// Recomputes the cached status of every claim marked since the last
     /// flush (`claims::refresh_status`), once each.
     pub(crate) fn flush_status(&self) -> Result<(), StateError> {
+        self.flush_meta()?;
         if self.dirty.borrow().is_empty() {
             return Ok(());
         }
@@ -728,6 +771,17 @@ impl State {
             claims::write_status(self, claim)?;
             self.dirty.borrow_mut().remove(claim);
         }
+        Ok(())
+    }
+
+    /// Writes the position kept in [`MetaCache`] to the meta table.
+    fn flush_meta(&self) -> Result<(), StateError> {
+        let Some((applied, last_logged_at)) = self.meta.borrow().pending else {
+            return Ok(());
+        };
+        self.write_meta("applied", applied)?;
+        self.write_meta("last_logged_at", last_logged_at)?;
+        self.meta.borrow_mut().pending = None;
         Ok(())
     }
 
@@ -748,6 +802,7 @@ impl State {
             } else {
                 // Nothing of a refused or failed statement stands.
                 self.dirty.get_mut().clear();
+                *self.meta.get_mut() = MetaCache::default();
             }
         }
         applied
@@ -882,8 +937,13 @@ impl State {
             (Plan::Verification(p), _) => verifications::record(self, entry, p)?,
             _ => unreachable!("check plans match the statement's body"),
         }
-        self.set_meta("applied", entry.seq + 1)?;
-        self.set_meta("last_logged_at", entry.logged_at)?;
+        if self.conn.is_autocommit() {
+            self.set_meta("applied", entry.seq + 1)?;
+            self.set_meta("last_logged_at", entry.logged_at)?;
+        } else {
+            // Inside a batch: written once, before anything reads it by SQL.
+            self.meta.borrow_mut().pending = Some((entry.seq + 1, entry.logged_at));
+        }
         Ok(())
     }
 
@@ -1072,12 +1132,17 @@ impl State {
 
     /// The operator's public key bytes, once genesis is applied.
     pub fn operator_key(&self) -> Result<Option<[u8; 32]>, StateError> {
+        if let Some(k) = self.meta.borrow().operator {
+            return Ok(Some(k));
+        }
         let v: Option<Vec<u8>> = self
             .conn
             .prepare_cached("SELECT v FROM meta WHERE k = 'operator'")?
             .query_row([], |r| r.get(0))
             .optional()?;
-        Ok(v.and_then(|b| b.try_into().ok()))
+        let key: Option<[u8; 32]> = v.and_then(|b| b.try_into().ok());
+        self.meta.borrow_mut().operator = key;
+        Ok(key)
     }
 
     /// The ledger's origin, once genesis is applied.
@@ -1133,6 +1198,13 @@ impl State {
 
     /// A number kept in the state's meta table (`applied`, `last_logged_at`, ...).
     pub fn meta_u64(&self, k: &str) -> Result<Option<u64>, StateError> {
+        if let Some((applied, last_logged_at)) = self.meta.borrow().pending {
+            match k {
+                "applied" => return Ok(Some(applied)),
+                "last_logged_at" => return Ok(Some(last_logged_at)),
+                _ => {}
+            }
+        }
         let v: Option<i64> = self
             .conn
             .prepare_cached("SELECT v FROM meta WHERE k = ?1")?
@@ -1142,6 +1214,13 @@ impl State {
     }
 
     pub(crate) fn set_meta<V: rusqlite::ToSql>(&self, k: &str, v: V) -> Result<(), StateError> {
+        // The position kept aside goes first, so that this write (of it,
+        // say) is not overwritten by it later.
+        self.flush_meta()?;
+        self.write_meta(k, v)
+    }
+
+    fn write_meta<V: rusqlite::ToSql>(&self, k: &str, v: V) -> Result<(), StateError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO meta (k, v) VALUES (?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v",

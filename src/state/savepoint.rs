@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 pub struct Savepoint {
     /// The claims marked for a status refresh when it was taken.
     dirty: BTreeSet<Digest>,
+    /// The meta values kept aside then (the position, `state/mod.rs`).
+    meta: super::MetaCache,
 }
 
 impl State {
@@ -24,6 +26,7 @@ impl State {
         self.conn.execute_batch("SAVEPOINT submission")?;
         Ok(Savepoint {
             dirty: self.dirty.get_mut().clone(),
+            meta: self.meta.get_mut().clone(),
         })
     }
 
@@ -43,6 +46,9 @@ impl State {
         // and claims marked since may no longer exist.
         self.texts.get_mut().clear();
         *self.dirty.get_mut() = savepoint.dirty;
+        // The position goes back with the rows (the table's copy, if it
+        // was written since, was rolled back with them).
+        *self.meta.get_mut() = savepoint.meta;
         Ok(())
     }
 }

@@ -48,6 +48,15 @@ pub struct IndexedText<'a> {
     view: OnceLock<MatchView>,
 }
 
+impl std::fmt::Debug for IndexedText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IndexedText")
+            .field("bytes", &self.text.len())
+            .field("chars", &self.chars)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> IndexedText<'a> {
     /// Prepares `text` (one pass over it).
     pub fn new(text: impl Into<Cow<'a, str>>) -> IndexedText<'a> {
