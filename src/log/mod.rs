@@ -56,6 +56,7 @@ pub use tiles::{entries_path, tile_path, TILE_WIDTH};
 #[doc(hidden)]
 pub use writer::CrashPoint;
 pub use writer::LogWriter;
+#[cfg(feature = "remote")]
 pub(crate) use writer::MAX_APPEND_ENTRIES;
 
 use crate::digest::Digest;
