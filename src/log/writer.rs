@@ -766,11 +766,13 @@ impl LogWriter {
         // Tidying up is not part of the append: if it fails, the journal
         // stays and the next open_writer finishes it. Nor is it fsynced
         // here (the append is durable already, and the answer should not
-        // wait for two more rounds of fsyncs): the removals become durable
-        // with the next append's fsyncs. If a crash loses them, the journal
-        // is still there and the next open_writer finishes them; a
-        // superseded partial tile left behind holds the first items of the
-        // wider one, which readers may serve and audit accepts.
+        // wait for two more rounds of fsyncs). On ext4 the next journal
+        // commit makes the removals durable; elsewhere they may stay
+        // undurable. If a crash loses them with the journal's removal, the
+        // next open_writer finishes them; if it loses only the tiles'
+        // removal, a superseded partial tile stays for good: it holds the
+        // first items of the wider one, the same bytes the server would cut
+        // from the wider file.
         let mut dirty = DirtyDirs::new(&dir);
         if remove_superseded(&dir, old, new, &mut dirty).is_ok() {
             let _ = fs::remove_file(dir.join(PENDING_FILE));
