@@ -163,18 +163,7 @@ fn answer(
     let file = file_for(&dir.lock().unwrap(), &path);
     let hook = hook.lock().unwrap().clone();
     match hook(&path, file) {
-        Reply::Page(status, headers, body) => {
-            let mut out = format!(
-                "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                body.len()
-            );
-            for (k, v) in headers {
-                out.push_str(&format!("{k}: {v}\r\n"));
-            }
-            out.push_str("\r\n");
-            let _ = conn.write_all(out.as_bytes());
-            let _ = conn.write_all(&body);
-        }
+        Reply::Page(status, headers, body) => write_page(&mut conn, status, &headers, &body),
         Reply::Endless => {
             let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
             let chunk = vec![b'x'; 64 << 10];
@@ -198,4 +187,19 @@ fn answer(
             }
         }
     }
+}
+
+/// Writes one whole answer (status, `headers`, `body`, then close) to
+/// `conn`, ignoring a client that went away.
+pub fn write_page(conn: &mut impl Write, status: u16, headers: &[(String, String)], body: &[u8]) {
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    let _ = conn.write_all(out.as_bytes());
+    let _ = conn.write_all(body);
 }

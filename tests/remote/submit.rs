@@ -11,7 +11,7 @@ use provledger::ledger::sequencer::Config;
 use provledger::ledger::Ledger;
 use provledger::serve::{Background, Options, WriteOptions};
 use serde_json::Value;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -207,16 +207,7 @@ fn serve_one(
         Some(a) => a,
         None => forward(upstream),
     };
-    let mut out = format!(
-        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    let _ = conn.write_all(out.as_bytes());
-    let _ = conn.write_all(&body);
+    super::server::write_page(&mut conn, status, &headers, &body);
 }
 
 /// A server's ledger with an editor (eda) and a checker (cem) granted by
@@ -935,20 +926,7 @@ fn a_checkpoint_of_another_tree_is_inconsistent_with_the_cache() {
     // A fork of the server's ledger, taken now: same origin, same operator
     // key. The server then takes one more statement; the fork takes the
     // checker's verdict in its place, at the same index.
-    let fork_dir = n.env.path("fork");
-    common::copy_tree(&n.env.ledger(), &fork_dir, common::is_local);
-    n.remote_json(&[
-        "source",
-        "add",
-        "--label",
-        "a mediator",
-        "--kind",
-        "named_person",
-        "--name",
-        "Hakan Fidan",
-        "--key",
-        &n.key("eda"),
-    ]);
+    let fork_dir = fork_then_add_a_source(&n);
     let fork = writable(&fork_dir);
     let fork_url = fork.url();
     n.front
@@ -987,20 +965,7 @@ fn a_larger_checkpoint_of_another_tree_fails_its_consistency_proof() {
     // A fork taken now, which then takes a statement of its own while the
     // server takes another: the fork's answer (one entry more than the
     // cache holds) and its consistency proof are of another tree.
-    let fork_dir = n.env.path("fork");
-    common::copy_tree(&n.env.ledger(), &fork_dir, common::is_local);
-    n.remote_json(&[
-        "source",
-        "add",
-        "--label",
-        "a mediator",
-        "--kind",
-        "named_person",
-        "--name",
-        "Hakan Fidan",
-        "--key",
-        &n.key("eda"),
-    ]);
+    let fork_dir = fork_then_add_a_source(&n);
     let fork_arg = fork_dir.display().to_string();
     n.env
         .bare(&[
@@ -1078,4 +1043,25 @@ fn article_fetch_sends_its_capture_blobs_in_one_batch() {
     assert_eq!(std::fs::read(stored).unwrap(), page);
     drop(n.server);
     n.env.assert_audit_clean();
+}
+
+/// A copy of the server's ledger taken now (same origin, same operator
+/// key), after which the server takes one more statement (a source, by
+/// eda) that the copy does not have.
+fn fork_then_add_a_source(n: &Newsroom) -> std::path::PathBuf {
+    let fork_dir = n.env.path("fork");
+    common::copy_tree(&n.env.ledger(), &fork_dir, common::is_local);
+    n.remote_json(&[
+        "source",
+        "add",
+        "--label",
+        "a mediator",
+        "--kind",
+        "named_person",
+        "--name",
+        "Hakan Fidan",
+        "--key",
+        &n.key("eda"),
+    ]);
+    fork_dir
 }
