@@ -23,6 +23,7 @@ mod group;
 mod init;
 mod replay;
 pub mod sequencer;
+mod verify;
 
 pub use error::{ClockError, LedgerError};
 pub use group::{Committed, Outcome, Placed, Submission, RULE_CLOCK_AHEAD};
@@ -32,7 +33,7 @@ use crate::keys::SecretKey;
 use crate::log::{Leaf, Log, LogWriter};
 use crate::state::limits::{not_ahead, MAX_AHEAD_OF_CLOCK, MAX_TIME};
 use crate::state::{Entry, IndexKey, SealStatus, State, StateError};
-use crate::statement::{verify_batch, IndexedText, Kind, SignedStatement};
+use crate::statement::{IndexedText, Kind, SignedStatement};
 use blobs::{LogBlobs, PendingBlobs};
 use error::batch_position;
 use init::remove_index;
@@ -137,7 +138,7 @@ pub fn clock() -> Result<u64, ClockError> {
 /// of this machine's clock: one entry logged far in the future would hold
 /// every later entry's `logged_at` there, as log times never go back.
 fn check_clock(
-    verified: &[crate::statement::VerifiedStatement],
+    verified: &[SignedStatement],
     logged_at: u64,
     last_logged_at: u64,
 ) -> Result<(), LedgerError> {
@@ -362,6 +363,17 @@ impl Ledger {
         Ok(chain.latest().clone())
     }
 
+    /// Runs the index's WAL checkpoints on a thread of their own from now
+    /// on, not inside the commits of this writer (`State::checkpoint_beside`):
+    /// for a long-lived writer that commits often, `provledger serve`'s
+    /// sequencer.
+    pub fn checkpoint_index_beside(&mut self) -> Result<(), LedgerError> {
+        if !matches!(self.log, Handle::Writer(_)) {
+            return Err(LedgerError::ReadOnly);
+        }
+        Ok(self.state.checkpoint_beside(&self.dir.join(INDEX_FILE))?)
+    }
+
     /// Appends `statements` as one batch, with the checkpoint signed by
     /// `operator`. All are checked (signatures and every rule) before
     /// anything is written; if one fails, nothing is written and the error
@@ -410,14 +422,9 @@ impl Ledger {
         }
         self.authenticate(operator)?;
         let start = self.log.size();
-        let verified = verify_batch(statements)
-            .into_iter()
-            .enumerate()
-            .map(|(index, r)| r.map_err(|source| LedgerError::Statement { index, source }))
-            .collect::<Result<Vec<_>, _>>()?;
         let last_logged_at = self.state.meta_u64("last_logged_at")?.unwrap_or(0);
         let logged_at = now.max(last_logged_at);
-        check_clock(&verified, logged_at, last_logged_at)?;
+        check_clock(&statements, logged_at, last_logged_at)?;
         #[cfg(test)]
         test_hook::before_seal_check(&self.dir);
         self.state.begin()?;
@@ -434,30 +441,44 @@ impl Ledger {
                 .collect(),
             stored: LogBlobs(&self.log),
         };
-        for (i, v) in verified.iter().enumerate() {
+        let batch = statements.len();
+        let state = &mut self.state;
+        // The signatures are checked beside the apply (verify.rs).
+        let applied = verify::verify_beside(statements, |i, v| {
             let entry = Entry {
                 seq: start + i as u64,
                 logged_at,
                 statement: v,
             };
-            if let Err(source) = self.state.apply(&entry, &blobs) {
+            state
+                .apply(&entry, &blobs)
+                .map_err(|e| Box::new((i, v.id(), e)))
+        });
+        let verified = match applied {
+            Ok(v) => v,
+            Err(stopped) => {
                 self.state.rollback()?;
-                return Err(match source {
-                    StateError::Rule(error) => LedgerError::Refused {
-                        index: i,
-                        batch: verified.len(),
-                        id: v.id().to_hex(),
-                        error,
+                return Err(match stopped {
+                    verify::Stopped::Signature(index, source) => {
+                        LedgerError::Statement { index, source }
+                    }
+                    verify::Stopped::Apply(failed) => match *failed {
+                        (index, id, StateError::Rule(error)) => LedgerError::Refused {
+                            index,
+                            batch,
+                            id: id.to_hex(),
+                            error,
+                        },
+                        (_, _, StateError::Tampered(what)) => LedgerError::IndexTampered {
+                            path: self.dir.join(INDEX_FILE).display().to_string(),
+                            what,
+                        },
+                        // The index or the blob store failed: the cause is kept.
+                        (_, _, other) => LedgerError::State(other),
                     },
-                    StateError::Tampered(what) => LedgerError::IndexTampered {
-                        path: self.dir.join(INDEX_FILE).display().to_string(),
-                        what,
-                    },
-                    // The index or the blob store failed: the cause is kept.
-                    other => LedgerError::State(other),
                 });
             }
-        }
+        };
         for b in new_blobs {
             if let Err(e) = self.log.put_blob(b) {
                 self.state.rollback()?;

@@ -104,8 +104,9 @@ impl Sequencer {
         let thread = std::thread::Builder::new()
             .name("provledger-sequencer".into())
             .spawn(move || {
-                let ledger = Ledger::open_writer(&dir).and_then(|l| {
+                let ledger = Ledger::open_writer(&dir).and_then(|mut l| {
                     super::check_operator(&l.log, &operator)?;
+                    l.checkpoint_index_beside()?;
                     Ok(l)
                 });
                 match ledger {

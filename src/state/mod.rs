@@ -40,6 +40,7 @@
 
 pub(crate) mod articles;
 mod captures;
+mod checkpoint;
 pub(crate) mod claims;
 pub(crate) mod compare;
 mod existing;
@@ -385,6 +386,9 @@ pub struct State {
     dirty: std::cell::RefCell<std::collections::BTreeSet<Digest>>,
     /// Meta values every apply reads or writes, kept here (see [`MetaCache`]).
     meta: std::cell::RefCell<MetaCache>,
+    /// The thread that runs this writer's WAL checkpoints, when it has one
+    /// ([`State::checkpoint_beside`]); dropped after `conn`.
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 /// The `meta` values that every apply reads or writes, kept beside the
@@ -476,6 +480,11 @@ impl State {
         // WAL lets readers run while a writer applies a batch.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A writer's page cache of up to 32 MiB (SQLite's default is 2
+        // MiB): the rules' lookups by random 32-byte ids touch pages all
+        // over each B-tree, and a page not in the cache is a read(2) (in
+        // the server's sequencer under load, 10,000 a second).
+        conn.pragma_update(None, "cache_size", -32_768)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         State::init(conn)
     }
@@ -521,6 +530,7 @@ impl State {
             search: true,
             dirty: Default::default(),
             meta: Default::default(),
+            checkpointer: None,
         })
     }
 
@@ -743,6 +753,9 @@ impl State {
             return Err(e);
         }
         self.conn.execute_batch("COMMIT")?;
+        if let Some(c) = &self.checkpointer {
+            c.committed();
+        }
         Ok(())
     }
 

@@ -244,3 +244,52 @@ fn past_the_requests_in_flight_the_server_sheds_load_with_503() {
         );
     }
 }
+
+#[test]
+fn a_post_whose_body_stops_coming_is_408_and_nothing_is_written() {
+    let env = Env::new();
+    common::library_ledger(&env, 1);
+    let dir = env.ledger();
+    let checkpoint = std::fs::read(dir.join("checkpoint")).unwrap();
+    let server = start_with(
+        &dir,
+        Options {
+            request_timeout: Duration::from_millis(500),
+            write: Some(provledger::serve::WriteOptions {
+                operator_key: provledger::ledger::Ledger::default_operator_key_path(&dir),
+                sequencer: provledger::ledger::sequencer::Config::default(),
+            }),
+            ..Options::default()
+        },
+    );
+    // The headers promise 2,000 bytes of COSE; 10 come, then nothing.
+    let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(
+        b"POST /api/v1/statements HTTP/1.1\r\nHost: x\r\nContent-Type: application/cose\r\nContent-Length: 2000\r\n\r\n\x84\x58\x20\x01\x02\x03\x04\x05\x06\x07",
+    )
+    .unwrap();
+    let began = Instant::now();
+    let mut buf = Vec::new();
+    match s.read_to_end(&mut buf) {
+        Ok(_) => {}
+        Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "no answer: {e}"),
+    }
+    assert!(
+        began.elapsed() < Duration::from_secs(9),
+        "the server waited for the body past its request timeout"
+    );
+    let text = String::from_utf8_lossy(&buf);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(
+        text.contains(r#""error":"timeout""#) && text.contains("the request took too long"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("checkpoint")).unwrap(),
+        checkpoint,
+        "nothing was written"
+    );
+    // The server still serves others.
+    assert_eq!(get(&server, "/checkpoint").status(), 200);
+}
