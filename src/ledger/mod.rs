@@ -374,6 +374,12 @@ impl Ledger {
         Ok(self.state.checkpoint_beside(&self.dir.join(INDEX_FILE))?)
     }
 
+    /// Whether the index's checkpoints run beside this writer
+    /// ([`Ledger::checkpoint_index_beside`]); a rebuild keeps it so.
+    pub fn checkpoints_index_beside(&self) -> bool {
+        self.state.checkpoints_beside()
+    }
+
     /// Appends `statements` as one batch, with the checkpoint signed by
     /// `operator`. All are checked (signatures and every rule) before
     /// anything is written; if one fails, nothing is written and the error
@@ -410,6 +416,13 @@ impl Ledger {
     /// written only once every statement has passed, and before the log, so
     /// a refused statement leaves no blob behind and an acknowledged one
     /// never refers to a missing blob.
+    ///
+    /// The checks, in the order their failure is reported: the statement
+    /// times against this machine's clock ([`LedgerError::Clock`]), the
+    /// index's seal, then the signatures and the rules together (verified
+    /// beside the apply, `verify.rs`: a bad signature anywhere in the
+    /// batch is reported rather than a rule's refusal of an earlier
+    /// statement).
     pub fn append_with_blobs(
         &mut self,
         statements: Vec<SignedStatement>,
@@ -567,7 +580,14 @@ fn check_operator(log: &Log, operator: &SecretKey) -> Result<(), LedgerError> {
 /// truth). Readers leave such an index alone ([`Ledger::open`]). One that
 /// SQLite cannot read as a database is named
 /// ([`LedgerError::IndexUnreadable`]), for `reindex` to rebuild.
+/// The writer's state (`open_writer`, `rebuild`, `reindex`).
 fn open_state(dir: &Path) -> Result<State, LedgerError> {
+    let state = open_state_file(dir)?;
+    state.tune_for_writer()?;
+    Ok(state)
+}
+
+fn open_state_file(dir: &Path) -> Result<State, LedgerError> {
     let path = dir.join(INDEX_FILE);
     match State::open(&path) {
         Err(StateError::Schema { .. }) => {
@@ -664,6 +684,33 @@ mod tests {
             std::fs::read(dir.join(crate::log::CHECKPOINT_FILE)).unwrap(),
             before,
             "nothing was appended"
+        );
+    }
+
+    /// A rebuild of the server's index (after a crash left it stale, the
+    /// first group commit rebuilds it) keeps its checkpoints beside the
+    /// writer.
+    #[test]
+    fn a_rebuild_keeps_the_checkpoint_thread() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ledger");
+        let operator = SecretKey::generate("example.org/log").unwrap();
+        drop(Ledger::init(&dir, &operator, "test", 1, 1_700_000_000).unwrap());
+        let mut ledger = Ledger::open_writer(&dir).unwrap();
+        assert!(!ledger.checkpoints_index_beside());
+        ledger.checkpoint_index_beside().unwrap();
+        ledger
+            .rebuild(replay::Refusals::Fail, &mut |_, _| {})
+            .unwrap();
+        assert!(
+            ledger.checkpoints_index_beside(),
+            "the rebuilt index lost its checkpoint thread"
+        );
+        drop(ledger);
+        let mut reader = Ledger::open(&dir).unwrap();
+        assert!(
+            matches!(reader.checkpoint_index_beside(), Err(LedgerError::ReadOnly)),
+            "a reader has no checkpoints to run"
         );
     }
 

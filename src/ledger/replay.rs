@@ -105,11 +105,16 @@ impl Ledger {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Vec<VoidEntry>, LedgerError> {
         let key = self.state.index_key().cloned();
+        let beside = self.state.checkpoints_beside();
         drop(std::mem::replace(&mut self.state, State::in_memory()?));
         remove_index(&self.dir)?;
         self.state = open_state(&self.dir)?;
         if let Some(key) = key {
             self.state.authenticate(key);
+        }
+        // The server's sequencer keeps its checkpoint thread.
+        if beside {
+            self.state.checkpoint_beside(&self.dir.join(INDEX_FILE))?;
         }
         let size = self.log.size();
         self.state.begin()?;

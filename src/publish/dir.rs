@@ -33,37 +33,34 @@ fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Pub
 }
 
 /// `path` made absolute and free of `.`/`..` and links as far as it
-/// exists (the rest, not yet created, appended as written).
+/// exists, resolved as the kernel opens it (a link before a `..` is
+/// followed first, so `DEST/link/..` is the link target's parent, not
+/// DEST); the rest, not yet created, appended as written, where a `..`
+/// is refused.
 fn resolve(path: &Path) -> io::Result<PathBuf> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir()?.join(path)
     };
-    let mut lexical = PathBuf::new();
-    for c in abs.components() {
+    let comps: Vec<Component> = abs.components().collect();
+    // The longest prefix that exists (the root always does).
+    let mut split = comps.len();
+    while split > 1 && fs::symlink_metadata(comps[..split].iter().collect::<PathBuf>()).is_err() {
+        split -= 1;
+    }
+    let mut out = fs::canonicalize(comps[..split].iter().collect::<PathBuf>())?;
+    for c in &comps[split..] {
         match c {
-            Component::ParentDir => {
-                lexical.pop();
-            }
             Component::CurDir => {}
-            c => lexical.push(c),
-        }
-    }
-    let mut existing = lexical.clone();
-    let mut rest = Vec::new();
-    while fs::symlink_metadata(&existing).is_err() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
+            Component::Normal(name) => out.push(name),
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "a `..` after a directory that does not exist yet",
+                ))
             }
-            _ => break,
         }
-    }
-    let mut out = fs::canonicalize(&existing)?;
-    for name in rest.into_iter().rev() {
-        out.push(name);
     }
     Ok(out)
 }
@@ -125,6 +122,20 @@ impl DirDest {
     /// Creates `dir` and its missing parents under the root, fsyncing the
     /// parent of each one created.
     fn create_dirs(&self, dir: &Path) -> Result<(), PublishError> {
+        // Nothing under DEST is followed through a link: a `tile` or
+        // `blobs` that points elsewhere would have the files written
+        // there.
+        let mut under = self.root.clone();
+        if let Ok(rel) = dir.strip_prefix(&self.root) {
+            for c in rel.components() {
+                under.push(c);
+                if fs::symlink_metadata(&under).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(io_err("refusing to write through the link", &under)(
+                        io::Error::new(io::ErrorKind::InvalidInput, "a link inside DEST"),
+                    ));
+                }
+            }
+        }
         let mut missing = Vec::new();
         let mut d = dir;
         while fs::symlink_metadata(d).is_err() {

@@ -572,7 +572,19 @@ pub fn publish(
         }
     }
 
-    // Skip the immutable objects DEST holds at their size.
+    // Skip the immutable objects DEST holds at their size: a blob (its
+    // path is its digest), and a full tile only where DEST's checkpoint,
+    // checked above, covers it (every full hash tile is 8,192 bytes, so
+    // the size alone says nothing of whose tile it is: one left by an
+    // interrupted publish of another ledger is written over).
+    let covered: BTreeSet<TileRef> = dest_size
+        .map(|ds| {
+            tiles_of(ds)
+                .into_iter()
+                .filter(|t| t.width == TILE_WIDTH)
+                .collect()
+        })
+        .unwrap_or_default();
     let immutable: Vec<String> = jobs
         .iter()
         .filter(|j| matches!(j.kind, ObjectKind::Tile | ObjectKind::Blob))
@@ -583,7 +595,9 @@ pub fn publish(
     let mut todo = Vec::new();
     for j in jobs {
         let local = match (&j.kind, &j.what) {
-            (ObjectKind::Tile, What::Tile(t)) => local_size(&ledger.join(t.path())),
+            (ObjectKind::Tile, What::Tile(t)) if covered.contains(t) => {
+                local_size(&ledger.join(t.path()))
+            }
             (ObjectKind::Blob, What::Blob(d)) => {
                 local_size(&crate::log::blobs::blob_path(ledger, d))
             }

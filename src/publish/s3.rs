@@ -181,12 +181,25 @@ impl Dest for S3Dest {
 
     fn read_checkpoint(&self) -> Result<Option<Vec<u8>>, PublishError> {
         let key = self.key("checkpoint");
+        // The size is checked before the body is read: a bucket is not
+        // trusted to hold a checkpoint-sized object there.
         let got = self.runtime.block_on(async {
             let r = self.store.get(&key).await?;
-            r.bytes().await
+            if r.meta.size > crate::log::MAX_CHECKPOINT_BYTES {
+                return Ok(Err(r.meta.size));
+            }
+            r.bytes().await.map(Ok)
         });
         match got {
-            Ok(b) if b.len() as u64 > crate::log::MAX_CHECKPOINT_BYTES => {
+            Ok(Err(size)) => Err(PublishError::BadCheckpoint {
+                dest: self.describe(),
+                why: format!(
+                    "{} is {size} bytes, more than a checkpoint can be ({})",
+                    self.url(&key),
+                    crate::log::MAX_CHECKPOINT_BYTES
+                ),
+            }),
+            Ok(Ok(b)) if b.len() as u64 > crate::log::MAX_CHECKPOINT_BYTES => {
                 Err(PublishError::BadCheckpoint {
                     dest: self.describe(),
                     why: format!(
@@ -197,7 +210,7 @@ impl Dest for S3Dest {
                     ),
                 })
             }
-            Ok(b) => Ok(Some(b.to_vec())),
+            Ok(Ok(b)) => Ok(Some(b.to_vec())),
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(self.failed("GET", &key, &e)),
         }

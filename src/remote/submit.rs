@@ -410,10 +410,9 @@ impl Submitter {
         }
         let (status, answer) = self.post(path, media, body)?;
         let failure = || serde_json::from_slice::<Failure>(&answer).unwrap_or_default();
-        let said = |f: &Failure| {
-            f.message
-                .clone()
-                .unwrap_or_else(|| String::from_utf8_lossy(&answer).chars().take(500).collect())
+        let said = |f: &Failure| match &f.message {
+            Some(m) => printable(m),
+            None => printable(&String::from_utf8_lossy(&answer)),
         };
         match status {
             200 | 201 => {}
@@ -426,11 +425,18 @@ impl Submitter {
                 })
             }
             _ => {
+                let mut message = said(&failure());
+                // A timeout or a server failure may come after the
+                // sequencer took the statements (the server's request
+                // timeout covers the wait for its batch).
+                if status == 408 || status >= 500 {
+                    message.push_str(UNKNOWN_OUTCOME);
+                }
                 return Err(SubmitError::Server {
                     url: self.url.clone(),
                     status,
-                    message: said(&failure()),
-                })
+                    message,
+                });
             }
         }
         let bad = |check: String| SubmitError::BadAnswer {
@@ -481,18 +487,23 @@ impl Submitter {
 
     /// A 422 as the local refusal of statement `index` would be.
     fn refusal(&self, statements: &[SignedStatement], f: Failure, raw: &[u8]) -> SubmitError {
-        let index = f.index.unwrap_or(0);
-        let (Some(rule), Some(message), Some(s)) = (f.rule, f.message, statements.get(index))
-        else {
+        // One statement's refusal need not name it; a batch's must.
+        let index = match (f.index, statements.len()) {
+            (Some(i), _) => i,
+            (None, 1) => 0,
+            (None, _) => usize::MAX,
+        };
+        let (Some(rule), Some(message), Some(s)) = (
+            f.rule,
+            f.message.as_deref().map(printable),
+            statements.get(index),
+        ) else {
             return SubmitError::BadAnswer {
                 url: self.url.clone(),
                 status: 422,
                 check: format!(
                     "its refusal does not name a rule, a message and a statement sent: {}",
-                    String::from_utf8_lossy(raw)
-                        .chars()
-                        .take(500)
-                        .collect::<String>()
+                    printable(&String::from_utf8_lossy(raw))
                 ),
             };
         };
@@ -725,7 +736,7 @@ impl Submitter {
                 let message = serde_json::from_slice::<Failure>(&answer)
                     .ok()
                     .and_then(|f| f.message)
-                    .unwrap_or_else(|| "Service Unavailable".into());
+                    .map_or_else(|| "Service Unavailable".into(), |m| printable(&m));
                 return Err(SubmitError::Busy {
                     url: self.url.clone(),
                     tries,
@@ -744,6 +755,27 @@ impl Submitter {
 }
 
 /// Why a request got no answer, and what that means for the statements.
+/// What a 408 or 5xx answer adds: the outcome is not known.
+const UNKNOWN_OUTCOME: &str = "; the statements may or may not have been added (sending them again is answered \"already in the log\" if they were)";
+
+/// Most chars of a server's text shown in a message.
+const MAX_SHOWN: usize = 500;
+
+/// A server's text as a message may show it: control characters
+/// (terminal escapes among them) replaced by U+FFFD, at most
+/// [`MAX_SHOWN`] chars (then "…").
+fn printable(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(MAX_SHOWN)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if text.chars().nth(MAX_SHOWN).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn unreachable_why(e: &reqwest::Error, opts: &RemoteOptions) -> String {
     let cause = crate::error::chain(e);
     if e.is_connect() {
@@ -799,6 +831,27 @@ fn rule_id(rule: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_servers_text_is_shown_without_control_characters_and_cut() {
+        assert_eq!(
+            printable("refused\u{1b}[2J\u{1b}]0;pwned\u{7}\nnext"),
+            "refused\u{fffd}[2J\u{fffd}]0;pwned\u{fffd}\u{fffd}next"
+        );
+        let long = "x".repeat(MAX_SHOWN + 10);
+        let shown = printable(&long);
+        assert_eq!(
+            shown.chars().count(),
+            MAX_SHOWN + 1,
+            "cut, with an ellipsis"
+        );
+        assert!(shown.ends_with('…'));
+        assert_eq!(
+            printable(&"y".repeat(MAX_SHOWN)),
+            "y".repeat(MAX_SHOWN),
+            "not cut at the limit"
+        );
+    }
 
     #[test]
     fn operator_only_kinds_are_refused_before_anything_is_sent() {

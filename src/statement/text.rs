@@ -4,11 +4,14 @@
 //! - scalar value (char) offsets convert to byte offsets by a table with an
 //!   entry every [`SAMPLE`] chars (none for ASCII text, where they agree),
 //!   instead of a scan from the start;
-//! - "does this passage occur more than once" looks up the passage's first
-//!   [`WINDOW`] bytes in a sorted table of every window's hash, and compares
-//!   only where they occur, instead of searching the whole text. The table
-//!   is built once [`SCANS_BEFORE_TABLE`] searches have been made, only for
-//!   texts longer than [`SCAN_BELOW`] bytes.
+//! - "does this passage occur more than once" looks up the passage's
+//!   [`WINDOW`]-byte windows (every `WINDOW` bytes, and its last) in a
+//!   sorted table of every window's hash, through a directory of the
+//!   hashes' top bits, takes the window found at the fewest places
+//!   (stopping at one found at most once), and compares only where it
+//!   occurs, instead of searching the whole text. The table is built once
+//!   [`SCANS_BEFORE_TABLE`] searches have been made, only for texts longer
+//!   than [`SCAN_BELOW`] bytes.
 //!
 //! The answers are exactly those of a scan; `tests` compares the two.
 
@@ -426,6 +429,50 @@ impl Windows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The directory finds exactly what a binary search of the whole
+    /// table finds, for tables of every size around the bucket counts'
+    /// powers of two, and for hashes present and absent.
+    #[test]
+    fn the_window_directory_agrees_with_a_search_of_the_table() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for windows in [1usize, 2, 3, 4, 5, 255, 256, 257, 1023, 1024, 1025, 40_000] {
+            // Few letters, so that many windows repeat.
+            let bytes: Vec<u8> = (0..windows + WINDOW - 1)
+                .map(|_| b"ab"[(next() % 2) as usize])
+                .collect();
+            let w = Windows::new(&bytes);
+            assert_eq!(w.table.len(), windows);
+            assert_eq!(
+                *w.dir.last().unwrap() as usize,
+                windows,
+                "{windows}: the last bound"
+            );
+            let probes: Vec<u64> = w
+                .table
+                .iter()
+                .step_by((windows / 200).max(1))
+                .map(|&(h, _)| h)
+                .chain((0..200).map(|_| next()))
+                .chain([0, u64::MAX])
+                .collect();
+            for h in probes {
+                let from = w.table.partition_point(|&(x, _)| x < h);
+                let to = w.table.partition_point(|&(x, _)| x <= h);
+                assert_eq!(
+                    w.equal_to(h),
+                    &w.table[from..to],
+                    "{windows} windows, hash {h:#x}"
+                );
+            }
+        }
+    }
 
     fn scan_offset(text: &str, n: u64) -> Option<usize> {
         text.char_indices()

@@ -441,3 +441,74 @@ fn a_referenced_blob_the_ledger_lacks_is_reported_not_published() {
     assert!(!dest.join("blobs").join(&gone).exists());
     assert!(dest.join("checkpoint").exists());
 }
+
+/// A DEST without a checkpoint (a publish interrupted before its last
+/// step, perhaps of another ledger) proves nothing about the tiles in it:
+/// a full tile there of the right size but other bytes is written over,
+/// not skipped.
+#[test]
+fn full_tiles_in_a_dest_without_a_checkpoint_are_written_again() {
+    let env = Env::new();
+    // 301 entries: one full tile and bundle at level 0.
+    common::library_ledger(&env, 300);
+    let dest = env.path("pub");
+    publish(&env, &[s(&dest)]).ok();
+    std::fs::remove_file(dest.join("checkpoint")).unwrap();
+    let tile = dest.join("tile/0/000");
+    let ours = std::fs::read(&tile).unwrap();
+    let foreign: Vec<u8> = ours.iter().map(|b| b ^ 0x5a).collect();
+    std::fs::write(&tile, &foreign).unwrap();
+    let r = publish(&env, &[s(&dest), "--json"]).ok().json();
+    assert_eq!(r["dest_size"], serde_json::Value::Null, "{r}");
+    assert_eq!(r["tiles_skipped"], 0, "{r}");
+    assert_eq!(
+        std::fs::read(&tile).unwrap(),
+        ours,
+        "the foreign tile was replaced"
+    );
+    // With the checkpoint back, the same tile is skipped again.
+    let again = publish(&env, &[s(&dest), "--full", "--json"]).ok().json();
+    assert_eq!(
+        again["skipped"],
+        serde_json::json!(["tile/0/000", "tile/entries/000"]),
+        "{again}"
+    );
+}
+
+/// A DEST reached through a link and then `..` is where the kernel takes
+/// it (the link's target's parent), not where the text of the path
+/// seems to go; and nothing under DEST is written through a link.
+#[test]
+fn links_in_and_under_dest_are_not_a_way_into_the_ledger() {
+    let (env, _) = served();
+    std::fs::create_dir_all(env.path("x")).unwrap();
+    std::os::unix::fs::symlink(env.lpath("tile"), env.path("x/ln")).unwrap();
+    let dest = env.path("x/ln/..");
+    let before = env.ledger_files();
+    publish(&env, &[s(&dest)]).error(
+        1,
+        &format!(
+            "cannot publish to {}: it is the ledger directory; give a directory apart from the ledger {} (neither in it nor holding it)",
+            dest.display(),
+            env.ledger().display()
+        ),
+    );
+    assert_eq!(env.ledger_files(), before);
+
+    // A `tile` link inside DEST, to somewhere else: refused, nothing
+    // written there.
+    let dest = env.path("pub");
+    let elsewhere = env.path("elsewhere");
+    std::fs::create_dir_all(&dest).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dest.join("tile")).unwrap();
+    publish(&env, &[s(&dest)]).fails_with(
+        1,
+        &format!(
+            "refusing to write through the link {}",
+            dest.join("tile").display()
+        ),
+    );
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!dest.join("checkpoint").exists());
+}
