@@ -494,6 +494,16 @@ fn links_in_and_under_dest_are_not_a_way_into_the_ledger() {
         ),
     );
     assert_eq!(env.ledger_files(), before);
+    // A `..` after a directory that does not exist is not guessed at.
+    let dest = env.path("not-yet/../pub");
+    publish(&env, &[s(&dest)]).error(
+        1,
+        &format!(
+            "cannot resolve {}: a `..` after a directory that does not exist yet",
+            dest.display()
+        ),
+    );
+    assert!(!env.path("not-yet").exists() && !env.path("pub").exists());
 
     // A `tile` link inside DEST, to somewhere else: refused, nothing
     // written there.

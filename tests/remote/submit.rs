@@ -1065,3 +1065,28 @@ fn fork_then_add_a_source(n: &Newsroom) -> std::path::PathBuf {
     ]);
     fork_dir
 }
+
+#[test]
+fn a_timeout_or_server_failure_says_the_outcome_is_unknown_and_shows_no_control_characters() {
+    let (n, claim) = with_claims();
+    n.front.set_hook(|req, _| {
+        (req.method == "POST").then(|| {
+            (
+                408,
+                vec![],
+                // An escape in the message (JSON's \u001b), as a
+                // hostile server could send.
+                br#"{"error":"timeout","message":"the request took too long\u001b[2J"}"#.to_vec(),
+            )
+        })
+    });
+    let cache = n.cache_files();
+    run_verdict(&n, &claim[..12]).error(
+        1,
+        &format!(
+            "the server {} answered 408: the request took too long\u{fffd}[2J; the statements may or may not have been added (sending them again is answered \"already in the log\" if they were)",
+            n.front.url()
+        ),
+    );
+    assert_eq!(n.cache_files(), cache, "the cache mirror is unchanged");
+}
