@@ -24,7 +24,8 @@ use std::time::Duration;
 ///
 /// Tiles and blobs are written first, the checkpoint last, so a reader of
 /// DEST never sees a checkpoint whose tiles are missing. Incremental: full
-/// tiles and blobs never change, and those DEST already has are skipped.
+/// tiles and blobs never change, and those DEST already has (tiles: under
+/// its checkpoint) are skipped.
 /// Nothing else of the ledger directory (private/, the index, the journal,
 /// hashes) is ever published. Refuses, writing nothing, a DEST whose
 /// checkpoint is not one of this ledger's (another log, a larger size, or
@@ -44,7 +45,7 @@ pub struct PublishArgs {
     #[arg(long, value_name = "N", default_value_t = 8)]
     parallel: usize,
     /// Consider every tile and blob, not only those new since DEST's
-    /// checkpoint (each still skipped if DEST has it).
+    /// checkpoint (each still skipped if DEST has it under its checkpoint).
     #[arg(long)]
     full: bool,
     /// Say what would be uploaded; upload nothing.

@@ -17,9 +17,11 @@
 //!    partial tile of every level at the snapshot's size (the c2sp spec
 //!    wants one for every checkpointed size, so none is ever deleted), and
 //!    the blobs that the new statements reference (article texts, capture
-//!    bodies and WARC files). Full tiles and blobs never change: one DEST
-//!    already holds, at the right size, is skipped. Partial tiles are
-//!    rewritten;
+//!    bodies and WARC files). Full tiles and blobs never change: a blob
+//!    DEST already holds at the right size is skipped, and so is a full
+//!    tile DEST holds at its size that DEST's checked checkpoint covers
+//!    (without a checkpoint, DEST proves nothing of whose tiles it holds:
+//!    they are written again). Partial tiles are rewritten;
 //! 4. uploads them, in parallel, each read through the same checks as the
 //!    server's reads (a tile cut to its width, a blob re-hashed);
 //! 5. and only when every one of them is in place, writes the checkpoint:

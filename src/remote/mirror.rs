@@ -501,6 +501,8 @@ pub fn pull(
         drop(crate::ledger::Ledger::open(dir)?);
     }
     let mut state = State::open(&index)?;
+    // The mirror's index has one writer, this pull.
+    state.tune_for_writer()?;
     index_in_step(&index, state.applied()?, old)?;
     let blobs = PullBlobs {
         dir,

@@ -439,10 +439,11 @@ impl Submitter {
                 });
             }
         }
+        // What the server sent is in `check`: shown printable.
         let bad = |check: String| SubmitError::BadAnswer {
             url: self.url.clone(),
             status,
-            check,
+            check: printable(&check),
         };
         let accepted: Accepted = serde_json::from_slice(&answer).map_err(|e| {
             bad(format!(
@@ -525,7 +526,7 @@ impl Submitter {
                     reason,
                 },
             }),
-            rule,
+            rule: printable(&rule),
         }
     }
 
@@ -538,10 +539,11 @@ impl Submitter {
         a: &Accepted,
         status: u16,
     ) -> Result<Checkpoint, SubmitError> {
+        // What the server sent is in `check`: shown printable.
         let bad = |check: String| SubmitError::BadAnswer {
             url: self.url.clone(),
             status,
-            check,
+            check: printable(&check),
         };
         // 1. The statements sent, in order, each with a proof.
         if a.statements.len() != statements.len() || a.proofs.len() != statements.len() {
@@ -652,10 +654,11 @@ impl Submitter {
         }
         let path = format!("api/v1/proofs/consistency?old={m}&new={}", cp.size);
         let url = format!("{}{path}", self.url);
+        // What the server sent is in `check`: shown printable.
         let bad = |check: String| SubmitError::BadAnswer {
             url: self.url.clone(),
             status,
-            check,
+            check: printable(&check),
         };
         let resp = self
             .http
@@ -725,9 +728,7 @@ impl Submitter {
                 .map(Duration::from_secs);
             let answer = read_capped(resp, MAX_ANSWER).map_err(|why| SubmitError::Unreachable {
                 url: url.clone(),
-                why: format!(
-                    "its answer ({status}) cannot be read: {why}; the statements may or may not have been added (sending them again is answered \"already in the log\" if they were)"
-                ),
+                why: format!("its answer ({status}) cannot be read: {why}{UNKNOWN_OUTCOME}"),
             })?;
             if status != 503 {
                 return Ok((status, answer));
@@ -754,21 +755,28 @@ impl Submitter {
     }
 }
 
-/// Why a request got no answer, and what that means for the statements.
 /// What a 408 or 5xx answer adds: the outcome is not known.
 const UNKNOWN_OUTCOME: &str = "; the statements may or may not have been added (sending them again is answered \"already in the log\" if they were)";
 
 /// Most chars of a server's text shown in a message.
 const MAX_SHOWN: usize = 500;
 
-/// A server's text as a message may show it: control characters
-/// (terminal escapes among them) replaced by U+FFFD, at most
-/// [`MAX_SHOWN`] chars (then "…").
+/// A server's text as a message may show it: every character a field may
+/// not hold (`state::limits::refused_char`: control characters, terminal
+/// escapes among them, directional overrides, line separators and other
+/// smugglers) replaced by U+FFFD, at most [`MAX_SHOWN`] chars (then "…").
 fn printable(text: &str) -> String {
+    let mut buf = [0u8; 4];
     let mut out: String = text
         .chars()
         .take(MAX_SHOWN)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .map(|c| {
+            if crate::state::limits::refused_char(c.encode_utf8(&mut buf), &[]).is_some() {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect();
     if text.chars().nth(MAX_SHOWN).is_some() {
         out.push('…');
@@ -776,13 +784,14 @@ fn printable(text: &str) -> String {
     out
 }
 
+/// Why a request got no answer, and what that means for the statements.
 fn unreachable_why(e: &reqwest::Error, opts: &RemoteOptions) -> String {
     let cause = crate::error::chain(e);
     if e.is_connect() {
         format!("cannot connect to the server ({cause}); nothing was sent")
     } else if e.is_timeout() {
         format!(
-            "no answer within {} s ({cause}); the statements may or may not have been added (sending them again is answered \"already in the log\" if they were)",
+            "no answer within {} s ({cause}){UNKNOWN_OUTCOME}",
             opts.request_timeout.as_secs_f64()
         )
     } else {
@@ -837,6 +846,11 @@ mod tests {
         assert_eq!(
             printable("refused\u{1b}[2J\u{1b}]0;pwned\u{7}\nnext"),
             "refused\u{fffd}[2J\u{fffd}]0;pwned\u{fffd}\u{fffd}next"
+        );
+        assert_eq!(
+            printable("a\u{202e}b\u{2028}c\u{feff}d é"),
+            "a\u{fffd}b\u{fffd}c\u{fffd}d é",
+            "directional overrides and smugglers too, letters kept"
         );
         let long = "x".repeat(MAX_SHOWN + 10);
         let shown = printable(&long);
