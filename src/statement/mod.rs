@@ -36,6 +36,7 @@ use ciborium::Value;
 use coset::{CborSerializable, CoseSign1};
 use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// The version of the statement payload format.
 pub const STATEMENT_VERSION: u64 = 1;
@@ -228,8 +229,7 @@ impl SignedStatement {
         cbor::check_canonical(bytes)?;
         match SignedStatement::layout(bytes) {
             Some((kid, payload)) => {
-                let signer =
-                    VerifyingKey::from_bytes(&kid).map_err(|_| StatementError::BadSignerKey)?;
+                let signer = signer_key(&kid)?;
                 let signature = Signature::from_slice(&bytes[bytes.len() - 64..])
                     .expect("the layout has 64 signature bytes");
                 let statement = Statement::from_payload(&bytes[payload.clone()])?;
@@ -322,7 +322,7 @@ impl SignedStatement {
                 "the unprotected header must be empty".into(),
             ));
         }
-        let signer = VerifyingKey::from_bytes(&kid).map_err(|_| StatementError::BadSignerKey)?;
+        let signer = signer_key(&kid)?;
         let signature = Signature::from_slice(&sign1.signature)
             .map_err(|_| StatementError::Cose("signature is not 64 bytes".into()))?;
         let payload = sign1
@@ -399,11 +399,96 @@ impl std::ops::Deref for VerifiedStatement {
     }
 }
 
-/// What `verify_strict` refuses beyond the verification equation: a weak
-/// (small-order) signer key, or a small-order (or undecodable) `R`.
+/// What `verify_strict` refuses beyond the verification equation, for a
+/// signature in a batch that passed (so its `R` decompresses): a weak
+/// (small-order) signer key, or a small-order `R`.
 fn strict_prechecks(s: &SignedStatement) -> bool {
-    let r = curve25519_dalek::edwards::CompressedEdwardsY(s.signature.r_bytes().to_owned());
-    !s.signer.is_weak() && r.decompress().is_some_and(|p| !p.is_small_order())
+    !s.signer.is_weak() && !small_order_encoding(s.signature.r_bytes())
+}
+
+/// Whether `r`, an encoding that decompresses, decompresses to a point of
+/// small order, without decompressing it (a square root: a fifth of what a
+/// signature in a batch costs). Such a point is one of the eight torsion
+/// points, and every encoding of a curve point whose y is a torsion
+/// point's y is a torsion point (the sign bit picks x or -x, and -T is a
+/// torsion point too); so it suffices to reduce y (the low 255 bits) mod
+/// p and compare it with the torsion points' y values. `tests` checks
+/// this against decompression for every such encoding.
+fn small_order_encoding(r: &[u8; 32]) -> bool {
+    let mut y = *r;
+    y[31] &= 0x7f;
+    // y ≥ p = 2^255 - 19 (little-endian ed ff .. ff 7f): y - p is y[0] - 0xed.
+    if y[31] == 0x7f && y[1..31].iter().all(|&b| b == 0xff) && y[0] >= 0xed {
+        y = [0; 32];
+        y[0] = r[0] - 0xed;
+    }
+    torsion_ys().contains(&y)
+}
+
+/// The y coordinates (canonical, sign bit clear) of the eight torsion
+/// points: the multiples of a point of order 8.
+fn torsion_ys() -> &'static [[u8; 32]] {
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::traits::Identity;
+    static YS: OnceLock<Vec<[u8; 32]>> = OnceLock::new();
+    YS.get_or_init(|| {
+        // A point of order 8 (RFC 8032's test vectors and libsodium list it
+        // among the small-order encodings); its order is checked below.
+        let t8 = CompressedEdwardsY(hex_literal(
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        ))
+        .decompress()
+        .expect("the order-8 point decompresses");
+        let t4 = t8 + t8 + t8 + t8;
+        assert!(
+            t4 != EdwardsPoint::identity() && t4 + t4 == EdwardsPoint::identity(),
+            "the point has order 8"
+        );
+        let mut ys: Vec<[u8; 32]> = Vec::new();
+        let mut p = EdwardsPoint::identity();
+        for _ in 0..8 {
+            let mut y = p.compress().to_bytes();
+            y[31] &= 0x7f;
+            if !ys.contains(&y) {
+                ys.push(y);
+            }
+            p += t8;
+        }
+        ys
+    })
+}
+
+/// 32 bytes from 64 hex digits.
+fn hex_literal(s: &str) -> [u8; 32] {
+    hex::decode(s)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .expect("64 hex digits")
+}
+
+/// The signer key named by a kid. Decompressing it costs as much as
+/// [`small_order_encoding`] saves, and a ledger has few signers, so each
+/// thread keeps the keys it has decoded (up to `KEYS`; a log of more
+/// signers only empties the cache more often).
+fn signer_key(kid: &[u8; 32]) -> Result<VerifyingKey, StatementError> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const KEYS: usize = 256;
+    thread_local! {
+        static CACHE: RefCell<HashMap<[u8; 32], VerifyingKey>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        if let Some(k) = cache.borrow().get(kid) {
+            return Ok(*k);
+        }
+        let k = VerifyingKey::from_bytes(kid).map_err(|_| StatementError::BadSignerKey)?;
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= KEYS {
+            cache.clear();
+        }
+        cache.insert(*kid, k);
+        Ok(k)
+    })
 }
 
 /// Checks many signatures at once, on all cores. Append (for its batch)
@@ -659,5 +744,80 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("statement signature does not verify"), "{e}");
+    }
+
+    /// The small-order test on R's encoding agrees with decompressing it:
+    /// for each torsion point's encoding, with either sign bit and, where
+    /// one exists, y + p; and for encodings of points of large order.
+    #[test]
+    fn small_order_encodings_are_those_that_decompress_to_small_order() {
+        use curve25519_dalek::edwards::CompressedEdwardsY;
+        let ys = torsion_ys();
+        assert_eq!(
+            ys.len(),
+            5,
+            "y = 1, -1, 0 and the two of the order-8 points"
+        );
+        let mut encodings = Vec::new();
+        for y in ys {
+            for sign in [0u8, 0x80] {
+                let mut e = *y;
+                e[31] |= sign;
+                encodings.push(e);
+                // y + p, when it is below 2^255 (y < 19).
+                if y[0] < 19 && y[1..].iter().all(|&b| b == 0) {
+                    let mut n = [0xffu8; 32];
+                    n[0] = 0xed + y[0];
+                    n[31] = 0x7f | sign;
+                    encodings.push(n);
+                }
+            }
+        }
+        assert_eq!(encodings.len(), 14);
+        let key = SecretKey::generate("large").unwrap();
+        for i in 0..200u8 {
+            let p = curve25519_dalek::constants::ED25519_BASEPOINT_POINT
+                * Scalar::from(u64::from(i) + 1);
+            encodings.push(p.compress().to_bytes());
+        }
+        encodings.push(key.public().bytes());
+        for e in encodings {
+            let p = CompressedEdwardsY(e).decompress().expect("decompresses");
+            assert_eq!(
+                small_order_encoding(&e),
+                p.is_small_order(),
+                "{}",
+                hex::encode(e)
+            );
+        }
+    }
+
+    /// A cached signer key is the key `from_bytes` decodes; a kid that is
+    /// not a point is refused each time, cached or not.
+    #[test]
+    fn signer_keys_come_from_the_cache_as_decoded() {
+        let key = SecretKey::generate("cached").unwrap();
+        let kid = key.public().bytes();
+        for _ in 0..3 {
+            assert_eq!(
+                signer_key(&kid).unwrap(),
+                VerifyingKey::from_bytes(&kid).unwrap()
+            );
+        }
+        // The first small y that is no point's.
+        let bad = (2u8..)
+            .map(|y| {
+                let mut e = [0u8; 32];
+                e[0] = y;
+                e
+            })
+            .find(|e| VerifyingKey::from_bytes(e).is_err())
+            .unwrap();
+        for _ in 0..2 {
+            assert!(matches!(
+                signer_key(&bad),
+                Err(StatementError::BadSignerKey)
+            ));
+        }
     }
 }

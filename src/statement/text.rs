@@ -43,7 +43,8 @@ pub struct IndexedText<'a> {
     chars: usize,
     /// Byte offset of every `SAMPLE`th char; `None` for ASCII text.
     samples: Option<Vec<u32>>,
-    /// (hash of the `WINDOW` bytes at p, p), sorted, with a directory.
+    /// The positions of its `WINDOW`-byte windows, sorted by hash, with a
+    /// directory.
     windows: OnceLock<Windows>,
     /// Searches made without the window table.
     scans: AtomicUsize,
@@ -131,10 +132,10 @@ impl<'a> IndexedText<'a> {
     /// Where `needle` can occur, by the window table, when the text is
     /// long enough for one and it has been built (or this search is the
     /// one that builds it): the offset k of one of the needle's windows,
-    /// and the sorted (hash, position) entries of the text's windows equal
-    /// to it (by hash: each must still be compared). `None`: search the
-    /// text instead.
-    fn candidates(&self, n: &[u8]) -> Option<(usize, &[(u64, u32)])> {
+    /// and the positions, in order, of the text's windows equal to it (by
+    /// hash: each must still be compared). `None`: search the text
+    /// instead.
+    fn candidates(&self, n: &[u8]) -> Option<(usize, &[u32])> {
         let bytes = self.text.as_bytes();
         let table = n.len() >= WINDOW
             && bytes.len() >= SCAN_BELOW
@@ -149,12 +150,12 @@ impl<'a> IndexedText<'a> {
         // some part of a passage is still rare. Any window of the needle
         // lists every occurrence (and maybe more), so the search stops at
         // the first window found at most once.
-        let mut best: Option<(usize, &[(u64, u32)])> = None;
+        let mut best: Option<(usize, &[u32])> = None;
         for k in (0..=n.len() - WINDOW)
             .step_by(WINDOW)
             .chain(std::iter::once(n.len() - WINDOW))
         {
-            let c = windows.equal_to(hash(&n[k..k + WINDOW]));
+            let c = windows.equal_to(bytes, hash(&n[k..k + WINDOW]));
             if best.is_none_or(|(_, b)| c.len() < b.len()) {
                 best = Some((k, c));
             }
@@ -177,7 +178,7 @@ impl<'a> IndexedText<'a> {
             // starts on a char boundary, as `occurrences` finds them.
             Some((k, candidates)) => candidates
                 .iter()
-                .filter_map(|&(_, p)| (p as usize).checked_sub(k))
+                .filter_map(|&p| (p as usize).checked_sub(k))
                 .filter(|&start| bytes[start..].starts_with(n))
                 .collect(),
             None => occurrences(&self.text, needle, usize::MAX),
@@ -192,7 +193,7 @@ impl<'a> IndexedText<'a> {
         match self.candidates(n) {
             Some((k, candidates)) => candidates
                 .iter()
-                .filter(|&&(_, p)| {
+                .filter(|&&p| {
                     (p as usize)
                         .checked_sub(k)
                         .is_some_and(|start| bytes[start..].starts_with(n))
@@ -361,10 +362,14 @@ pub const SUGGEST_RATIO: f64 = 0.5;
 /// Byte offsets of up to `limit` occurrences of `needle` in `text`,
 /// overlapping ones included.
 pub(crate) fn occurrences(text: &str, needle: &str, limit: usize) -> Vec<usize> {
+    // A match of a whole (valid UTF-8) needle starts on a char boundary,
+    // so searching the bytes finds what a search of the str would.
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut from = 0;
     while found.len() < limit {
-        let Some(i) = text[from..].find(needle) else {
+        let Some(i) = bytes.get(from..).and_then(|rest| finder.find(rest)) else {
             break;
         };
         let at = from + i;
@@ -381,13 +386,17 @@ fn hash(w: &[u8]) -> u64 {
     (a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.rotate_left(31)).wrapping_mul(0xD6E8_FEB8_6659_FD93)
 }
 
-/// The sorted (hash, position) table of a text's windows, with a
-/// directory of where each value of a hash's top bits starts, so that a
-/// lookup is a few probes near each other instead of a binary search of
-/// the whole table (in a 231 kB article, 18 steps, most of them cache
-/// misses: the main cost of an anchor check in `claim import` before).
+/// The positions of a text's windows, sorted by (window hash, position),
+/// with a directory of where each value of a hash's top bits starts, so
+/// that a lookup is a few probes near each other instead of a binary
+/// search of the whole table (in a 231 kB article, 18 steps, most of them
+/// cache misses: the main cost of an anchor check in `claim import`
+/// before). Hashes are not stored: a bucket holds about two positions,
+/// whose windows are hashed again when looked up (4 bytes an entry, where
+/// a stored hash would make it 16, and the pages they take to fault in
+/// were most of the cost of building the table for a short batch).
 struct Windows {
-    table: Vec<(u64, u32)>,
+    positions: Vec<u32>,
     /// `dir[b]`: the first entry whose hash's top bits are at least `b`;
     /// one more entry than there are buckets.
     dir: Vec<u32>,
@@ -395,33 +404,59 @@ struct Windows {
 }
 
 impl Windows {
-    fn new(bytes: &[u8]) -> Windows {
-        let mut table: Vec<(u64, u32)> = bytes
-            .windows(WINDOW)
-            .enumerate()
-            .map(|(p, w)| (hash(w), p as u32))
-            .collect();
-        table.sort_unstable();
-        // About one entry per bucket, at most 2^20 buckets.
-        let bits = (usize::BITS - table.len().leading_zeros()).clamp(1, 20);
+    /// Builds the table without a comparison sort: the windows are
+    /// distributed by their hash's top bits (a counting sort, two passes
+    /// over the text, positions in order within each bucket), then each
+    /// bucket is sorted by hash, stably. The table comes out as a sort of
+    /// the whole by (hash, position) would leave it, at a cost linear in
+    /// the text's length.
+    fn new(text: &[u8]) -> Windows {
+        let count = (text.len() + 1).saturating_sub(WINDOW);
+        // About two entries per bucket, at most 2^19 buckets.
+        let bits = (usize::BITS - count.leading_zeros())
+            .saturating_sub(1)
+            .clamp(1, 19);
         let shift = u64::BITS - bits;
-        let mut dir = Vec::with_capacity((1 << bits) + 1);
-        let mut i = 0;
-        for b in 0..=(1u64 << bits) {
-            while i < table.len() && (table[i].0 >> shift) < b {
-                i += 1;
-            }
-            dir.push(i as u32);
+        let bucket = |w: &[u8]| (hash(w) >> shift) as usize;
+        // dir[b]: the end of bucket b, once counted and summed; filled
+        // from the end, each bucket's start.
+        let mut dir = vec![0u32; (1 << bits) + 1];
+        for w in text.windows(WINDOW) {
+            dir[bucket(w)] += 1;
         }
-        Windows { table, dir, shift }
+        let mut sum = 0;
+        for d in dir.iter_mut() {
+            sum += *d;
+            *d = sum;
+        }
+        let mut positions = vec![0u32; count];
+        for (p, w) in text.windows(WINDOW).enumerate().rev() {
+            let end = &mut dir[bucket(w)];
+            *end -= 1;
+            positions[*end as usize] = p as u32;
+        }
+        let at = |p: u32| hash(&text[p as usize..p as usize + WINDOW]);
+        for b in dir.windows(2) {
+            let run = &mut positions[b[0] as usize..b[1] as usize];
+            if run.len() > 1 {
+                run.sort_by_key(|&p| at(p));
+            }
+        }
+        Windows {
+            positions,
+            dir,
+            shift,
+        }
     }
 
-    /// The entries whose hash is `h`, in position order.
-    fn equal_to(&self, h: u64) -> &[(u64, u32)] {
+    /// The positions whose window's hash is `h`, in order; `text` is the
+    /// text the table was built from.
+    fn equal_to(&self, text: &[u8], h: u64) -> &[u32] {
+        let at = |p: u32| hash(&text[p as usize..p as usize + WINDOW]);
         let b = (h >> self.shift) as usize;
-        let bucket = &self.table[self.dir[b] as usize..self.dir[b + 1] as usize];
-        let from = bucket.partition_point(|&(w, _)| w < h);
-        let to = from + bucket[from..].partition_point(|&(w, _)| w == h);
+        let bucket = &self.positions[self.dir[b] as usize..self.dir[b + 1] as usize];
+        let from = bucket.partition_point(|&p| at(p) < h);
+        let to = from + bucket[from..].partition_point(|&p| at(p) == h);
         &bucket[from..to]
     }
 }
@@ -448,14 +483,21 @@ mod tests {
                 .map(|_| b"ab"[(next() % 2) as usize])
                 .collect();
             let w = Windows::new(&bytes);
-            assert_eq!(w.table.len(), windows);
+            // What a sort of every window by (hash, position) gives.
+            let mut sorted: Vec<(u64, u32)> = bytes
+                .windows(WINDOW)
+                .enumerate()
+                .map(|(p, x)| (hash(x), p as u32))
+                .collect();
+            sorted.sort_unstable();
+            let order: Vec<u32> = sorted.iter().map(|&(_, p)| p).collect();
+            assert_eq!(w.positions, order, "{windows}: the table's order");
             assert_eq!(
                 *w.dir.last().unwrap() as usize,
                 windows,
                 "{windows}: the last bound"
             );
-            let probes: Vec<u64> = w
-                .table
+            let probes: Vec<u64> = sorted
                 .iter()
                 .step_by((windows / 200).max(1))
                 .map(|&(h, _)| h)
@@ -463,11 +505,14 @@ mod tests {
                 .chain([0, u64::MAX])
                 .collect();
             for h in probes {
-                let from = w.table.partition_point(|&(x, _)| x < h);
-                let to = w.table.partition_point(|&(x, _)| x <= h);
+                let want: Vec<u32> = sorted
+                    .iter()
+                    .filter(|&&(x, _)| x == h)
+                    .map(|&(_, p)| p)
+                    .collect();
                 assert_eq!(
-                    w.equal_to(h),
-                    &w.table[from..to],
+                    w.equal_to(&bytes, h),
+                    want.as_slice(),
                     "{windows} windows, hash {h:#x}"
                 );
             }
@@ -479,6 +524,42 @@ mod tests {
             .map(|(b, _)| b)
             .chain(std::iter::once(text.len()))
             .nth(n as usize)
+    }
+
+    /// Every char offset where `needle` starts, by comparing at each one.
+    fn scan_occurrences(text: &str, needle: &str) -> Vec<usize> {
+        text.char_indices()
+            .map(|(b, _)| b)
+            .filter(|&b| text[b..].starts_with(needle))
+            .collect()
+    }
+
+    /// The byte search finds what comparing at every char finds:
+    /// overlapping occurrences, multi-byte chars, needles at either end,
+    /// and stops at the limit.
+    #[test]
+    fn occurrences_agree_with_a_scan() {
+        let text = "ééé aaaa 🎉🎉🎉 aXa “q” aaa";
+        for needle in [
+            "é",
+            "éé",
+            "aa",
+            "aaa",
+            "🎉🎉",
+            "a",
+            "“q”",
+            "ééé aaaa",
+            "aaa",
+            "zz",
+        ] {
+            let all = scan_occurrences(text, needle);
+            assert_eq!(occurrences(text, needle, usize::MAX), all, "{needle:?}");
+            assert_eq!(
+                occurrences(text, needle, 2),
+                all.iter().copied().take(2).collect::<Vec<_>>(),
+                "{needle:?}, at most 2"
+            );
+        }
     }
 
     #[test]
@@ -524,7 +605,7 @@ mod tests {
         for needle in needles.iter().cycle().take(3 * needles.len()) {
             assert_eq!(
                 t.occurs_more_than_once(needle),
-                occurrences(&text, needle, 2).len() > 1,
+                scan_occurrences(&text, needle).len() > 1,
                 "{needle:?}"
             );
         }
