@@ -170,6 +170,8 @@ pub struct SignedStatement {
     bytes: Vec<u8>,
     id: Digest,
     signer: VerifyingKey,
+    /// Whether `signer` has no torsion component ([`strict_prechecks`]).
+    signer_torsion_free: bool,
     signature: Signature,
     /// Where the payload is in `bytes`: the signed message is built from it
     /// when a signature is checked, rather than kept as a second copy.
@@ -229,7 +231,7 @@ impl SignedStatement {
         cbor::check_canonical(bytes)?;
         match SignedStatement::layout(bytes) {
             Some((kid, payload)) => {
-                let signer = signer_key(&kid)?;
+                let (signer, signer_torsion_free) = signer_key(&kid)?;
                 let signature = Signature::from_slice(&bytes[bytes.len() - 64..])
                     .expect("the layout has 64 signature bytes");
                 let statement = Statement::from_payload(&bytes[payload.clone()])?;
@@ -237,6 +239,7 @@ impl SignedStatement {
                     bytes: bytes.to_vec(),
                     id: Digest::of(bytes),
                     signer,
+                    signer_torsion_free,
                     signature,
                     payload,
                     statement,
@@ -322,7 +325,7 @@ impl SignedStatement {
                 "the unprotected header must be empty".into(),
             ));
         }
-        let signer = signer_key(&kid)?;
+        let (signer, signer_torsion_free) = signer_key(&kid)?;
         let signature = Signature::from_slice(&sign1.signature)
             .map_err(|_| StatementError::Cose("signature is not 64 bytes".into()))?;
         let payload = sign1
@@ -343,6 +346,7 @@ impl SignedStatement {
             bytes: bytes.to_vec(),
             id: Digest::of(bytes),
             signer,
+            signer_torsion_free,
             signature,
             payload: range,
             statement,
@@ -399,11 +403,48 @@ impl std::ops::Deref for VerifiedStatement {
     }
 }
 
-/// What `verify_strict` refuses beyond the verification equation, for a
-/// signature in a batch that passed (so its `R` decompresses): a weak
-/// (small-order) signer key, or a small-order `R`.
+/// Whether a signature in a batch that passed is one `verify_strict`
+/// accepts, so that it needs no check of its own.
+///
+/// A passing batch proves, for each signature, that R − (sB − hA) is a
+/// torsion point (its prime-order part would need a discrete log to
+/// cancel), not that it is zero: the batch's coefficients are derived from
+/// the batch, so a signer who puts a torsion component in R (or signs
+/// with a key that has one) can grind messages until that coefficient
+/// kills it, and such a statement would pass alone (an append) and fail
+/// in another chunk (audit). `verify_strict` refuses it. So a signature
+/// is accepted on the batch's word only when its key is torsion-free
+/// (decided once per key, [`signer_key`]), its R is canonically encoded
+/// (y < p: `verify_strict` compares encodings), not of small order, and
+/// torsion-free; then R − (sB − hA) is torsion-free and a torsion point,
+/// hence zero. Anything else is decided by `verify_strict` alone.
 fn strict_prechecks(s: &SignedStatement) -> bool {
-    !s.signer.is_weak() && !small_order_encoding(s.signature.r_bytes())
+    let r = s.signature.r_bytes();
+    s.signer_torsion_free
+        && !s.signer.is_weak()
+        && canonical_y(r)
+        && !small_order_encoding(r)
+        && torsion_free(r)
+}
+
+/// Whether the low 255 bits of `e` (a y coordinate) are below p = 2^255 - 19.
+fn canonical_y(e: &[u8; 32]) -> bool {
+    !(e[31] & 0x7f == 0x7f && e[1..31].iter().all(|&b| b == 0xff) && e[0] >= 0xed)
+}
+
+/// Whether the point `e` encodes decompresses and has no torsion
+/// component: P = 8·(8⁻¹ mod ℓ)·P exactly when it has none (multiplying
+/// by 8 kills a torsion part, and 8·8⁻¹ is 1 mod ℓ). One variable-time
+/// scalar multiplication, about as much as a signature costs in a batch.
+fn torsion_free(e: &[u8; 32]) -> bool {
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    static INV8: OnceLock<Scalar> = OnceLock::new();
+    let inv8 = INV8.get_or_init(|| Scalar::from(8u64).invert());
+    CompressedEdwardsY(*e).decompress().is_some_and(|p| {
+        EdwardsPoint::vartime_double_scalar_mul_basepoint(inv8, &p, &Scalar::ZERO).mul_by_cofactor()
+            == p
+    })
 }
 
 /// Whether `r`, an encoding that decompresses, decompresses to a point of
@@ -470,37 +511,41 @@ fn hex_literal(s: &str) -> [u8; 32] {
 /// [`small_order_encoding`] saves, and a ledger has few signers, so each
 /// thread keeps the keys it has decoded (up to `KEYS`; a log of more
 /// signers only empties the cache more often).
-fn signer_key(kid: &[u8; 32]) -> Result<VerifyingKey, StatementError> {
+/// Also whether the key is torsion-free (see [`strict_prechecks`]).
+fn signer_key(kid: &[u8; 32]) -> Result<(VerifyingKey, bool), StatementError> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     const KEYS: usize = 256;
     thread_local! {
-        static CACHE: RefCell<HashMap<[u8; 32], VerifyingKey>> = RefCell::new(HashMap::new());
+        static CACHE: RefCell<HashMap<[u8; 32], (VerifyingKey, bool)>> =
+            RefCell::new(HashMap::new());
     }
     CACHE.with(|cache| {
         if let Some(k) = cache.borrow().get(kid) {
             return Ok(*k);
         }
         let k = VerifyingKey::from_bytes(kid).map_err(|_| StatementError::BadSignerKey)?;
+        let entry = (k, k.to_edwards().is_torsion_free());
         let mut cache = cache.borrow_mut();
         if cache.len() >= KEYS {
             cache.clear();
         }
-        cache.insert(*kid, k);
-        Ok(k)
+        cache.insert(*kid, entry);
+        Ok(entry)
     })
 }
 
 /// Checks many signatures at once, on all cores. Append (for its batch)
 /// and audit (for the whole log) both decide signatures with this function,
-/// so they cannot disagree.
+/// and each statement's result is `verify_strict`'s, whatever batch it is
+/// checked in, so they cannot disagree.
 ///
 /// Each chunk is first checked with Ed25519 batch verification. When a chunk
-/// passes, its statements are accepted unless they fail the checks
-/// `verify_strict` adds to the equation (weak key, small-order `R`), which
-/// are cheap and are then decided by `verify_strict` itself. When a chunk fails, every statement in it is checked alone with
-/// `verify_strict`, which decides and pinpoints the bad ones. Results are in
-/// input order.
+/// passes, its statements are accepted if they pass [`strict_prechecks`]
+/// (which make the batch's answer for them `verify_strict`'s); the others
+/// are decided by `verify_strict` itself. When a chunk fails, every
+/// statement in it is checked alone with `verify_strict`, which decides
+/// and pinpoints the bad ones. Results are in input order.
 pub fn verify_batch(
     statements: Vec<SignedStatement>,
 ) -> Vec<Result<VerifiedStatement, StatementError>> {
@@ -746,6 +791,135 @@ mod tests {
         assert!(e.starts_with("statement signature does not verify"), "{e}");
     }
 
+    /// The point of order 8 `torsion_ys` starts from.
+    fn t8() -> curve25519_dalek::edwards::EdwardsPoint {
+        curve25519_dalek::edwards::CompressedEdwardsY(hex_literal(
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        ))
+        .decompress()
+        .unwrap()
+    }
+
+    /// A signature made honestly, but with a torsion component added to R:
+    /// `verify_strict` refuses it (sB − hA is the R without it), and the
+    /// batch equation accepts it whenever the batch's coefficient for it
+    /// is a multiple of 8, which a signer can grind for. Found here for a
+    /// batch of one (an append of one statement), it must be refused
+    /// there too, and in any other batch (audit's chunk).
+    #[test]
+    fn a_torsion_component_in_r_is_refused_whatever_the_batch() {
+        use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
+        let key = SecretKey::from_signing_key(
+            "grinder",
+            ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]),
+        )
+        .unwrap();
+        let a = key.signing_key().to_scalar();
+        let forge = |n: u64| -> SignedStatement {
+            let st = SignedStatement::sign(
+                &Statement {
+                    at: 1 + n,
+                    body: Body::KeyRevoke(KeyRevoke::new(
+                        key.public().to_note_string(),
+                        "ground".into(),
+                    )),
+                },
+                &key,
+            )
+            .unwrap();
+            let r = Scalar::from(1000 + n);
+            let big_r = (B * r + t8()).compress().to_bytes();
+            let h = Scalar::from_hash(
+                Sha512::new()
+                    .chain_update(big_r)
+                    .chain_update(key.public().bytes())
+                    .chain_update(st.to_be_signed()),
+            );
+            let s = r + h * a;
+            let mut bytes = st.bytes().to_vec();
+            let len = bytes.len();
+            bytes[len - 64..len - 32].copy_from_slice(&big_r);
+            bytes[len - 32..].copy_from_slice(s.as_bytes());
+            SignedStatement::decode(&bytes).unwrap()
+        };
+        let alone_passes = |f: &SignedStatement| {
+            ed25519_dalek::verify_batch(&[f.to_be_signed().as_slice()], &[f.signature], &[f.signer])
+                .is_ok()
+        };
+        let ground = (0..400u64)
+            .map(forge)
+            .find(alone_passes)
+            .expect("about one in eight passes a batch of one");
+        assert!(
+            ground
+                .signer
+                .verify_strict(&ground.to_be_signed(), &ground.signature)
+                .is_err(),
+            "verify_strict refuses it"
+        );
+        assert!(
+            !strict_prechecks(&ground),
+            "the prechecks send it to verify_strict"
+        );
+        let e = verify_batch(vec![ground.clone()])
+            .remove(0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("statement signature does not verify"), "{e}");
+        // In a chunk with honest statements: refused too, and they are not.
+        let honest = |n: u64| {
+            SignedStatement::sign(
+                &Statement {
+                    at: 1 + n,
+                    body: Body::KeyRevoke(KeyRevoke::new(
+                        key.public().to_note_string(),
+                        "honest".into(),
+                    )),
+                },
+                &key,
+            )
+            .unwrap()
+        };
+        let results = verify_batch(vec![honest(1), ground, honest(2)]);
+        assert!(results[0].is_ok() && results[2].is_ok());
+        assert!(results[1].is_err());
+    }
+
+    /// What the prechecks decide by: canonical y below p, torsion-free
+    /// points (multiples of B) against the same plus a torsion point, and a
+    /// key with a torsion component, which is then never taken on the
+    /// batch's word.
+    #[test]
+    fn the_prechecks_tell_canonical_torsion_free_points() {
+        use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
+        let mut p_minus_1 = [0xffu8; 32];
+        p_minus_1[0] = 0xec;
+        p_minus_1[31] = 0x7f;
+        assert!(canonical_y(&p_minus_1));
+        let mut p = p_minus_1;
+        p[0] = 0xed;
+        assert!(!canonical_y(&p));
+        p[31] = 0xff; // the sign bit is not part of y
+        assert!(!canonical_y(&p));
+        p_minus_1[31] = 0xff;
+        assert!(canonical_y(&p_minus_1));
+        for k in 1..40u64 {
+            let q = B * Scalar::from(k);
+            assert!(torsion_free(&q.compress().to_bytes()), "{k}B");
+            let mut t = t8();
+            for order in [8, 4, 2] {
+                assert!(
+                    !torsion_free(&(q + t).compress().to_bytes()),
+                    "{k}B + a point of order {order}"
+                );
+                t = t + t;
+            }
+        }
+        let mixed = (B * Scalar::from(99u64) + t8()).compress().to_bytes();
+        let (k, torsion_free_key) = signer_key(&mixed).unwrap();
+        assert!(!k.is_weak() && !torsion_free_key, "a mixed-order key");
+    }
+
     /// The small-order test on R's encoding agrees with decompressing it:
     /// for each torsion point's encoding, with either sign bit and, where
     /// one exists, y + p; and for encodings of points of large order.
@@ -801,7 +975,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(
                 signer_key(&kid).unwrap(),
-                VerifyingKey::from_bytes(&kid).unwrap()
+                (VerifyingKey::from_bytes(&kid).unwrap(), true)
             );
         }
         // The first small y that is no point's.
