@@ -407,16 +407,19 @@ impl std::ops::Deref for VerifiedStatement {
 /// accepts, so that it needs no check of its own.
 ///
 /// A passing batch proves, for each signature, that R − (sB − hA) is a
-/// torsion point (its prime-order part would need a discrete log to
-/// cancel), not that it is zero: the batch's coefficients are derived from
+/// torsion point (its prime-order part cancels only with probability
+/// about 2^-128 a try, the coefficients being fixed by a hash after it),
+/// not that it is zero: the batch's coefficients are derived from
 /// the batch, so a signer who puts a torsion component in R (or signs
 /// with a key that has one) can grind messages until that coefficient
 /// kills it, and such a statement would pass alone (an append) and fail
 /// in another chunk (audit). `verify_strict` refuses it. So a signature
 /// is accepted on the batch's word only when its key is torsion-free
 /// (decided once per key, [`signer_key`]), its R is canonically encoded
-/// (y < p: `verify_strict` compares encodings), not of small order, and
-/// torsion-free; then R − (sB − hA) is torsion-free and a torsion point,
+/// (y < p: `verify_strict` compares encodings; a set sign bit with x = 0
+/// is the other non-canonical encoding, and x = 0 only at the identity
+/// and the point of order 2, which are of small order), not of small
+/// order, and torsion-free; then R − (sB − hA) is torsion-free and a torsion point,
 /// hence zero. Anything else is decided by `verify_strict` alone.
 fn strict_prechecks(s: &SignedStatement) -> bool {
     let r = s.signature.r_bytes();
@@ -866,7 +869,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("statement signature does not verify"), "{e}");
-        // In a chunk with honest statements: refused too, and they are not.
+        // In a chunk with honest statements whose batch passes too (ground
+        // for, as above): the batch is taken at its word for the honest
+        // ones, and the ground one is still sent to verify_strict.
         let honest = |n: u64| {
             SignedStatement::sign(
                 &Statement {
@@ -880,9 +885,20 @@ mod tests {
             )
             .unwrap()
         };
-        let results = verify_batch(vec![honest(1), ground, honest(2)]);
+        let chunk = (0..400u64)
+            .map(|n| vec![honest(2 * n), ground.clone(), honest(2 * n + 1)])
+            .find(|c| {
+                let msgs: Vec<Vec<u8>> = c.iter().map(|s| s.to_be_signed()).collect();
+                let msgs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+                let sigs: Vec<Signature> = c.iter().map(|s| s.signature).collect();
+                let keys: Vec<VerifyingKey> = c.iter().map(|s| s.signer).collect();
+                ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
+            })
+            .expect("about one chunk in eight passes");
+        let results = verify_batch(chunk);
         assert!(results[0].is_ok() && results[2].is_ok());
-        assert!(results[1].is_err());
+        let e = results[1].as_ref().unwrap_err().to_string();
+        assert!(e.starts_with("statement signature does not verify"), "{e}");
     }
 
     /// What the prechecks decide by: canonical y below p, torsion-free
@@ -903,6 +919,29 @@ mod tests {
         assert!(!canonical_y(&p));
         p_minus_1[31] = 0xff;
         assert!(canonical_y(&p_minus_1));
+        let mut high = [0xffu8; 32];
+        high[31] = 0x7f;
+        assert!(!canonical_y(&high), "2^255 - 1");
+        high[0] = 0xf0;
+        high[1] = 0xfe;
+        assert!(canonical_y(&high), "below p in its second byte");
+        use curve25519_dalek::traits::Identity;
+        let identity = curve25519_dalek::edwards::EdwardsPoint::identity();
+        assert!(torsion_free(&identity.compress().to_bytes()));
+        assert!(!torsion_free(&t8().compress().to_bytes()));
+        let not_a_point = (2u8..)
+            .map(|y| {
+                let mut e = [0u8; 32];
+                e[0] = y;
+                e
+            })
+            .find(|e| {
+                curve25519_dalek::edwards::CompressedEdwardsY(*e)
+                    .decompress()
+                    .is_none()
+            })
+            .unwrap();
+        assert!(!torsion_free(&not_a_point));
         for k in 1..40u64 {
             let q = B * Scalar::from(k);
             assert!(torsion_free(&q.compress().to_bytes()), "{k}B");
