@@ -818,18 +818,14 @@ mod tests {
         )
         .unwrap();
         let a = key.signing_key().to_scalar();
+        // A statement signed honestly, the nth of its kind.
+        let signed = |n: u64, reason: &str| {
+            let revoke = KeyRevoke::new(key.public().to_note_string(), reason.into());
+            let body = Body::KeyRevoke(revoke);
+            SignedStatement::sign(&Statement { at: 1 + n, body }, &key).unwrap()
+        };
         let forge = |n: u64| -> SignedStatement {
-            let st = SignedStatement::sign(
-                &Statement {
-                    at: 1 + n,
-                    body: Body::KeyRevoke(KeyRevoke::new(
-                        key.public().to_note_string(),
-                        "ground".into(),
-                    )),
-                },
-                &key,
-            )
-            .unwrap();
+            let st = signed(n, "ground");
             let r = Scalar::from(1000 + n);
             let big_r = (B * r + t8()).compress().to_bytes();
             let h = Scalar::from_hash(
@@ -872,19 +868,7 @@ mod tests {
         // In a chunk with honest statements whose batch passes too (ground
         // for, as above): the batch is taken at its word for the honest
         // ones, and the ground one is still sent to verify_strict.
-        let honest = |n: u64| {
-            SignedStatement::sign(
-                &Statement {
-                    at: 1 + n,
-                    body: Body::KeyRevoke(KeyRevoke::new(
-                        key.public().to_note_string(),
-                        "honest".into(),
-                    )),
-                },
-                &key,
-            )
-            .unwrap()
-        };
+        let honest = |n: u64| signed(n, "honest");
         let chunk = (0..400u64)
             .map(|n| vec![honest(2 * n), ground.clone(), honest(2 * n + 1)])
             .find(|c| {
