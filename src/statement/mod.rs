@@ -170,8 +170,8 @@ pub struct SignedStatement {
     bytes: Vec<u8>,
     id: Digest,
     signer: VerifyingKey,
-    /// Whether `signer` has no torsion component ([`strict_prechecks`]).
-    signer_torsion_free: bool,
+    /// Whether `signer` is of prime order ([`strict_prechecks`]).
+    signer_prime_order: bool,
     signature: Signature,
     /// Where the payload is in `bytes`: the signed message is built from it
     /// when a signature is checked, rather than kept as a second copy.
@@ -231,7 +231,7 @@ impl SignedStatement {
         cbor::check_canonical(bytes)?;
         match SignedStatement::layout(bytes) {
             Some((kid, payload)) => {
-                let (signer, signer_torsion_free) = signer_key(&kid)?;
+                let (signer, signer_prime_order) = signer_key(&kid)?;
                 let signature = Signature::from_slice(&bytes[bytes.len() - 64..])
                     .expect("the layout has 64 signature bytes");
                 let statement = Statement::from_payload(&bytes[payload.clone()])?;
@@ -239,7 +239,7 @@ impl SignedStatement {
                     bytes: bytes.to_vec(),
                     id: Digest::of(bytes),
                     signer,
-                    signer_torsion_free,
+                    signer_prime_order,
                     signature,
                     payload,
                     statement,
@@ -325,7 +325,7 @@ impl SignedStatement {
                 "the unprotected header must be empty".into(),
             ));
         }
-        let (signer, signer_torsion_free) = signer_key(&kid)?;
+        let (signer, signer_prime_order) = signer_key(&kid)?;
         let signature = Signature::from_slice(&sign1.signature)
             .map_err(|_| StatementError::Cose("signature is not 64 bytes".into()))?;
         let payload = sign1
@@ -346,7 +346,7 @@ impl SignedStatement {
             bytes: bytes.to_vec(),
             id: Digest::of(bytes),
             signer,
-            signer_torsion_free,
+            signer_prime_order,
             signature,
             payload: range,
             statement,
@@ -414,20 +414,18 @@ impl std::ops::Deref for VerifiedStatement {
 /// with a key that has one) can grind messages until that coefficient
 /// kills it, and such a statement would pass alone (an append) and fail
 /// in another chunk (audit). `verify_strict` refuses it. So a signature
-/// is accepted on the batch's word only when its key is torsion-free
-/// (decided once per key, [`signer_key`]), its R is canonically encoded
-/// (y < p: `verify_strict` compares encodings; a set sign bit with x = 0
-/// is the other non-canonical encoding, and x = 0 only at the identity
-/// and the point of order 2, which are of small order), not of small
-/// order, and torsion-free; then R − (sB − hA) is torsion-free and a torsion point,
-/// hence zero. Anything else is decided by `verify_strict` alone.
+/// is accepted on the batch's word only when its key is of prime order
+/// (torsion-free and not the identity, decided once per key,
+/// [`signer_key`]) and its R is canonically encoded (y < p:
+/// `verify_strict` compares encodings; a set sign bit with x = 0 is the
+/// other non-canonical encoding, and x = 0 only at the identity and the
+/// point of order 2) and of prime order ([`prime_order`]): then
+/// R − (sB − hA) is torsion-free and a torsion point, hence zero, and
+/// neither R nor the key is of small order (which `verify_strict` also
+/// refuses). Anything else is decided by `verify_strict` alone.
 fn strict_prechecks(s: &SignedStatement) -> bool {
     let r = s.signature.r_bytes();
-    s.signer_torsion_free
-        && !s.signer.is_weak()
-        && canonical_y(r)
-        && !small_order_encoding(r)
-        && torsion_free(r)
+    s.signer_prime_order && canonical_y(r) && prime_order(r)
 }
 
 /// Whether the low 255 bits of `e` (a y coordinate) are below p = 2^255 - 19.
@@ -435,86 +433,31 @@ fn canonical_y(e: &[u8; 32]) -> bool {
     !(e[31] & 0x7f == 0x7f && e[1..31].iter().all(|&b| b == 0xff) && e[0] >= 0xed)
 }
 
-/// Whether the point `e` encodes decompresses and has no torsion
-/// component: P = 8·(8⁻¹ mod ℓ)·P exactly when it has none (multiplying
-/// by 8 kills a torsion part, and 8·8⁻¹ is 1 mod ℓ). One variable-time
-/// scalar multiplication, about as much as a signature costs in a batch.
-fn torsion_free(e: &[u8; 32]) -> bool {
+/// Whether `e` decompresses to a point of prime order: not the identity,
+/// and with no torsion component, which holds exactly when
+/// P = 8·(8⁻¹ mod ℓ)·P (multiplying by 8 kills a torsion part, and 8·8⁻¹
+/// is 1 mod ℓ). Every point of small order but the identity has a torsion
+/// component. One variable-time scalar multiplication, about twice what a
+/// signature costs in a batch (BENCHMARKS.md, "torsion components").
+fn prime_order(e: &[u8; 32]) -> bool {
     use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
     use curve25519_dalek::scalar::Scalar;
+    use curve25519_dalek::traits::IsIdentity;
     static INV8: OnceLock<Scalar> = OnceLock::new();
     let inv8 = INV8.get_or_init(|| Scalar::from(8u64).invert());
     CompressedEdwardsY(*e).decompress().is_some_and(|p| {
-        EdwardsPoint::vartime_double_scalar_mul_basepoint(inv8, &p, &Scalar::ZERO).mul_by_cofactor()
-            == p
+        !p.is_identity()
+            && EdwardsPoint::vartime_double_scalar_mul_basepoint(inv8, &p, &Scalar::ZERO)
+                .mul_by_cofactor()
+                == p
     })
 }
 
-/// Whether `r`, an encoding that decompresses, decompresses to a point of
-/// small order, without decompressing it (a square root: a fifth of what a
-/// signature in a batch costs). Such a point is one of the eight torsion
-/// points, and every encoding of a curve point whose y is a torsion
-/// point's y is a torsion point (the sign bit picks x or -x, and -T is a
-/// torsion point too); so it suffices to reduce y (the low 255 bits) mod
-/// p and compare it with the torsion points' y values. `tests` checks
-/// this against decompression for every such encoding.
-fn small_order_encoding(r: &[u8; 32]) -> bool {
-    let mut y = *r;
-    y[31] &= 0x7f;
-    // y ≥ p = 2^255 - 19 (little-endian ed ff .. ff 7f): y - p is y[0] - 0xed.
-    if y[31] == 0x7f && y[1..31].iter().all(|&b| b == 0xff) && y[0] >= 0xed {
-        y = [0; 32];
-        y[0] = r[0] - 0xed;
-    }
-    torsion_ys().contains(&y)
-}
-
-/// The y coordinates (canonical, sign bit clear) of the eight torsion
-/// points: the multiples of a point of order 8.
-fn torsion_ys() -> &'static [[u8; 32]] {
-    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
-    use curve25519_dalek::traits::Identity;
-    static YS: OnceLock<Vec<[u8; 32]>> = OnceLock::new();
-    YS.get_or_init(|| {
-        // A point of order 8 (RFC 8032's test vectors and libsodium list it
-        // among the small-order encodings); its order is checked below.
-        let t8 = CompressedEdwardsY(hex_literal(
-            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-        ))
-        .decompress()
-        .expect("the order-8 point decompresses");
-        let t4 = t8 + t8 + t8 + t8;
-        assert!(
-            t4 != EdwardsPoint::identity() && t4 + t4 == EdwardsPoint::identity(),
-            "the point has order 8"
-        );
-        let mut ys: Vec<[u8; 32]> = Vec::new();
-        let mut p = EdwardsPoint::identity();
-        for _ in 0..8 {
-            let mut y = p.compress().to_bytes();
-            y[31] &= 0x7f;
-            if !ys.contains(&y) {
-                ys.push(y);
-            }
-            p += t8;
-        }
-        ys
-    })
-}
-
-/// 32 bytes from 64 hex digits.
-fn hex_literal(s: &str) -> [u8; 32] {
-    hex::decode(s)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .expect("64 hex digits")
-}
-
-/// The signer key named by a kid. Decompressing it costs as much as
-/// [`small_order_encoding`] saves, and a ledger has few signers, so each
+/// The signer key named by a kid, and whether it is of prime order (see
+/// [`strict_prechecks`]). Decompressing it and testing its order cost more
+/// than a signature in a batch, and a ledger has few signers, so each
 /// thread keeps the keys it has decoded (up to `KEYS`; a log of more
 /// signers only empties the cache more often).
-/// Also whether the key is torsion-free (see [`strict_prechecks`]).
 fn signer_key(kid: &[u8; 32]) -> Result<(VerifyingKey, bool), StatementError> {
     use std::cell::RefCell;
     use std::collections::HashMap;
@@ -528,7 +471,7 @@ fn signer_key(kid: &[u8; 32]) -> Result<(VerifyingKey, bool), StatementError> {
             return Ok(*k);
         }
         let k = VerifyingKey::from_bytes(kid).map_err(|_| StatementError::BadSignerKey)?;
-        let entry = (k, k.to_edwards().is_torsion_free());
+        let entry = (k, !k.is_weak() && k.to_edwards().is_torsion_free());
         let mut cache = cache.borrow_mut();
         if cache.len() >= KEYS {
             cache.clear();
@@ -794,13 +737,18 @@ mod tests {
         assert!(e.starts_with("statement signature does not verify"), "{e}");
     }
 
-    /// The point of order 8 `torsion_ys` starts from.
+    /// A point of order 8 (libsodium lists it among the small-order
+    /// encodings); its order is checked.
     fn t8() -> curve25519_dalek::edwards::EdwardsPoint {
-        curve25519_dalek::edwards::CompressedEdwardsY(hex_literal(
-            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
-        ))
-        .decompress()
-        .unwrap()
+        use curve25519_dalek::traits::IsIdentity;
+        let e = hex::decode("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a")
+            .unwrap();
+        let t = curve25519_dalek::edwards::CompressedEdwardsY(e.try_into().unwrap())
+            .decompress()
+            .unwrap();
+        let t4 = t + t + t + t;
+        assert!(!t4.is_identity() && (t4 + t4).is_identity(), "of order 8");
+        t
     }
 
     /// A signature made honestly, but with a torsion component added to R:
@@ -911,8 +859,11 @@ mod tests {
         assert!(canonical_y(&high), "below p in its second byte");
         use curve25519_dalek::traits::Identity;
         let identity = curve25519_dalek::edwards::EdwardsPoint::identity();
-        assert!(torsion_free(&identity.compress().to_bytes()));
-        assert!(!torsion_free(&t8().compress().to_bytes()));
+        assert!(
+            !prime_order(&identity.compress().to_bytes()),
+            "the identity"
+        );
+        assert!(!prime_order(&t8().compress().to_bytes()));
         let not_a_point = (2u8..)
             .map(|y| {
                 let mut e = [0u8; 32];
@@ -925,38 +876,51 @@ mod tests {
                     .is_none()
             })
             .unwrap();
-        assert!(!torsion_free(&not_a_point));
+        assert!(!prime_order(&not_a_point));
         for k in 1..40u64 {
             let q = B * Scalar::from(k);
-            assert!(torsion_free(&q.compress().to_bytes()), "{k}B");
+            assert!(prime_order(&q.compress().to_bytes()), "{k}B");
             let mut t = t8();
             for order in [8, 4, 2] {
                 assert!(
-                    !torsion_free(&(q + t).compress().to_bytes()),
+                    !prime_order(&(q + t).compress().to_bytes()),
                     "{k}B + a point of order {order}"
                 );
                 t = t + t;
             }
         }
         let mixed = (B * Scalar::from(99u64) + t8()).compress().to_bytes();
-        let (k, torsion_free_key) = signer_key(&mixed).unwrap();
-        assert!(!k.is_weak() && !torsion_free_key, "a mixed-order key");
+        let (k, prime_order_key) = signer_key(&mixed).unwrap();
+        assert!(!k.is_weak() && !prime_order_key, "a mixed-order key");
+        let small = t8().compress().to_bytes();
+        let (k, prime_order_key) = signer_key(&small).unwrap();
+        assert!(k.is_weak() && !prime_order_key, "a key of small order");
     }
 
-    /// The small-order test on R's encoding agrees with decompressing it:
-    /// for each torsion point's encoding, with either sign bit and, where
-    /// one exists, y + p; and for encodings of points of large order.
+    /// No encoding of a small-order point passes the R check: each of the
+    /// eight torsion points, with either sign bit and, where one exists,
+    /// y + p (14 encodings); points of large order do.
     #[test]
-    fn small_order_encodings_are_those_that_decompress_to_small_order() {
-        use curve25519_dalek::edwards::CompressedEdwardsY;
-        let ys = torsion_ys();
+    fn small_order_encodings_fail_the_r_check() {
+        use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+        use curve25519_dalek::traits::Identity;
+        let mut ys: Vec<[u8; 32]> = Vec::new();
+        let mut p = EdwardsPoint::identity();
+        for _ in 0..8 {
+            let mut y = p.compress().to_bytes();
+            y[31] &= 0x7f;
+            if !ys.contains(&y) {
+                ys.push(y);
+            }
+            p += t8();
+        }
         assert_eq!(
             ys.len(),
             5,
             "y = 1, -1, 0 and the two of the order-8 points"
         );
         let mut encodings = Vec::new();
-        for y in ys {
+        for y in &ys {
             for sign in [0u8, 0x80] {
                 let mut e = *y;
                 e[31] |= sign;
@@ -971,22 +935,18 @@ mod tests {
             }
         }
         assert_eq!(encodings.len(), 14);
+        for e in &encodings {
+            let p = CompressedEdwardsY(*e).decompress().expect("decompresses");
+            assert!(p.is_small_order(), "{}", hex::encode(e));
+            assert!(!prime_order(e), "{}", hex::encode(e));
+        }
         let key = SecretKey::generate("large").unwrap();
         for i in 0..200u8 {
             let p = curve25519_dalek::constants::ED25519_BASEPOINT_POINT
                 * Scalar::from(u64::from(i) + 1);
-            encodings.push(p.compress().to_bytes());
+            assert!(prime_order(&p.compress().to_bytes()), "{}B", i + 1);
         }
-        encodings.push(key.public().bytes());
-        for e in encodings {
-            let p = CompressedEdwardsY(e).decompress().expect("decompresses");
-            assert_eq!(
-                small_order_encoding(&e),
-                p.is_small_order(),
-                "{}",
-                hex::encode(e)
-            );
-        }
+        assert!(prime_order(&key.public().bytes()));
     }
 
     /// A cached signer key is the key `from_bytes` decodes; a kid that is
