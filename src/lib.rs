@@ -35,8 +35,8 @@
 //! | [`error`] | an error said with its causes | |
 //!
 //! `src/replay.rs` (crate-private) is the one replay of log entries:
-//! decode → batch-verify → apply, with signatures checked on the rayon
-//! pool beside the sequential apply.
+//! decode → verify → apply, with signatures checked (`verify_strict`, on
+//! the rayon pool) beside the sequential apply.
 //!
 //! The command line (`src/main.rs`, `src/cli/`) only parses arguments, calls
 //! these modules and prints their answers; it makes no domain decision.
@@ -44,7 +44,7 @@
 //! # Data flow
 //!
 //! ```text
-//! Body ──sign──▶ SignedStatement ──verify (batch)──▶ VerifiedStatement
+//! Body ──sign──▶ SignedStatement ──verify (all cores)──▶ VerifiedStatement
 //!  (statement/body.rs)  (COSE_Sign1 over          (statement/mod.rs: only a
 //!                        canonical CBOR)            checked signature makes one)
 //!                                                          │
@@ -64,7 +64,7 @@
 //! log, and commits. The log is the truth: a state that missed the commit
 //! catches up on the next open. Catch-up and `reindex` (`ledger/replay.rs`)
 //! and [`audit`] replay the log through the same function (`src/replay.rs`:
-//! decode → batch-verify → [`State::apply`](state::State::apply)), so
+//! decode → verify → [`State::apply`](state::State::apply)), so
 //! nothing is admitted that a replay would reject. Audit replays into
 //! [`State::in_memory_validity`](state::State::in_memory_validity), which
 //! keeps only what decides validity: the full-text search index

@@ -1,4 +1,4 @@
-//! The one replay of log entries: decode → batch-verify → apply, serving
+//! The one replay of log entries: decode → verify → apply, serving
 //! the index's catch-up and rebuild (`ledger/replay.rs`, `replay_into`)
 //! and audit (`audit.rs`).
 //!

@@ -60,7 +60,7 @@ impl BatchBody {
 
 /// A batch body as a submission: the body read ([`BatchBody::from_cbor`]),
 /// at least one statement, every statement decoded and then every
-/// signature checked (in one batch verification). Names the first
+/// signature checked (all at once, on all cores). Names the first
 /// statement that fails.
 pub fn decode(bytes: &[u8]) -> Result<Submission, BatchError> {
     let batch = BatchBody::from_cbor(bytes)?;

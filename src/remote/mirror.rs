@@ -14,7 +14,7 @@
 //!    numbered and chained (`prev`), and give the signed root; every hash
 //!    tile fetched is the tile of that tree (a tampered tile is named);
 //! 4. every new entry goes through the one replay (`src/replay.rs`:
-//!    decode, batch-verify the signature, [`State::apply`]) into the
+//!    decode, verify the signature, [`State::apply`]) into the
 //!    mirror's own index, inside one transaction; the blobs the rules read
 //!    are fetched (each checked against its digest) and stored; an entry
 //!    the rules refuse is in the remote's signed log, so it is applied as

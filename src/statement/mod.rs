@@ -36,7 +36,6 @@ use ciborium::Value;
 use coset::{CborSerializable, CoseSign1};
 use ed25519_dalek::{Signature, Signer as _, VerifyingKey};
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 
 /// The version of the statement payload format.
 pub const STATEMENT_VERSION: u64 = 1;
@@ -170,8 +169,6 @@ pub struct SignedStatement {
     bytes: Vec<u8>,
     id: Digest,
     signer: VerifyingKey,
-    /// Whether `signer` is of prime order ([`strict_prechecks`]).
-    signer_prime_order: bool,
     signature: Signature,
     /// Where the payload is in `bytes`: the signed message is built from it
     /// when a signature is checked, rather than kept as a second copy.
@@ -195,6 +192,21 @@ fn sig_structure(kid: &[u8; 32], payload: &[u8]) -> Vec<u8> {
     tbs
 }
 
+/// A COSE_Sign1 `[protected, {}, payload, signature]`, written as coset
+/// writes it (tested against coset below).
+fn envelope(kid: &[u8; 32], payload: &[u8], signature: &[u8; 64]) -> Vec<u8> {
+    let protected = protected_header(kid);
+    let mut bytes = Vec::with_capacity(payload.len() + 120);
+    bytes.extend_from_slice(&[0x84, 0x58, protected.len() as u8]);
+    bytes.extend_from_slice(&protected);
+    bytes.push(0xa0);
+    cbor::write_head(2, payload.len() as u64, &mut bytes);
+    bytes.extend_from_slice(payload);
+    bytes.extend_from_slice(&[0x58, 0x40]);
+    bytes.extend_from_slice(signature);
+    bytes
+}
+
 /// The exact protected header bytes for a given signer: `{1: -8, 4: kid}`.
 fn protected_header(kid: &[u8; 32]) -> Vec<u8> {
     let mut h = vec![0xa2, 0x01, 0x27, 0x04, 0x58, 0x20];
@@ -208,19 +220,9 @@ impl SignedStatement {
         let payload = statement.to_payload()?;
         let kid = key.public().bytes();
         let sig = key.signing_key().sign(&sig_structure(&kid, &payload));
-        // `[protected, {}, payload, signature]`, written as coset writes it
-        // (tested against coset below), then decoded: what is signed here
-        // is read back exactly as a stored statement would be.
-        let protected = protected_header(&kid);
-        let mut bytes = Vec::with_capacity(payload.len() + 120);
-        bytes.extend_from_slice(&[0x84, 0x58, protected.len() as u8]);
-        bytes.extend_from_slice(&protected);
-        bytes.push(0xa0);
-        cbor::write_head(2, payload.len() as u64, &mut bytes);
-        bytes.extend_from_slice(&payload);
-        bytes.extend_from_slice(&[0x58, 0x40]);
-        bytes.extend_from_slice(&sig.to_bytes());
-        SignedStatement::decode(&bytes)
+        // Decoded again: what is signed here is read back exactly as a
+        // stored statement would be.
+        SignedStatement::decode(&envelope(&kid, &payload, &sig.to_bytes()))
     }
 
     /// Decodes and structurally checks a signed statement (not its signature).
@@ -231,7 +233,7 @@ impl SignedStatement {
         cbor::check_canonical(bytes)?;
         match SignedStatement::layout(bytes) {
             Some((kid, payload)) => {
-                let (signer, signer_prime_order) = signer_key(&kid)?;
+                let signer = signer_key(&kid)?;
                 let signature = Signature::from_slice(&bytes[bytes.len() - 64..])
                     .expect("the layout has 64 signature bytes");
                 let statement = Statement::from_payload(&bytes[payload.clone()])?;
@@ -239,7 +241,6 @@ impl SignedStatement {
                     bytes: bytes.to_vec(),
                     id: Digest::of(bytes),
                     signer,
-                    signer_prime_order,
                     signature,
                     payload,
                     statement,
@@ -325,7 +326,7 @@ impl SignedStatement {
                 "the unprotected header must be empty".into(),
             ));
         }
-        let (signer, signer_prime_order) = signer_key(&kid)?;
+        let signer = signer_key(&kid)?;
         let signature = Signature::from_slice(&sign1.signature)
             .map_err(|_| StatementError::Cose("signature is not 64 bytes".into()))?;
         let payload = sign1
@@ -346,7 +347,6 @@ impl SignedStatement {
             bytes: bytes.to_vec(),
             id: Digest::of(bytes),
             signer,
-            signer_prime_order,
             signature,
             payload: range,
             statement,
@@ -403,67 +403,16 @@ impl std::ops::Deref for VerifiedStatement {
     }
 }
 
-/// Whether a signature in a batch that passed is one `verify_strict`
-/// accepts, so that it needs no check of its own.
-///
-/// A passing batch proves, for each signature, that R − (sB − hA) is a
-/// torsion point (its prime-order part cancels only with probability
-/// about 2^-128 a try, the coefficients being fixed by a hash after it),
-/// not that it is zero: the batch's coefficients are derived from
-/// the batch, so a signer who puts a torsion component in R (or signs
-/// with a key that has one) can grind messages until that coefficient
-/// kills it, and such a statement would pass alone (an append) and fail
-/// in another chunk (audit). `verify_strict` refuses it. So a signature
-/// is accepted on the batch's word only when its key is of prime order
-/// (torsion-free and not the identity, decided once per key,
-/// [`signer_key`]) and its R is canonically encoded (y < p:
-/// `verify_strict` compares encodings; a set sign bit with x = 0 is the
-/// other non-canonical encoding, and x = 0 only at the identity and the
-/// point of order 2) and of prime order ([`prime_order`]): then
-/// R − (sB − hA) is torsion-free and a torsion point, hence zero, and
-/// neither R nor the key is of small order (which `verify_strict` also
-/// refuses). Anything else is decided by `verify_strict` alone.
-fn strict_prechecks(s: &SignedStatement) -> bool {
-    let r = s.signature.r_bytes();
-    s.signer_prime_order && canonical_y(r) && prime_order(r)
-}
-
-/// Whether the low 255 bits of `e` (a y coordinate) are below p = 2^255 - 19.
-fn canonical_y(e: &[u8; 32]) -> bool {
-    !(e[31] & 0x7f == 0x7f && e[1..31].iter().all(|&b| b == 0xff) && e[0] >= 0xed)
-}
-
-/// Whether `e` decompresses to a point of prime order: not the identity,
-/// and with no torsion component, which holds exactly when
-/// P = 8·(8⁻¹ mod ℓ)·P (multiplying by 8 kills a torsion part, and 8·8⁻¹
-/// is 1 mod ℓ). Every point of small order but the identity has a torsion
-/// component. One variable-time scalar multiplication, about twice what a
-/// signature costs in a batch (BENCHMARKS.md, "torsion components").
-fn prime_order(e: &[u8; 32]) -> bool {
-    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
-    use curve25519_dalek::scalar::Scalar;
-    use curve25519_dalek::traits::IsIdentity;
-    static INV8: OnceLock<Scalar> = OnceLock::new();
-    let inv8 = INV8.get_or_init(|| Scalar::from(8u64).invert());
-    CompressedEdwardsY(*e).decompress().is_some_and(|p| {
-        !p.is_identity()
-            && EdwardsPoint::vartime_double_scalar_mul_basepoint(inv8, &p, &Scalar::ZERO)
-                .mul_by_cofactor()
-                == p
-    })
-}
-
-/// The signer key named by a kid, and whether it is of prime order (see
-/// [`strict_prechecks`]). Decompressing it and testing its order cost more
-/// than a signature in a batch, and a ledger has few signers, so each
-/// thread keeps the keys it has decoded (up to `KEYS`; a log of more
-/// signers only empties the cache more often).
-fn signer_key(kid: &[u8; 32]) -> Result<(VerifyingKey, bool), StatementError> {
+/// The signer key named by a kid. Decompressing it costs a tenth of a
+/// signature check, and a ledger has few signers, so each thread keeps the
+/// keys it has decoded (up to `KEYS`; a log of more signers only empties
+/// the cache more often).
+fn signer_key(kid: &[u8; 32]) -> Result<VerifyingKey, StatementError> {
     use std::cell::RefCell;
     use std::collections::HashMap;
     const KEYS: usize = 256;
     thread_local! {
-        static CACHE: RefCell<HashMap<[u8; 32], (VerifyingKey, bool)>> =
+        static CACHE: RefCell<HashMap<[u8; 32], VerifyingKey>> =
             RefCell::new(HashMap::new());
     }
     CACHE.with(|cache| {
@@ -471,56 +420,40 @@ fn signer_key(kid: &[u8; 32]) -> Result<(VerifyingKey, bool), StatementError> {
             return Ok(*k);
         }
         let k = VerifyingKey::from_bytes(kid).map_err(|_| StatementError::BadSignerKey)?;
-        let entry = (k, !k.is_weak() && k.to_edwards().is_torsion_free());
         let mut cache = cache.borrow_mut();
         if cache.len() >= KEYS {
             cache.clear();
         }
-        cache.insert(*kid, entry);
-        Ok(entry)
+        cache.insert(*kid, k);
+        Ok(k)
     })
 }
 
-/// Checks many signatures at once, on all cores. Append (for its batch)
-/// and audit (for the whole log) both decide signatures with this function,
-/// and each statement's result is `verify_strict`'s, whatever batch it is
-/// checked in, so they cannot disagree.
+/// Checks many signatures at once, on all cores: each with `verify_strict`,
+/// whose answer is the rule (no key or R of small order, the cofactorless
+/// equation, as the Go and OpenSSL verifiers that check our ledgers
+/// decide). Append (for its batch) and audit (for the whole log) both
+/// decide signatures with this function, so they cannot disagree. Results
+/// are in input order.
 ///
-/// Each chunk is first checked with Ed25519 batch verification. When a chunk
-/// passes, its statements are accepted if they pass [`strict_prechecks`]
-/// (which make the batch's answer for them `verify_strict`'s); the others
-/// are decided by `verify_strict` itself. When a chunk fails, every
-/// statement in it is checked alone with `verify_strict`, which decides
-/// and pinpoints the bad ones. Results are in input order.
+/// Ed25519 batch verification is not used. A passing batch proves, for
+/// each signature, only that R − (sB − hA) is a torsion point, and
+/// ed25519-dalek derives the batch's coefficients from the batch itself,
+/// so a signer who adds a torsion component to R (or signs with a key
+/// that has one) can grind messages until the batch passes: the batch's
+/// answer would depend on the batch, and differ from `verify_strict`'s.
+/// Taking its word only for statements whose R and key are tested
+/// torsion-free costs more than `verify_strict` itself (a test of R is a
+/// variable-base scalar multiplication, as long as the whole check of one
+/// signature; BENCHMARKS.md, "Signatures checked alone").
 pub fn verify_batch(
     statements: Vec<SignedStatement>,
 ) -> Vec<Result<VerifiedStatement, StatementError>> {
     use rayon::prelude::*;
-    const CHUNK: usize = 256;
-    // Owned chunks: each statement moves into its result, so a batch is
-    // never held twice (an import of many claims would double its memory).
     statements
         .into_par_iter()
-        .chunks(CHUNK)
-        .flat_map_iter(|chunk| {
-            let tbs: Vec<Vec<u8>> = chunk.iter().map(|s| s.to_be_signed()).collect();
-            let msgs: Vec<&[u8]> = tbs.iter().map(Vec::as_slice).collect();
-            let sigs: Vec<Signature> = chunk.iter().map(|s| s.signature).collect();
-            let keys: Vec<VerifyingKey> = chunk.iter().map(|s| s.signer).collect();
-            let batch_ok = ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok();
-            drop(msgs);
-            drop(tbs);
-            chunk
-                .into_iter()
-                .map(move |s| {
-                    if batch_ok && strict_prechecks(&s) {
-                        Ok(VerifiedStatement(s))
-                    } else {
-                        s.verify()
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
+        .with_min_len(64)
+        .map(SignedStatement::verify)
         .collect()
 }
 
@@ -804,18 +737,13 @@ mod tests {
                 .is_err(),
             "verify_strict refuses it"
         );
-        assert!(
-            !strict_prechecks(&ground),
-            "the prechecks send it to verify_strict"
-        );
         let e = verify_batch(vec![ground.clone()])
             .remove(0)
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("statement signature does not verify"), "{e}");
         // In a chunk with honest statements whose batch passes too (ground
-        // for, as above): the batch is taken at its word for the honest
-        // ones, and the ground one is still sent to verify_strict.
+        // for, as above): the honest ones pass, the ground one does not.
         let honest = |n: u64| signed(n, "honest");
         let chunk = (0..400u64)
             .map(|n| vec![honest(2 * n), ground.clone(), honest(2 * n + 1)])
@@ -833,120 +761,203 @@ mod tests {
         assert!(e.starts_with("statement signature does not verify"), "{e}");
     }
 
-    /// What the prechecks decide by: canonical y below p, torsion-free
-    /// points (multiples of B) against the same plus a torsion point, and a
-    /// key with a torsion component, which is then never taken on the
-    /// batch's word.
+    /// A key with a torsion component (A = aB + T, T of order 8: not of
+    /// small order, so `verify_strict` takes it). Signed so that R = sB − hA holds exactly (R carries
+    /// the torsion −hT), `verify_strict` accepts, and so does
+    /// `verify_batch`; signed as an honest signer of aB would sign
+    /// (R = rB), R − (sB − hA) is hT, which `verify_strict` refuses and a
+    /// ground batch of one accepts: `verify_batch` refuses it.
     #[test]
-    fn the_prechecks_tell_canonical_torsion_free_points() {
+    fn a_key_with_a_torsion_component_is_decided_by_verify_strict() {
         use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
-        let mut p_minus_1 = [0xffu8; 32];
-        p_minus_1[0] = 0xec;
-        p_minus_1[31] = 0x7f;
-        assert!(canonical_y(&p_minus_1));
-        let mut p = p_minus_1;
-        p[0] = 0xed;
-        assert!(!canonical_y(&p));
-        p[31] = 0xff; // the sign bit is not part of y
-        assert!(!canonical_y(&p));
-        p_minus_1[31] = 0xff;
-        assert!(canonical_y(&p_minus_1));
-        let mut high = [0xffu8; 32];
-        high[31] = 0x7f;
-        assert!(!canonical_y(&high), "2^255 - 1");
-        high[0] = 0xf0;
-        high[1] = 0xfe;
-        assert!(canonical_y(&high), "below p in its second byte");
-        use curve25519_dalek::traits::Identity;
-        let identity = curve25519_dalek::edwards::EdwardsPoint::identity();
+        let a = Scalar::from(0x5eed_u64) * Scalar::from(0x1234_5678_9abc_u64);
+        let kid = (B * a + t8()).compress().to_bytes();
+        let h_of = |big_r: &[u8; 32], tbs: &[u8]| {
+            Scalar::from_hash(
+                Sha512::new()
+                    .chain_update(big_r)
+                    .chain_update(kid)
+                    .chain_update(tbs),
+            )
+        };
+        let named = SecretKey::generate("named")
+            .unwrap()
+            .public()
+            .to_note_string();
+        let payload = |n: u64| {
+            let revoke = KeyRevoke::new(named.clone(), format!("torsion {n}"));
+            let body = Body::KeyRevoke(revoke);
+            Statement { at: 1 + n, body }.to_payload().unwrap()
+        };
+        let signed = |n: u64, big_r: [u8; 32], s: Scalar| {
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&big_r);
+            sig[32..].copy_from_slice(s.as_bytes());
+            SignedStatement::decode(&envelope(&kid, &payload(n), &sig)).unwrap()
+        };
+        let tbs = |n: u64| sig_structure(&kid, &payload(n));
+        // R = rB + jT, for the j (one in eight) that makes it −hT's.
+        let exact = (0..200u64)
+            .find_map(|n| {
+                let r = Scalar::from(77 + n);
+                let mut t = curve25519_dalek::edwards::EdwardsPoint::default();
+                for _ in 0..8 {
+                    let big_r = (B * r + t).compress().to_bytes();
+                    let h = h_of(&big_r, &tbs(n));
+                    if B * r + t == B * r - t8() * h {
+                        return Some(signed(n, big_r, r + h * a));
+                    }
+                    t += t8();
+                }
+                None
+            })
+            .expect("one R in eight is exact");
+        assert!(!exact.signer.is_weak() && !exact.signer.to_edwards().is_torsion_free());
         assert!(
-            !prime_order(&identity.compress().to_bytes()),
-            "the identity"
+            exact
+                .signer
+                .verify_strict(&exact.to_be_signed(), &exact.signature)
+                .is_ok(),
+            "verify_strict accepts the exact signature"
         );
-        assert!(!prime_order(&t8().compress().to_bytes()));
-        let not_a_point = (2u8..)
-            .map(|y| {
-                let mut e = [0u8; 32];
-                e[0] = y;
-                e
+        assert!(verify_batch(vec![exact.clone()]).remove(0).is_ok());
+        // R = rB: off by hT, which a batch of one ignores when its
+        // coefficient is a multiple of 8 (about one try in eight).
+        let off = (0..400u64)
+            .map(|n| {
+                let r = Scalar::from(5000 + n);
+                let big_r = (B * r).compress().to_bytes();
+                signed(1000 + n, big_r, r + h_of(&big_r, &tbs(1000 + n)) * a)
             })
-            .find(|e| {
-                curve25519_dalek::edwards::CompressedEdwardsY(*e)
-                    .decompress()
-                    .is_none()
+            .find(|f| {
+                ed25519_dalek::verify_batch(
+                    &[f.to_be_signed().as_slice()],
+                    &[f.signature],
+                    &[f.signer],
+                )
+                .is_ok()
             })
-            .unwrap();
-        assert!(!prime_order(&not_a_point));
-        for k in 1..40u64 {
-            let q = B * Scalar::from(k);
-            assert!(prime_order(&q.compress().to_bytes()), "{k}B");
-            let mut t = t8();
-            for order in [8, 4, 2] {
-                assert!(
-                    !prime_order(&(q + t).compress().to_bytes()),
-                    "{k}B + a point of order {order}"
-                );
-                t = t + t;
-            }
-        }
-        let mixed = (B * Scalar::from(99u64) + t8()).compress().to_bytes();
-        let (k, prime_order_key) = signer_key(&mixed).unwrap();
-        assert!(!k.is_weak() && !prime_order_key, "a mixed-order key");
-        let small = t8().compress().to_bytes();
-        let (k, prime_order_key) = signer_key(&small).unwrap();
-        assert!(k.is_weak() && !prime_order_key, "a key of small order");
+            .expect("about one in eight passes a batch of one");
+        assert!(
+            off.signer
+                .verify_strict(&off.to_be_signed(), &off.signature)
+                .is_err(),
+            "verify_strict refuses it"
+        );
+        let e = verify_batch(vec![off.clone()])
+            .remove(0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("statement signature does not verify"), "{e}");
+        // Together, in one chunk: each as verify_strict decides.
+        let results = verify_batch(vec![exact, off]);
+        assert!(results[0].is_ok() && results[1].is_err());
     }
 
-    /// No encoding of a small-order point passes the R check: each of the
-    /// eight torsion points, with either sign bit and, where one exists,
-    /// y + p (14 encodings); points of large order do.
+    /// For every mix of signer key (prime order, with a torsion component,
+    /// of small order) and R (honest, with a torsion component of order
+    /// 8, 4 or 2, each of the 14 encodings of a small-order point), signed
+    /// so that the cofactorless equation holds where the key allows it:
+    /// `verify_batch` answers as `verify_strict` does, alone and all in
+    /// one chunk.
     #[test]
-    fn small_order_encodings_fail_the_r_check() {
+    fn verify_batch_answers_as_verify_strict_for_every_torsion_mix() {
+        use curve25519_dalek::constants::ED25519_BASEPOINT_POINT as B;
         use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
         use curve25519_dalek::traits::Identity;
-        let mut ys: Vec<[u8; 32]> = Vec::new();
-        let mut p = EdwardsPoint::identity();
-        for _ in 0..8 {
-            let mut y = p.compress().to_bytes();
-            y[31] &= 0x7f;
-            if !ys.contains(&y) {
-                ys.push(y);
-            }
-            p += t8();
+        let a = Scalar::from(0xa11ce_u64) * Scalar::from(0xfeed_beef_u64);
+        let keys = [
+            ("prime order", B * a),
+            ("with torsion", B * a + t8()),
+            ("of small order", t8()),
+        ];
+        let named = SecretKey::generate("named")
+            .unwrap()
+            .public()
+            .to_note_string();
+        let mut rs: Vec<(String, Scalar, [u8; 32])> = Vec::new();
+        let r = Scalar::from(4242u64);
+        rs.push(("honest".into(), r, (B * r).compress().to_bytes()));
+        let mut t = t8();
+        for order in [8, 4, 2] {
+            let e = (B * r + t).compress().to_bytes();
+            rs.push((format!("with torsion of order {order}"), r, e));
+            t = t + t;
         }
-        assert_eq!(
-            ys.len(),
-            5,
-            "y = 1, -1, 0 and the two of the order-8 points"
-        );
-        let mut encodings = Vec::new();
-        for y in &ys {
-            for sign in [0u8, 0x80] {
-                let mut e = *y;
-                e[31] |= sign;
-                encodings.push(e);
-                // y + p, when it is below 2^255 (y < 19).
-                if y[0] < 19 && y[1..].iter().all(|&b| b == 0) {
-                    let mut n = [0xffu8; 32];
-                    n[0] = 0xed + y[0];
-                    n[31] = 0x7f | sign;
-                    encodings.push(n);
+        let mut small = EdwardsPoint::identity();
+        for i in 0..8 {
+            let e = small.compress().to_bytes();
+            for e in [e, {
+                let mut x = e;
+                x[31] ^= 0x80;
+                x
+            }] {
+                // Also y + p where it fits below 2^255 (y < 19).
+                let mut n = [0xffu8; 32];
+                n[0] = 0xedu8.wrapping_add(e[0]);
+                n[31] = 0x7f | (e[31] & 0x80);
+                let plus_p = e[0] < 19 && e[1..31].iter().all(|&b| b == 0) && e[31] & 0x7f == 0;
+                for e in std::iter::once(e).chain(plus_p.then_some(n)) {
+                    if CompressedEdwardsY(e).decompress().is_some()
+                        && !rs.iter().any(|(_, _, x)| *x == e)
+                    {
+                        rs.push((format!("small-order point {i}"), Scalar::ZERO, e));
+                    }
                 }
             }
+            small += t8();
         }
-        assert_eq!(encodings.len(), 14);
-        for e in &encodings {
-            let p = CompressedEdwardsY(*e).decompress().expect("decompresses");
-            assert!(p.is_small_order(), "{}", hex::encode(e));
-            assert!(!prime_order(e), "{}", hex::encode(e));
+        assert_eq!(
+            rs.len(),
+            4 + 14,
+            "the honest R, three torsions, 14 small encodings"
+        );
+        let mut all = Vec::new();
+        let mut expected = Vec::new();
+        for (n, (key_name, key)) in keys.iter().enumerate() {
+            let kid = key.compress().to_bytes();
+            for (m, (r_name, r, big_r)) in rs.iter().enumerate() {
+                let body = Body::KeyRevoke(KeyRevoke::new(named.clone(), format!("{n} {m}")));
+                let payload = Statement { at: 1, body }.to_payload().unwrap();
+                let h = Scalar::from_hash(
+                    Sha512::new()
+                        .chain_update(big_r)
+                        .chain_update(kid)
+                        .chain_update(sig_structure(&kid, &payload)),
+                );
+                // s = r + h·a makes sB − hA = rB − h·(A − aB).
+                let s = if n == 2 { h * a } else { r + h * a };
+                let mut sig = [0u8; 64];
+                sig[..32].copy_from_slice(big_r);
+                sig[32..].copy_from_slice(s.as_bytes());
+                let st = SignedStatement::decode(&envelope(&kid, &payload, &sig)).unwrap();
+                let strict = st
+                    .signer
+                    .verify_strict(&st.to_be_signed(), &st.signature)
+                    .is_ok();
+                let alone = verify_batch(vec![st.clone()]).remove(0).is_ok();
+                let what = format!("key {key_name}, R {r_name}");
+                assert_eq!(alone, strict, "{what}");
+                expected.push((what, strict));
+                all.push(st);
+            }
         }
-        let key = SecretKey::generate("large").unwrap();
-        for i in 0..200u8 {
-            let p = curve25519_dalek::constants::ED25519_BASEPOINT_POINT
-                * Scalar::from(u64::from(i) + 1);
-            assert!(prime_order(&p.compress().to_bytes()), "{}B", i + 1);
+        let results = verify_batch(all);
+        for ((what, strict), got) in expected.iter().zip(&results) {
+            assert_eq!(got.is_ok(), *strict, "{what}, in one chunk");
         }
-        assert!(prime_order(&key.public().bytes()));
+        // Under the prime-order key only the honest R passes; under the
+        // key of small order nothing does (under the other, an R passes
+        // when its torsion happens to be −h·T's, as `verify_strict` says).
+        let accepted = |key: &str| -> Vec<&str> {
+            expected
+                .iter()
+                .filter(|(w, ok)| *ok && w.starts_with(key))
+                .map(|(w, _)| w.as_str())
+                .collect()
+        };
+        assert_eq!(accepted("key prime order,"), ["key prime order, R honest"]);
+        assert!(accepted("key of small order,").is_empty());
     }
 
     /// A cached signer key is the key `from_bytes` decodes; a kid that is
@@ -958,7 +969,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(
                 signer_key(&kid).unwrap(),
-                (VerifyingKey::from_bytes(&kid).unwrap(), true)
+                VerifyingKey::from_bytes(&kid).unwrap()
             );
         }
         // The first small y that is no point's.
