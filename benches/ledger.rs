@@ -19,7 +19,12 @@
 //!   kept, to audit or profile through the CLI);
 //! - `limit`: the limit alone, for N statements
 //!   (`PROVLEDGER_BENCH_LIMIT=100,10000`), beside a measurement made
-//!   outside this binary (`benches/import-cli.sh`).
+//!   outside this binary (`benches/import-cli.sh`);
+//! - `signatures`: what one signature costs on one core, each way of
+//!   checking it (`PROVLEDGER_BENCH_SIGNATURES=4096` statements): in an
+//!   Ed25519 batch of 256, with `verify_strict`, and the test that R is
+//!   torsion-free that a batch would need to give `verify_strict`'s answer
+//!   (why `statement::verify_batch` uses `verify_strict`).
 //!
 //! Each figure is printed with its ratio to the limit. Under `cargo test`
 //! (no `--bench`) every shape runs once on a tiny ledger, as a smoke test.
@@ -461,7 +466,82 @@ fn lookups(c: &mut Criterion, n: usize) {
     }
 }
 
+/// Microseconds per signature on one core: Ed25519 batch verification in
+/// chunks of 256, `verify_strict`, decompressing R, and testing R for a
+/// torsion component (decompressed, P = 8·(8⁻¹ mod ℓ)·P, one variable-time
+/// scalar multiplication: what a batch's answer lacks; see
+/// `statement::verify_batch`).
+fn signature_costs(n: usize) {
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    use ed25519_dalek::{Signer as _, SigningKey};
+    let key = SigningKey::from_bytes(&[9u8; 32]);
+    let vk = key.verifying_key();
+    let msgs: Vec<Vec<u8>> = (0..n)
+        .map(|i| format!("a message of about the length of a verdict's Sig_structure, {i:08} ........................................").into_bytes())
+        .collect();
+    let sigs: Vec<ed25519_dalek::Signature> = msgs.iter().map(|m| key.sign(m)).collect();
+    let each = |f: &dyn Fn() -> usize| {
+        let started = Instant::now();
+        let ok = f();
+        assert_eq!(ok, n, "every signature checks");
+        started.elapsed().as_secs_f64() * 1e6 / n as f64
+    };
+    let batch = each(&|| {
+        let keys = vec![vk; 256];
+        (0..n)
+            .step_by(256)
+            .map(|from| {
+                let to = (from + 256).min(n);
+                let m: Vec<&[u8]> = msgs[from..to].iter().map(Vec::as_slice).collect();
+                let ok = ed25519_dalek::verify_batch(&m, &sigs[from..to], &keys[..to - from]);
+                if ok.is_ok() {
+                    to - from
+                } else {
+                    0
+                }
+            })
+            .sum()
+    });
+    let strict = each(&|| {
+        msgs.iter()
+            .zip(&sigs)
+            .filter(|(m, s)| vk.verify_strict(m, s).is_ok())
+            .count()
+    });
+    let decompress = each(&|| {
+        sigs.iter()
+            .filter(|s| CompressedEdwardsY(*s.r_bytes()).decompress().is_some())
+            .count()
+    });
+    let inv8 = Scalar::from(8u64).invert();
+    let torsion = each(&|| {
+        sigs.iter()
+            .filter(|s| {
+                CompressedEdwardsY(*s.r_bytes())
+                    .decompress()
+                    .is_some_and(|p| {
+                        EdwardsPoint::vartime_double_scalar_mul_basepoint(&inv8, &p, &Scalar::ZERO)
+                            .mul_by_cofactor()
+                            == p
+                    })
+            })
+            .count()
+    });
+    eprintln!(
+        "signatures ({n}, one core, µs each): batch of 256 {batch:.2}; verify_strict {strict:.2}; \
+         decompress R {decompress:.2}; torsion test of R {torsion:.2}; batch + torsion test {:.2} = {:.2} × verify_strict",
+        batch + torsion,
+        (batch + torsion) / strict
+    );
+}
+
 fn benches(c: &mut Criterion) {
+    if shape("signatures") {
+        for n in list("PROVLEDGER_BENCH_SIGNATURES", &[4096], &[300]) {
+            signature_costs(n);
+        }
+    }
     if shape("long") {
         for n in list("PROVLEDGER_BENCH_LONG", &[100, 1_000, 10_000], &[20]) {
             long_article(n);
