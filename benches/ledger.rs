@@ -1,7 +1,8 @@
 //! Benchmarks of the costs issue 6 §3 and BENCHMARKS.md promise to hold,
 //! each measured against the limit of the same machine in the same run:
-//! signing and batch-verifying the same number of statements (Ed25519, the
-//! work no faster replay can skip).
+//! signing and batch-verifying the same number of statements (Ed25519), and
+//! the library's check of their signatures (`verify_strict` each, all
+//! cores: the work no faster replay can skip).
 //!
 //! Shapes (`PROVLEDGER_BENCH_SHAPES=lookup,long,realistic,limit`, default
 //! all but `limit`):

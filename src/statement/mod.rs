@@ -655,15 +655,32 @@ mod tests {
         bytes[n - 32..].copy_from_slice(s.as_bytes());
         let forged = SignedStatement::decode(&bytes).unwrap();
         assert!(
-            ed25519_dalek::verify_batch(
-                &[forged.to_be_signed().as_slice()],
-                &[forged.signature],
-                &[forged.signer]
-            )
-            .is_ok(),
+            bare_batch_passes(std::slice::from_ref(&forged)),
             "the batch equation alone accepts the small-order R"
         );
-        let e = verify_batch(vec![forged])
+        assert_refused_alone(&forged);
+    }
+
+    /// Whether Ed25519 batch verification alone (ed25519-dalek's, its
+    /// coefficients derived from the batch) accepts these statements.
+    fn bare_batch_passes(c: &[SignedStatement]) -> bool {
+        let msgs: Vec<Vec<u8>> = c.iter().map(|s| s.to_be_signed()).collect();
+        let msgs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
+        let sigs: Vec<Signature> = c.iter().map(|s| s.signature).collect();
+        let keys: Vec<VerifyingKey> = c.iter().map(|s| s.signer).collect();
+        ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
+    }
+
+    /// Whether `verify_strict` accepts the statement's signature.
+    fn strict_accepts(s: &SignedStatement) -> bool {
+        s.signer
+            .verify_strict(&s.to_be_signed(), &s.signature)
+            .is_ok()
+    }
+
+    /// `verify_batch` refuses `s` alone, saying why.
+    fn assert_refused_alone(s: &SignedStatement) {
+        let e = verify_batch(vec![s.clone()])
             .remove(0)
             .unwrap_err()
             .to_string();
@@ -722,38 +739,18 @@ mod tests {
             bytes[len - 32..].copy_from_slice(s.as_bytes());
             SignedStatement::decode(&bytes).unwrap()
         };
-        let alone_passes = |f: &SignedStatement| {
-            ed25519_dalek::verify_batch(&[f.to_be_signed().as_slice()], &[f.signature], &[f.signer])
-                .is_ok()
-        };
         let ground = (0..400u64)
             .map(forge)
-            .find(alone_passes)
+            .find(|f| bare_batch_passes(std::slice::from_ref(f)))
             .expect("about one in eight passes a batch of one");
-        assert!(
-            ground
-                .signer
-                .verify_strict(&ground.to_be_signed(), &ground.signature)
-                .is_err(),
-            "verify_strict refuses it"
-        );
-        let e = verify_batch(vec![ground.clone()])
-            .remove(0)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("statement signature does not verify"), "{e}");
+        assert!(!strict_accepts(&ground), "verify_strict refuses it");
+        assert_refused_alone(&ground);
         // In a chunk with honest statements whose batch passes too (ground
         // for, as above): the honest ones pass, the ground one does not.
         let honest = |n: u64| signed(n, "honest");
         let chunk = (0..400u64)
             .map(|n| vec![honest(2 * n), ground.clone(), honest(2 * n + 1)])
-            .find(|c| {
-                let msgs: Vec<Vec<u8>> = c.iter().map(|s| s.to_be_signed()).collect();
-                let msgs: Vec<&[u8]> = msgs.iter().map(Vec::as_slice).collect();
-                let sigs: Vec<Signature> = c.iter().map(|s| s.signature).collect();
-                let keys: Vec<VerifyingKey> = c.iter().map(|s| s.signer).collect();
-                ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
-            })
+            .find(|c| bare_batch_passes(c))
             .expect("about one chunk in eight passes");
         let results = verify_batch(chunk);
         assert!(results[0].is_ok() && results[2].is_ok());
@@ -814,10 +811,7 @@ mod tests {
             .expect("one R in eight is exact");
         assert!(!exact.signer.is_weak() && !exact.signer.to_edwards().is_torsion_free());
         assert!(
-            exact
-                .signer
-                .verify_strict(&exact.to_be_signed(), &exact.signature)
-                .is_ok(),
+            strict_accepts(&exact),
             "verify_strict accepts the exact signature"
         );
         assert!(verify_batch(vec![exact.clone()]).remove(0).is_ok());
@@ -830,31 +824,11 @@ mod tests {
                 signed(1000 + n, big_r, r + h_of(&big_r, &tbs(1000 + n)) * a)
             })
             // Off by hT unless h is a multiple of 8 (then it is exact).
-            .filter(|f| {
-                f.signer
-                    .verify_strict(&f.to_be_signed(), &f.signature)
-                    .is_err()
-            })
-            .find(|f| {
-                ed25519_dalek::verify_batch(
-                    &[f.to_be_signed().as_slice()],
-                    &[f.signature],
-                    &[f.signer],
-                )
-                .is_ok()
-            })
+            .filter(|f| !strict_accepts(f))
+            .find(|f| bare_batch_passes(std::slice::from_ref(f)))
             .expect("about one in eight passes a batch of one");
-        assert!(
-            off.signer
-                .verify_strict(&off.to_be_signed(), &off.signature)
-                .is_err(),
-            "verify_strict refuses it"
-        );
-        let e = verify_batch(vec![off.clone()])
-            .remove(0)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("statement signature does not verify"), "{e}");
+        assert!(!strict_accepts(&off), "verify_strict refuses it");
+        assert_refused_alone(&off);
         // Together, in one chunk: each as verify_strict decides.
         let results = verify_batch(vec![exact, off]);
         assert!(results[0].is_ok() && results[1].is_err());
@@ -938,10 +912,7 @@ mod tests {
                 sig[..32].copy_from_slice(big_r);
                 sig[32..].copy_from_slice(s.as_bytes());
                 let st = SignedStatement::decode(&envelope(&kid, &payload, &sig)).unwrap();
-                let strict = st
-                    .signer
-                    .verify_strict(&st.to_be_signed(), &st.signature)
-                    .is_ok();
+                let strict = strict_accepts(&st);
                 let alone = verify_batch(vec![st.clone()]).remove(0).is_ok();
                 let what = format!("key {key_name}, R {r_name}");
                 assert_eq!(alone, strict, "{what}");
