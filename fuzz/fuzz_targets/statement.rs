@@ -3,7 +3,8 @@
 //! - A decoded statement is its input: the same bytes, id = SHA-256 of them,
 //!   and the COSE_Sign1 rebuilt from its parts (header, re-encoded payload,
 //!   signature) is byte-identical.
-//! - Single and batch signature checks give the same verdict.
+//! - `verify` and `verify_batch` (by which append and audit decide) give
+//!   the same verdict.
 #![no_main]
 
 use coset::CborSerializable;
